@@ -1,0 +1,17 @@
+// Where Cuesmith keeps its files on the user's machine. One root, overridable for tests and servers.
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** `$CUESMITH_HOME`, else `~/.cuesmith`. */
+export function cuesmithHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CUESMITH_HOME ? path.resolve(env.CUESMITH_HOME) : path.join(os.homedir(), ".cuesmith");
+}
+
+/** Installed models live in `<home>/models/<name>` (e.g. `~/.cuesmith/models/musicgen-small`). */
+export function modelsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cuesmithHome(env), "models");
+}
+
+export function defaultModelDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(modelsRoot(env), name);
+}

@@ -1,0 +1,105 @@
+// Opens a MusicGen folder in the published layout (Xenova/musicgen-small) once: configs, tokenizer and the
+// three ONNX sessions. Every failure names the file and the fix.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as ort from "onnxruntime-node";
+import { DecoderVariant, modelPaths, ONNX_DIR, ONNX_FILES } from "../../models/layout";
+import { MusicgenConfig, parseMusicgenConfig } from "./config";
+import { EngineError, FETCH_HINT } from "./errors";
+import { openSession, ProviderName } from "./providers";
+import { PromptTokenizer } from "./tokenizer";
+
+export interface LoadedModel {
+  dir: string;
+  variant: DecoderVariant;
+  config: MusicgenConfig;
+  tokenizer: PromptTokenizer;
+  textEncoder: ort.InferenceSession;
+  decoder: ort.InferenceSession;
+  encodec: ort.InferenceSession;
+  provider: ProviderName;
+  fallbacks: { provider: ProviderName; reason: string }[];
+}
+
+export interface LoadOptions {
+  variant?: DecoderVariant | "auto";
+  providers: ProviderName[];
+  /** Intra-op threads; 0 lets onnxruntime decide. */
+  threads?: number;
+}
+
+function readJson(dir: string, name: string, required: boolean): Record<string, unknown> | undefined {
+  const file = path.join(dir, name);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    if (!required) return undefined;
+    throw new EngineError("model_missing", `${name} is missing in ${dir}`, name, FETCH_HINT);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new EngineError("model_corrupt", `${name} in ${dir} is not valid JSON`, name, "re-fetch the model (`npx cuesmith models verify` shows what is damaged)");
+  }
+}
+
+/** "auto": the 8-bit decoder when it is installed (4x less memory traffic per step), else fp32. */
+export function resolveVariant(dir: string, variant: DecoderVariant | "auto" = "auto"): DecoderVariant {
+  if (variant !== "auto") return variant;
+  return fs.existsSync(path.join(dir, ONNX_DIR, ONNX_FILES.decoder.q8)) ? "q8" : "fp32";
+}
+
+export async function loadModel(dir: string, options: LoadOptions): Promise<LoadedModel> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new EngineError("model_missing", `model folder ${dir} does not exist`, dir, FETCH_HINT);
+  }
+  const variant = resolveVariant(dir, options.variant);
+  const paths = modelPaths(dir, variant);
+  const config = parseMusicgenConfig(readJson(dir, "config.json", true), path.join(dir, "config.json"));
+  const tokenizerJson = readJson(dir, "tokenizer.json", true)!;
+  const tokenizerConfig = readJson(dir, "tokenizer_config.json", false) ?? {};
+  let tokenizer: PromptTokenizer;
+  try {
+    tokenizer = PromptTokenizer.fromJson(tokenizerJson, tokenizerConfig);
+  } catch (err) {
+    throw new EngineError("model_corrupt", `tokenizer.json in ${dir} cannot be loaded (${(err as Error).message})`, "tokenizer.json", "re-fetch the model");
+  }
+
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: "all",
+    ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+  };
+  const open = async (file: string) => {
+    const rel = path.relative(dir, file);
+    if (!fs.existsSync(file)) throw new EngineError("model_missing", `${rel} is missing in ${dir}`, rel, FETCH_HINT);
+    try {
+      return await openSession(file, options.providers, sessionOptions);
+    } catch (err) {
+      throw new EngineError(
+        "model_corrupt",
+        `${rel} in ${dir} cannot be loaded (${firstLine((err as Error).message)})`,
+        rel,
+        "the file is damaged or incomplete: `npx cuesmith models verify --deep` checks it, `npx cuesmith models fetch musicgen-small` repairs it",
+      );
+    }
+  };
+  const textEncoder = await open(paths.textEncoder);
+  const decoder = await open(paths.decoder);
+  const encodec = await open(paths.encodec);
+  return {
+    dir,
+    variant,
+    config,
+    tokenizer,
+    textEncoder: textEncoder.session,
+    decoder: decoder.session,
+    encodec: encodec.session,
+    provider: decoder.provider,
+    fallbacks: [...textEncoder.fallbacks, ...decoder.fallbacks, ...encodec.fallbacks],
+  };
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0].slice(0, 300);
+}

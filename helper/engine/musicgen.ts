@@ -1,0 +1,245 @@
+// The resident MusicGen engine: loads a model folder once and turns (prompts, durations, seeds) into audio of
+// exactly the requested length. It knows nothing of sockets or output files.
+import * as ort from "onnxruntime-node";
+import type { DecoderVariant } from "../../models/layout";
+import { decodeWindow, windowSteps, WindowItem } from "./decode-window";
+import { abortError, EngineError } from "./errors";
+import { checkDuration, framesFor, samplesFor } from "./generation/duration";
+import { Rng } from "./generation/rng";
+import { planWindows, Window } from "./generation/windows";
+import { LoadedModel, loadModel } from "./model-loader";
+import { providerOrder, ProviderName } from "./providers";
+
+export interface GenerateRequest {
+  prompts: string[];
+  /** Seconds per prompt (one number applies to all), 0.5 to 300. */
+  durationSec: number | number[];
+  /** Seed per prompt; one number n gives prompt i the seed n + i. Default 0. */
+  seed?: number | number[];
+  guidanceScale?: number;
+  topK?: number;
+  temperature?: number;
+  /** Delay-pattern edge handling; "start" reproduces transformers.js for comparison tests. */
+  padEdges?: "both" | "start";
+}
+
+export interface GenerateProgress {
+  step: number;
+  totalSteps: number;
+  fraction: number;
+  elapsedMs: number;
+  etaMs: number;
+}
+
+export interface GenerateOptions {
+  onProgress?: (p: GenerateProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface GenerateResult {
+  /** Mono audio per prompt at `sampleRate`, exactly round(sampleRate · duration) samples. */
+  audio: Float32Array[];
+  /** EnCodec codes per prompt: [codebook][frame]. */
+  codes: Int32Array[][];
+  sampleRate: number;
+  seeds: number[];
+  steps: number;
+  timings: { textMs: number; decodeMs: number; encodecMs: number; totalMs: number };
+}
+
+export interface EngineOptions {
+  variant?: DecoderVariant | "auto";
+  /** "auto" (default), or one of cuda, dml, coreml, cpu. */
+  provider?: string;
+  threads?: number;
+  /** Run a short generation at load so the first real job is warm and its speed is known. Default true. */
+  warmup?: boolean;
+}
+
+export interface EngineInfo {
+  modelDir: string;
+  variant: DecoderVariant;
+  provider: ProviderName;
+  fallbacks: { provider: ProviderName; reason: string }[];
+  contractModel: boolean;
+  sampleRate: number;
+  frameRate: number;
+  /** Measured at load: milliseconds per decoder step for one guided prompt (null without warm-up). */
+  msPerStep: number | null;
+}
+
+export const DEFAULTS = { guidanceScale: 3, topK: 250, temperature: 1 } as const;
+
+export class MusicGenEngine {
+  private busy = false;
+  private msPerStep: number | null = null;
+
+  private constructor(private readonly model: LoadedModel) {}
+
+  static async load(modelDir: string, options: EngineOptions = {}): Promise<MusicGenEngine> {
+    const model = await loadModel(modelDir, {
+      variant: options.variant ?? "auto",
+      providers: providerOrder(options.provider ?? process.env.CUESMITH_PROVIDER),
+      threads: options.threads,
+    });
+    const engine = new MusicGenEngine(model);
+    if (options.warmup !== false) await engine.warmUp();
+    return engine;
+  }
+
+  get info(): EngineInfo {
+    const m = this.model;
+    return {
+      modelDir: m.dir,
+      variant: m.variant,
+      provider: m.provider,
+      fallbacks: m.fallbacks,
+      contractModel: m.config.contractModel,
+      sampleRate: m.config.sampleRate,
+      frameRate: m.config.frameRate,
+      msPerStep: this.msPerStep,
+    };
+  }
+
+  /** Decoder steps a request takes (what progress counts), for ETAs and timeouts before it runs. */
+  stepsFor(durationSec: number[]): number {
+    const K = this.model.config.codebooks;
+    const plans = durationSec.map((d) => planWindows(framesFor(d, this.model.config.frameRate)));
+    let total = 0;
+    for (let w = 0; w < Math.max(...plans.map((p) => p.length)); w++) {
+      const wins = plans.filter((p) => p.length > w).map((p) => p[w]);
+      total += windowSteps(wins.map((win) => win.frames), wins[0].promptFrames, K);
+    }
+    return total;
+  }
+
+  private async warmUp(): Promise<void> {
+    const result = await this.generate({ prompts: ["warm up"], durationSec: 1, seed: 0 });
+    this.msPerStep = result.timings.decodeMs / result.steps;
+  }
+
+  async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+    if (this.busy) throw new EngineError("busy", "the engine is already generating; queue jobs in front of it");
+    this.busy = true;
+    try {
+      return await this.run(request, options);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async run(request: GenerateRequest, { onProgress, signal }: GenerateOptions): Promise<GenerateResult> {
+    const cfg = this.model.config;
+    const started = performance.now();
+    const { prompts } = request;
+    if (!Array.isArray(prompts) || prompts.length === 0) throw new EngineError("invalid_request", "prompts must be a non-empty array");
+    const perPrompt = <T>(v: T | T[], name: string): T[] => {
+      if (!Array.isArray(v)) return prompts.map(() => v);
+      if (v.length !== prompts.length) throw new EngineError("invalid_request", `${name} must have one entry per prompt`);
+      return v;
+    };
+    const durations = perPrompt(request.durationSec, "durationSec");
+    for (const d of durations) {
+      try {
+        checkDuration(d);
+      } catch (err) {
+        throw new EngineError("invalid_request", (err as Error).message);
+      }
+    }
+    const seedIn = request.seed ?? 0;
+    const seeds = Array.isArray(seedIn) ? perPrompt(seedIn, "seed") : prompts.map((_, i) => seedIn + i);
+    const guidanceScale = request.guidanceScale ?? DEFAULTS.guidanceScale;
+    const topK = request.topK ?? DEFAULTS.topK;
+    const temperature = request.temperature ?? DEFAULTS.temperature;
+    if (!(guidanceScale >= 0) || !Number.isInteger(topK) || topK < 1 || !(temperature > 0)) {
+      throw new EngineError("invalid_request", "guidanceScale must be >= 0, topK an integer >= 1, temperature > 0");
+    }
+
+    // Text encoding once for all prompts; windows slice the rows they need.
+    const tok = this.model.tokenizer.encodeBatch(prompts);
+    const textOut = await this.model.textEncoder.run({
+      input_ids: new ort.Tensor("int64", tok.ids, [tok.batch, tok.length]),
+      attention_mask: new ort.Tensor("int64", tok.mask, [tok.batch, tok.length]),
+    });
+    const hidden = textOut.last_hidden_state;
+    const textMs = performance.now() - started;
+
+    const plans = durations.map((d) => planWindows(framesFor(d, cfg.frameRate)));
+    const rngs = seeds.map((s) => new Rng(s));
+    const codes = durations.map((d) => Array.from({ length: cfg.codebooks }, () => new Int32Array(framesFor(d, cfg.frameRate))));
+    const totalSteps = this.stepsFor(durations);
+    let doneBefore = 0;
+    const decodeStarted = performance.now();
+    for (let w = 0; w < Math.max(...plans.map((p) => p.length)); w++) {
+      const members = plans.flatMap((p, i) => (p.length > w ? [i] : []));
+      const items: WindowItem[] = members.map((i) => ({
+        frames: plans[i][w].frames,
+        prompt: promptOf(codes[i], plans[i][w]),
+        rng: rngs[i],
+      }));
+      const windowCodes = await decodeWindow(this.model.decoder, cfg, {
+        items,
+        encoderHidden: selectRows(hidden, members),
+        encoderMask: selectRows(new ort.Tensor("int64", tok.mask, [tok.batch, tok.length]), members),
+        guidanceScale,
+        topK,
+        temperature,
+        padEdges: request.padEdges ?? "both",
+        signal,
+        onStep: (done) => {
+          const step = doneBefore + done;
+          const elapsedMs = performance.now() - decodeStarted;
+          onProgress?.({ step, totalSteps, fraction: step / totalSteps, elapsedMs, etaMs: (elapsedMs / step) * (totalSteps - step) });
+        },
+      });
+      doneBefore += windowSteps(items.map((it) => it.frames), plans[members[0]][w].promptFrames, cfg.codebooks);
+      members.forEach((i, j) => {
+        const { offset, promptFrames, frames } = plans[i][w];
+        for (let k = 0; k < cfg.codebooks; k++) codes[i][k].set(windowCodes[j][k].subarray(promptFrames, frames), offset + promptFrames);
+      });
+    }
+    const decodeMs = performance.now() - decodeStarted;
+
+    const encodecStarted = performance.now();
+    const audio: Float32Array[] = [];
+    for (let i = 0; i < prompts.length; i++) {
+      if (signal?.aborted) throw abortError();
+      audio.push(await this.decodeAudio(codes[i], samplesFor(durations[i], cfg.sampleRate)));
+    }
+    const encodecMs = performance.now() - encodecStarted;
+    return {
+      audio,
+      codes,
+      sampleRate: cfg.sampleRate,
+      seeds,
+      steps: totalSteps,
+      timings: { textMs, decodeMs, encodecMs, totalMs: performance.now() - started },
+    };
+  }
+
+  /** EnCodec: codes [codebook][frame] to mono audio, cut to `samples`. */
+  private async decodeAudio(codes: Int32Array[], samples: number): Promise<Float32Array> {
+    const frames = codes[0].length;
+    const ids = new BigInt64Array(codes.length * frames);
+    codes.forEach((row, k) => row.forEach((c, f) => (ids[k * frames + f] = BigInt(c))));
+    const out = await this.model.encodec.run({ audio_codes: new ort.Tensor("int64", ids, [1, 1, codes.length, frames]) });
+    const values = out.audio_values.data as Float32Array;
+    if (values.length < samples) throw new Error(`EnCodec returned ${values.length} samples, expected at least ${samples}`);
+    return values.slice(0, samples);
+  }
+}
+
+/** The frames of the previous windows that this window re-feeds as its prompt. */
+function promptOf(codes: Int32Array[], win: Window): Int32Array[] | undefined {
+  if (win.promptFrames === 0) return undefined;
+  return codes.map((row) => row.slice(win.offset, win.offset + win.promptFrames));
+}
+
+/** Rows `members` of a [batch, ...] tensor, as a new tensor. */
+function selectRows(t: ort.Tensor, members: number[]): ort.Tensor {
+  const rowSize = t.dims.slice(1).reduce((a, b) => a * b, 1);
+  const src = t.data as Float32Array | BigInt64Array;
+  const out = new (src.constructor as Float32ArrayConstructor | BigInt64ArrayConstructor)(members.length * rowSize);
+  members.forEach((m, j) => (out as Float32Array).set((src as Float32Array).subarray(m * rowSize, (m + 1) * rowSize), j * rowSize));
+  return new ort.Tensor(t.type as "float32", out as Float32Array, [members.length, ...t.dims.slice(1)]);
+}
