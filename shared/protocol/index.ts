@@ -1,0 +1,50 @@
+// The helper <-> panel protocol: one schema source for the helper daemon and the Premiere panel.
+// No Node imports anywhere in this folder: the panel's webpack bundle includes it.
+
+export * from "./limits";
+
+export { ERROR_STATUS, ERROR_CODES, isErrorCode, httpStatusFor, errorPayload, httpErrorBody } from "./errors";
+export type { ErrorCode, ParseErrorCode, ErrorPayload, HttpErrorBody } from "./errors";
+
+export type { JobSpec, JobResult } from "./job";
+
+export { PROTOCOL_VERSION, defaultJobId, CLIENT_MESSAGE_TYPES, SERVER_MESSAGE_TYPES, FEEDBACK_REASONS, HEALTH_STATUSES } from "./messages";
+export type {
+  ClientMessage,
+  ClientMessageType,
+  GenerateMessage,
+  CancelMessage,
+  PresetsGetMessage,
+  PresetsSetMessage,
+  PresetsDeleteMessage,
+  FeedbackReason,
+  FeedbackBody,
+  FeedbackMessage,
+  HealthRequestMessage,
+  ServerMessage,
+  ServerMessageType,
+  HelloMessage,
+  QueuedMessage,
+  ProgressMessage,
+  DoneMessage,
+  ErrorMessage,
+  PresetsMessage,
+  AckMessage,
+  HealthStatus,
+  HealthInfo,
+  HealthMessage,
+} from "./messages";
+
+export {
+  parseClientMessage,
+  parseServerMessage,
+  parseJobSpec,
+  parseJobResult,
+  parseFeedback,
+  parsePreset,
+  parseTag,
+  parseJobId,
+} from "./parse";
+export type { ParseOptions, ClientParseResult } from "./parse";
+
+export type { ParseError, Result, Success, Failure, Checker } from "./validate";
