@@ -1,5 +1,10 @@
 // T5 SentencePiece tokenization of prompts, from the folder's tokenizer.json (the real one or a contract model's).
-import { Tokenizer } from "@huggingface/tokenizers";
+import type { Tokenizer as TokenizerClass } from "@huggingface/tokenizers" with { "resolution-mode": "import" };
+
+// The package is typed as ESM but ships a CommonJS build that Node's require resolves to.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Tokenizer } = require("@huggingface/tokenizers") as { Tokenizer: typeof TokenizerClass };
+type Tokenizer = TokenizerClass;
 
 export interface EncodedBatch {
   /** [batch, length] row-major, padded with `padId`. */
