@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 "use strict";
 // The CLI is compiled TypeScript (npm run build, run by `prepare` on install).
-let main;
-try {
-  ({ main } = require("../dist/helper/cli/main.js"));
-} catch (err) {
-  if (err && err.code === "MODULE_NOT_FOUND") {
-    console.error("cuesmith: not built yet; run `npm run build` in the project folder");
-    process.exit(2);
-  }
-  throw err;
+const fs = require("node:fs");
+const path = require("node:path");
+
+const entry = path.join(__dirname, "..", "dist", "helper", "cli", "main.js");
+if (!fs.existsSync(entry)) {
+  console.error("cuesmith: not built yet; run `npm run build` in the project folder");
+  process.exit(2);
 }
-main(process.argv.slice(2)).then(
+require(entry).main(process.argv.slice(2)).then(
   (code) => process.exit(code ?? 0),
   (err) => {
     console.error(`cuesmith: ${err && err.message ? err.message : err}`);
