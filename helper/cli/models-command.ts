@@ -15,7 +15,7 @@ import {
   verifyModel,
   VerifyReport,
 } from "../../models/fetch";
-import { buildTestModel } from "../../models/contract";
+import { buildTestModel } from "../../models/build";
 import { CliIO, numberOption, parse, stdio, UsageError } from "./args";
 
 export const MODELS_USAGE = [
