@@ -25,7 +25,7 @@ export interface FinishedBed {
   truePeakDbtp: number;
   bpm: number | null;
   beats: number[];
-  steps: { normalizeDb: number; bedLevelDb: number; peakGuardDb: number; trimmedStartSec: number; finalGuardDb: number };
+  steps: { normalizeDb: number; bedLevelDb: number; peakGuardDb: number; trimmedStartSec: number; resampleDb: number; finalGuardDb: number };
 }
 
 export async function finishBed(input: Float32Array, o: FinishOptions): Promise<FinishedBed> {
@@ -34,13 +34,25 @@ export async function finishBed(input: Float32Array, o: FinishOptions): Promise<
   const bedLevelDb = o.bedLevelDb ?? -12;
   const guard = o.peakGuard ?? PEAK_GUARD;
 
-  const normalizeDb = normalizationGainDb(input, o.sourceRate, targetLufs);
-  const peakGuardDb = peakGuardGainDb(applyGain(input, normalizeDb + bedLevelDb), guard);
-  const leveled = applyGain(input, normalizeDb + bedLevelDb + peakGuardDb);
+  const length = Math.round(o.targetSeconds * o.sourceRate);
+  // Where the kept stretch starts (after the silence trim) is found on a roughly levelled copy, so the dBFS
+  // threshold means the same for any model output; the levels below are then measured on exactly the samples
+  // that end up in the file, not on the margin that the exact-length cut throws away.
+  const rough = applyGain(input, normalizationGainDb(input, o.sourceRate, targetLufs) + bedLevelDb);
+  const { start } = silenceBounds(rough, o.sourceRate, o.trim ?? TRIM);
+  const kept = input.subarray(start, start + length);
 
-  const { start } = silenceBounds(leveled, o.sourceRate, o.trim ?? TRIM);
-  const fitted = fitToLength(leveled, o.sourceRate, Math.round(o.targetSeconds * o.sourceRate), start);
+  const normalizeDb = normalizationGainDb(kept, o.sourceRate, targetLufs);
+  const peakGuardDb = peakGuardGainDb(applyGain(kept, normalizeDb + bedLevelDb), guard);
+  const leveled = applyGain(input, normalizeDb + bedLevelDb + peakGuardDb);
+  const fitted = fitToLength(leveled, o.sourceRate, length, start);
   let out = await resample(fitted, o.sourceRate, outRate, Math.round(o.targetSeconds * outRate));
+
+  // The resampler's anti-alias filter takes off whatever sits just under 16 kHz (little in music, up to ~0.7 dB
+  // of a noise-like signal after K-weighting): settle the level on the file actually written.
+  const measured = integratedLoudness(out, outRate);
+  const resampleDb = Number.isFinite(measured) ? targetLufs + bedLevelDb + peakGuardDb - measured : 0;
+  if (resampleDb !== 0) out = applyGain(out, resampleDb);
 
   // Resampling can raise inter-sample peaks a little: the ceiling is enforced on the file actually written.
   let truePeak = truePeakDb(out);
@@ -59,6 +71,6 @@ export async function finishBed(input: Float32Array, o: FinishOptions): Promise<
     truePeakDbtp: truePeak,
     bpm: tempo.bpm,
     beats: tempo.beats,
-    steps: { normalizeDb, bedLevelDb, peakGuardDb, trimmedStartSec: start / o.sourceRate, finalGuardDb },
+    steps: { normalizeDb, bedLevelDb, peakGuardDb, trimmedStartSec: start / o.sourceRate, resampleDb, finalGuardDb },
   };
 }

@@ -67,4 +67,6 @@ export interface JobResult {
   contract_model: boolean;
   /** Wall time from accepting the job to the file being in place, in milliseconds. */
   wall_ms: number;
+  /** How many jobs shared the decode that made it (absent for cache hits). */
+  batch_size?: number;
 }

@@ -329,6 +329,7 @@ const jobResultObject = object(
     model: text,
     contract_model: flag,
     wall_ms: finite,
+    batch_size: optional(finite),
   },
   LENIENT,
 );

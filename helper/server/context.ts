@@ -1,0 +1,108 @@
+// Everything a request handler needs, wired once at start: the engine host, the queue and bed service, the
+// preset table, the feedback log, and a short memory of finished jobs (so feedback can name a job by id).
+import type { FeedbackBody, HealthInfo, JobResult, JobSpec } from "../../shared/protocol";
+import type { HelperSettings } from "../config/settings";
+import { GenerationQueue } from "../jobs/generation-queue";
+import { buildReport, renderReport } from "../report";
+import { BedService, JobError, JobEvents, SubmittedJob } from "../service/bed-service";
+import { EngineHost } from "../service/engine-host";
+import { RenderCache } from "../service/render-cache";
+import { FeedbackLog, FeedbackRecord } from "../store/feedback-log";
+import { PresetStore } from "../store/preset-store";
+import { VERSION } from "../version";
+
+const REMEMBERED_RESULTS = 1000;
+
+export class HelperContext {
+  private readonly results = new Map<string, JobResult>();
+  private counter = 0;
+
+  private constructor(
+    readonly settings: HelperSettings,
+    readonly host: EngineHost,
+    readonly queue: GenerationQueue,
+    readonly presets: PresetStore,
+    readonly feedback: FeedbackLog,
+    readonly service: BedService,
+  ) {}
+
+  static async create(settings: HelperSettings, host: EngineHost): Promise<HelperContext> {
+    const presets = await PresetStore.open(settings.presetsFile);
+    const feedback = await FeedbackLog.open(settings.feedbackFile);
+    const queue = new GenerationQueue(
+      {
+        generate: (req, opts) => host.require().generate(req, opts),
+        stepsFor: (d) => host.require().stepsFor(d),
+        get info() {
+          return { msPerStep: host.info?.msPerStep ?? null };
+        },
+      },
+      { maxBatch: settings.maxBatch, maxQueued: settings.maxQueue, timeoutMs: settings.jobTimeoutSec ? settings.jobTimeoutSec * 1000 : undefined },
+    );
+    const cache = new RenderCache<Omit<JobResult, "job_id" | "path" | "cached" | "wall_ms" | "batch_size">>(settings.cacheDir, settings.cacheMaxBytes);
+    const service = new BedService(host, queue, presets, cache, {
+      outputDir: settings.outputDir,
+      outputRoots: settings.outputRoots,
+      targetLufs: settings.targetLufs,
+      bedLevelDb: settings.bedLevelDb,
+    });
+    return new HelperContext(settings, host, queue, presets, feedback, service);
+  }
+
+  newJobId(): string {
+    return `job-${Date.now().toString(36)}-${(++this.counter).toString(36)}`;
+  }
+
+  submit(spec: JobSpec, jobId: string, events: JobEvents = {}): SubmittedJob {
+    const job = this.service.submit(spec, jobId, events);
+    job.result.then((r) => this.remember(r), () => {});
+    return job;
+  }
+
+  private remember(result: JobResult): void {
+    this.results.set(result.job_id, result);
+    if (this.results.size > REMEMBERED_RESULTS) this.results.delete(this.results.keys().next().value!);
+  }
+
+  health(): HealthInfo {
+    const info = this.host.info;
+    const status = this.host.status === "ready" ? "ok" : this.host.status === "loading" ? "loading" : "model_missing";
+    return {
+      status,
+      model_loaded: this.host.status === "ready",
+      provider: info?.provider ?? null,
+      queue_length: this.queue.length,
+      version: VERSION,
+      model_dir: this.settings.modelDir,
+      contract_model: info?.contractModel ?? false,
+      ...(status === "ok" ? {} : { fetch_command: this.host.fetchCommand, reason: this.host.reason ?? undefined }),
+    };
+  }
+
+  /** Stores feedback with what the helper knows of the take; fails (404) for a take it has never made. */
+  async recordFeedback(fb: FeedbackBody): Promise<FeedbackRecord> {
+    const byId = fb.job_id !== undefined ? this.results.get(fb.job_id) : undefined;
+    const take = byId ?? (fb.sha256 !== undefined ? [...this.results.values()].find((r) => r.sha256 === fb.sha256) ?? this.service.findTake(fb.sha256) : undefined);
+    if (!take) {
+      throw new JobError("not_found", fb.job_id !== undefined ? `no finished job "${fb.job_id}" is known to this helper` : `no take with sha256 ${fb.sha256} is known to this helper`);
+    }
+    return this.feedback.append({
+      reason: fb.reason,
+      note: fb.note ?? "",
+      ...("job_id" in take ? { job_id: (take as JobResult).job_id } : {}),
+      prompt: take.prompt,
+      ...(take.scene_tag !== undefined ? { tag: take.scene_tag } : {}),
+      seed: take.seed,
+      model: take.model,
+      sha256: take.sha256,
+      duration_sec: take.duration_sec,
+      bpm_estimate: take.bpm_estimate,
+    });
+  }
+
+  async report(since: Date, format: "json" | "md" | "html"): Promise<{ text: string; type: string }> {
+    const report = buildReport(await this.feedback.readAll(), { since });
+    const type = format === "json" ? "application/json" : format === "md" ? "text/markdown" : "text/html";
+    return { text: renderReport(report, format), type };
+  }
+}

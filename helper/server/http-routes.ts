@@ -1,0 +1,77 @@
+// The plain-HTTP face of the helper, for curl, scripts and the source article's original integration.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { httpStatusFor, MAX_MESSAGE_BYTES, parseFeedback, parseJobSpec, parsePreset } from "../../shared/protocol";
+import { normalizeTag } from "../../shared/presets";
+import { parseSince } from "../report";
+import type { HelperContext } from "./context";
+import { HttpError, readJsonBody, sendError, sendJson, sendText } from "./http-util";
+import { errorBody } from "./errors";
+
+export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://helper");
+  const route = `${req.method} ${url.pathname}`;
+  try {
+    if (route === "GET /health") return sendJson(res, 200, ctx.health());
+    if (route === "POST /generate") return await generate(ctx, req, res);
+    if (route === "GET /presets") return sendJson(res, 200, { presets: ctx.presets.all() });
+    if (route === "POST /feedback") {
+      const parsed = parseFeedback(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
+      if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
+      const stored = await ctx.recordFeedback(parsed.value);
+      return sendJson(res, 201, { ok: true, id: stored.id });
+    }
+    if (route === "GET /report") {
+      const format = url.searchParams.get("format") ?? "json";
+      if (!["json", "md", "html"].includes(format)) throw new HttpError(400, "invalid_field", "format must be json, md or html", "format");
+      let since: Date;
+      try {
+        since = parseSince(url.searchParams.get("since") ?? "7d");
+      } catch (err) {
+        throw new HttpError(400, "invalid_field", (err as Error).message, "since");
+      }
+      const { text, type } = await ctx.report(since, format as "json" | "md" | "html");
+      return sendText(res, 200, type, text);
+    }
+    const presetMatch = /^\/presets\/([^/]+)$/.exec(url.pathname);
+    if (presetMatch) {
+      const tag = normalizeTag(decodeURIComponent(presetMatch[1]));
+      if (tag === null) throw new HttpError(400, "invalid_field", "the tag must be letters, digits and _", "tag");
+      if (req.method === "GET") {
+        const preset = ctx.presets.get(tag);
+        if (!preset) throw new HttpError(404, "unknown_tag", `no preset for tag "${tag}"`);
+        return sendJson(res, 200, { tag, preset });
+      }
+      if (req.method === "PUT") {
+        const parsed = parsePreset(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
+        if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
+        await ctx.presets.set(tag, parsed.value);
+        return sendJson(res, 200, { tag, preset: ctx.presets.get(tag) });
+      }
+      if (req.method === "DELETE") {
+        if (!ctx.presets.get(tag)) throw new HttpError(404, "unknown_tag", `no preset for tag "${tag}"`);
+        await ctx.presets.delete(tag);
+        return sendJson(res, 200, { tag, deleted: true });
+      }
+      throw new HttpError(405, "invalid_message", `${req.method} is not supported on /presets/{tag}`);
+    }
+    throw new HttpError(404, "not_found", `no such endpoint: ${route}`);
+  } catch (err) {
+    if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message, err.field);
+    const body = errorBody(err);
+    return sendError(res, httpStatusFor(body.code), body.code, body.message, body.field);
+  }
+}
+
+/** POST /generate waits for the job; a client that hangs up cancels it. */
+async function generate(ctx: HelperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const parsed = parseJobSpec(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
+  if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
+  const job = ctx.submit(parsed.value, parsed.value.job_id ?? ctx.newJobId());
+  const onClose = () => !res.writableEnded && job.cancel();
+  res.on("close", onClose);
+  try {
+    sendJson(res, 200, await job.result);
+  } finally {
+    res.off("close", onClose);
+  }
+}
