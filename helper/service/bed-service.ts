@@ -113,6 +113,7 @@ export class BedService {
       { prompt, durationSec: Math.min(spec.duration_sec + TRIM_MARGIN_SEC, 300), seed, ...settings },
       { onQueued: events.onQueued, onProgress: events.onProgress },
     );
+    let cancelled = false;
     const result = handle.result.then(
       async (out) => {
         const bed = await finishBed(out.audio, {
@@ -139,6 +140,8 @@ export class BedService {
           contract_model: info.contractModel,
         };
         const entry = await this.cache.put(key, wav, meta);
+        // cancelled while finishing: the render stays cached for next time, but the job is not placed
+        if (cancelled) throw new JobError("cancelled", "the job was cancelled");
         return finish(entry.wavPath, meta, out.batchSize);
       },
       (err) => {
@@ -146,7 +149,13 @@ export class BedService {
         throw err;
       },
     );
-    return { result, cancel: handle.cancel };
+    return {
+      result,
+      cancel: () => {
+        cancelled = true;
+        handle.cancel();
+      },
+    };
   }
 }
 
