@@ -7,4 +7,5 @@ module.exports = {
   testTimeout: 120000,
   // Integration tests share built contract models under a cache dir; keep CI's 2 vCPUs from thrashing.
   maxWorkers: 2,
+  reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
 };
