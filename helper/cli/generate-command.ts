@@ -67,7 +67,7 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
   const engine = await MusicGenEngine.load(modelDir, { variant: variant as "auto", provider: values.provider, warmup: false });
   const result = await engine.generate(
     { prompts: [prompt], durationSec: duration, seed, guidanceScale: guidance, topK, temperature },
-    { onProgress: progressLine(io) },
+    { onProgress: progressLine() },
   );
   const samples = await resample(result.audio[0], result.sampleRate, OUTPUT_RATE, samplesFor(duration, OUTPUT_RATE));
   const out = path.resolve(values.out);
@@ -90,7 +90,7 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
 }
 
 /** Progress on stderr: a redrawn line on a terminal, nothing when piped (the JSON line is the output). */
-function progressLine(io: CliIO) {
+function progressLine() {
   if (!process.stderr.isTTY) return undefined;
   let last = -1;
   return ({ fraction, etaMs }: { fraction: number; etaMs: number }) => {
@@ -99,6 +99,5 @@ function progressLine(io: CliIO) {
     last = pct;
     process.stderr.write(`\rgenerating ${String(pct).padStart(3)}%  eta ${(etaMs / 1000).toFixed(1)} s `);
     if (pct === 100) process.stderr.write("\n");
-    void io;
   };
 }

@@ -81,15 +81,16 @@ export class HelperContext {
 
   /** Stores feedback with what the helper knows of the take; fails (404) for a take it has never made. */
   async recordFeedback(fb: FeedbackBody): Promise<FeedbackRecord> {
-    const byId = fb.job_id !== undefined ? this.results.get(fb.job_id) : undefined;
-    const take = byId ?? (fb.sha256 !== undefined ? [...this.results.values()].find((r) => r.sha256 === fb.sha256) ?? this.service.findTake(fb.sha256) : undefined);
+    const remembered = (fb.job_id !== undefined ? this.results.get(fb.job_id) : undefined) ?? [...this.results.values()].find((r) => r.sha256 === fb.sha256);
+    // after a restart the render cache still knows a take by its WAV hash
+    const take = remembered ?? (fb.sha256 !== undefined ? this.service.findTake(fb.sha256) : undefined);
     if (!take) {
       throw new JobError("not_found", fb.job_id !== undefined ? `no finished job "${fb.job_id}" is known to this helper` : `no take with sha256 ${fb.sha256} is known to this helper`);
     }
     return this.feedback.append({
       reason: fb.reason,
       note: fb.note ?? "",
-      ...("job_id" in take ? { job_id: (take as JobResult).job_id } : {}),
+      ...(remembered ? { job_id: remembered.job_id } : {}),
       prompt: take.prompt,
       ...(take.scene_tag !== undefined ? { tag: take.scene_tag } : {}),
       seed: take.seed,
