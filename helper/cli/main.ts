@@ -3,6 +3,7 @@ import { EngineError } from "../engine/errors";
 import { CliIO, stdio, UsageError } from "./args";
 import { GENERATE_USAGE, runGenerateCommand } from "./generate-command";
 import { runModelsCommand } from "./models-command";
+import { runAnalyzeCommand } from "./analyze-command";
 import { runReportCommand } from "./report-command";
 import { runServeCommand, SERVE_USAGE } from "./serve-command";
 import { VERSION } from "../version";
@@ -19,6 +20,7 @@ const USAGE = [
   "  cuesmith models list | verify [--deep]           what is installed, and is it intact",
   "  cuesmith models build-test --size tiny|small --out DIR [--seed N]   random-weight contract model",
   "  cuesmith report [--since 7d] [--format md|html|json]   feedback summary and preset suggestions",
+  "  cuesmith analyze --text TEXT [--context narration]      voice-over transcript -> emotion, undertone, prompt",
   "  cuesmith --version | --help",
 ].join("\n");
 
@@ -34,6 +36,8 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
         return await runServeCommand(rest, io);
       case "report":
         return await runReportCommand(rest, io);
+      case "analyze":
+        return await runAnalyzeCommand(rest, io);
       case "--version":
       case "-v":
         io.out(VERSION);

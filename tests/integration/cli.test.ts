@@ -81,6 +81,22 @@ describe("cuesmith generate", () => {
   });
 });
 
+describe("cuesmith analyze", () => {
+  it("reads the source article's voice-over as enthusiastic with an apologetic undertone, with evidence and a prompt", () => {
+    const r = cuesmith(["analyze", "--text", "这个新功能真的太棒了！我们花了三个月打磨细节……（停顿）……当然，还有些小问题正在修复。"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out).toMatchObject({ emotion: "enthusiastic", subtone: "slightly_apologetic", language: "zh" });
+    expect(out.evidence.length).toBeGreaterThan(1);
+    expect(out.prompt).toMatch(/uplifting but grounded .*warm piano and subtle cello, medium tempo, hopeful yet sincere/);
+  });
+  it("says audio input is not supported yet instead of pretending", () => {
+    const r = cuesmith(["analyze", "--input", "vo.wav"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not installed/);
+  });
+});
+
 describe("cuesmith models fetch, offline", () => {
   it("fails within seconds with a clear message", () => {
     const started = Date.now();
