@@ -1,21 +1,21 @@
-// `cuesmith analyze --text TEXT`: a voice-over transcript -> emotion, undertone, evidence and the music prompt.
-import { analyzeText } from "../voice/emotion/analyze-text";
-import { composePrompt } from "../voice/prompt-composer";
-import { CliIO, parse, UsageError } from "./args";
+// `cuesmith analyze (--input FILE [--in SEC --out SEC] | --text TEXT)`: a voice-over -> speech regions, emotion,
+// undertone, evidence and the music prompt. Without a Whisper model the transcript comes from --text.
+import * as path from "node:path";
+import { analyzeVoiceOver } from "../service/voice-service";
+import { CliIO, numberOption, parse, UsageError } from "./args";
 
 export async function runAnalyzeCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(argv, { text: { type: "string" }, input: { type: "string" }, context: { type: "string" } });
-  if (values.input !== undefined) {
-    // Said plainly rather than faked: decoding, speech regions and transcription are the voice-over issue's next part.
-    throw new UsageError("--input (audio) is not supported yet: transcription is not installed in this version; pass the transcript with --text");
-  }
-  if (values.text === undefined || values.text.trim() === "") throw new UsageError("give the transcript with --text TEXT");
-  const emotion = analyzeText(values.text);
-  io.out(JSON.stringify({
-    transcript: values.text,
-    transcription: "not installed: analysed the text given",
-    ...emotion,
-    prompt: composePrompt({ emotion: emotion.emotion, subtone: emotion.subtone, context: values.context }),
-  }, null, 2));
+  const { values } = parse(argv, { text: { type: "string" }, input: { type: "string" }, in: { type: "string" }, out: { type: "string" }, context: { type: "string" } });
+  if (values.text === undefined && values.input === undefined) throw new UsageError("give --input FILE (a voice-over clip) and/or --text TEXT (its transcript)");
+  if (values.text !== undefined && values.text.trim() === "") throw new UsageError("--text must not be empty");
+  const { result } = await analyzeVoiceOver({
+    text: values.text,
+    media_path: values.input !== undefined ? path.resolve(values.input) : undefined,
+    in_sec: numberOption("in", values.in, (n) => n >= 0, "seconds >= 0"),
+    out_sec: numberOption("out", values.out, (n) => n > 0, "seconds > 0"),
+    context: values.context,
+  });
+  if (result.transcription === "not_installed") io.err("cuesmith: transcription is not installed; pass the transcript with --text for emotion and prompt");
+  io.out(JSON.stringify(result, null, 2));
   return 0;
 }

@@ -1,5 +1,6 @@
 // `cuesmith` entry point: dispatches sub-commands and turns known errors into one clear line.
 import { EngineError } from "../engine/errors";
+import { AudioInputError } from "../voice/decode-audio";
 import { CliIO, stdio, UsageError } from "./args";
 import { GENERATE_USAGE, runGenerateCommand } from "./generate-command";
 import { runModelsCommand } from "./models-command";
@@ -20,7 +21,7 @@ const USAGE = [
   "  cuesmith models list | verify [--deep]           what is installed, and is it intact",
   "  cuesmith models build-test --size tiny|small --out DIR [--seed N]   random-weight contract model",
   "  cuesmith report [--since 7d] [--format md|html|json]   feedback summary and preset suggestions",
-  "  cuesmith analyze --text TEXT [--context narration]      voice-over transcript -> emotion, undertone, prompt",
+  "  cuesmith analyze [--input FILE [--in SEC --out SEC]] [--text TEXT]   voice-over -> speech, emotion, undertone, prompt",
   "  cuesmith --version | --help",
 ].join("\n");
 
@@ -56,6 +57,10 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     if (err instanceof UsageError || err instanceof RangeError) {
       io.err(`cuesmith: ${err.message}`);
       return 2;
+    }
+    if (err instanceof AudioInputError) {
+      io.err(`cuesmith: ${err.message}`);
+      return 1;
     }
     if (err instanceof EngineError) {
       io.err(`cuesmith: ${err.message}`);

@@ -1,6 +1,7 @@
 // Everything a request handler needs, wired once at start: the engine host, the queue and bed service, the
 // preset table, the feedback log, and a short memory of finished jobs (so feedback can name a job by id).
-import type { FeedbackBody, HealthInfo, JobResult, JobSpec } from "../../shared/protocol";
+import type { AnalyzeResult, BedSpec, FeedbackBody, HealthInfo, JobResult, JobSpec } from "../../shared/protocol";
+import { submitBed } from "../service/voice-service";
 import type { HelperSettings } from "../config/settings";
 import { GenerationQueue } from "../jobs/generation-queue";
 import { buildReport, renderReport } from "../report";
@@ -57,6 +58,13 @@ export class HelperContext {
     const job = this.service.submit(spec, jobId, events);
     job.result.then((r) => this.remember(r), () => {});
     return job;
+  }
+
+  /** A bed under a voice-over: analysed first (so errors in the clip come back at once), then queued. */
+  async submitBed(spec: BedSpec, jobId: string, events: JobEvents = {}): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
+    const submitted = await submitBed(this.service, spec, jobId, events);
+    submitted.job.result.then((r) => this.remember(r), () => {});
+    return submitted;
   }
 
   private remember(result: JobResult): void {

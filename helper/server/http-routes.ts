@@ -1,6 +1,8 @@
 // The plain-HTTP face of the helper, for curl, scripts and the source article's original integration.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { httpStatusFor, MAX_MESSAGE_BYTES, parseFeedback, parseJobSpec, parsePreset } from "../../shared/protocol";
+import { httpStatusFor, JobResult, MAX_MESSAGE_BYTES, parseAnalyzeSpec, parseBedSpec, parseFeedback, parseJobSpec, parsePreset } from "../../shared/protocol";
+import type { SubmittedJob } from "../service/bed-service";
+import { analyzeVoiceOver } from "../service/voice-service";
 import { normalizeTag } from "../../shared/presets";
 import { parseSince } from "../report";
 import type { HelperContext } from "./context";
@@ -14,6 +16,17 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
     if (route === "GET /health") return sendJson(res, 200, ctx.health());
     if (route === "POST /generate") return await generate(ctx, req, res);
     if (route === "GET /presets") return sendJson(res, 200, { presets: ctx.presets.all() });
+    if (route === "POST /analyze") {
+      const parsed = parseAnalyzeSpec(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
+      if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
+      return sendJson(res, 200, (await analyzeVoiceOver(parsed.value)).result);
+    }
+    if (route === "POST /bed") {
+      const parsed = parseBedSpec(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
+      if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
+      const { job, analysis } = await ctx.submitBed(parsed.value, parsed.value.job_id ?? ctx.newJobId());
+      return await waitForJob(res, job, (result) => ({ ...result, analysis }));
+    }
     if (route === "POST /feedback") {
       const parsed = parseFeedback(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
       if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
@@ -66,11 +79,15 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
 async function generate(ctx: HelperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const parsed = parseJobSpec(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
   if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
-  const job = ctx.submit(parsed.value, parsed.value.job_id ?? ctx.newJobId());
+  await waitForJob(res, ctx.submit(parsed.value, parsed.value.job_id ?? ctx.newJobId()));
+}
+
+/** Answers with the job's result when it is done; a client that hangs up first cancels it. */
+async function waitForJob(res: ServerResponse, job: SubmittedJob, shape: (r: JobResult) => unknown = (r) => r): Promise<void> {
   const onClose = () => !res.writableEnded && job.cancel();
   res.on("close", onClose);
   try {
-    sendJson(res, 200, await job.result);
+    sendJson(res, 200, shape(await job.result));
   } finally {
     res.off("close", onClose);
   }

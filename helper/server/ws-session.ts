@@ -5,7 +5,8 @@ import { defaultJobId, parseClientMessage, PROTOCOL_VERSION, ServerMessage } fro
 import type { HelperContext } from "./context";
 import { errorBody } from "./errors";
 import { VERSION } from "../version";
-import { JobError, SubmittedJob } from "../service/bed-service";
+import { JobError, JobEvents, SubmittedJob } from "../service/bed-service";
+import { analyzeVoiceOver } from "../service/voice-service";
 
 /** Progress is sent at most this often per job (a 30 s bed is 1500 steps). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -43,31 +44,46 @@ export function attachSession(ctx: HelperContext, socket: WebSocket): void {
       case "generate":
         msg.jobs.forEach((spec, i) => {
           const jobId = spec.job_id ?? defaultJobId(msg.id, i);
-          if (jobs.has(jobId)) return fail(new JobError("invalid_field", `job_id "${jobId}" is already in use`, `jobs[${i}].job_id`), jobId);
-          let lastProgress = 0;
-          let job: SubmittedJob;
-          try {
-            job = ctx.submit(spec, jobId, {
-              onQueued: (position) => send({ type: "queued", id: msg.id, job_id: jobId, position }),
-              onProgress: (fraction, etaMs) => {
-                const now = Date.now();
-                if (fraction < 1 && now - lastProgress < PROGRESS_INTERVAL_MS) return;
-                lastProgress = now;
-                send({ type: "progress", id: msg.id, job_id: jobId, fraction, eta_ms: Math.round(etaMs) });
-              },
-            });
-          } catch (err) {
-            return fail(err, jobId);
-          }
-          jobs.set(jobId, job);
-          job.result.then(
-            (result) => send({ type: "done", id: msg.id, job_id: jobId, result }),
-            (err) => fail(err, jobId),
-          ).finally(() => jobs.delete(jobId));
+          track(msg.id, jobId, `jobs[${i}].job_id`, (events) => ctx.submit(spec, jobId, events));
         });
         return;
+      case "analyze":
+        return void analyzeVoiceOver(msg).then(({ result }) => send({ type: "analysis", id: msg.id, result }), fail);
+      case "bed": {
+        const { type: _type, id: _id, ...spec } = msg;
+        const jobId = spec.job_id ?? defaultJobId(msg.id, 0);
+        return track(msg.id, jobId, "job_id", (events) => ctx.submitBed(spec, jobId, events).then((b) => b.job));
+      }
     }
   });
+
+  /** Runs one job for this connection: queued, progress (throttled), then done or error, all keyed by job id. */
+  function track(msgId: string, jobId: string, field: string, start: (events: JobEvents) => SubmittedJob | Promise<SubmittedJob>): void {
+    const fail = (err: unknown) => send({ type: "error", id: msgId, job_id: jobId, error: errorBody(err) });
+    if (jobs.has(jobId)) return fail(new JobError("invalid_field", `job_id "${jobId}" is already in use`, field));
+    let lastProgress = 0;
+    const events: JobEvents = {
+      onQueued: (position) => send({ type: "queued", id: msgId, job_id: jobId, position }),
+      onProgress: (fraction, etaMs) => {
+        const now = Date.now();
+        if (fraction < 1 && now - lastProgress < PROGRESS_INTERVAL_MS) return;
+        lastProgress = now;
+        send({ type: "progress", id: msgId, job_id: jobId, fraction, eta_ms: Math.round(etaMs) });
+      },
+    };
+    // a placeholder until the job exists, so the id is taken at once and a cancel before then is not lost
+    let cancelled = false;
+    jobs.set(jobId, { result: new Promise(() => {}), cancel: () => (cancelled = true) });
+    Promise.resolve()
+      .then(() => start(events))
+      .then((job) => {
+        if (cancelled) job.cancel();
+        jobs.set(jobId, job);
+        return job.result;
+      })
+      .then((result) => send({ type: "done", id: msgId, job_id: jobId, result }), fail)
+      .finally(() => jobs.delete(jobId));
+  }
 
   socket.on("close", () => {
     for (const job of jobs.values()) job.cancel();

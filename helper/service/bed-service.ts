@@ -3,7 +3,9 @@
 import { createHash, randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { JobResult, JobSpec } from "../../shared/protocol";
+import type { JobResult, JobSpec, SpeechRegion } from "../../shared/protocol";
+import { applyDucking, DUCK_DEFAULTS } from "../audio/duck";
+import { integratedLoudness, truePeakDb } from "../audio/loudness";
 import { withBpm } from "../../shared/presets";
 import { finishBed } from "../audio/finish";
 import { encodeWav } from "../audio/wav";
@@ -72,7 +74,8 @@ export class BedService {
     return resolved;
   }
 
-  submit(spec: JobSpec, jobId: string, events: JobEvents = {}): SubmittedJob {
+  /** `duck`: speech regions (seconds) the bed dips under, for beds under a voice-over. */
+  submit(spec: JobSpec, jobId: string, events: JobEvents = {}, duck?: { regions: SpeechRegion[]; depthDb: number }): SubmittedJob {
     const started = performance.now();
     const engine = this.host.require(); // throws model_missing (503) before anything is queued
     const outputDir = this.outputDirFor(spec.output_dir);
@@ -88,7 +91,7 @@ export class BedService {
       bedLevelDb: spec.bed_level_db ?? this.options.bedLevelDb,
     };
     const info = engine.info;
-    const key = cacheKey({ model: info.modelDir, variant: info.variant, prompt, duration: spec.duration_sec, seed, ...settings, finish: FINISH_VERSION });
+    const key = cacheKey({ model: info.modelDir, variant: info.variant, prompt, duration: spec.duration_sec, seed, ...settings, duck: duck ?? null, finish: FINISH_VERSION });
     const fileName = `${slug(tag ?? prompt)}_${spec.duration_sec}s_seed${seed}_${key.slice(0, 8)}.wav`;
     const finish = async (wavPath: string, meta: CachedMeta, batchSize?: number): Promise<JobResult> => {
       const out = path.join(outputDir, fileName);
@@ -123,7 +126,9 @@ export class BedService {
           bedLevelDb: settings.bedLevelDb,
           outRate: OUTPUT_RATE,
         });
-        const wav = encodeWav(bed.samples48k, OUTPUT_RATE, 24);
+        // ducking is baked in after the level chain: the bed is at its normal level between phrases
+        const samples = duck ? applyDucking(bed.samples48k, OUTPUT_RATE, duck.regions, { ...DUCK_DEFAULTS, depthDb: duck.depthDb }) : bed.samples48k;
+        const wav = encodeWav(samples, OUTPUT_RATE, 24);
         const meta: CachedMeta = {
           duration_sec: bed.samples / OUTPUT_RATE,
           sample_rate: OUTPUT_RATE,
@@ -132,8 +137,8 @@ export class BedService {
           ...(tag !== undefined ? { scene_tag: tag } : {}),
           seed,
           sha256: createHash("sha256").update(wav).digest("hex"),
-          loudness_lufs: round2(bed.loudnessLufs),
-          true_peak_dbtp: round2(bed.truePeakDbtp),
+          loudness_lufs: round2(duck ? integratedLoudness(samples, OUTPUT_RATE) : bed.loudnessLufs),
+          true_peak_dbtp: round2(duck ? truePeakDb(samples) : bed.truePeakDbtp),
           bpm_estimate: bed.bpm === null ? null : round2(bed.bpm),
           beats_sec: bed.beats.map((b: number) => Math.round(b * 1000) / 1000),
           model: info.modelDir,

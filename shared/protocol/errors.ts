@@ -27,6 +27,7 @@ export const ERROR_STATUS = {
   generation_failed: 500,
   model_missing: 503,
   model_loading: 503,
+  tool_missing: 503,
   queue_full: 503,
   timeout: 504,
 } as const satisfies Record<string, number>;

@@ -9,7 +9,11 @@ export type { ErrorCode, ParseErrorCode, ErrorPayload, HttpErrorBody } from "./e
 export type { JobSpec, JobResult } from "./job";
 
 export { PROTOCOL_VERSION, defaultJobId, CLIENT_MESSAGE_TYPES, SERVER_MESSAGE_TYPES, FEEDBACK_REASONS, HEALTH_STATUSES } from "./messages";
+export type { AnalyzeSpec, AnalyzeResult, BedSpec, SpeechRegion } from "./voice";
 export type {
+  AnalyzeMessage,
+  BedMessage,
+  AnalysisMessage,
   ClientMessage,
   ClientMessageType,
   GenerateMessage,
@@ -44,6 +48,8 @@ export {
   parsePreset,
   parseTag,
   parseJobId,
+  parseAnalyzeSpec,
+  parseBedSpec,
 } from "./parse";
 export type { ParseOptions, ClientParseResult } from "./parse";
 

@@ -63,3 +63,6 @@ export const MAX_BED_LEVEL_DB = 0;
 
 /** `output_dir`, in characters. */
 export const MAX_OUTPUT_DIR_CHARS = 1024;
+
+/** A voice-over transcript sent for analysis, in characters. */
+export const MAX_TRANSCRIPT_CHARS = 20000;

@@ -2,6 +2,7 @@
 // reply about them repeats. Types and constants only; ./parse validates.
 import type { Preset, PresetTable } from "../presets";
 import type { ErrorPayload } from "./errors";
+import type { AnalyzeResult, AnalyzeSpec, BedSpec } from "./voice";
 import type { JobResult, JobSpec } from "./job";
 
 /** Sent in `hello`; bumped on any change an older panel could not cope with. */
@@ -10,7 +11,7 @@ export const PROTOCOL_VERSION = 1;
 // ---------------------------------------------------------------------------------------------------------------
 // Client -> helper
 
-export const CLIENT_MESSAGE_TYPES = ["generate", "cancel", "presets.get", "presets.set", "presets.delete", "feedback", "health"] as const;
+export const CLIENT_MESSAGE_TYPES = ["generate", "cancel", "presets.get", "presets.set", "presets.delete", "feedback", "health", "analyze", "bed"] as const;
 export type ClientMessageType = (typeof CLIENT_MESSAGE_TYPES)[number];
 
 /**
@@ -79,7 +80,21 @@ export interface HealthRequestMessage {
   id: string;
 }
 
+/** Reply: `analysis`. Transcript and/or media of a voice-over -> emotion, speech regions, prompt. */
+export interface AnalyzeMessage extends AnalyzeSpec {
+  type: "analyze";
+  id: string;
+}
+
+/** A bed under a voice-over: replies like one `generate` job (`queued`, `progress`, `done`/`error`, keyed by job_id). */
+export interface BedMessage extends BedSpec {
+  type: "bed";
+  id: string;
+}
+
 export type ClientMessage =
+  | AnalyzeMessage
+  | BedMessage
   | GenerateMessage
   | CancelMessage
   | PresetsGetMessage
@@ -96,7 +111,7 @@ export function defaultJobId(messageId: string, index: number): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Helper -> client
 
-export const SERVER_MESSAGE_TYPES = ["hello", "queued", "progress", "done", "error", "presets", "ack", "health"] as const;
+export const SERVER_MESSAGE_TYPES = ["hello", "queued", "progress", "done", "error", "presets", "ack", "health", "analysis"] as const;
 export type ServerMessageType = (typeof SERVER_MESSAGE_TYPES)[number];
 
 /** Sent once, right after the WebSocket opens. */
@@ -183,7 +198,14 @@ export interface HealthMessage extends HealthInfo {
   id: string;
 }
 
+export interface AnalysisMessage {
+  type: "analysis";
+  id: string;
+  result: AnalyzeResult;
+}
+
 export type ServerMessage =
+  | AnalysisMessage
   | HelloMessage
   | QueuedMessage
   | ProgressMessage

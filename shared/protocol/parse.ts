@@ -5,6 +5,7 @@
 import { normalizeTag, type Preset, type PresetTable } from "../presets";
 import { isErrorCode, type ErrorPayload } from "./errors";
 import type { JobResult, JobSpec } from "./job";
+import type { AnalyzeSpec, BedSpec } from "./voice";
 import {
   JOB_ID_PATTERN,
   MAX_BED_LEVEL_DB,
@@ -23,6 +24,7 @@ import {
   MAX_SEED,
   MAX_TEMPERATURE,
   MAX_TOP_K,
+  MAX_TRANSCRIPT_CHARS,
   MESSAGE_ID_PATTERN,
   MIN_BED_LEVEL_DB,
   MIN_BPM,
@@ -134,6 +136,31 @@ const jobSpecObject = object(JOB_SPEC_SHAPE);
 
 const presetObject = object({ prompt, seed: optional(seed) });
 
+const ANALYZE_SHAPE = {
+  text: optional(str({ trim: true, max: MAX_TRANSCRIPT_CHARS, multiline: true })),
+  media_path: optional(refine(str({ max: MAX_OUTPUT_DIR_CHARS }), (p, path) => (looksAbsolute(p) ? ok(p) : invalidField(path, `${nameOf(path)} must be an absolute file path, got ${quote(p)}`)))),
+  in_sec: optional(num({ min: 0, max: 86400, unit: "seconds" })),
+  out_sec: optional(num({ min: 0, max: 86400, unit: "seconds" })),
+  context: optional(str({ trim: true, max: 100 })),
+};
+const BED_SHAPE = {
+  ...ANALYZE_SHAPE,
+  job_id: optional(jobId),
+  duration_sec: optional(num({ min: MIN_DURATION_SEC, max: MAX_DURATION_SEC, unit: "seconds" })),
+  seed: optional(seed),
+  output_dir: optional(outputDir),
+  duck_db: optional(num({ min: 0, max: 30, unit: "dB" })),
+};
+
+/** A voice-over needs its transcript or its media; in/out points must be in order. */
+function voiceTarget<T extends AnalyzeSpec>(r: Result<T>, path: string): Result<T> {
+  if (!r.ok) return r;
+  const v = r.value;
+  if (v.text === undefined && v.media_path === undefined) return invalidField(joinPath(path, "text"), "give the voice-over's text, its media_path, or both");
+  if (v.in_sec !== undefined && v.out_sec !== undefined && v.out_sec <= v.in_sec) return invalidField(joinPath(path, "out_sec"), "out_sec must be after in_sec");
+  return r;
+}
+
 const FEEDBACK_SHAPE = {
   job_id: optional(jobId),
   sha256: optional(sha256),
@@ -181,6 +208,16 @@ export function parsePreset(value: unknown, path = ""): Result<Preset> {
 /** A feedback without type/id (the body of POST /feedback). */
 export function parseFeedback(value: unknown, path = ""): Result<FeedbackBody> {
   return feedbackTarget(object(FEEDBACK_SHAPE)(value, path), path);
+}
+
+/** A voice-over to analyse (the body of POST /analyze). */
+export function parseAnalyzeSpec(value: unknown, path = ""): Result<AnalyzeSpec> {
+  return voiceTarget(object(ANALYZE_SHAPE)(value, path), path);
+}
+
+/** A bed under a voice-over (the body of POST /bed). */
+export function parseBedSpec(value: unknown, path = ""): Result<BedSpec> {
+  return voiceTarget(object(BED_SHAPE)(value, path), path);
 }
 
 /** A scene tag as typed ("#Vlog-Morning") -> its normal form ("vlog_morning"), e.g. from /presets/{tag}. */
@@ -244,6 +281,8 @@ const idOnlyObject = object({ id: messageId }, { allowKeys: TYPE });
 const presetsSetObject = object({ id: messageId, tag, preset: presetObject }, { allowKeys: TYPE });
 const presetsDeleteObject = object({ id: messageId, tag }, { allowKeys: TYPE });
 const feedbackObject = object({ id: messageId, ...FEEDBACK_SHAPE }, { allowKeys: TYPE });
+const analyzeObject = object({ id: messageId, ...ANALYZE_SHAPE }, { allowKeys: TYPE });
+const bedObject = object({ id: messageId, ...BED_SHAPE }, { allowKeys: TYPE });
 
 function parseClientObject(value: Record<string, unknown>): Result<ClientMessage> {
   const type = readType(value, CLIENT_MESSAGE_TYPES);
@@ -278,6 +317,10 @@ function parseClientObject(value: Record<string, unknown>): Result<ClientMessage
       return tagged("feedback", feedbackTarget(feedbackObject(value, ""), ""));
     case "health":
       return tagged("health", idOnlyObject(value, ""));
+    case "analyze":
+      return tagged("analyze", voiceTarget(analyzeObject(value, ""), ""));
+    case "bed":
+      return tagged("bed", voiceTarget(bedObject(value, ""), ""));
   }
 }
 
@@ -358,6 +401,7 @@ const doneObject = object({ id: text, job_id: text, result: parseJobResult }, LE
 const errorObject = object({ id: optional(text), job_id: optional(text), error: errorPayload }, LENIENT);
 const presetsObject = object({ id: text, presets: presetTable }, LENIENT);
 const ackObject = object({ id: text }, LENIENT);
+const analysisObject = object({ id: text, result: (v: unknown, path: string) => (isPlainObject(v) ? ok(v as never) : invalidField(path, `${nameOf(path)} must be an object`)) }, LENIENT);
 const healthObject = object(
   {
     id: text,
@@ -402,5 +446,7 @@ export function parseServerMessage(input: unknown, options: ParseOptions = {}): 
       return tagged("ack", ackObject(value, ""));
     case "health":
       return tagged("health", healthObject(value, ""));
+    case "analysis":
+      return tagged("analysis", analysisObject(value, ""));
   }
 }

@@ -90,10 +90,11 @@ describe("cuesmith analyze", () => {
     expect(out.evidence.length).toBeGreaterThan(1);
     expect(out.prompt).toMatch(/uplifting but grounded .*warm piano and subtle cello, medium tempo, hopeful yet sincere/);
   });
-  it("says audio input is not supported yet instead of pretending", () => {
-    const r = cuesmith(["analyze", "--input", "vo.wav"]);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/not installed/);
+  it("says plainly when a clip is missing, and that transcription is not installed", () => {
+    const r = cuesmith(["analyze", "--input", path.join(tmp, "vo.wav")]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/does not exist/);
+    expect(cuesmith(["analyze"]).code).toBe(2);
   });
 });
 

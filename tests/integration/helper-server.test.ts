@@ -247,6 +247,57 @@ describe("the helper daemon", () => {
   });
 });
 
+describe("voice-over beds", () => {
+  let helper: RunningHelper;
+  const ARTICLE = "这个新功能真的太棒了！我们花了三个月打磨细节……（停顿）……当然，还有些小问题正在修复。";
+  const hasEspeak = spawnSync("espeak-ng", ["--version"]).status === 0;
+  beforeAll(async () => {
+    helper = await startTestHelper();
+  });
+  afterAll(() => helper.close());
+
+  it("analyses the article's transcript over HTTP and WebSocket", async () => {
+    const { status, json } = await http(helper, "POST", "/analyze", { text: ARTICLE });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ emotion: "enthusiastic", subtone: "slightly_apologetic", transcription: "given", language: "zh" });
+    expect(json.prompt).toMatch(/warm piano and subtle cello/);
+    const client = await Client.open(helper);
+    client.send({ type: "analyze", id: "an1", text: ARTICLE });
+    expect((await client.waitFor((m) => m.type === "analysis")).result.subtone).toBe("slightly_apologetic");
+    client.close();
+  });
+
+  it("names a clip it cannot read", async () => {
+    const { status, json } = await http(helper, "POST", "/analyze", { media_path: path.join(os.tmpdir(), "no-such-clip.mov") });
+    expect(status).toBe(400);
+    expect(json.error).toMatchObject({ code: "invalid_field", field: "media_path" });
+  });
+
+  (hasFfmpeg && hasEspeak ? it : it.skip)("makes a bed of the clip's length that dips 8 dB under the speech", async () => {
+    const vo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "vo.wav");
+    spawnSync("espeak-ng", ["-v", "en", "-m", "-w", vo, '<speak>Welcome back to the channel.<break time="2000ms"/>Today we test the new camera.</speak>']);
+    const bed = await http(helper, "POST", "/bed", { media_path: vo, text: "Welcome back to the channel. Today we test the new camera.", seed: 9 });
+    expect(bed.status).toBe(200);
+    const regions = bed.json.analysis.speech_regions;
+    expect(regions).toHaveLength(2);
+    const seconds = bed.json.duration_sec;
+    expect(bed.json.samples).toBe(Math.round(seconds * 48000));
+    // the same bed without ducking (same prompt, length and seed) shows what the ducking did
+    const plain = await http(helper, "POST", "/generate", { prompt: bed.json.prompt, duration_sec: seconds, seed: 9 });
+    const a = decodeWav(fs.readFileSync(bed.json.path)).channels[0];
+    const b = decodeWav(fs.readFileSync(plain.json.path)).channels[0];
+    const gainDb = (t: number) => {
+      const from = Math.round((t - 0.1) * 48000), to = Math.round((t + 0.1) * 48000);
+      let ea = 0, eb = 0;
+      for (let i = from; i < to; i++) { ea += a[i] * a[i]; eb += b[i] * b[i]; }
+      return 10 * Math.log10(ea / eb);
+    };
+    const underSpeech = gainDb((regions[0].start + regions[0].end) / 2);
+    const betweenPhrases = gainDb((regions[0].end + regions[1].start) / 2);
+    expect(Math.abs(betweenPhrases - underSpeech - 8)).toBeLessThanOrEqual(1);
+  });
+});
+
 describe("timeouts", () => {
   it("aborts a job past its deadline and runs the next one", async () => {
     const helper = await startTestHelper({ jobTimeoutSec: 1.5 });

@@ -199,6 +199,14 @@ describe("client messages", () => {
       parsed: { type: "feedback", id: "m6", sha256: "ab".repeat(32), reason: "too_loud", note: "drowns the voice-over" },
     },
     health: { input: { type: "health", id: "m7" }, parsed: { type: "health", id: "m7" } },
+    analyze: {
+      input: { type: "analyze", id: "m8", text: " 这个新功能真的太棒了！ ", media_path: "/Users/ed/vo.mov", in_sec: 1.5, out_sec: 9 },
+      parsed: { type: "analyze", id: "m8", text: "这个新功能真的太棒了！", media_path: "/Users/ed/vo.mov", in_sec: 1.5, out_sec: 9 },
+    },
+    bed: {
+      input: { type: "bed", id: "m9", job_id: "vo-1", media_path: "C:\\clips\\vo.mp4", duck_db: 10, seed: 3 },
+      parsed: { type: "bed", id: "m9", job_id: "vo-1", media_path: "C:\\clips\\vo.mp4", duck_db: 10, seed: 3 },
+    },
   };
 
   it.each(CLIENT_MESSAGE_TYPES.map((t) => [t]))("parses %s", (type) => {
@@ -234,10 +242,10 @@ describe("client messages", () => {
   it("refuses a missing, non-string or unknown type, naming it", () => {
     expect(error(client({ id: "m" }))).toEqual({ code: "unknown_type", field: "type", message: expect.stringContaining("no type") });
     expect(error(client({ type: 3, id: "m" }))).toMatchObject({ code: "unknown_type", field: "type" });
-    expect(error(client({ type: "analyze", id: "m" }))).toEqual({
+    expect(error(client({ type: "transcribe", id: "m" }))).toEqual({
       code: "unknown_type",
       field: "type",
-      message: expect.stringContaining('unknown message type "analyze"'),
+      message: expect.stringContaining('unknown message type "transcribe"'),
     });
     // a server message type is not a client message
     expect(error(client({ type: "done", id: "m" })).code).toBe("unknown_type");
@@ -333,6 +341,15 @@ describe("HTTP bodies", () => {
   });
 });
 
+describe("voice-over requests", () => {
+  it("need the text or the media, and in/out in order", () => {
+    expect(error(client({ type: "analyze", id: "a" }))).toMatchObject({ code: "invalid_field", field: "text" });
+    expect(error(client({ type: "bed", id: "b", media_path: "/v.mov", in_sec: 5, out_sec: 2 }))).toMatchObject({ field: "out_sec" });
+    expect(error(client({ type: "bed", id: "b", media_path: "vo.mov" }))).toMatchObject({ field: "media_path" });
+    expect(error(client({ type: "bed", id: "b", text: "x", duck_db: 40 }))).toMatchObject({ field: "duck_db" });
+  });
+});
+
 describe("server messages (read leniently by the panel)", () => {
   const examples: Record<ServerMessage["type"], ServerMessage> = {
     hello: { type: "hello", version: "0.1.0", protocol: PROTOCOL_VERSION },
@@ -353,6 +370,14 @@ describe("server messages (read leniently by the panel)", () => {
       model_dir: "/Users/ed/.cuesmith/models/musicgen-small",
       contract_model: false,
       fetch_command: "npx cuesmith models fetch musicgen-small",
+    },
+    analysis: {
+      type: "analysis",
+      id: "m8",
+      result: {
+        transcript: "hi", transcription: "given", language: "en", segments: [], speech_regions: [{ start: 0.1, end: 1.2 }],
+        emotion: "calm", subtone: null, scores: { calm: 0 }, evidence: [], energy: null, prompt: "calm background music for narration, soft piano, slow tempo, peaceful, no vocals",
+      },
     },
   };
 
@@ -404,6 +429,7 @@ describe("error codes", () => {
       generation_failed: 500,
       model_missing: 503,
       model_loading: 503,
+      tool_missing: 503,
       queue_full: 503,
       timeout: 504,
     };

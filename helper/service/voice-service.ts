@@ -1,0 +1,63 @@
+// The voice-over flow: the clip's audio (decoded with ffmpeg, speech found by Silero VAD) and its transcript (typed
+// or pasted: Whisper is not installed yet) -> emotion and undertone -> a prompt; and a bed of the clip's length,
+// ducked under the speech.
+import type { AnalyzeResult, AnalyzeSpec, BedSpec } from "../../shared/protocol";
+import { decodeAudio } from "../voice/decode-audio";
+import { analyzeText, detectLanguage } from "../voice/emotion/analyze-text";
+import { speechEnergy } from "../voice/prosody";
+import { composePrompt } from "../voice/prompt-composer";
+import { Region, speechRegions } from "../voice/speech-regions";
+import { BedService, JobError, JobEvents, SubmittedJob } from "./bed-service";
+
+export interface AnalysisWithAudio {
+  result: AnalyzeResult;
+  /** Seconds of media analysed (the clip's length), when there was media. */
+  mediaSec: number | null;
+}
+
+export async function analyzeVoiceOver(spec: AnalyzeSpec): Promise<AnalysisWithAudio> {
+  let regions: Region[] = [];
+  let mediaSec: number | null = null;
+  if (spec.media_path !== undefined) {
+    const audio = await decodeAudio(spec.media_path, { inSec: spec.in_sec, outSec: spec.out_sec });
+    mediaSec = audio.length / 16000;
+    regions = await speechRegions(audio);
+  }
+  const transcript = spec.text ?? null;
+  const emotion = transcript !== null ? analyzeText(transcript) : null;
+  const language = emotion?.language ?? (transcript !== null ? detectLanguage(transcript) : "en");
+  const energy = transcript !== null ? speechEnergy(transcript, language, regions) : null;
+  const main = emotion?.emotion ?? "calm";
+  return {
+    mediaSec,
+    result: {
+      transcript,
+      transcription: transcript !== null ? "given" : "not_installed",
+      language,
+      segments: transcript !== null && regions.length > 0 ? [{ start: regions[0].start, end: regions[regions.length - 1].end, text: transcript }] : [],
+      speech_regions: regions.map((r) => ({ start: round3(r.start), end: round3(r.end) })),
+      emotion: main,
+      subtone: emotion?.subtone ?? null,
+      scores: emotion?.scores ?? {},
+      evidence: emotion?.evidence ?? [],
+      energy: energy === null ? null : round3(energy),
+      prompt: composePrompt({ emotion: main, subtone: emotion?.subtone, energy: energy ?? undefined, context: spec.context }),
+    },
+  };
+}
+
+/** analyze + generate + duck. Resolves with the job (already queued) and its analysis. */
+export async function submitBed(service: BedService, spec: BedSpec, jobId: string, events: JobEvents = {}): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
+  const { result: analysis, mediaSec } = await analyzeVoiceOver(spec);
+  const duration = spec.duration_sec ?? mediaSec;
+  if (duration === null) throw new JobError("invalid_field", "give duration_sec, or the clip's media_path so the bed can match its length", "duration_sec");
+  const job = service.submit(
+    { prompt: analysis.prompt, duration_sec: Math.min(300, Math.max(0.5, Math.round(duration * 1000) / 1000)), seed: spec.seed, output_dir: spec.output_dir, job_id: jobId },
+    jobId,
+    events,
+    { regions: analysis.speech_regions, depthDb: spec.duck_db ?? 8 },
+  );
+  return { job, analysis };
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,44 @@
+// Voice-over analysis and beds under a clip: what the panel's "Generate bed" sends and gets back.
+
+/** A voice-over: its transcript (typed or pasted) and/or the clip's media file with its source in/out points. */
+export interface AnalyzeSpec {
+  text?: string;
+  /** Absolute path of the clip's media (mp4/mov/wav/mp3 …) as Premiere reports it. */
+  media_path?: string;
+  in_sec?: number;
+  out_sec?: number;
+  /** What the bed is for, in the prompt ("narration" by default). */
+  context?: string;
+}
+
+export interface SpeechRegion {
+  start: number;
+  end: number;
+}
+
+export interface AnalyzeResult {
+  transcript: string | null;
+  /** "given": the text came with the request; "not_installed": no Whisper model, and no text was given. */
+  transcription: "given" | "not_installed";
+  language: "zh" | "en";
+  segments: { start: number; end: number; text: string }[];
+  speech_regions: SpeechRegion[];
+  emotion: string;
+  subtone: string | null;
+  scores: Record<string, number>;
+  evidence: { term: string; emotion: string; weight: number; part: string; cue?: string }[];
+  /** 0..1 from the voice's pace, when there was audio and a transcript; null otherwise. */
+  energy: number | null;
+  prompt: string;
+}
+
+/** analyze + generate + duck: a bed of the clip's exact length that dips under the voice. */
+export interface BedSpec extends AnalyzeSpec {
+  job_id?: string;
+  /** Default: the clip's length (out_sec - in_sec), else the media's length. */
+  duration_sec?: number;
+  seed?: number;
+  output_dir?: string;
+  /** How far the bed dips under speech (default 8 dB). */
+  duck_db?: number;
+}
