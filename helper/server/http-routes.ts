@@ -1,6 +1,6 @@
 // The plain-HTTP face of the helper, for curl, scripts and the source article's original integration.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { httpStatusFor, JobResult, MAX_MESSAGE_BYTES, parseAnalyzeSpec, parseBedSpec, parseFeedback, parseJobSpec, parsePreset } from "../../shared/protocol";
+import { httpStatusFor, JobResult, MAX_MESSAGE_BYTES, Result, parseAnalyzeSpec, parseBedSpec, parseFeedback, parseJobSpec, parsePreset } from "../../shared/protocol";
 import type { SubmittedJob } from "../service/bed-service";
 import { analyzeVoiceOver } from "../service/voice-service";
 import { normalizeTag } from "../../shared/presets";
@@ -17,20 +17,15 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
     if (route === "POST /generate") return await generate(ctx, req, res);
     if (route === "GET /presets") return sendJson(res, 200, { presets: ctx.presets.all() });
     if (route === "POST /analyze") {
-      const parsed = parseAnalyzeSpec(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
-      if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
-      return sendJson(res, 200, (await analyzeVoiceOver(parsed.value)).result);
+      return sendJson(res, 200, (await analyzeVoiceOver(await parsedBody(req, parseAnalyzeSpec))).result);
     }
     if (route === "POST /bed") {
-      const parsed = parseBedSpec(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
-      if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
-      const { job, analysis } = await ctx.submitBed(parsed.value, parsed.value.job_id ?? ctx.newJobId());
+      const spec = await parsedBody(req, parseBedSpec);
+      const { job, analysis } = await ctx.submitBed(spec, spec.job_id ?? ctx.newJobId());
       return await waitForJob(res, job, (result) => ({ ...result, analysis }));
     }
     if (route === "POST /feedback") {
-      const parsed = parseFeedback(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
-      if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
-      const stored = await ctx.recordFeedback(parsed.value);
+      const stored = await ctx.recordFeedback(await parsedBody(req, parseFeedback));
       return sendJson(res, 201, { ok: true, id: stored.id });
     }
     if (route === "GET /report") {
@@ -55,9 +50,7 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
         return sendJson(res, 200, { tag, preset });
       }
       if (req.method === "PUT") {
-        const parsed = parsePreset(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
-        if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
-        await ctx.presets.set(tag, parsed.value);
+        await ctx.presets.set(tag, await parsedBody(req, parsePreset));
         return sendJson(res, 200, { tag, preset: ctx.presets.get(tag) });
       }
       if (req.method === "DELETE") {
@@ -75,11 +68,17 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
   }
 }
 
+/** The request's JSON body through a protocol parser; a bad one is a 400/413 naming the field. */
+async function parsedBody<T>(req: IncomingMessage, parse: (value: unknown, path: string) => Result<T>): Promise<T> {
+  const r = parse(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
+  if (!r.ok) throw new HttpError(httpStatusFor(r.error.code), r.error.code, r.error.message, r.error.field);
+  return r.value;
+}
+
 /** POST /generate waits for the job; a client that hangs up cancels it. */
 async function generate(ctx: HelperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = parseJobSpec(await readJsonBody(req, MAX_MESSAGE_BYTES), "");
-  if (!parsed.ok) throw new HttpError(httpStatusFor(parsed.error.code), parsed.error.code, parsed.error.message, parsed.error.field);
-  await waitForJob(res, ctx.submit(parsed.value, parsed.value.job_id ?? ctx.newJobId()));
+  const spec = await parsedBody(req, parseJobSpec);
+  await waitForJob(res, ctx.submit(spec, spec.job_id ?? ctx.newJobId()));
 }
 
 /** Answers with the job's result when it is done; a client that hangs up first cancels it. */
