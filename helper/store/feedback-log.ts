@@ -1,10 +1,19 @@
-// Feedback from the panel's form, stored durably: one JSON line per entry, appended with a single write and
-// fsynced before the caller is told it is stored. Nothing acknowledged is ever lost; a line torn by a crash
-// (never acknowledged) is dropped on open.
+// Feedback from the panel's "this music isn't right" form, stored durably in an append-only JSON Lines file
+// (default <cuesmithHome>/feedback.jsonl):
+//  - each append is one write() of a whole line, then fsync, before the promise resolves: nothing acknowledged is
+//    ever lost; appends from one process are serialised so lines never interleave;
+//  - opening only reads: a last line without its newline (torn by a crash, so never acknowledged) is ignored with a
+//    warning, and lines that are not records are skipped with a warning naming the line; `cuesmith report` can
+//    read the file while the helper writes to it;
+//  - the torn tail is cut off by the next append (when nothing else has written since it was seen), so the new line
+//    starts on a line of its own;
+//  - every line is kept; duplicates (the same WAV reported twice for the same reason) are merged when counting.
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { FeedbackReason } from "../../shared/protocol";
+import { FEEDBACK_REASONS, FeedbackReason, MAX_NOTE_CHARS, MAX_SEED, MIN_SEED } from "../../shared/protocol";
+import { cuesmithHome } from "../config/paths";
+import { StoreError } from "./errors";
 
 export interface FeedbackRecord {
   id: string;
@@ -17,65 +26,225 @@ export interface FeedbackRecord {
   tag?: string;
   seed: number;
   model: string;
-  /** SHA-256 of the WAV the editor heard: the same take reported twice counts once per reason. */
+  /** SHA-256 (lowercase hex) of the WAV the editor heard: the same take reported twice counts once per reason. */
   sha256: string;
   duration_sec?: number;
   bpm_estimate?: number | null;
 }
 
+/** What a caller appends; the log adds `id` and `time`. */
+export type FeedbackInput = Omit<FeedbackRecord, "id" | "time">;
+
+/** `<cuesmithHome>/feedback.jsonl`. */
+export function defaultFeedbackFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cuesmithHome(env), "feedback.jsonl");
+}
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+/** Why `value` is not a feedback record (field and reason), or null when it is one. */
+export function checkFeedbackRecord(value: unknown, withIdAndTime = true): { field: string; message: string } | null {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return { field: "entry", message: "an entry must be a JSON object" };
+  const r = value as Record<string, unknown>;
+  const bad = (field: string, message: string) => ({ field, message: `${field} ${message}` });
+  if (withIdAndTime) {
+    if (typeof r.id !== "string" || r.id === "") return bad("id", "must be a non-empty string");
+    if (typeof r.time !== "string" || Number.isNaN(Date.parse(r.time))) return bad("time", "must be an ISO date and time");
+  }
+  if (!(FEEDBACK_REASONS as readonly unknown[]).includes(r.reason)) return bad("reason", `must be one of ${FEEDBACK_REASONS.join(", ")}`);
+  if (typeof r.note !== "string" || r.note.length > MAX_NOTE_CHARS) return bad("note", `must be text of at most ${MAX_NOTE_CHARS} characters`);
+  if (r.job_id !== undefined && typeof r.job_id !== "string") return bad("job_id", "must be a string");
+  if (typeof r.prompt !== "string" || r.prompt.trim() === "") return bad("prompt", "must be non-empty text");
+  if (r.tag !== undefined && (typeof r.tag !== "string" || r.tag === "")) return bad("tag", "must be a non-empty string");
+  if (typeof r.seed !== "number" || !Number.isInteger(r.seed) || r.seed < MIN_SEED || r.seed > MAX_SEED) return bad("seed", `must be a whole number from ${MIN_SEED} to ${MAX_SEED}`);
+  if (typeof r.model !== "string" || r.model === "") return bad("model", "must be a non-empty string");
+  if (typeof r.sha256 !== "string" || !SHA256_RE.test(r.sha256)) return bad("sha256", "must be 64 lowercase hex digits");
+  if (r.duration_sec !== undefined && (typeof r.duration_sec !== "number" || !Number.isFinite(r.duration_sec) || r.duration_sec < 0)) {
+    return bad("duration_sec", "must be a number of seconds");
+  }
+  if (r.bpm_estimate !== undefined && r.bpm_estimate !== null && (typeof r.bpm_estimate !== "number" || !Number.isFinite(r.bpm_estimate))) {
+    return bad("bpm_estimate", "must be a number or null");
+  }
+  return null;
+}
+
+interface Parsed {
+  entries: FeedbackRecord[];
+  warnings: string[];
+}
+
+/** Whole lines of the file -> records; a last line without its newline is a torn write unless it is a whole record. */
+function parseLog(text: string, file: string): Parsed {
+  const entries: FeedbackRecord[] = [];
+  const warnings: string[] = [];
+  const lines = text.split("\n");
+  const last = lines.pop()!; // "" when the file ends with a newline
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      warnings.push(`${file}: line ${i + 1} is not JSON and was skipped`);
+      return;
+    }
+    const problem = checkFeedbackRecord(value);
+    if (problem) warnings.push(`${file}: line ${i + 1} was skipped: ${problem.message}`);
+    else entries.push(value as FeedbackRecord);
+  });
+  if (last.trim() !== "") {
+    const whole = wholeRecord(last);
+    if (whole) entries.push(whole);
+    else warnings.push(`${file}: ignored an incomplete last line (${Buffer.byteLength(last)} bytes) left by an interrupted write; it was never acknowledged`);
+  }
+  return { entries, warnings };
+}
+
+function wholeRecord(line: string): FeedbackRecord | null {
+  try {
+    const value: unknown = JSON.parse(line);
+    return checkFeedbackRecord(value) ? null : (value as FeedbackRecord);
+  } catch {
+    return null;
+  }
+}
+
+/** The bytes after the file's last newline (the whole file when it has none): where they start, and their text. */
+async function readTail(handle: fs.promises.FileHandle, size: number): Promise<{ start: number; text: string }> {
+  const chunks: Buffer[] = [];
+  let end = size;
+  while (end > 0) {
+    const len = Math.min(64 * 1024, end);
+    const buf = Buffer.alloc(len);
+    const { bytesRead } = await handle.read(buf, 0, len, end - len);
+    const chunk = buf.subarray(0, bytesRead);
+    const nl = chunk.lastIndexOf(0x0a);
+    if (nl >= 0) {
+      chunks.unshift(chunk.subarray(nl + 1));
+      return { start: end - len + nl + 1, text: Buffer.concat(chunks).toString("utf8") };
+    }
+    chunks.unshift(chunk);
+    end -= len;
+  }
+  return { start: 0, text: Buffer.concat(chunks).toString("utf8") };
+}
+
 export class FeedbackLog {
   private entries: FeedbackRecord[] = [];
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Size of the file as this object last saw it (read or written); -1 when unknown. */
+  private knownSize = -1;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Problems met reading (or repairing) the file: skipped lines, an ignored torn last line. */
   readonly warnings: string[] = [];
 
   private constructor(readonly file: string) {}
 
-  static async open(file: string): Promise<FeedbackLog> {
-    const log = new FeedbackLog(file);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    let text = "";
-    try {
-      text = await fs.promises.readFile(file, "utf8");
-    } catch {
-      return log;
-    }
-    const complete = text.lastIndexOf("\n") + 1;
-    if (complete < text.length) {
-      log.warnings.push(`${file}: dropped an incomplete last line (${text.length - complete} bytes) left by an interrupted write`);
-      await fs.promises.truncate(file, Buffer.byteLength(text.slice(0, complete)));
-    }
-    text.slice(0, complete).split("\n").forEach((line, i) => {
-      if (line.trim() === "") return;
-      try {
-        log.entries.push(JSON.parse(line) as FeedbackRecord);
-      } catch {
-        log.warnings.push(`${file}: line ${i + 1} is not JSON and was skipped`);
-      }
-    });
+  /** Reads the log (a missing file is an empty log). Never modifies the file. */
+  static async open(file: string = defaultFeedbackFile()): Promise<FeedbackLog> {
+    const log = new FeedbackLog(path.resolve(file));
+    await log.load();
     return log;
   }
 
-  /** Appends one entry; resolves only after it is on disk. Appends are serialised so lines never interleave. */
-  append(entry: Omit<FeedbackRecord, "id" | "time">): Promise<FeedbackRecord> {
-    const record: FeedbackRecord = { id: randomUUID(), time: new Date().toISOString(), ...entry };
-    const line = JSON.stringify(record) + "\n";
-    const write = this.tail.then(async () => {
-      const handle = await fs.promises.open(this.file, "a");
-      try {
-        await handle.write(line);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+  private async load(): Promise<void> {
+    let bytes: Buffer;
+    try {
+      bytes = await fs.promises.readFile(this.file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      bytes = Buffer.alloc(0);
+    }
+    const parsed = parseLog(bytes.toString("utf8"), this.file);
+    this.entries = parsed.entries;
+    this.warnings.splice(0, this.warnings.length, ...parsed.warnings);
+    this.knownSize = bytes.length;
+  }
+
+  /** Entries read or appended so far. */
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Validates and appends one entry; resolves with the stored record only after its line is on disk (fsync).
+   * Rejects with a StoreError("invalid_field") for a malformed entry, or with the I/O error (nothing acknowledged).
+   */
+  append(entry: FeedbackInput): Promise<FeedbackRecord> {
+    // only the record's own fields, in a fixed order (an entry object with extra keys adds nothing to the file)
+    const record: FeedbackRecord = {
+      id: randomUUID(),
+      time: new Date().toISOString(),
+      reason: entry.reason,
+      note: entry.note,
+      ...(entry.job_id !== undefined ? { job_id: entry.job_id } : {}),
+      prompt: entry.prompt,
+      ...(entry.tag !== undefined ? { tag: entry.tag } : {}),
+      seed: entry.seed,
+      model: entry.model,
+      sha256: typeof entry.sha256 === "string" ? entry.sha256.toLowerCase() : entry.sha256,
+      ...(entry.duration_sec !== undefined ? { duration_sec: entry.duration_sec } : {}),
+      ...(entry.bpm_estimate !== undefined ? { bpm_estimate: entry.bpm_estimate } : {}),
+    };
+    const problem = checkFeedbackRecord(record);
+    if (problem) return Promise.reject(new StoreError("invalid_field", `feedback not stored: ${problem.message}`, problem.field));
+    const run = this.queue.then(async () => {
+      await this.writeLine(JSON.stringify(record) + "\n");
       this.entries.push(record);
       return record;
     });
-    this.tail = write.catch(() => undefined);
-    return write;
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
+  private async writeLine(line: string): Promise<void> {
+    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
+    const handle = await fs.promises.open(this.file, "a+");
+    try {
+      const { size } = await handle.stat();
+      let prefix = "";
+      if (size > 0) {
+        const tail = await readTail(handle, size);
+        if (tail.text !== "") {
+          if (size === this.knownSize && !wholeRecord(tail.text)) {
+            // the torn line we saw on open (nobody has written since): cut it off so the file stays clean
+            await handle.truncate(tail.start);
+            this.warnings.push(`${this.file}: removed an incomplete last line (${size - tail.start} bytes) before appending`);
+          } else {
+            prefix = "\n"; // written by someone else meanwhile: keep it, start our line on a new line
+          }
+        }
+      }
+      const buf = Buffer.from(prefix + line, "utf8");
+      this.knownSize = -1; // unknown until the write is complete
+      let offset = 0;
+      while (offset < buf.length) {
+        // one write for the whole line; the loop only matters if the OS ever reports a short write
+        const { bytesWritten } = await handle.write(buf, offset, buf.length - offset);
+        offset += bytesWritten;
+      }
+      await handle.sync();
+      this.knownSize = (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** All entries, after any pending appends; re-reads the file if something else changed it meanwhile. */
   async readAll(): Promise<FeedbackRecord[]> {
-    await this.tail;
-    return [...this.entries];
+    await this.queue;
+    let size = 0;
+    try {
+      size = (await fs.promises.stat(this.file)).size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    if (size !== this.knownSize) {
+      // another writer, a hand edit or a deleted file: the file is the truth. Queue it like an append so a
+      // reload never races with one of ours.
+      const reload = this.queue.then(() => this.load());
+      this.queue = reload.catch(() => undefined);
+      await reload;
+    }
+    return this.entries.map((e) => ({ ...e }));
   }
 }

@@ -1,62 +1,135 @@
-// The tag -> prompt table as a user-editable JSON file (default ~/.cuesmith/presets.json). Edits over the API are
-// validated and saved atomically; hand edits are picked up on the next read; a broken file is never overwritten.
+// The tag -> prompt table as a user-editable JSON file (default <cuesmithHome>/presets.json).
+//  - A missing file is created from the source article's table so the user has something to edit.
+//  - Edits over the API are validated (tag, prompt 1..500 characters, seed 0..2^31-1), serialised and saved
+//    atomically (temp file + fsync + rename), so a crash leaves the old table or the new one, never half a file.
+//  - Hand edits are picked up on the next read: the file is re-read whenever its mtime/size/inode change.
+//  - A broken hand edit is never overwritten: invalid JSON -> the built-in table, read-only, with the file's line
+//    and column in `readOnly`; a valid file with a bad preset -> its good presets, read-only, naming the bad one.
 import * as fs from "node:fs";
-import { DEFAULT_PRESETS, normalizeTag, Preset, PresetTable, promptForTag, ResolvedPrompt } from "../../shared/presets";
-import { MAX_PROMPT_CHARS, MAX_SEED, MIN_SEED } from "../../shared/protocol";
+import * as path from "node:path";
+import { DEFAULT_PRESETS, normalizeTag, Preset, PresetTable, promptForTag, ResolvedPrompt, withBpm } from "../../shared/presets";
+import { MAX_BPM, MAX_PROMPT_CHARS, MAX_SEED, MIN_BPM, MIN_SEED } from "../../shared/protocol";
+import { cuesmithHome } from "../config/paths";
 import { writeFileAtomic } from "../util/atomic-file";
+import { findJsonSyntaxError, lineColumn } from "./json-position";
+import { StoreError } from "./errors";
 
-export class StoreError extends Error {
-  constructor(readonly code: "invalid_field" | "forbidden", message: string, readonly field?: string) {
-    super(message);
-    this.name = "StoreError";
-  }
+export { StoreError } from "./errors";
+
+/** `<cuesmithHome>/presets.json`. */
+export function defaultPresetsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cuesmithHome(env), "presets.json");
 }
 
-/** Checks one preset; returns it cleaned (trimmed prompt) or throws a StoreError naming the field. */
-export function validatePreset(tag: string, preset: Preset): { tag: string; preset: Preset } {
-  const key = normalizeTag(tag);
-  if (key === null) throw new StoreError("invalid_field", `"${tag}" is not a tag: use letters, digits and _`, "tag");
-  const prompt = typeof preset?.prompt === "string" ? preset.prompt.trim() : "";
-  if (prompt.length === 0 || prompt.length > MAX_PROMPT_CHARS) {
-    throw new StoreError("invalid_field", `prompt must be 1 to ${MAX_PROMPT_CHARS} characters`, "prompt");
+const PRESET_FIELDS = new Set(["prompt", "seed"]);
+
+/**
+ * Checks one preset; returns the normalised tag and the cleaned preset (prompt trimmed, `seed: null` dropped), or
+ * throws a StoreError("invalid_field") whose `field` is "tag", "preset", "prompt", "seed" or the unknown key.
+ */
+export function validatePreset(tag: unknown, preset: unknown): { tag: string; preset: Preset } {
+  const key = typeof tag === "string" ? normalizeTag(tag) : null;
+  if (key === null) {
+    throw new StoreError("invalid_field", `${JSON.stringify(tag)} is not a tag: use letters, digits and _ (at most 64, e.g. course_intro)`, "tag");
   }
-  if (preset.seed !== undefined && !(Number.isInteger(preset.seed) && preset.seed >= MIN_SEED && preset.seed <= MAX_SEED)) {
-    throw new StoreError("invalid_field", `seed must be a whole number from ${MIN_SEED} to ${MAX_SEED}`, "seed");
+  if (preset === null || typeof preset !== "object" || Array.isArray(preset)) {
+    throw new StoreError("invalid_field", `the preset for "${key}" must be an object like {"prompt": "...", "seed": 42}`, "preset");
   }
-  return { tag: key, preset: preset.seed === undefined ? { prompt } : { prompt, seed: preset.seed } };
+  const p = preset as Record<string, unknown>;
+  for (const field of Object.keys(p)) {
+    if (!PRESET_FIELDS.has(field)) throw new StoreError("invalid_field", `unknown field "${field}" (a preset has "prompt" and an optional "seed")`, field);
+  }
+  const prompt = typeof p.prompt === "string" ? p.prompt.trim() : undefined;
+  if (prompt === undefined) throw new StoreError("invalid_field", `prompt must be text (1 to ${MAX_PROMPT_CHARS} characters)`, "prompt");
+  const chars = [...prompt].length;
+  if (chars === 0 || chars > MAX_PROMPT_CHARS) {
+    throw new StoreError("invalid_field", `prompt must be 1 to ${MAX_PROMPT_CHARS} characters, got ${chars}`, "prompt");
+  }
+  const seed = p.seed;
+  if (seed === undefined || seed === null) return { tag: key, preset: { prompt } };
+  if (typeof seed !== "number" || !Number.isInteger(seed) || seed < MIN_SEED || seed > MAX_SEED) {
+    throw new StoreError("invalid_field", `seed must be a whole number from ${MIN_SEED} to ${MAX_SEED}, got ${JSON.stringify(seed)}`, "seed");
+  }
+  return { tag: key, preset: { prompt, seed } };
 }
 
-function parseTable(text: string, file: string): PresetTable {
+interface ParsedFile {
+  table: PresetTable;
+  /** Presets left out because they are invalid; non-empty -> the store is read-only. */
+  problems: string[];
+}
+
+/** Line (1-based) of `"key":` in the text, for messages about a valid file with a bad preset. */
+function lineOfKey(text: string, key: string): number | null {
+  const at = text.search(new RegExp(`${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`));
+  return at < 0 ? null : lineColumn(text, at).line;
+}
+
+const HOW_TO_FIX = "fix it by hand; until then Cuesmith will not overwrite the file";
+
+/** Parses the file's text; throws (with the file, line and column) when nothing usable is in it. */
+function parseFile(text: string, file: string): ParsedFile {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(body);
   } catch (err) {
-    throw new Error(`${file} is not valid JSON (${(err as Error).message}); fix it by hand — the helper uses the built-in presets until then and will not overwrite it`);
+    const at = findJsonSyntaxError(body);
+    const where = at ? `line ${at.line}, column ${at.column}: ${at.message}` : (err as Error).message;
+    throw new Error(`${file} is not valid JSON (${where}); ${HOW_TO_FIX} and uses the built-in presets`);
   }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${file} must hold an object of tag -> {"prompt", "seed"?}`);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new Error(`${file} must hold one JSON object of tag -> {"prompt": "...", "seed": 42}; ${HOW_TO_FIX} and uses the built-in presets`);
+  }
   const table: PresetTable = {};
-  for (const [tag, preset] of Object.entries(raw as Record<string, Preset>)) {
+  const problems: string[] = [];
+  for (const [tag, preset] of Object.entries(raw as Record<string, unknown>)) {
+    const line = lineOfKey(body, tag);
+    const where = `${file}${line === null ? "" : `, line ${line}`}: preset "${tag}"`;
     try {
       const ok = validatePreset(tag, preset);
+      if (ok.tag in table) {
+        problems.push(`${where}: the tag "${ok.tag}" appears twice (tags ignore case, "#", "-" and spaces)`);
+        continue;
+      }
       table[ok.tag] = ok.preset;
     } catch (err) {
-      throw new Error(`${file}: preset "${tag}": ${(err as Error).message}`);
+      problems.push(`${where}: ${(err as Error).message}`);
     }
   }
-  return table;
+  return { table, problems };
 }
 
+const copyTable = (t: Readonly<PresetTable>): PresetTable => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { ...v }]));
+
+function serialise(table: PresetTable): string {
+  const sorted = Object.fromEntries(Object.keys(table).sort().map((k) => [k, table[k]]));
+  return JSON.stringify(sorted, null, 2) + "\n";
+}
+
+/** What the file looked like when last read: a change in any of these means a re-read. */
+const signature = (s: fs.Stats) => `${s.mtimeMs}:${s.ctimeMs}:${s.size}:${s.ino}`;
+
 export class PresetStore {
-  private table: PresetTable = { ...DEFAULT_PRESETS };
-  private mtimeMs = -1;
-  /** Why edits are refused (the file on disk is broken), or null. */
+  private table: PresetTable = copyTable(DEFAULT_PRESETS);
+  private seen: string | null = null;
+  private writes: Promise<unknown> = Promise.resolve();
+  /** Why edits are refused (the file on disk is broken and must be fixed by hand), or null when they are allowed. */
   readOnly: string | null = null;
 
   private constructor(readonly file: string) {}
 
-  static async open(file: string): Promise<PresetStore> {
-    const store = new PresetStore(file);
-    if (!fs.existsSync(file)) await store.save({ ...DEFAULT_PRESETS }); // written out so the user can edit it
+  /** Opens (and when missing, creates with the built-in table) the presets file. */
+  static async open(file: string = defaultPresetsFile()): Promise<PresetStore> {
+    const store = new PresetStore(path.resolve(file));
+    const exists = await fs.promises.stat(store.file).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return false;
+        throw err;
+      },
+    );
+    if (!exists) await writeFileAtomic(store.file, serialise(copyTable(DEFAULT_PRESETS))); // written out so the user can edit it
     store.reload();
     return store;
   }
@@ -67,61 +140,92 @@ export class PresetStore {
     try {
       stat = fs.statSync(this.file);
     } catch {
-      return; // deleted by hand: keep what we have; the next edit writes it again
+      return; // deleted by hand: keep the table we have; the next edit writes the file again
     }
-    if (stat.mtimeMs === this.mtimeMs) return;
-    this.mtimeMs = stat.mtimeMs;
+    const sig = signature(stat);
+    if (sig === this.seen) return;
+    let text: string;
     try {
-      this.table = parseTable(fs.readFileSync(this.file, "utf8"), this.file);
-      this.readOnly = null;
+      text = fs.readFileSync(this.file, "utf8");
     } catch (err) {
-      this.table = { ...DEFAULT_PRESETS };
+      this.seen = null; // try again next time
+      this.table = copyTable(DEFAULT_PRESETS);
+      this.readOnly = `cannot read ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); using the built-in presets`;
+      return;
+    }
+    this.seen = sig;
+    try {
+      const parsed = parseFile(text, this.file);
+      this.table = parsed.table;
+      this.readOnly = parsed.problems.length ? `${parsed.problems.join("; ")}; ${HOW_TO_FIX} (the other presets are in use)` : null;
+    } catch (err) {
+      this.table = copyTable(DEFAULT_PRESETS);
       this.readOnly = (err as Error).message;
     }
   }
 
+  /** A copy of the whole table. */
   all(): PresetTable {
     this.reload();
-    return { ...this.table };
+    return copyTable(this.table);
   }
 
   get(tag: string): Preset | undefined {
     this.reload();
     const key = normalizeTag(tag);
-    return key === null ? undefined : this.table[key];
+    const preset = key === null ? undefined : this.table[key];
+    return preset ? { ...preset } : undefined;
   }
 
-  /** The prompt (and pinned seed) for a tag; unknown tags get a prompt built from their words. */
-  resolve(tag: string): ResolvedPrompt {
+  /**
+   * The prompt (and pinned seed) for a tag, with `bpm` written in MusicGen's words when given. Unknown tags get a
+   * prompt built from their words (source "fallback"); a string that is not a tag at all throws a RangeError.
+   */
+  resolve(tag: string, bpm?: number): ResolvedPrompt {
     this.reload();
-    return promptForTag(tag, this.table);
+    const resolved = promptForTag(tag, this.table);
+    if (bpm === undefined) return resolved;
+    if (!Number.isFinite(bpm) || bpm < MIN_BPM || bpm > MAX_BPM) throw new RangeError(`bpm must be ${MIN_BPM} to ${MAX_BPM}, got ${bpm}`);
+    return { ...resolved, prompt: withBpm(resolved.prompt, bpm) };
   }
 
-  async set(tag: string, preset: Preset): Promise<void> {
+  /** Validates and saves one preset (creating or replacing it); resolves with what was stored. */
+  async set(tag: string, preset: Preset): Promise<Preset> {
     const ok = validatePreset(tag, preset);
-    this.refuseIfReadOnly();
-    await this.save({ ...this.table, [ok.tag]: ok.preset });
+    await this.edit((table) => ({ ...table, [ok.tag]: ok.preset }));
+    return { ...ok.preset };
   }
 
+  /** Removes a preset; false (and nothing written) when the table has no such tag. */
   async delete(tag: string): Promise<boolean> {
-    this.refuseIfReadOnly();
     const key = normalizeTag(tag);
-    if (key === null || !(key in this.table)) return false;
-    const next = { ...this.table };
-    delete next[key];
-    await this.save(next);
-    return true;
+    let removed = false;
+    await this.edit((table) => {
+      if (key === null || !(key in table)) return null;
+      const next = { ...table };
+      delete next[key];
+      removed = true;
+      return next;
+    });
+    return removed;
   }
 
-  private refuseIfReadOnly(): void {
-    this.reload();
-    if (this.readOnly) throw new StoreError("forbidden", `presets cannot be edited: ${this.readOnly}`);
-  }
-
-  private async save(table: PresetTable): Promise<void> {
-    const sorted = Object.fromEntries(Object.keys(table).sort().map((k) => [k, table[k]]));
-    await writeFileAtomic(this.file, JSON.stringify(sorted, null, 2) + "\n");
-    this.table = sorted;
-    this.mtimeMs = fs.statSync(this.file).mtimeMs;
+  /** Runs edits one at a time, each on the freshest table (hand edits included), and saves the result. */
+  private edit(change: (table: PresetTable) => PresetTable | null): Promise<void> {
+    const run = this.writes.then(async () => {
+      this.reload();
+      if (this.readOnly) throw new StoreError("forbidden", `presets cannot be edited: ${this.readOnly}`);
+      const next = change(this.table);
+      if (next === null) return;
+      await writeFileAtomic(this.file, serialise(next));
+      this.table = copyTable(next);
+      try {
+        this.seen = signature(fs.statSync(this.file));
+      } catch {
+        this.seen = null;
+      }
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 }
