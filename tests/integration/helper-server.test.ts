@@ -5,10 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import WebSocket from "ws";
 import { decodeWav } from "../../helper/audio/wav";
-import { defaultSettings, HelperSettings } from "../../helper/config/settings";
-import { RunningHelper, startHelper } from "../../helper/server/app";
-import { EngineHost } from "../../helper/service/engine-host";
-import { tinyModelDir } from "../helpers/contract-model";
+import type { RunningHelper } from "../../helper/server/app";
+import { startTestHelper } from "../helpers/daemon";
 
 const hasFfmpeg = (() => {
   try {
@@ -18,21 +16,6 @@ const hasFfmpeg = (() => {
     return false;
   }
 })();
-
-async function startTestHelper(over: Partial<HelperSettings> = {}, modelDir?: string): Promise<RunningHelper> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-home-"));
-  const settings: HelperSettings = {
-    ...defaultSettings({ CUESMITH_HOME: home }),
-    port: 0,
-    autoFetch: false,
-    modelDir: modelDir ?? (await tinyModelDir()),
-    outputRoots: [home, os.tmpdir()],
-    ...over,
-  };
-  const host = new EngineHost({ modelDir: settings.modelDir, modelName: settings.modelName, variant: "auto", provider: "cpu" });
-  await host.ready;
-  return startHelper(settings, host);
-}
 
 async function http(helper: RunningHelper, method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${helper.url}${route}`, {

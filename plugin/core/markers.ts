@@ -1,0 +1,52 @@
+// Which sequence markers ask for a bed, and how long each bed is. Pure: Premiere's markers in, score items out.
+import { normalizeTag } from "../../shared/presets";
+import { secondsToTicks, ticksToSeconds, toTicks } from "../../shared/time";
+import type { MarkerInfo, SequenceInfo } from "../host/host";
+
+export interface ScoreItem {
+  /** Stable key for the take history: the marker's id, else its start and name. */
+  key: string;
+  name: string;
+  tag?: string;
+  prompt?: string;
+  startTicks: string;
+  endTicks: string;
+  seconds: number;
+}
+
+const TAG_RE = /#([A-Za-z0-9][A-Za-z0-9_-]*)/;
+const PROMPT_RE = /^\s*prompt\s*:\s*(.+)$/im;
+
+/**
+ * A marker counts when its name or comments hold a `#tag` or a `prompt: …` line. Its bed runs for the marker's
+ * duration; a zero-length marker runs to the next marker, or `defaultSeconds` when it is the last one (never past
+ * the sequence end).
+ */
+export function scoreItemsFromMarkers(markers: MarkerInfo[], sequence: Pick<SequenceInfo, "endTicks">, defaultSeconds = 10): ScoreItem[] {
+  const sorted = [...markers].sort((a, b) => (toTicks(a.startTicks) < toTicks(b.startTicks) ? -1 : 1));
+  const items: ScoreItem[] = [];
+  sorted.forEach((m, i) => {
+    const text = `${m.name}\n${m.comments}`;
+    const prompt = PROMPT_RE.exec(m.comments)?.[1].trim();
+    const rawTag = TAG_RE.exec(text)?.[1];
+    const tag = rawTag !== undefined ? normalizeTag(rawTag) ?? undefined : undefined;
+    if (!prompt && !tag) return;
+    const start = toTicks(m.startTicks);
+    let end = start + toTicks(m.durationTicks);
+    if (end === start) {
+      const next = sorted.slice(i + 1).find((n) => toTicks(n.startTicks) > start);
+      end = next ? toTicks(next.startTicks) : start + secondsToTicks(defaultSeconds);
+      const seqEnd = toTicks(sequence.endTicks);
+      if (seqEnd > start && end > seqEnd) end = seqEnd;
+    }
+    items.push({
+      key: m.id ?? `${m.startTicks}:${m.name}`,
+      name: m.name,
+      ...(prompt ? { prompt } : { tag }),
+      startTicks: start.toString(),
+      endTicks: end.toString(),
+      seconds: Math.round(ticksToSeconds(end - start) * 1000) / 1000,
+    });
+  });
+  return items;
+}

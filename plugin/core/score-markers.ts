@@ -1,0 +1,104 @@
+// Score Markers: every tagged marker of the active sequence -> one batch to the helper -> the finished WAVs imported
+// and placed at their markers' in-points, on audio tracks free over each range, as ONE undo step. A marker whose bed
+// failed is reported next to it; nothing is ever half-placed (the placement is one transaction or nothing).
+import type { JobResult, JobSpec } from "../../shared/protocol";
+import { snapTicksToFrame } from "../../shared/time";
+import type { Host } from "../host/host";
+import { planAudioTracks } from "../host/occupancy";
+import type { HelperClient, JobEvent } from "./helper-client";
+import { ScoreItem, scoreItemsFromMarkers } from "./markers";
+
+export interface Take {
+  path: string;
+  seed: number;
+  sha256: string;
+  jobId: string;
+  trackIndex: number;
+  at: string;
+}
+
+/** Every take placed for a marker, oldest first: re-scoring adds a take and keeps the earlier ones. */
+export class TakeHistory {
+  private readonly takes = new Map<string, Take[]>();
+  add(key: string, take: Take): void {
+    this.takes.set(key, [...(this.takes.get(key) ?? []), take]);
+  }
+  of(key: string): Take[] {
+    return this.takes.get(key) ?? [];
+  }
+}
+
+export interface ScoreOptions {
+  /** Seconds for a zero-length marker that is the last one. */
+  defaultSeconds?: number;
+  /** Where the helper writes the WAVs (e.g. next to the Premiere project). */
+  outputDir?: string;
+  /** Audio tracks never used for beds; default: tracks named like dialogue or voice-over. */
+  excludeTrack?: (name: string, index: number) => boolean;
+  history?: TakeHistory;
+  onJob?: (item: ScoreItem, event: JobEvent) => void;
+}
+
+export interface ScoreOutcome {
+  placed: { item: ScoreItem; result: JobResult; trackIndex: number }[];
+  failed: { item: ScoreItem; message: string }[];
+}
+
+const DIALOGUE = /dialog|voice|\bvo\b|narrat/i;
+
+export async function scoreMarkers(host: Host, helper: HelperClient, options: ScoreOptions = {}): Promise<ScoreOutcome> {
+  const sequence = await host.getActiveSequence();
+  if (!sequence) throw new Error("open a sequence first: Score Markers works on the active sequence");
+  const items = scoreItemsFromMarkers(await host.getMarkers(), sequence, options.defaultSeconds);
+  const outcome: ScoreOutcome = { placed: [], failed: [] };
+  if (items.length === 0) return outcome;
+
+  const occupancy = await host.getAudioTrackOccupancy();
+  const exclude = occupancy.filter((t) => (options.excludeTrack ?? ((name) => DIALOGUE.test(name)))(t.name, t.trackIndex)).map((t) => t.trackIndex);
+  const tracks = planAudioTracks(occupancy, items.map((i) => ({ startTicks: i.startTicks, endTicks: i.endTicks })), { exclude });
+
+  const runnable: { item: ScoreItem; trackIndex: number; job: JobSpec }[] = [];
+  items.forEach((item, i) => {
+    if (item.seconds < 0.5 || item.seconds > 300) return outcome.failed.push({ item, message: `a bed must be 0.5 to 300 s long; this marker is ${item.seconds} s` });
+    const trackIndex = tracks[i];
+    if (trackIndex === null) return outcome.failed.push({ item, message: "no audio track is free over this marker: add an audio track (Sequence > Add Tracks) and score again" });
+    const job: JobSpec = {
+      job_id: `mk${i}-${Date.now().toString(36)}`,
+      ...(item.prompt !== undefined ? { prompt: item.prompt } : { scene_tag: item.tag! }),
+      duration_sec: item.seconds,
+      label: item.name,
+      ...(options.outputDir ? { output_dir: options.outputDir } : {}),
+    };
+    runnable.push({ item, trackIndex, job });
+  });
+  if (runnable.length === 0) return outcome;
+
+  const results = await helper.generate(runnable.map((r) => r.job), (e) => {
+    const r = runnable.find((x) => x.job.job_id === e.job_id);
+    if (r) options.onJob?.(r.item, e);
+  });
+  const done: { item: ScoreItem; trackIndex: number; result: JobResult }[] = [];
+  results.forEach((o, i) => {
+    if ("result" in o) done.push({ ...runnable[i], result: o.result });
+    else outcome.failed.push({ item: runnable[i].item, message: o.error.message });
+  });
+  if (done.length === 0) return outcome;
+
+  try {
+    const imported = await host.importFiles(done.map((d) => d.result.path));
+    await host.placeAudio(
+      done.map((d, i) => ({ item: imported[i], startTicks: snapTicksToFrame(d.item.startTicks, sequence.ticksPerFrame).toString(), audioTrackIndex: d.trackIndex })),
+      done.length === 1 ? `Cuesmith: score ${done[0].item.name}` : `Cuesmith: score ${done.length} markers`,
+    );
+  } catch (err) {
+    // import or placement failed: the transaction placed nothing, so every bed of this batch is reported unplaced
+    for (const d of done) outcome.failed.push({ item: d.item, message: `the bed was made but could not be placed: ${(err as Error).message}` });
+    return outcome;
+  }
+  const at = new Date().toISOString();
+  for (const d of done) {
+    outcome.placed.push(d);
+    options.history?.add(d.item.key, { path: d.result.path, seed: d.result.seed, sha256: d.result.sha256, jobId: d.result.job_id, trackIndex: d.trackIndex, at });
+  }
+  return outcome;
+}

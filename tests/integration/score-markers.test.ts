@@ -1,0 +1,110 @@
+// Score Markers end to end: a fake Premiere (FakeHost, enforcing the API's rules) with five tagged markers ->
+// the real helper on a free port with a tiny contract model, over a real WebSocket -> WAVs imported and placed.
+import * as fs from "node:fs";
+import WebSocket from "ws";
+import { decodeWav } from "../../helper/audio/wav";
+import type { RunningHelper } from "../../helper/server/app";
+import { secondsToTicks } from "../../shared/time";
+import { FakeHost } from "../../plugin/host/fake-host";
+import { HelperClient, SocketLike } from "../../plugin/core/helper-client";
+import { scoreItemsFromMarkers } from "../../plugin/core/markers";
+import { scoreMarkers, TakeHistory } from "../../plugin/core/score-markers";
+import { startTestHelper } from "../helpers/daemon";
+
+const t = (s: number) => secondsToTicks(s).toString();
+const openWs = (url: string) => new WebSocket(url) as unknown as SocketLike;
+
+function project() {
+  return {
+    name: "Review",
+    sequence: {
+      id: "seq-1",
+      name: "Unboxing cut",
+      fps: 25,
+      audioTracks: [
+        { name: "Dialogue", clips: [{ name: "VO", mediaPath: "/media/vo.wav", start: "0", end: t(60) }] },
+        { name: "Music", clips: [{ name: "old bed", mediaPath: "/media/old.wav", start: t(30), end: t(40) }] },
+        { name: "Beds" },
+      ],
+      markers: [
+        { name: "#unboxing", comments: "open the box", start: t(2), duration: t(3) },
+        { name: "#tutorial", start: t(6) }, // zero length: runs to the next marker at 9 s
+        { name: "Morning", comments: "#vlog_morning", start: t(9), duration: t(2) },
+        { name: "intro", comments: "prompt: calm piano, no vocals", start: t(12), duration: t(1.5) },
+        { name: "#logo_sting", start: t(31), duration: t(1) }, // over the old bed on Music: must go elsewhere
+        { name: "Chapter 1", type: "chapter", start: t(20) }, // no tag: not scored
+      ],
+    },
+  };
+}
+
+describe("which markers are scored", () => {
+  it("takes #tags and prompt lines, and gives zero-length markers the time to the next one", () => {
+    const host = new FakeHost(project());
+    return host.getMarkers().then(async (markers) => {
+      const items = scoreItemsFromMarkers(markers, (await host.getActiveSequence())!);
+      expect(items.map((i) => [i.name, i.tag ?? i.prompt, i.seconds])).toEqual([
+        ["#unboxing", "unboxing", 3],
+        ["#tutorial", "tutorial", 3],
+        ["Morning", "vlog_morning", 2],
+        ["intro", "calm piano, no vocals", 1.5],
+        ["#logo_sting", "logo_sting", 1],
+      ]);
+    });
+  });
+});
+
+describe("Score Markers against a real helper", () => {
+  let helper: RunningHelper;
+  beforeAll(async () => {
+    helper = await startTestHelper();
+  });
+  afterAll(() => helper.close());
+
+  it("places five beds at their markers' in-points on free tracks, in one undo step, and keeps takes", async () => {
+    const host = new FakeHost(project());
+    const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+    const history = new TakeHistory();
+    const progress: string[] = [];
+    const outcome = await scoreMarkers(host, client, { history, onJob: (item, e) => progress.push(`${item.name}:${e.kind}`) });
+    expect(outcome.failed).toEqual([]);
+    expect(outcome.placed).toHaveLength(5);
+    expect(progress.some((p) => p.endsWith(":progress"))).toBe(true);
+
+    // one undo step holds the whole batch (creating the "Cuesmith" bin the first time is a step of its own)
+    const withPlacements = host.edits.filter((e) => e.placements.length > 0);
+    expect(withPlacements).toHaveLength(1);
+    expect(host.edits.every((e) => e.placements.length > 0 || e.binsCreated.length > 0)).toBe(true);
+    const placements = withPlacements[0].placements;
+    expect(placements.map((p) => [p.startTicks, p.audioTrackIndex])).toEqual([
+      [t(2), 1], [t(6), 1], [t(9), 1], [t(12), 1], [t(31), 2],
+    ]);
+    for (const { result } of outcome.placed) {
+      const wav = decodeWav(fs.readFileSync(result.path));
+      expect(wav.sampleRate).toBe(48000);
+      expect(wav.channels[0].length).toBe(Math.round(result.duration_sec * 48000));
+    }
+    // each bed ends exactly where its marker ends (to the sample)
+    expect(placements[1].endTicks).toBe(t(9));
+
+    // re-scoring adds a take per marker and keeps the first; feedback on a placed take round-trips
+    host.undo();
+    await scoreMarkers(host, client, { history });
+    expect(history.of(outcome.placed[0].item.key)).toHaveLength(2);
+    await expect(client.feedback({ job_id: outcome.placed[0].result.job_id, reason: "too_loud", note: "under the VO" })).resolves.toBeUndefined();
+    client.close();
+  });
+
+  it("a helper that dies mid-batch leaves nothing placed and says why", async () => {
+    const dying = await startTestHelper();
+    const host = new FakeHost(project());
+    const client = await HelperClient.connect(dying.url.replace("http", "ws"), openWs);
+    let closing: Promise<void> | undefined;
+    const outcome = await scoreMarkers(host, client, { onJob: (_item, e) => { if (e.kind === "progress" && !closing) closing = dying.close(); } });
+    await closing;
+    expect(outcome.placed).toEqual([]);
+    expect(outcome.failed).toHaveLength(5);
+    expect(outcome.failed[0].message).toMatch(/helper stopped/);
+    expect(host.edits.filter((e) => e.placements.length > 0)).toHaveLength(0);
+  });
+});
