@@ -1,76 +1,138 @@
-// The finishing chain, in the order the helper applies it to the engine's 32 kHz output:
-// loudness normalisation -> bed level -> peak guard -> silence trim + exact length -> 48 kHz -> re-check -> tempo.
-import { applyGain, normalizationGainDb, PEAK_GUARD, peakGuardGainDb, PeakGuardOptions } from "./gain";
+// The finishing chain: the engine's mono 32 kHz output (a little longer than asked) becomes a loudness-safe 48 kHz bed
+// of exactly the requested length. Stages, in this order:
+//   1. loudness normalisation (-14 LUFS)   2. bed level (-12 dB)   3. peak guard (-0.5 dBFS / 3 dB, -1 dBTP)
+//   4. silence trim + exact length, at the source rate   5. resample to 48 kHz   6. settle and re-measure   7. tempo
+//
+// Order subtleties:
+// - The levels are measured on exactly the stretch that ends up in the file, not on the margin that the exact-length
+//   cut throws away (a loud margin would otherwise pull the bed down, or trip the peak guard for nothing). So where the
+//   bed starts is decided first; the trim threshold means dBFS *of the levelled bed*, so the decision is made with
+//   the level the input is about to get.
+// - The true-peak ceiling does not survive the later stages by itself: the peak guard measures at 32 kHz, where its
+//   4x interpolator under-reads content near 16 kHz; the fades are harmless, but the resampler's filter rings and
+//   the 48 kHz signal has its own inter-sample peaks. The fades and the resampler's anti-alias band also move the
+//   loudness a little (up to ~0.7 LU for noise-like content). Stage 6 therefore measures the 48 kHz signal itself,
+//   puts the loudness back where the chain meant it, and lets the true-peak ceiling (minus a 0.1 dB margin for
+//   meter differences, e.g. ffmpeg's 192 kHz meter) win over loudness. The reported numbers are of the final signal.
+import { applyGain, BED_LEVEL_DB, bedLevel, normalizationGainDb, normalizeLoudness, PEAK_GUARD, peakGuard, PeakGuardDecision, PeakGuardOptions, TARGET_LUFS } from "./gain";
 import { integratedLoudness, truePeakDb } from "./loudness";
 import { resample } from "./resample";
-import { estimateTempo } from "./tempo";
-import { fitToLength, silenceBounds, TRIM, TrimOptions } from "./trim";
+import { estimateTempo, TempoOptions } from "./tempo";
+import { FitOptions, fitToLength, silenceBounds, startsInSound, TRIM, TrimOptions } from "./trim";
+
+/** Room left under the true-peak ceiling in the final file, for meters that read a little higher than ours. */
+export const TRUE_PEAK_MARGIN_DB = 0.1;
 
 export interface FinishOptions {
-  sourceRate: number;
+  /** The engine's rate (MusicGen: 32 kHz). */
+  sourceRate?: number;
   targetSeconds: number;
   targetLufs?: number;
   /** The source article's bed level: this far below the normalised level, baked in (UXP has no clip-gain call). */
   bedLevelDb?: number;
   outRate?: number;
-  peakGuard?: PeakGuardOptions;
-  trim?: TrimOptions;
+  peakGuard?: Partial<PeakGuardOptions>;
+  trim?: Partial<TrimOptions>;
+  fit?: Partial<FitOptions>;
+  /** false skips the tempo estimate. */
+  tempo?: Partial<TempoOptions> | false;
+}
+
+export interface FinishSteps {
+  normalize: { inputLufs: number; gainDb: number };
+  bedLevel: { gainDb: number };
+  peakGuard: PeakGuardDecision;
+  trim: {
+    /** Where the kept stretch starts and ends in the input, s. */
+    startSec: number;
+    endSec: number;
+    /** Seconds of silence appended because the input (after trimming) was shorter than asked. */
+    paddedSec: number;
+    fadeIn: boolean;
+  };
+  resample: { fromRate: number; toRate: number; samples: number };
+  /** Stage 6: a small gain on the 48 kHz signal; positive restores loudness, negative enforces the ceiling. */
+  settle: { measuredLufs: number; measuredTruePeakDbtp: number; gainDb: number; limitedByTruePeak: boolean };
 }
 
 export interface FinishedBed {
   samples48k: Float32Array;
   sampleRate: number;
+  /** Exactly round(sampleRate · targetSeconds). */
   samples: number;
+  /** Measured on the final signal. */
   loudnessLufs: number;
   truePeakDbtp: number;
   bpm: number | null;
   beats: number[];
-  steps: { normalizeDb: number; bedLevelDb: number; peakGuardDb: number; trimmedStartSec: number; resampleDb: number; finalGuardDb: number };
+  tempoConfidence: number;
+  steps: FinishSteps;
 }
 
 export async function finishBed(input: Float32Array, o: FinishOptions): Promise<FinishedBed> {
+  const rate = o.sourceRate ?? 32000;
   const outRate = o.outRate ?? 48000;
-  const targetLufs = o.targetLufs ?? -14;
-  const bedLevelDb = o.bedLevelDb ?? -12;
-  const guard = o.peakGuard ?? PEAK_GUARD;
+  const targetLufs = o.targetLufs ?? TARGET_LUFS;
+  const bedLevelDb = o.bedLevelDb ?? BED_LEVEL_DB;
+  const guardOptions = { ...PEAK_GUARD, ...o.peakGuard };
+  if (!(o.targetSeconds > 0)) throw new RangeError(`targetSeconds must be > 0, got ${o.targetSeconds}`);
+  const length = Math.round(o.targetSeconds * rate);
+  const outLength = Math.round(o.targetSeconds * outRate);
 
-  const length = Math.round(o.targetSeconds * o.sourceRate);
-  // Where the kept stretch starts (after the silence trim) is found on a roughly levelled copy, so the dBFS
-  // threshold means the same for any model output; the levels below are then measured on exactly the samples
-  // that end up in the file, not on the margin that the exact-length cut throws away.
-  const rough = applyGain(input, normalizationGainDb(input, o.sourceRate, targetLufs) + bedLevelDb);
-  const { start } = silenceBounds(rough, o.sourceRate, o.trim ?? TRIM);
-  const kept = input.subarray(start, start + length);
+  // Where the bed starts and ends (see the top: decided first, at the level the input is about to get)
+  const trimOptions = { ...TRIM, ...o.trim };
+  const levelAboutToGet = normalizationGainDb(input, rate, targetLufs) + bedLevelDb;
+  const bounds = silenceBounds(input, rate, { ...trimOptions, thresholdDbfs: trimOptions.thresholdDbfs - levelAboutToGet });
+  const kept = input.subarray(bounds.start, Math.min(bounds.end, bounds.start + length));
 
-  const normalizeDb = normalizationGainDb(kept, o.sourceRate, targetLufs);
-  const peakGuardDb = peakGuardGainDb(applyGain(kept, normalizeDb + bedLevelDb), guard);
-  const leveled = applyGain(input, normalizeDb + bedLevelDb + peakGuardDb);
-  const fitted = fitToLength(leveled, o.sourceRate, length, start);
-  let out = await resample(fitted, o.sourceRate, outRate, Math.round(o.targetSeconds * outRate));
+  // 1-3: levels, on the kept stretch
+  const normalized = normalizeLoudness(kept, rate, targetLufs);
+  const bed = bedLevel(normalized.samples, bedLevelDb);
+  const { samples: guarded, ...guard } = peakGuard(bed, rate, guardOptions);
 
-  // The resampler's anti-alias filter takes off whatever sits just under 16 kHz (little in music, up to ~0.7 dB
-  // of a noise-like signal after K-weighting): settle the level on the file actually written.
-  const measured = integratedLoudness(out, outRate);
-  const resampleDb = Number.isFinite(measured) ? targetLufs + bedLevelDb + peakGuardDb - measured : 0;
-  if (resampleDb !== 0) out = applyGain(out, resampleDb);
+  // 4: exact length at the source rate, with the fades
+  const fitOptions = { soundThresholdDbfs: trimOptions.thresholdDbfs, ...o.fit };
+  const fadeIn = startsInSound(guarded, rate, fitOptions.soundThresholdDbfs);
+  const fitted = fitToLength(guarded, rate, length, fitOptions);
 
-  // Resampling can raise inter-sample peaks a little: the ceiling is enforced on the file actually written.
-  let truePeak = truePeakDb(out);
-  let finalGuardDb = 0;
-  if (truePeak > guard.truePeakCeilingDbtp) {
-    finalGuardDb = guard.truePeakCeilingDbtp - truePeak - 0.05;
-    out = applyGain(out, finalGuardDb);
-    truePeak += finalGuardDb;
-  }
-  const tempo = estimateTempo(out, outRate);
+  // 5: 48 kHz, exactly round(48000 · targetSeconds) samples (resampling the exact 32 kHz length could be off by one)
+  let out = await resample(fitted, rate, outRate, outLength);
+
+  // 6: settle on the signal actually written
+  const measuredLufs = integratedLoudness(out, outRate);
+  const measuredTruePeakDbtp = truePeakDb(out, outRate);
+  const intended = targetLufs + bedLevelDb + guard.gainDb;
+  let gainDb = Number.isFinite(measuredLufs) ? intended - measuredLufs : 0;
+  const ceiling = guardOptions.truePeakCeilingDbtp - TRUE_PEAK_MARGIN_DB;
+  const limitedByTruePeak = measuredTruePeakDbtp + gainDb > ceiling;
+  if (limitedByTruePeak) gainDb = ceiling - measuredTruePeakDbtp;
+  if (gainDb !== 0) out = applyGain(out, gainDb);
+
+  // 7: tempo of what the editor hears
+  const tempo = o.tempo === false ? { bpm: null, beats: [], confidence: 0 } : estimateTempo(out, outRate, o.tempo);
+
   return {
     samples48k: out,
     sampleRate: outRate,
     samples: out.length,
     loudnessLufs: integratedLoudness(out, outRate),
-    truePeakDbtp: truePeak,
+    // a plain gain scales the oversampled peak exactly: no need for a second true-peak pass (~0.9 s per 2 minutes)
+    truePeakDbtp: measuredTruePeakDbtp + gainDb,
     bpm: tempo.bpm,
     beats: tempo.beats,
-    steps: { normalizeDb, bedLevelDb, peakGuardDb, trimmedStartSec: start / o.sourceRate, resampleDb, finalGuardDb },
+    tempoConfidence: tempo.confidence,
+    steps: {
+      normalize: { inputLufs: normalized.inputLufs, gainDb: normalized.gainDb },
+      bedLevel: { gainDb: bedLevelDb },
+      peakGuard: guard,
+      trim: {
+        startSec: bounds.start / rate,
+        endSec: (bounds.start + kept.length) / rate,
+        paddedSec: Math.max(0, length - kept.length) / rate,
+        fadeIn,
+      },
+      resample: { fromRate: rate, toRate: outRate, samples: outLength },
+      settle: { measuredLufs, measuredTruePeakDbtp, gainDb, limitedByTruePeak },
+    },
   };
 }

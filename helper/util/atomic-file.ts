@@ -1,5 +1,6 @@
-// Writes a file so that readers see either the old content or the whole new content, never a partial file:
-// a temp file in the same folder, fsync, rename over the target, fsync the folder (so the rename survives a crash).
+// Writes a file so that readers (Premiere importing a bed, the next helper start reading a store) see either the old
+// content or the whole new content, never a partial file: a temp file in the same folder (rename is only atomic
+// within one file system), fsync, rename over the target, fsync the folder (so the rename itself survives a crash).
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -7,20 +8,17 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   const dir = path.dirname(file);
   await fs.promises.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
-  const handle = await fs.promises.open(tmp, "w");
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await fs.promises.rm(tmp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  try {
+    const handle = await fs.promises.open(tmp, "wx");
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.promises.rename(tmp, file);
   } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
+    await fs.promises.rm(tmp, { force: true }).catch(() => {});
     throw err;
   }
   await syncDir(dir);
@@ -34,6 +32,6 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // some platforms (Windows) cannot open or fsync a directory; the rename itself is still atomic there
   } finally {
-    await handle?.close();
+    await handle?.close().catch(() => {});
   }
 }
