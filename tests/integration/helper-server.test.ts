@@ -1,5 +1,5 @@
 // The real helper daemon on a free port with a tiny contract model, driven over real HTTP and WebSocket.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -7,15 +7,7 @@ import WebSocket from "ws";
 import { decodeWav } from "../../helper/audio/wav";
 import type { RunningHelper } from "../../helper/server/app";
 import { startTestHelper } from "../helpers/daemon";
-
-const hasFfmpeg = (() => {
-  try {
-    execFileSync("ffmpeg", ["-version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { ffmpegEbur128File, hasFfmpeg } from "../helpers/audio";
 
 async function http(helper: RunningHelper, method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${helper.url}${route}`, {
@@ -69,15 +61,6 @@ class Client {
   }
 }
 
-function ffmpegLoudness(file: string): { integrated: number; truePeak: number } {
-  const run = spawnSync("ffmpeg", ["-nostats", "-hide_banner", "-i", file, "-filter_complex", "ebur128=peak=true", "-f", "null", "-"], { encoding: "utf8" });
-  const summary = run.stderr.slice(run.stderr.lastIndexOf("Summary:"));
-  return {
-    integrated: Number(/I:\s+(-?[\d.]+) LUFS/.exec(summary)![1]),
-    truePeak: Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(summary)![1]),
-  };
-}
-
 describe("the helper daemon", () => {
   let helper: RunningHelper;
   beforeAll(async () => {
@@ -99,7 +82,7 @@ describe("the helper daemon", () => {
     expect(wav.sampleRate).toBe(48000);
     expect(wav.channels[0].length).toBe(720000);
     if (hasFfmpeg) {
-      const measured = ffmpegLoudness(json.path);
+      const measured = ffmpegEbur128File(json.path);
       expect(Math.abs(measured.integrated - -26)).toBeLessThanOrEqual(0.5);
       expect(Math.abs(measured.integrated - json.loudness_lufs)).toBeLessThanOrEqual(0.2);
       expect(measured.truePeak).toBeLessThanOrEqual(-0.9);

@@ -1,47 +1,15 @@
 // The whole finishing chain on synthetic engine output (32 kHz, with a margin and silences), checked with our meter
 // and, when installed, ffmpeg's ebur128 filter.
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { finishBed, TRUE_PEAK_MARGIN_DB } from "../../helper/audio/finish";
 import { integratedLoudness, truePeakDb } from "../../helper/audio/loudness";
-import { encodeWav } from "../../helper/audio/wav";
+import { ffmpegEbur128, hasFfmpeg, musicLike } from "../helpers/audio";
 
-const hasFfmpeg = spawnSync("ffmpeg", ["-version"]).status === 0;
 if (!hasFfmpeg) console.warn("audio-finish: ffmpeg not found, skipping the checks against ffmpeg's ebur128 filter");
 
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-}
-/** Chords (sum of sines) with noise bursts on a 120 BPM beat, like a MusicGen bed. */
-function musicLike(rate: number, seconds: number, bpm = 120, seed = 12345): Float32Array {
-  const rnd = rng(seed);
-  const beat = Math.round((60 / bpm) * rate);
-  const x = new Float32Array(Math.round(rate * seconds));
-  for (let i = 0; i < x.length; i++) {
-    const t = i / rate;
-    const tone = 0.2 * Math.sin(2 * Math.PI * 220 * t) + 0.15 * Math.sin(2 * Math.PI * 277 * t) + 0.1 * Math.sin(2 * Math.PI * 330 * t);
-    x[i] = tone + 0.5 * Math.exp(-(i % beat) / (0.03 * rate)) * rnd();
-  }
-  return x;
-}
 /** Index of the first sample above `db` dBFS. */
 function firstAbove(x: Float32Array, db: number): number {
   const t = 10 ** (db / 20);
   return x.findIndex((v) => Math.abs(v) > t);
-}
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-finish-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function ffmpegEbur128(x: Float32Array, rate: number): { integrated: number; truePeak: number } {
-  const file = path.join(tmp, "bed.wav");
-  fs.writeFileSync(file, encodeWav(x, rate, "32f"));
-  const r = spawnSync("ffmpeg", ["-nostats", "-hide_banner", "-i", file, "-filter_complex", "ebur128=peak=true", "-f", "null", "-"], { encoding: "utf8" });
-  const summary = r.stderr.slice(r.stderr.lastIndexOf("Summary:"));
-  return { integrated: Number(/I:\s+(-?[\d.]+) LUFS/.exec(summary)![1]), truePeak: Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(summary)![1]) };
 }
 
 describe("finishBed", () => {

@@ -1,12 +1,8 @@
 // BS.1770 loudness and true peak against known values, ebur128-wasm (always) and ffmpeg's ebur128 filter (when installed).
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { integratedLoudness, kWeightingFilters, measureLoudness, samplePeakDb, truePeakDb } from "../../helper/audio/loudness";
-import { encodeWav } from "../../helper/audio/wav";
+import { ffmpegEbur128, hasFfmpeg, musicLike, rng } from "../helpers/audio";
 
-const hasFfmpeg = spawnSync("ffmpeg", ["-version"]).status === 0;
 if (!hasFfmpeg) console.warn("audio-loudness: ffmpeg not found, skipping the checks against ffmpeg's ebur128 filter");
 
 const dbToGain = (db: number) => 10 ** (db / 20);
@@ -14,10 +10,6 @@ function sine(freq: number, rate: number, seconds: number, amp: number, phase = 
   const x = new Float32Array(Math.round(rate * seconds));
   for (let i = 0; i < x.length; i++) x[i] = amp * Math.sin((2 * Math.PI * freq * i) / rate + phase);
   return x;
-}
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
 }
 /** Paul Kellet's pink-noise filter over white noise: -3 dB/octave. */
 function pinkNoise(rate: number, seconds: number, amp = 0.15, seed = 3): Float32Array {
@@ -30,18 +22,6 @@ function pinkNoise(rate: number, seconds: number, amp = 0.15, seed = 3): Float32
     b1 = 0.963 * b1 + w * 0.2965164;
     b2 = 0.57 * b2 + w * 1.0526913;
     x[i] = amp * (b0 + b1 + b2 + w * 0.1848);
-  }
-  return x;
-}
-/** Chords with noise hits on the beat: wide-band and dynamic, like music. */
-function musicLike(rate: number, seconds: number, bpm = 120): Float32Array {
-  const rnd = rng(12345);
-  const beat = Math.round((60 / bpm) * rate);
-  const x = new Float32Array(Math.round(rate * seconds));
-  for (let i = 0; i < x.length; i++) {
-    const t = i / rate;
-    const tone = 0.2 * Math.sin(2 * Math.PI * 220 * t) + 0.15 * Math.sin(2 * Math.PI * 277 * t) + 0.1 * Math.sin(2 * Math.PI * 330 * t);
-    x[i] = tone + 0.5 * Math.exp(-(i % beat) / (0.03 * rate)) * rnd();
   }
   return x;
 }
@@ -90,23 +70,6 @@ function loadEbur128() {
     integrated: (x: Float32Array, rate: number) => call(e.ebur128_integrated_mono, x, rate),
     truePeak: (x: Float32Array, rate: number) => call(e.ebur128_true_peak_mono, x, rate),
   };
-}
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-lufs-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** ffmpeg's ebur128 summary (one decimal): integrated LUFS and true peak (it upsamples to 192 kHz). */
-function ffmpegEbur128(x: Float32Array, rate: number): { integrated: number; truePeak: number } {
-  const file = path.join(tmp, "x.wav");
-  fs.writeFileSync(file, encodeWav(x, rate, "32f"));
-  const r = spawnSync("ffmpeg", ["-nostats", "-hide_banner", "-i", file, "-filter_complex", "ebur128=peak=true", "-f", "null", "-"], { encoding: "utf8" });
-  const summary = r.stderr.slice(r.stderr.lastIndexOf("Summary:"));
-  const num = (re: RegExp) => {
-    const m = re.exec(summary);
-    if (!m) throw new Error(`no ${re} in ffmpeg output: ${summary}`);
-    return m[1] === "-inf" ? -Infinity : Number(m[1]);
-  };
-  return { integrated: num(/I:\s+(-?[\d.]+|-inf) LUFS/), truePeak: num(/Peak:\s+(-?[\d.]+|-inf) dBFS/) };
 }
 
 describe("integrated loudness (BS.1770-4)", () => {

@@ -1,9 +1,6 @@
 import { estimateTempo, foldBpm, TEMPO } from "../../helper/audio/tempo";
+import { rng } from "../helpers/audio";
 
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-}
 /** A click track: a short decaying 2.3 kHz burst on every beat. */
 function clicks(bpm: number, rate: number, seconds: number): Float32Array {
   const x = new Float32Array(Math.round(rate * seconds));
