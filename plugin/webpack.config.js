@@ -7,6 +7,9 @@
  *
  *   npx webpack --config plugin/webpack.config.js --mode production
  *   node scripts/package-plugin.js      # zips plugin/dist into plugin/dist/cuesmith.ccx
+ *
+ * A second build writes the browser harness (the same panel on FakeHost, served by the helper at /ui/) into
+ * plugin/dist-harness: harness.js and index.html.
  */
 const fs = require("fs");
 const path = require("path");
@@ -16,6 +19,7 @@ const pkg = require("../package.json");
 
 const PLUGIN_DIR = __dirname;
 const DIST_DIR = path.join(PLUGIN_DIR, "dist");
+const HARNESS_DIST_DIR = path.join(PLUGIN_DIR, "dist-harness");
 const MANIFEST = path.join(PLUGIN_DIR, "manifest.json");
 const INDEX_HTML = path.join(PLUGIN_DIR, "index.html");
 /** Optional extra files copied as they are when present (e.g. icons/). */
@@ -53,16 +57,36 @@ class CopyPluginFiles {
   }
 }
 
+/** Copies the harness page next to its bundle. */
+class CopyHarnessPage {
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap("CuesmithCopyHarnessPage", (compilation) => {
+      compilation.hooks.processAssets.tap({ name: "CuesmithCopyHarnessPage", stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        const page = path.join(PLUGIN_DIR, "harness", "index.html");
+        compilation.emitAsset("index.html", new webpack.sources.RawSource(fs.readFileSync(page)), { minimized: true });
+        compilation.fileDependencies.add(page);
+      });
+    });
+  }
+}
+
 module.exports = (_env, argv = {}) => {
   const production = argv.mode !== "development";
+  const panel = bundle(production, path.join(PLUGIN_DIR, "ui", "index.tsx"), DIST_DIR, "index.js", new CopyPluginFiles());
+  const harness = bundle(production, path.join(PLUGIN_DIR, "harness", "index.tsx"), HARNESS_DIST_DIR, "harness.js", new CopyHarnessPage());
+  return [panel, harness];
+};
+
+function bundle(production, entry, outDir, filename, copyPlugin) {
   return {
+    name: path.basename(outDir),
     mode: production ? "production" : "development",
     context: PLUGIN_DIR,
     target: "web",
-    entry: path.join(PLUGIN_DIR, "ui", "index.tsx"),
+    entry,
     output: {
-      path: DIST_DIR,
-      filename: "index.js",
+      path: outDir,
+      filename,
       clean: true,
     },
     // UXP has no eval-based source maps; keep production lean.
@@ -94,8 +118,8 @@ module.exports = (_env, argv = {}) => {
         },
       ],
     },
-    plugins: [new CopyPluginFiles()],
+    plugins: [copyPlugin],
     performance: { hints: false },
     stats: "errors-warnings",
   };
-};
+}

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian/Ubuntu machine: the system tools the tests use, then the npm packages.
-# (macOS/Windows users: see README "Requirements" for ffmpeg/sox/espeak-ng.)
+# (macOS/Windows users: see README "Requirements" for ffmpeg/sox/espeak-ng/chromium.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for tool in ffmpeg sox espeak-ng; do
+# chromium: the browser harness test drives the panel in it (playwright-core, no downloaded browser)
+for tool in ffmpeg sox espeak-ng chromium; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -44,6 +44,8 @@ export async function startHelper(settings: HelperSettings, host: EngineHost): P
     server.listen(settings.port, settings.lan ? "0.0.0.0" : settings.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // the helper's own pages (/ui/) talk to it from its own origin
+  policy.allowedOrigins = [...policy.allowedOrigins, `http://127.0.0.1:${port}`, `http://localhost:${port}`];
   return {
     ctx,
     server,

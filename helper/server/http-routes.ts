@@ -8,12 +8,14 @@ import { parseSince } from "../report";
 import type { HelperContext } from "./context";
 import { HttpError, readJsonBody, sendError, sendJson, sendText } from "./http-util";
 import { errorBody } from "./errors";
+import { serveUi } from "./static-ui";
 
 export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://helper");
   const route = `${req.method} ${url.pathname}`;
   try {
     if (route === "GET /health") return sendJson(res, 200, ctx.health());
+    if (req.method === "GET" && serveUi(url.pathname, res)) return;
     if (route === "POST /generate") return await generate(ctx, req, res);
     if (route === "GET /presets") return sendJson(res, 200, { presets: ctx.presets.all() });
     if (route === "POST /analyze") {

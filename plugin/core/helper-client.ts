@@ -1,6 +1,17 @@
 // The panel's side of the helper protocol over one WebSocket (UXP's global WebSocket in Premiere, `ws` in tests).
 // Every message from the helper is validated with the shared parser before it is trusted.
-import { parseServerMessage, type FeedbackBody, type JobResult, type JobSpec, type ServerMessage } from "../../shared/protocol";
+import type { PresetTable, Preset } from "../../shared/presets";
+import {
+  parseServerMessage,
+  type AnalyzeResult,
+  type AnalyzeSpec,
+  type BedSpec,
+  type FeedbackBody,
+  type HealthInfo,
+  type JobResult,
+  type JobSpec,
+  type ServerMessage,
+} from "../../shared/protocol";
 
 /** The part of the WebSocket API this client uses (UXP, browsers and `ws` all have it). */
 export interface SocketLike {
@@ -22,6 +33,14 @@ export interface JobEvent {
   position?: number;
 }
 
+/** A reply the helper refused: `code` is the protocol's error code (model_missing, invalid_request, …). */
+export class HelperError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = "HelperError";
+  }
+}
+
 const HELPER_GONE = { code: "helper_unreachable", message: "the helper stopped before this bed was finished; start it again (npx cuesmith serve) and re-score" };
 
 export class HelperClient {
@@ -29,6 +48,9 @@ export class HelperClient {
   private readonly waiting = new Map<string, { resolve: (m: ServerMessage) => void; reject: (e: Error) => void }>();
   private readonly jobs = new Map<string, { resolve: (o: JobOutcome) => void; onEvent?: (e: JobEvent) => void }>();
   private closed = false;
+  private readonly closeListeners: (() => void)[] = [];
+  /** The helper's `hello`: its version and protocol (null until it arrives). */
+  hello: { version: string; protocol: number } | null = null;
 
   private constructor(private readonly socket: SocketLike) {
     socket.onmessage = (ev) => this.receive(ev.data);
@@ -38,10 +60,34 @@ export class HelperClient {
 
   static connect(url: string, open: (url: string) => SocketLike): Promise<HelperClient> {
     return new Promise((resolve, reject) => {
-      const socket = open(url);
-      socket.onopen = () => resolve(new HelperClient(socket));
-      socket.onerror = () => reject(new Error(`cannot reach the Cuesmith helper at ${url}: is it running (npx cuesmith serve)?`));
+      let socket: SocketLike;
+      try {
+        socket = open(url);
+      } catch (err) {
+        return reject(new Error(`cannot open ${url}: ${(err as Error).message}`));
+      }
+      // messages that arrive before `onopen` resolves (the helper's hello) are kept for the client
+      const early: unknown[] = [];
+      socket.onmessage = (ev) => early.push(ev.data);
+      socket.onopen = () => {
+        const client = new HelperClient(socket);
+        for (const data of early) client.receive(data);
+        resolve(client);
+      };
+      const refuse = () => reject(new Error(`cannot reach the Cuesmith helper at ${url}: is it running (npx cuesmith serve)?`));
+      socket.onerror = refuse;
+      socket.onclose = refuse;
     });
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Called once when the connection is lost (or closed). */
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
   }
 
   /** Sends one batch; resolves with one outcome per job, in order, when every job is done or failed. */
@@ -60,18 +106,58 @@ export class HelperClient {
 
   /** Resolves once the helper has stored the feedback; rejects with its error otherwise. */
   async feedback(body: FeedbackBody): Promise<void> {
-    const reply = await this.request({ type: "feedback", ...body });
-    if (reply.type === "error") throw new Error(reply.error.message);
+    expect(await this.request({ type: "feedback", ...body }), "ack");
+  }
+
+  /** A bed under a voice-over clip (analyse, generate, duck); one job, like generate's. */
+  bed(spec: BedSpec, onEvent?: (e: JobEvent) => void): Promise<JobOutcome> {
+    const id = this.nextId();
+    const jobId = spec.job_id ?? `${id}.bed`;
+    const outcome = new Promise<JobOutcome>((resolve) => {
+      if (this.closed) return resolve({ job_id: jobId, error: HELPER_GONE });
+      this.jobs.set(jobId, { resolve, onEvent });
+    });
+    if (!this.closed) this.socket.send(JSON.stringify({ type: "bed", id, ...spec, job_id: jobId }));
+    return outcome;
+  }
+
+  /** Transcript/emotion/prompt of a voice-over, without generating. */
+  async analyze(spec: AnalyzeSpec): Promise<AnalyzeResult> {
+    const reply = expect(await this.request({ type: "analyze", ...spec }), "analysis");
+    return reply.result;
+  }
+
+  /** Stops a queued or running job; its own outcome then resolves with error `cancelled`. */
+  async cancel(jobId: string): Promise<void> {
+    expect(await this.request({ type: "cancel", job_id: jobId }), "ack");
+  }
+
+  async health(): Promise<HealthInfo> {
+    const { type: _type, id: _id, ...info } = expect(await this.request({ type: "health" }), "health");
+    return info;
+  }
+
+  async presets(): Promise<PresetTable> {
+    return expect(await this.request({ type: "presets.get" }), "presets").presets;
+  }
+
+  async setPreset(tag: string, preset: Preset): Promise<PresetTable> {
+    return expect(await this.request({ type: "presets.set", tag, preset }), "presets").presets;
+  }
+
+  async deletePreset(tag: string): Promise<PresetTable> {
+    return expect(await this.request({ type: "presets.delete", tag }), "presets").presets;
   }
 
   close(): void {
     this.socket.close();
+    this.lost();
   }
 
   private request(message: Record<string, unknown>): Promise<ServerMessage> {
     const id = this.nextId();
     return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new Error(HELPER_GONE.message));
+      if (this.closed) return reject(new HelperError(HELPER_GONE.code, HELPER_GONE.message));
       this.waiting.set(id, { resolve, reject });
       this.socket.send(JSON.stringify({ ...message, id }));
     });
@@ -85,6 +171,10 @@ export class HelperClient {
     const parsed = parseServerMessage(typeof data === "string" ? data : String(data));
     if (!parsed.ok) return; // a message this panel cannot read is ignored, not trusted
     const msg = parsed.value;
+    if (msg.type === "hello") {
+      this.hello = { version: msg.version, protocol: msg.protocol };
+      return;
+    }
     if ((msg.type === "queued" || msg.type === "progress" || msg.type === "done" || msg.type === "error") && msg.job_id && this.jobs.has(msg.job_id)) {
       const job = this.jobs.get(msg.job_id)!;
       if (msg.type === "queued") job.onEvent?.({ job_id: msg.job_id, kind: "queued", position: msg.position });
@@ -108,7 +198,15 @@ export class HelperClient {
     this.closed = true;
     for (const [jobId, job] of this.jobs) job.resolve({ job_id: jobId, error: HELPER_GONE });
     this.jobs.clear();
-    for (const waiter of this.waiting.values()) waiter.reject(new Error(HELPER_GONE.message));
+    for (const waiter of this.waiting.values()) waiter.reject(new HelperError(HELPER_GONE.code, HELPER_GONE.message));
     this.waiting.clear();
+    for (const listener of this.closeListeners.splice(0)) listener();
   }
+}
+
+/** The reply must be of `type`; an `error` reply becomes a HelperError with the helper's own words. */
+function expect<T extends ServerMessage["type"]>(reply: ServerMessage, type: T): Extract<ServerMessage, { type: T }> {
+  if (reply.type === "error") throw new HelperError(reply.error.code, reply.error.message);
+  if (reply.type !== type) throw new HelperError("bad_reply", `the helper answered ${reply.type} where ${type} was expected`);
+  return reply as Extract<ServerMessage, { type: T }>;
 }

@@ -50,3 +50,35 @@ export function scoreItemsFromMarkers(markers: MarkerInfo[], sequence: Pick<Sequ
   });
   return items;
 }
+
+export interface ItemEdit {
+  /** "#tag", "tag", or a prompt in words. */
+  text: string;
+  /** Length in seconds as typed. */
+  seconds: number;
+}
+
+/** What the panel shows in an item's tag/prompt field. */
+export function editTextOf(item: ScoreItem): string {
+  return item.prompt ?? `#${item.tag}`;
+}
+
+/**
+ * The editor's tweak applied to an item: a single word (with or without #) is a tag, anything else a prompt; the
+ * length moves the end, not the in-point. Throws, in words, for an empty text or a length MusicGen cannot make.
+ */
+export function applyEdit(item: ScoreItem, edit: ItemEdit): ScoreItem {
+  const text = edit.text.trim();
+  if (text === "") throw new Error("type a #tag or a prompt");
+  if (!(edit.seconds >= 0.5 && edit.seconds <= 300)) throw new Error("a bed must be 0.5 to 300 s long");
+  const single = /^#?([A-Za-z0-9][A-Za-z0-9_-]*)$/.exec(text);
+  const tag = single ? normalizeTag(single[1]) : null;
+  const seconds = Math.round(edit.seconds * 1000) / 1000;
+  const { tag: _t, prompt: _p, ...rest } = item;
+  return {
+    ...rest,
+    ...(tag ? { tag } : { prompt: text }),
+    endTicks: (toTicks(item.startTicks) + secondsToTicks(seconds)).toString(),
+    seconds,
+  };
+}

@@ -35,7 +35,13 @@ export interface ScoreOptions {
   outputDir?: string;
   /** Audio tracks never used for beds; default: tracks named like dialogue or voice-over. */
   excludeTrack?: (name: string, index: number) => boolean;
+  /** Tracks to try first (e.g. the one named "Music"); the others follow in order. */
+  preferTrack?: (name: string, index: number) => boolean;
   history?: TakeHistory;
+  /** The items to score, as the editor tweaked them in the panel (default: read from the markers now). */
+  items?: ScoreItem[];
+  /** Loudness settings sent with every job (default: the helper's). */
+  levels?: { loudness_lufs?: number; bed_level_db?: number };
   onJob?: (item: ScoreItem, event: JobEvent) => void;
 }
 
@@ -44,18 +50,20 @@ export interface ScoreOutcome {
   failed: { item: ScoreItem; message: string }[];
 }
 
-const DIALOGUE = /dialog|voice|\bvo\b|narrat/i;
+/** Track names that hold speech: beds never go there unless the editor says otherwise. */
+export const DIALOGUE = /dialog|voice|\bvo\b|narrat/i;
 
 export async function scoreMarkers(host: Host, helper: HelperClient, options: ScoreOptions = {}): Promise<ScoreOutcome> {
   const sequence = await host.getActiveSequence();
   if (!sequence) throw new Error("open a sequence first: Score Markers works on the active sequence");
-  const items = scoreItemsFromMarkers(await host.getMarkers(), sequence, options.defaultSeconds);
+  const items = options.items ?? scoreItemsFromMarkers(await host.getMarkers(), sequence, options.defaultSeconds);
   const outcome: ScoreOutcome = { placed: [], failed: [] };
   if (items.length === 0) return outcome;
 
   const occupancy = await host.getAudioTrackOccupancy();
   const exclude = occupancy.filter((t) => (options.excludeTrack ?? ((name) => DIALOGUE.test(name)))(t.name, t.trackIndex)).map((t) => t.trackIndex);
-  const tracks = planAudioTracks(occupancy, items.map((i) => ({ startTicks: i.startTicks, endTicks: i.endTicks })), { exclude });
+  const prefer = options.preferTrack ? occupancy.filter((t) => options.preferTrack!(t.name, t.trackIndex)).map((t) => t.trackIndex) : [];
+  const tracks = planAudioTracks(occupancy, items.map((i) => ({ startTicks: i.startTicks, endTicks: i.endTicks })), { exclude, prefer });
 
   const runnable: { item: ScoreItem; trackIndex: number; job: JobSpec }[] = [];
   items.forEach((item, i) => {
@@ -67,6 +75,7 @@ export async function scoreMarkers(host: Host, helper: HelperClient, options: Sc
       ...(item.prompt !== undefined ? { prompt: item.prompt } : { scene_tag: item.tag! }),
       duration_sec: item.seconds,
       label: item.name,
+      ...options.levels,
       ...(options.outputDir ? { output_dir: options.outputDir } : {}),
     };
     runnable.push({ item, trackIndex, job });

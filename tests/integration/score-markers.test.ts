@@ -9,6 +9,10 @@ import { FakeHost } from "../../plugin/host/fake-host";
 import { HelperClient, SocketLike } from "../../plugin/core/helper-client";
 import { scoreItemsFromMarkers } from "../../plugin/core/markers";
 import { scoreMarkers, TakeHistory } from "../../plugin/core/score-markers";
+import { bedsUnderClips, clipKey } from "../../plugin/core/clip-bed";
+import { spawnSync } from "node:child_process";
+import * as os from "node:os";
+import * as path from "node:path";
 import { startTestHelper } from "../helpers/daemon";
 
 const t = (s: number) => secondsToTicks(s).toString();
@@ -106,5 +110,64 @@ describe("Score Markers against a real helper", () => {
     expect(outcome.failed).toHaveLength(5);
     expect(outcome.failed[0].message).toMatch(/helper stopped/);
     expect(host.edits.filter((e) => e.placements.length > 0)).toHaveLength(0);
+  });
+});
+
+const voiceTools = spawnSync("espeak-ng", ["--version"]).status === 0 && spawnSync("ffmpeg", ["-version"]).status === 0;
+
+describe("Generate bed under selected clips, against a real helper", () => {
+  let helper: RunningHelper;
+  let voiceOver: string;
+  beforeAll(async () => {
+    helper = await startTestHelper();
+    voiceOver = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-clip-")), "vo.wav");
+    if (voiceTools) spawnSync("espeak-ng", ["-v", "en", "-w", voiceOver, "We spent three months on the details. It is finally ready."]);
+  });
+  afterAll(() => helper.close());
+
+  const clipProject = () => ({
+    sequence: {
+      fps: 25,
+      videoTracks: [{ name: "V1", clips: [{ name: "Title", start: t(20), duration: t(3), selected: true }] }],
+      audioTracks: [
+        { name: "Dialogue", clips: [{ name: "VO take 3", mediaPath: voiceOver, start: t(4), duration: t(4), inPoint: t(0.5), selected: true }] },
+        { name: "Music", clips: [{ name: "old bed", mediaPath: "/media/old.wav", start: t(5), end: t(6) }] },
+        { name: "Beds" },
+      ],
+    },
+  });
+
+  (voiceTools ? it : it.skip)("listens to a voice-over clip and places a ducked bed of its exact length under it; a clip without media asks for a prompt", async () => {
+    const host = new FakeHost(clipProject());
+    const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+    const history = new TakeHistory();
+    const clips = await host.getSelectedClips();
+    expect(clips.map((c) => c.name).sort()).toEqual(["Title", "VO take 3"]);
+    const outcome = await bedsUnderClips(host, client, clips, { history });
+    expect(outcome.failed.map((f) => [f.clip.name, f.message])).toEqual([["Title", expect.stringMatching(/no media file.*type a prompt/)]]);
+    expect(outcome.placed).toHaveLength(1);
+    const [bed] = outcome.placed;
+    expect(bed.mode).toBe("voice-over");
+    expect(bed.result.prompt).toMatch(/no vocals/);
+    const placements = host.edits.filter((e) => e.placements.length > 0);
+    expect(placements).toHaveLength(1);
+    // at the clip's start, as long as the clip, on the only track free over it (not Dialogue, not Music's old bed)
+    expect(placements[0].placements.map((p) => [p.startTicks, p.endTicks, p.audioTrackIndex])).toEqual([[t(4), t(8), 2]]);
+    expect(decodeWav(fs.readFileSync(bed.result.path)).channels[0].length).toBe(4 * 48000);
+    expect(history.of(clipKey(bed.clip))).toHaveLength(1);
+    client.close();
+  });
+
+  it("with a typed prompt, every selected clip gets a bed in one undo step", async () => {
+    const host = new FakeHost(clipProject());
+    const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+    const outcome = await bedsUnderClips(host, client, await host.getSelectedClips(), { prompt: "soft pads, no vocals" });
+    expect(outcome.failed).toEqual([]);
+    expect(outcome.placed.map((p) => p.mode)).toEqual(["prompt", "prompt"]);
+    const placements = host.edits.filter((e) => e.placements.length > 0);
+    expect(placements).toHaveLength(1);
+    expect(placements[0].placements.map((p) => [p.startTicks, p.audioTrackIndex]).sort()).toEqual([[t(20), 1], [t(4), 2]].sort());
+    await expect(bedsUnderClips(host, client, [])).rejects.toThrow(/select one or more clips/);
+    client.close();
   });
 });

@@ -1,0 +1,108 @@
+// Generate bed: for each selected clip, a bed of the clip's exact length under it. A clip with media goes to the
+// helper's voice-over flow (decode → speech regions → transcript/emotion → prompt → bed ducked under the voice);
+// with a typed prompt, or a clip without media, the prompt is used as is. All beds land in ONE undo step, each on
+// an audio track free over its clip (never the clip's own track, never dialogue); nothing is half-placed.
+import type { JobResult } from "../../shared/protocol";
+import { snapTicksToFrame, ticksToSeconds, toTicks } from "../../shared/time";
+import type { ClipInfo, Host } from "../host/host";
+import { planAudioTracks } from "../host/occupancy";
+import type { HelperClient, JobEvent, JobOutcome } from "./helper-client";
+import { DIALOGUE, type TakeHistory } from "./score-markers";
+
+export interface ClipBedOptions {
+  /** A transcript the editor typed or pasted (used instead of, or besides, Whisper). */
+  transcript?: string;
+  /** A prompt the editor typed: skips the voice-over analysis. */
+  prompt?: string;
+  /** How far the bed dips under speech, dB (helper default 8). */
+  duckDb?: number;
+  outputDir?: string;
+  excludeTrack?: (name: string, index: number) => boolean;
+  history?: TakeHistory;
+  onJob?: (clip: ClipInfo, event: JobEvent) => void;
+}
+
+export interface ClipBedOutcome {
+  placed: { clip: ClipInfo; result: JobResult; trackIndex: number; mode: "voice-over" | "prompt" }[];
+  failed: { clip: ClipInfo; message: string }[];
+}
+
+/** Key of a clip in the take history: its track and timeline start. */
+export function clipKey(clip: ClipInfo): string {
+  return `clip:${clip.trackType}${clip.trackIndex}@${clip.startTicks}`;
+}
+
+const seconds = (ticks: string | bigint) => Math.round(ticksToSeconds(toTicks(ticks)) * 1000) / 1000;
+
+export async function bedsUnderClips(host: Host, helper: HelperClient, clips: ClipInfo[], options: ClipBedOptions = {}): Promise<ClipBedOutcome> {
+  const outcome: ClipBedOutcome = { placed: [], failed: [] };
+  if (clips.length === 0) throw new Error("select one or more clips on the timeline first");
+  const sequence = await host.getActiveSequence();
+  if (!sequence) throw new Error("open a sequence first");
+
+  const occupancy = await host.getAudioTrackOccupancy();
+  const isExcluded = options.excludeTrack ?? ((name: string) => DIALOGUE.test(name));
+  const exclude = occupancy.filter((t) => isExcluded(t.name, t.trackIndex)).map((t) => t.trackIndex);
+  // the clip's own audio track is never a candidate for the bed under it
+  exclude.push(...clips.filter((c) => c.trackType === "audio").map((c) => c.trackIndex));
+  const tracks = planAudioTracks(occupancy, clips.map((c) => ({ startTicks: c.startTicks, endTicks: c.endTicks })), { exclude });
+
+  const prompt = options.prompt?.trim();
+  const pending: { clip: ClipInfo; trackIndex: number; mode: "voice-over" | "prompt"; outcome: Promise<JobOutcome> }[] = [];
+  clips.forEach((clip, i) => {
+    const length = seconds(toTicks(clip.endTicks) - toTicks(clip.startTicks));
+    if (length < 0.5 || length > 300) return outcome.failed.push({ clip, message: `a bed must be 0.5 to 300 s long; this clip is ${length} s` });
+    const trackIndex = tracks[i];
+    if (trackIndex === null) return outcome.failed.push({ clip, message: "no audio track is free under this clip: add an audio track and try again" });
+    const onEvent = (e: JobEvent) => options.onJob?.(clip, e);
+    const common = { duration_sec: length, ...(options.outputDir ? { output_dir: options.outputDir } : {}) };
+    if (prompt || !clip.mediaPath) {
+      if (!prompt) return outcome.failed.push({ clip, message: "this clip has no media file to listen to: type a prompt for its bed" });
+      const job = { job_id: `cb${i}-${Date.now().toString(36)}`, prompt, label: clip.name, ...common };
+      pending.push({ clip, trackIndex, mode: "prompt", outcome: helper.generate([job], onEvent).then((o) => o[0]) });
+      return;
+    }
+    pending.push({
+      clip,
+      trackIndex,
+      mode: "voice-over",
+      outcome: helper.bed(
+        {
+          job_id: `vo${i}-${Date.now().toString(36)}`,
+          media_path: clip.mediaPath,
+          in_sec: seconds(clip.inPointTicks),
+          out_sec: seconds(clip.outPointTicks),
+          ...(options.transcript?.trim() ? { text: options.transcript.trim() } : {}),
+          ...(options.duckDb !== undefined ? { duck_db: options.duckDb } : {}),
+          ...common,
+        },
+        onEvent,
+      ),
+    });
+  });
+
+  const done: { clip: ClipInfo; trackIndex: number; mode: "voice-over" | "prompt"; result: JobResult }[] = [];
+  for (const p of pending) {
+    const o = await p.outcome;
+    if ("result" in o) done.push({ ...p, result: o.result });
+    else outcome.failed.push({ clip: p.clip, message: o.error.message });
+  }
+  if (done.length === 0) return outcome;
+
+  try {
+    const imported = await host.importFiles(done.map((d) => d.result.path));
+    await host.placeAudio(
+      done.map((d, i) => ({ item: imported[i], startTicks: snapTicksToFrame(d.clip.startTicks, sequence.ticksPerFrame).toString(), audioTrackIndex: d.trackIndex })),
+      done.length === 1 ? `Cuesmith: bed under ${done[0].clip.name}` : `Cuesmith: beds under ${done.length} clips`,
+    );
+  } catch (err) {
+    for (const d of done) outcome.failed.push({ clip: d.clip, message: `the bed was made but could not be placed: ${(err as Error).message}` });
+    return outcome;
+  }
+  const at = new Date().toISOString();
+  for (const d of done) {
+    outcome.placed.push(d);
+    options.history?.add(clipKey(d.clip), { path: d.result.path, seed: d.result.seed, sha256: d.result.sha256, jobId: d.result.job_id, trackIndex: d.trackIndex, at });
+  }
+  return outcome;
+}

@@ -1,0 +1,127 @@
+// Clip bed: the clips selected on the timeline, a bed of each clip's exact length under it. The helper listens to
+// the voice-over (speech regions, transcript, emotion → prompt) and ducks the bed under the voice; a typed
+// transcript helps where Whisper is not installed, a typed prompt skips the analysis.
+import { useCallback, useEffect, useState } from "react";
+import { ticksToSeconds, toTicks } from "../../shared/time";
+import type { ClipInfo } from "../host/host";
+import { bedsUnderClips, clipKey } from "../core/clip-bed";
+import { trackPolicy } from "../core/settings";
+import { plainMessage } from "./app";
+import type { TabProps } from "./markers-tab";
+import { RowStatus, StatusCell } from "./row-status";
+
+const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
+
+export function ClipTab({ host, connection, online, settings, history, onFeedback }: TabProps) {
+  const [clips, setClips] = useState<ClipInfo[]>([]);
+  const [statuses, setStatuses] = useState<Record<string, RowStatus>>({});
+  const [transcript, setTranscript] = useState("");
+  const [prompt, setPrompt] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      setClips(await host.getSelectedClips());
+    } catch (err) {
+      setNote(plainMessage(err));
+    }
+  }, [host]);
+
+  useEffect(() => {
+    void reload();
+    const offSel = host.onSelectionChanged(() => void reload());
+    const offSeq = host.onActiveSequenceChanged(() => void reload());
+    return () => {
+      offSel();
+      offSeq();
+    };
+  }, [host, reload]);
+
+  const setStatus = (clip: ClipInfo, status: RowStatus) => setStatuses((s) => ({ ...s, [clipKey(clip)]: status }));
+
+  const generate = async () => {
+    setBusy(true);
+    setNote(null);
+    for (const c of clips) setStatus(c, { kind: "queued" });
+    try {
+      const outcome = await bedsUnderClips(host, connection.helper, clips, {
+        transcript,
+        prompt,
+        duckDb: settings.duckDb,
+        history,
+        excludeTrack: trackPolicy(settings).excludeTrack,
+        ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
+        onJob: (clip, e) => setStatus(clip, e.kind === "queued" ? { kind: "queued", position: e.position } : { kind: "running", fraction: e.fraction ?? 0 }),
+      });
+      for (const p of outcome.placed) {
+        setStatus(p.clip, { kind: "placed", take: history.of(clipKey(p.clip)).length, path: p.result.path, jobId: p.result.job_id, sha256: p.result.sha256, trackIndex: p.trackIndex });
+      }
+      for (const f of outcome.failed) setStatus(f.clip, { kind: "failed", message: f.message });
+      if (outcome.placed.length > 0) {
+        const prompts = [...new Set(outcome.placed.map((p) => p.result.prompt))];
+        setNote(`Placed under ${outcome.placed.length} clip${outcome.placed.length === 1 ? "" : "s"} in one undo step. Prompt: ${prompts.join(" | ")}`);
+      }
+    } catch (err) {
+      setNote(plainMessage(err));
+      for (const c of clips) setStatus(c, { kind: "failed", message: plainMessage(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section data-testid="clip-tab">
+      <div className="toolbar">
+        <button className="cta" data-testid="generate-bed" disabled={!online || busy || clips.length === 0} onClick={() => void generate()}>
+          Generate bed{clips.length > 1 ? `s (${clips.length})` : ""}
+        </button>
+        <button className="quiet" onClick={() => void reload()}>
+          Refresh
+        </button>
+      </div>
+      <p className="hint">
+        {clips.length === 0
+          ? "Select a voice-over clip (or several) on the timeline. The bed gets the clip's exact length and dips under the voice."
+          : "The helper listens to each clip's audio between its in and out points, judges the mood and writes the prompt."}
+      </p>
+      <label className="field">
+        <span>Transcript (optional; needed for the emotion when the helper has no Whisper model installed)</span>
+        <textarea value={transcript} data-testid="clip-transcript" onChange={(e) => setTranscript(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>Prompt (optional: skips the voice-over analysis)</span>
+        <input className="text" value={prompt} data-testid="clip-prompt" onChange={(e) => setPrompt(e.target.value)} />
+      </label>
+      {note && (
+        <p className="note" data-testid="clip-note">
+          {note}
+        </p>
+      )}
+      <ul className="rows">
+        {clips.map((c) => {
+          const key = clipKey(c);
+          return (
+            <li key={key} className="row" data-testid="clip-row" data-status={statuses[key]?.kind ?? "idle"}>
+              <div className="row-head">
+                <span className="row-name" title={c.mediaPath}>
+                  {c.name} {c.mediaPath ? `· ${baseName(c.mediaPath)}` : "· (no media)"}
+                </span>
+                <span className="row-time">
+                  {c.trackType === "audio" ? "A" : "V"}
+                  {c.trackIndex + 1} · {(ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks))).toFixed(2)} s
+                </span>
+              </div>
+              <StatusCell
+                status={statuses[key] ?? { kind: "idle" }}
+                takes={history.of(key).length}
+                onRescore={busy || !online ? undefined : () => void generate()}
+                onFeedback={(t) => onFeedback({ ...t, label: c.name })}
+              />
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+// The panel as a person sees it: the browser harness (the real React panel on FakeHost), served by a real helper
+// with the tiny contract model, driven in headless Chromium (Debian's /usr/bin/chromium through playwright-core).
+// Screenshots go to test-artifacts/browser/.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { RunningHelper } from "../../helper/server/app";
+import { harnessDir } from "../../helper/server/static-ui";
+import { secondsToTicks } from "../../shared/time";
+import { startTestHelper } from "../helpers/daemon";
+
+const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => p && fs.existsSync(p));
+const BUILT = fs.existsSync(path.join(harnessDir() ?? "", "index.html"));
+const SHOTS = path.resolve(__dirname, "../../test-artifacts/browser");
+const have = (tool: string, flag = "--version") => spawnSync(tool, [flag]).status === 0;
+const VOICE_TOOLS = have("espeak-ng") && have("ffmpeg", "-version");
+
+if (!CHROMIUM) console.warn("chromium missing: the browser harness test is skipped (scripts/setup.sh installs it)");
+if (!BUILT) console.warn("plugin/dist-harness is not built: run npm run build (npm test does)");
+const describeBrowser = CHROMIUM && BUILT ? describe : describe.skip;
+const t = (s: number) => secondsToTicks(s).toString();
+
+interface Placement {
+  startTicks: string;
+  endTicks: string;
+  audioTrackIndex: number;
+  mediaPath: string;
+}
+const placementsIn = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as { cuesmith: { host: { edits: { placements: Placement[] }[] } } }).cuesmith.host.edits
+      .filter((e) => e.placements.length > 0)
+      .map((e) => e.placements.map((p) => ({ startTicks: p.startTicks, endTicks: p.endTicks, audioTrackIndex: p.audioTrackIndex, mediaPath: p.mediaPath }))),
+  );
+
+describeBrowser("the panel in a browser (harness)", () => {
+  let helper: RunningHelper;
+  let browser: Browser;
+  let page: Page;
+  let voiceOver: string | undefined;
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    helper = await startTestHelper();
+    if (VOICE_TOOLS) {
+      voiceOver = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "voice-over.wav");
+      const text = "This new feature is really great! <break time=\"900ms\"/> We spent three months on the details.";
+      const r = spawnSync("espeak-ng", ["-v", "en", "-m", "-w", voiceOver, `<speak>${text}</speak>`]);
+      if (r.status !== 0) throw new Error(`espeak-ng failed: ${r.stderr}`);
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check"],
+    });
+    page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${helper.url}/ui/${voiceOver ? `?vo=${encodeURIComponent(voiceOver)}` : ""}`);
+    await page.waitForSelector('[data-testid="status"][data-state="online"]', { timeout: 30000 });
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await helper?.close();
+  });
+
+  it("lists the tagged markers, scores them, and places five beds at the markers in one undo step", async () => {
+    await page.waitForSelector('[data-testid="marker-row"]');
+    expect(await page.locator('[data-testid="marker-row"]').count()).toBe(5);
+    // the editor shortens the zero-length #tutorial marker (6 s → next marker at 9 s) to 2.5 s
+    await page.locator('[data-testid="marker-seconds"]').nth(1).fill("2.5");
+    await shot("01-markers");
+
+    await page.click('[data-testid="score-markers"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marker-row"][data-status="placed"]').length === 5, null, { timeout: 60000 });
+    await page.waitForFunction(() => document.querySelectorAll(".clip.bed").length === 5); // the fake timeline redraws
+    await shot("02-placed");
+
+    const edits = await placementsIn(page);
+    expect(edits).toHaveLength(1); // one undo step
+    expect(edits[0].map((p) => [p.startTicks, p.audioTrackIndex])).toEqual([
+      [t(2), 1],
+      [t(6), 1],
+      [t(9), 1],
+      [t(12), 1],
+      [t(30.4), 2], // Music (A2) holds a sting there: the bed goes to Beds (A3); Dialogue (A1) is never used
+    ]);
+    expect(edits[0][1].endTicks).toBe(t(8.5));
+    for (const p of edits[0]) expect(fs.existsSync(p.mediaPath)).toBe(true);
+    expect(await page.textContent('[data-testid="markers-note"]')).toMatch(/5 beds placed in one undo step/);
+  });
+
+  it("keeps the take history when a marker is scored again", async () => {
+    await page.locator('[data-testid="rescore"]').first().click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="marker-row"]')?.textContent?.includes("take 2"), null, { timeout: 60000 });
+    const edits = await placementsIn(page);
+    expect(edits).toHaveLength(2);
+    expect(edits[1]).toHaveLength(1);
+    expect(edits[1][0].audioTrackIndex).not.toBe(edits[0][0].audioTrackIndex); // the first take is still there
+  });
+
+  it("sends feedback on a placed take and confirms only after the helper stored it", async () => {
+    await page.locator('[data-testid="feedback"]').first().click();
+    await page.selectOption('[data-testid="feedback-reason"]', "tempo_slow");
+    await page.fill('[data-testid="feedback-note"]', "drags under the unboxing shot");
+    await page.click('[data-testid="feedback-send"]');
+    await page.waitForSelector('[data-testid="feedback-saved"]');
+    await shot("03-feedback");
+    const report = await (await fetch(`${helper.url}/report?since=1d`)).json();
+    expect(JSON.stringify(report)).toContain("tempo_slow");
+  });
+
+  (VOICE_TOOLS ? it : it.skip)("generates a bed under the selected voice-over clip, on a free track, to the clip's length", async () => {
+    await page.click('[data-testid="tab-clip"]');
+    await page.locator('[data-testid="timeline-clip"]', { hasText: "Voice-over" }).click();
+    await page.waitForSelector('[data-testid="clip-row"]');
+    await page.click('[data-testid="generate-bed"]');
+    await page.waitForSelector('[data-testid="clip-row"][data-status="placed"]', { timeout: 60000 });
+    await page.waitForFunction(() => document.querySelectorAll(".clip.bed").length === 7);
+    await shot("04-clip-bed");
+    const edits = await placementsIn(page);
+    const last = edits[edits.length - 1];
+    expect(last).toHaveLength(1);
+    expect(last[0].startTicks).toBe(t(0));
+    expect(last[0].endTicks).toBe(t(6));
+    expect(last[0].audioTrackIndex).not.toBe(0); // never on the dialogue track
+    expect(await page.textContent('[data-testid="clip-note"]')).toMatch(/Prompt: .*no vocals/);
+  });
+
+  it("shows the presets table and the settings", async () => {
+    await page.click('[data-testid="tab-presets"]');
+    await page.waitForSelector('[data-testid="preset-row"]');
+    expect(await page.locator('[data-testid="preset-row"]').count()).toBeGreaterThan(5);
+    await shot("05-presets");
+    await page.click('[data-testid="tab-settings"]');
+    await page.fill('[data-testid="setting-loudnessLufs"]', "-50");
+    expect(await page.isDisabled('[data-testid="settings-save"]')).toBe(true); // out of range: refused next to the field
+    await page.fill('[data-testid="setting-loudnessLufs"]', "-16");
+    await page.click('[data-testid="settings-save"]');
+    await shot("06-settings");
+  });
+
+  it("says so in plain words when the helper goes away", async () => {
+    await page.click('[data-testid="tab-markers"]');
+    await helper.close();
+    await page.waitForSelector('[data-testid="status"][data-state="offline"]', { timeout: 15000 });
+    expect(await page.textContent('[data-testid="status"]')).toMatch(/not reachable/);
+    expect(await page.isDisabled('[data-testid="score-markers"]')).toBe(true);
+    await shot("07-helper-down");
+  });
+});
