@@ -115,6 +115,42 @@ describe("Score Markers against a real helper", () => {
 
 const voiceTools = spawnSync("espeak-ng", ["--version"]).status === 0 && spawnSync("ffmpeg", ["-version"]).status === 0;
 
+describe("Score Markers when something goes wrong", () => {
+  it("a placement that fails half-way leaves nothing on the timeline, and every marker says why", async () => {
+    const helper = await startTestHelper();
+    try {
+      const host = new FakeHost(project());
+      const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+      host.failNext("placeAudio", new Error("the sequence is locked"));
+      const outcome = await scoreMarkers(host, client);
+      expect(outcome.placed).toEqual([]);
+      expect(outcome.failed).toHaveLength(5);
+      for (const f of outcome.failed) expect(f.message).toMatch(/made but could not be placed: .*locked/);
+      expect(host.edits.filter((e) => e.placements.length > 0)).toHaveLength(0);
+      for (let a = 0; a < 3; a++) expect(host.audioTrackItems(a).filter((i) => i.mediaPath.endsWith(".wav") && !i.mediaPath.startsWith("/media"))).toEqual([]);
+      client.close();
+    } finally {
+      await helper.close();
+    }
+  });
+
+  it("a helper without its model says so next to each marker, with the fetch command", async () => {
+    const helper = await startTestHelper({}, path.join(os.tmpdir(), "cuesmith-no-model-here"));
+    try {
+      const host = new FakeHost(project());
+      const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+      const outcome = await scoreMarkers(host, client);
+      expect(outcome.placed).toEqual([]);
+      expect(outcome.failed).toHaveLength(5);
+      expect(outcome.failed[0].message).toMatch(/npx cuesmith models fetch musicgen-small/);
+      expect(host.edits).toHaveLength(0);
+      client.close();
+    } finally {
+      await helper.close();
+    }
+  });
+});
+
 describe("Generate bed under selected clips, against a real helper", () => {
   let helper: RunningHelper;
   let voiceOver: string;
