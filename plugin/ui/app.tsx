@@ -83,10 +83,11 @@ export function App({ host, openSocket, storage, helperAddress }: AppProps) {
       </div>
       <div className="content">
         {feedbackFor && <FeedbackForm target={feedbackFor} connection={connection} onClose={() => setFeedbackFor(null)} />}
-        <div hidden={tab !== "markers"}>
+        {/* kept mounted (display:none, which UXP honours) so a running batch keeps its progress across tabs */}
+        <div style={{ display: tab === "markers" ? "block" : "none" }}>
           <MarkersTab host={host} connection={connection} online={status.state === "online"} settings={settings} history={history} onFeedback={setFeedbackFor} />
         </div>
-        <div hidden={tab !== "clip"}>
+        <div style={{ display: tab === "clip" ? "block" : "none" }}>
           <ClipTab host={host} connection={connection} online={status.state === "online"} settings={settings} history={history} onFeedback={setFeedbackFor} />
         </div>
         {tab === "presets" && <PresetsTab connection={connection} online={status.state === "online"} />}
