@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The panel as a person sees it: the browser harness (the real React panel on FakeHost), served by a real helper
 // with the tiny contract model, driven in headless Chromium (Debian's /usr/bin/chromium through playwright-core).
 // Screenshots go to test-artifacts/browser/.

@@ -36,7 +36,8 @@ describe("the browser UI at /ui/", () => {
     expect((await fetch(`${helper.url}/ui/harness.js`)).headers.get("content-type")).toMatch(/javascript/);
     expect((await fetch(`${helper.url}/ui/nope.js`)).status).toBe(404);
     // a path that climbs out of the folder (clients normalise "..", so ask the handler directly)
-    const res = { writeHead: jest.fn(() => res), end: jest.fn() };
+    const res: { writeHead: jest.Mock; end: jest.Mock } = { writeHead: jest.fn(), end: jest.fn() };
+    res.writeHead.mockReturnValue(res);
     expect(serveUi("/ui/%2e%2e/%2e%2e/package.json", res as unknown as ServerResponse)).toBe(true);
     expect(res.writeHead).toHaveBeenCalledWith(404, expect.anything());
     expect((await fetch(`${helper.url}/ui`, { redirect: "manual" })).status).toBe(301);
