@@ -23,8 +23,10 @@ export interface ModelEntry {
   name: string;
   description?: string;
   repo: string;
-  /** A full 40-hex commit sha. */
+  /** A full 40-hex commit sha; a branch name only when `unpinned` says so. */
   revision: string;
+  /** The entry follows a branch (e.g. "main") because no commit could be confirmed: fetches are not reproducible. */
+  unpinned?: boolean;
   /** `https://huggingface.co/{repo}/resolve/{revision}/{path}`; the origin is swapped for HF_ENDPOINT/hubUrl. */
   url: string;
   license: string;
@@ -59,7 +61,8 @@ export function parseManifest(raw: unknown): Manifest {
     const at = `models["${name}"]`;
     if (!m || typeof m !== "object") bad(at, "is not an object");
     if (typeof m.repo !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(m.repo)) bad(`${at}.repo`, "must be owner/name");
-    if (typeof m.revision !== "string" || !HEX40.test(m.revision)) bad(`${at}.revision`, "must be a 40-hex commit sha (pin it)");
+    const branchOk = m.unpinned === true && typeof m.revision === "string" && /^[A-Za-z0-9._-]+$/.test(m.revision);
+    if (typeof m.revision !== "string" || (!HEX40.test(m.revision) && !branchOk)) bad(`${at}.revision`, "must be a 40-hex commit sha (pin it)");
     if (typeof m.url !== "string" || !m.url.includes("{path}")) bad(`${at}.url`, "must be a pattern with {path}");
     if (typeof m.license !== "string" || !m.license) bad(`${at}.license`, "is required");
     if (!DECODER_VARIANTS.includes(m.defaultVariant as DecoderVariant)) bad(`${at}.defaultVariant`, "must be q8 or fp32");
@@ -93,6 +96,7 @@ export function parseManifest(raw: unknown): Manifest {
       description: typeof m.description === "string" ? m.description : undefined,
       repo: m.repo as string,
       revision: m.revision as string,
+      ...(m.unpinned === true ? { unpinned: true } : {}),
       url: m.url as string,
       license: m.license as string,
       licenseNote: typeof m.licenseNote === "string" ? m.licenseNote : undefined,

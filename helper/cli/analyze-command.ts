@@ -1,11 +1,12 @@
-// `cuesmith analyze (--input FILE [--in SEC --out SEC] | --text TEXT)`: a voice-over -> speech regions, emotion,
-// undertone, evidence and the music prompt. Without a Whisper model the transcript comes from --text.
+// `cuesmith analyze (--input FILE [--in SEC --out SEC] | --text TEXT) [--whisper-dir DIR]`: a voice-over -> speech
+// regions, emotion, undertone, evidence and the music prompt. The transcript comes from --text, else from the
+// installed Whisper model (~/.cuesmith/models/whisper-base, $CUESMITH_WHISPER_DIR or --whisper-dir).
 import * as path from "node:path";
 import { analyzeVoiceOver } from "../service/voice-service";
 import { CliIO, numberOption, parse, UsageError } from "./args";
 
 export async function runAnalyzeCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(argv, { text: { type: "string" }, input: { type: "string" }, in: { type: "string" }, out: { type: "string" }, context: { type: "string" } });
+  const { values } = parse(argv, { text: { type: "string" }, input: { type: "string" }, in: { type: "string" }, out: { type: "string" }, context: { type: "string" }, "whisper-dir": { type: "string" } });
   if (values.text === undefined && values.input === undefined) throw new UsageError("give --input FILE (a voice-over clip) and/or --text TEXT (its transcript)");
   if (values.text !== undefined && values.text.trim() === "") throw new UsageError("--text must not be empty");
   const { result } = await analyzeVoiceOver({
@@ -14,8 +15,11 @@ export async function runAnalyzeCommand(argv: string[], io: CliIO): Promise<numb
     in_sec: numberOption("in", values.in, (n) => n >= 0, "seconds >= 0"),
     out_sec: numberOption("out", values.out, (n) => n > 0, "seconds > 0"),
     context: values.context,
-  });
-  if (result.transcription === "not_installed") io.err("cuesmith: transcription is not installed; pass the transcript with --text for emotion and prompt");
+  }, values["whisper-dir"] !== undefined ? { whisperDir: path.resolve(values["whisper-dir"]) } : {});
+  if (result.transcription_error !== undefined) io.err(`cuesmith: the installed Whisper model could not transcribe: ${result.transcription_error}`);
+  if (result.transcription === "not_installed") {
+    io.err("cuesmith: transcription is not installed (`npx cuesmith models fetch whisper-base`); pass the transcript with --text for emotion and prompt");
+  }
   io.out(JSON.stringify(result, null, 2));
   return 0;
 }

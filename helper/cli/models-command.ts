@@ -16,6 +16,7 @@ import {
   VerifyReport,
 } from "../../models/fetch";
 import { buildTestModel } from "../../models/build";
+import { buildWhisperTestModel } from "../../models/build/whisper";
 import { CliIO, numberOption, parse, stdio, UsageError } from "./args";
 
 export const MODELS_USAGE = [
@@ -23,6 +24,7 @@ export const MODELS_USAGE = [
   "cuesmith models list [--root DIR] [--json]                        installed models and their complete variants",
   "cuesmith models verify [NAME | --model-dir DIR] [--variant q8|fp32] [--deep] [--json]   sizes (and sha256 with --deep)",
   "cuesmith models build-test --size tiny|small --out DIR [--seed N] a random-weight model with the real contract",
+  "cuesmith models build-test --model whisper-tiny --out DIR [--seed N]   the same for Whisper (onnx-community/whisper-base layout)",
 ].join("\n");
 
 
@@ -32,8 +34,14 @@ function variantOption(value: string | undefined): DecoderVariant | undefined {
   return value;
 }
 
+/** Models that transcribe rather than make music: named apart in messages. */
+const TRANSCRIPTION_MODELS = new Set(["whisper-base"]);
+
 function knownModel(name: string): void {
-  if (!getModelEntry(name)) throw new UsageError(`unknown model "${name}" (known: ${modelNames().join(", ")})`);
+  if (getModelEntry(name)) return;
+  const music = modelNames().filter((n) => !TRANSCRIPTION_MODELS.has(n));
+  const speech = modelNames().filter((n) => TRANSCRIPTION_MODELS.has(n));
+  throw new UsageError(`unknown model "${name}" (known: ${music.join(", ")})${speech.length ? `; for transcription: ${speech.join(", ")}` : ""}`);
 }
 
 function onePositional(positionals: string[], what: string, required: boolean): string | undefined {
@@ -98,7 +106,9 @@ async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
   process.once("SIGINT", onSigint);
   let result: FetchResult;
   try {
-    result = await fetchModel(name, { variant, dest, onProgress: bar.update, signal: controller.signal });
+    // the install-time decoder rewrites (models/transform) are MusicGen's: a Whisper folder is used as published
+    const musicOnly = TRANSCRIPTION_MODELS.has(name) ? { derive: false } : {};
+    result = await fetchModel(name, { variant, dest, onProgress: bar.update, signal: controller.signal, ...musicOnly });
   } finally {
     process.removeListener("SIGINT", onSigint);
     bar.finish();
@@ -184,9 +194,14 @@ function printReport(r: VerifyReport, io: CliIO): void {
 }
 
 async function buildTestCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { size: { type: "string" }, out: { type: "string" }, seed: { type: "string" } }, true);
+  const { values, positionals } = parse(argv, { size: { type: "string" }, out: { type: "string" }, seed: { type: "string" }, model: { type: "string" } }, true);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (values.size !== "tiny" && values.size !== "small") {
+  if (values.model !== undefined && values.model !== "whisper-tiny" && values.model !== "musicgen") {
+    throw new UsageError(`--model must be musicgen (the default) or whisper-tiny, got "${values.model}"`);
+  }
+  const whisper = values.model === "whisper-tiny";
+  if (whisper && values.size !== undefined && values.size !== "tiny") throw new UsageError("--model whisper-tiny has only --size tiny");
+  if (!whisper && values.size !== "tiny" && values.size !== "small") {
     throw new UsageError(values.size === undefined ? "--size tiny|small is required" : `--size must be tiny or small, got "${values.size}"`);
   }
   if (values.out === undefined || values.out.trim() === "") throw new UsageError("--out DIR is required");
@@ -203,7 +218,12 @@ async function buildTestCommand(argv: string[], io: CliIO): Promise<number> {
     if (!marker) throw new UsageError(`--out ${outDir} is not empty and is not a contract model; choose another folder`);
     fs.rmSync(outDir, { recursive: true, force: true });
   }
-  await buildTestModel({ size: values.size, outDir, seed, onProgress: (msg) => io.err(msg) });
+  if (whisper) {
+    await buildWhisperTestModel({ outDir, seed, variants: ["fp32", "q8"], onProgress: (msg) => io.err(msg) });
+    io.out(`tiny Whisper contract model (random weights, published layout) written to ${outDir}`);
+    return 0;
+  }
+  await buildTestModel({ size: values.size as "tiny" | "small", outDir, seed, onProgress: (msg) => io.err(msg) });
   io.out(`${values.size} contract model (random weights, published layout) written to ${outDir}`);
   return 0;
 }

@@ -15,3 +15,8 @@ export function modelsRoot(env: NodeJS.ProcessEnv = process.env): string {
 export function defaultModelDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
   return path.join(modelsRoot(env), name);
 }
+
+/** The Whisper model folder: `$CUESMITH_WHISPER_DIR`, else `<home>/models/whisper-base`. */
+export function whisperModelDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CUESMITH_WHISPER_DIR ? path.resolve(env.CUESMITH_WHISPER_DIR) : defaultModelDir("whisper-base", env);
+}

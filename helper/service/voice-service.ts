@@ -1,12 +1,14 @@
 // The voice-over flow: the clip's audio (decoded with ffmpeg, speech found by Silero VAD) and its transcript (typed
-// or pasted: Whisper is not installed yet) -> emotion and undertone -> a prompt; and a bed of the clip's length,
-// ducked under the speech.
+// or pasted, else transcribed by Whisper when a model folder is installed) -> emotion and undertone -> a prompt;
+// and a bed of the clip's length, ducked under the speech.
 import type { AnalyzeResult, AnalyzeSpec, BedSpec } from "../../shared/protocol";
 import { decodeAudio } from "../voice/decode-audio";
 import { analyzeText, detectLanguage } from "../voice/emotion/analyze-text";
 import { speechEnergy } from "../voice/prosody";
 import { composePrompt } from "../voice/prompt-composer";
 import { Region, speechRegions } from "../voice/speech-regions";
+import { transcribe, Transcript } from "../voice/transcribe";
+import { installedWhisper } from "../voice/transcribe/installed";
 import { BedService, JobError, JobEvents, SubmittedJob } from "./bed-service";
 
 export interface AnalysisWithAudio {
@@ -15,15 +17,36 @@ export interface AnalysisWithAudio {
   mediaSec: number | null;
 }
 
-export async function analyzeVoiceOver(spec: AnalyzeSpec): Promise<AnalysisWithAudio> {
+export interface AnalyzeOptions {
+  /** Whisper model folder (default: `$CUESMITH_WHISPER_DIR`, else ~/.cuesmith/models/whisper-base); null: never transcribe. */
+  whisperDir?: string | null;
+}
+
+/** Languages the emotion lexicon reads: Whisper's language detection chooses between them. */
+const TRANSCRIBE_LANGUAGES = ["zh", "en"];
+
+export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOptions = {}): Promise<AnalysisWithAudio> {
   let regions: Region[] = [];
   let mediaSec: number | null = null;
+  let heard: Transcript | null = null;
+  let transcriptionError: string | undefined;
   if (spec.media_path !== undefined) {
     const audio = await decodeAudio(spec.media_path, { inSec: spec.in_sec, outSec: spec.out_sec });
     mediaSec = audio.length / 16000;
     regions = await speechRegions(audio);
+    // typed text wins; otherwise the installed Whisper model, if any, listens
+    if (spec.text === undefined && options.whisperDir !== null) {
+      try {
+        const whisper = await installedWhisper(options.whisperDir ?? undefined);
+        if (whisper) heard = await transcribe(whisper, audio, { candidates: TRANSCRIBE_LANGUAGES });
+      } catch (err) {
+        // a folder named on purpose must work; a broken default install degrades to "not_installed", saying why
+        if (options.whisperDir !== undefined) throw err;
+        transcriptionError = err instanceof Error ? err.message : String(err);
+      }
+    }
   }
-  const transcript = spec.text ?? null;
+  const transcript = spec.text ?? (heard && heard.text.trim() !== "" ? heard.text : null);
   const emotion = transcript !== null ? analyzeText(transcript) : null;
   const language = emotion?.language ?? (transcript !== null ? detectLanguage(transcript) : "en");
   const energy = transcript !== null ? speechEnergy(transcript, language, regions) : null;
@@ -32,9 +55,13 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec): Promise<AnalysisWithA
     mediaSec,
     result: {
       transcript,
-      transcription: transcript !== null ? "given" : "not_installed",
+      transcription: spec.text !== undefined ? "given" : heard ? "whisper" : "not_installed",
       language,
-      segments: transcript !== null && regions.length > 0 ? [{ start: regions[0].start, end: regions[regions.length - 1].end, text: transcript }] : [],
+      ...(transcriptionError !== undefined ? { transcription_error: transcriptionError } : {}),
+      ...(heard ? { spoken_language: heard.language, ...(heard.languageProbability !== undefined ? { language_probability: round3(heard.languageProbability) } : {}) } : {}),
+      segments: heard
+        ? heard.segments
+        : transcript !== null && regions.length > 0 ? [{ start: regions[0].start, end: regions[regions.length - 1].end, text: transcript }] : [],
       speech_regions: regions.map((r) => ({ start: round3(r.start), end: round3(r.end) })),
       emotion: main,
       subtone: emotion?.subtone ?? null,

@@ -18,9 +18,18 @@ export interface SpeechRegion {
 
 export interface AnalyzeResult {
   transcript: string | null;
-  /** "given": the text came with the request; "not_installed": no Whisper model, and no text was given. */
-  transcription: "given" | "not_installed";
+  /**
+   * "given": the text came with the request; "whisper": transcribed from the clip by the installed Whisper model
+   * (then `segments` are Whisper's timed segments); "not_installed": no Whisper model, and no text was given.
+   */
+  transcription: "given" | "whisper" | "not_installed";
   language: "zh" | "en";
+  /** Whisper's detected spoken language (zh or en), when transcription is "whisper". */
+  spoken_language?: string;
+  /** Whisper's confidence in `spoken_language` (softmax over the zh and en tokens). */
+  language_probability?: number;
+  /** Why the installed Whisper model could not transcribe (then transcription is "not_installed"). */
+  transcription_error?: string;
   segments: { start: number; end: number; text: string }[];
   speech_regions: SpeechRegion[];
   emotion: string;
