@@ -17,6 +17,7 @@ import {
 } from "../../models/fetch";
 import { buildTestModel } from "../../models/build";
 import { buildWhisperTestModel } from "../../models/build/whisper";
+import { buildNliTestModel } from "../../models/build/nli";
 import { CliIO, numberOption, parse, stdio, UsageError } from "./args";
 
 export const MODELS_USAGE = [
@@ -25,6 +26,7 @@ export const MODELS_USAGE = [
   "cuesmith models verify [NAME | --model-dir DIR] [--variant q8|fp32] [--deep] [--json]   sizes (and sha256 with --deep)",
   "cuesmith models build-test --size tiny|small --out DIR [--seed N] a random-weight model with the real contract",
   "cuesmith models build-test --model whisper-tiny --out DIR [--seed N]   the same for Whisper (onnx-community/whisper-base layout)",
+  "cuesmith models build-test --model emotion-tiny --out DIR [--seed N]   the same for the optional NLI emotion classifier",
 ].join("\n");
 
 
@@ -34,14 +36,17 @@ function variantOption(value: string | undefined): DecoderVariant | undefined {
   return value;
 }
 
-/** Models that transcribe rather than make music: named apart in messages. */
-const TRANSCRIPTION_MODELS = new Set(["whisper-base"]);
+/** Models that do not make music (listed apart in messages; used as published, no decoder rewrite). */
+const OTHER_PURPOSE: Record<string, string> = { "whisper-base": "transcription", "emotion-nli": "emotion" };
 
 function knownModel(name: string): void {
   if (getModelEntry(name)) return;
-  const music = modelNames().filter((n) => !TRANSCRIPTION_MODELS.has(n));
-  const speech = modelNames().filter((n) => TRANSCRIPTION_MODELS.has(n));
-  throw new UsageError(`unknown model "${name}" (known: ${music.join(", ")})${speech.length ? `; for transcription: ${speech.join(", ")}` : ""}`);
+  const music = modelNames().filter((n) => !(n in OTHER_PURPOSE));
+  const others = [...new Set(Object.values(OTHER_PURPOSE))].map((purpose) => {
+    const names = modelNames().filter((n) => OTHER_PURPOSE[n] === purpose);
+    return names.length ? `; for ${purpose}: ${names.join(", ")}` : "";
+  });
+  throw new UsageError(`unknown model "${name}" (known: ${music.join(", ")})${others.join("")}`);
 }
 
 function onePositional(positionals: string[], what: string, required: boolean): string | undefined {
@@ -106,8 +111,8 @@ async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
   process.once("SIGINT", onSigint);
   let result: FetchResult;
   try {
-    // the install-time decoder rewrites (models/transform) are MusicGen's: a Whisper folder is used as published
-    const musicOnly = TRANSCRIPTION_MODELS.has(name) ? { derive: false } : {};
+    // the install-time decoder rewrites (models/transform) are MusicGen's: other models are used as published
+    const musicOnly = name in OTHER_PURPOSE ? { derive: false } : {};
     result = await fetchModel(name, { variant, dest, onProgress: bar.update, signal: controller.signal, ...musicOnly });
   } finally {
     process.removeListener("SIGINT", onSigint);
@@ -196,12 +201,13 @@ function printReport(r: VerifyReport, io: CliIO): void {
 async function buildTestCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, { size: { type: "string" }, out: { type: "string" }, seed: { type: "string" }, model: { type: "string" } }, true);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (values.model !== undefined && values.model !== "whisper-tiny" && values.model !== "musicgen") {
-    throw new UsageError(`--model must be musicgen (the default) or whisper-tiny, got "${values.model}"`);
+  if (values.model !== undefined && !["whisper-tiny", "emotion-tiny", "musicgen"].includes(values.model)) {
+    throw new UsageError(`--model must be musicgen (the default), whisper-tiny or emotion-tiny, got "${values.model}"`);
   }
   const whisper = values.model === "whisper-tiny";
-  if (whisper && values.size !== undefined && values.size !== "tiny") throw new UsageError("--model whisper-tiny has only --size tiny");
-  if (!whisper && values.size !== "tiny" && values.size !== "small") {
+  const emotion = values.model === "emotion-tiny";
+  if ((whisper || emotion) && values.size !== undefined && values.size !== "tiny") throw new UsageError(`--model ${values.model} has only --size tiny`);
+  if (!whisper && !emotion && values.size !== "tiny" && values.size !== "small") {
     throw new UsageError(values.size === undefined ? "--size tiny|small is required" : `--size must be tiny or small, got "${values.size}"`);
   }
   if (values.out === undefined || values.out.trim() === "") throw new UsageError("--out DIR is required");
@@ -217,6 +223,11 @@ async function buildTestCommand(argv: string[], io: CliIO): Promise<number> {
     }
     if (!marker) throw new UsageError(`--out ${outDir} is not empty and is not a contract model; choose another folder`);
     fs.rmSync(outDir, { recursive: true, force: true });
+  }
+  if (emotion) {
+    buildNliTestModel(outDir, seed);
+    io.out(`tiny NLI emotion contract model (random weights, published layout) written to ${outDir}`);
+    return 0;
   }
   if (whisper) {
     await buildWhisperTestModel({ outDir, seed, variants: ["fp32", "q8"], onProgress: (msg) => io.err(msg) });

@@ -20,3 +20,8 @@ export function defaultModelDir(name: string, env: NodeJS.ProcessEnv = process.e
 export function whisperModelDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.CUESMITH_WHISPER_DIR ? path.resolve(env.CUESMITH_WHISPER_DIR) : defaultModelDir("whisper-base", env);
 }
+
+/** The optional emotion classifier folder: `$CUESMITH_EMOTION_DIR`, else `<home>/models/emotion-nli`. */
+export function emotionModelDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CUESMITH_EMOTION_DIR ? path.resolve(env.CUESMITH_EMOTION_DIR) : defaultModelDir("emotion-nli", env);
+}

@@ -3,8 +3,9 @@
 // and a bed of the clip's length, ducked under the speech.
 import type { AnalyzeResult, AnalyzeSpec, BedSpec } from "../../shared/protocol";
 import { decodeAudio } from "../voice/decode-audio";
-import { analyzeText, detectLanguage } from "../voice/emotion/analyze-text";
-import { speechEnergy } from "../voice/prosody";
+import { detectLanguage } from "../voice/emotion/analyze-text";
+import { installedEmotionClassifier } from "../voice/emotion/installed";
+import { prosody } from "../voice/prosody";
 import { composePrompt } from "../voice/prompt-composer";
 import { Region, speechRegions } from "../voice/speech-regions";
 import { transcribe, Transcript } from "../voice/transcribe";
@@ -20,6 +21,8 @@ export interface AnalysisWithAudio {
 export interface AnalyzeOptions {
   /** Whisper model folder (default: `$CUESMITH_WHISPER_DIR`, else ~/.cuesmith/models/whisper-base); null: never transcribe. */
   whisperDir?: string | null;
+  /** Emotion classifier folder (default: `$CUESMITH_EMOTION_DIR`, else ~/.cuesmith/models/emotion-nli when there); null: the lexicon. */
+  emotionDir?: string | null;
 }
 
 /** Languages the emotion lexicon reads: Whisper's language detection chooses between them. */
@@ -30,8 +33,9 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
   let mediaSec: number | null = null;
   let heard: Transcript | null = null;
   let transcriptionError: string | undefined;
+  let audio: Float32Array | null = null;
   if (spec.media_path !== undefined) {
-    const audio = await decodeAudio(spec.media_path, { inSec: spec.in_sec, outSec: spec.out_sec });
+    audio = await decodeAudio(spec.media_path, { inSec: spec.in_sec, outSec: spec.out_sec });
     mediaSec = audio.length / 16000;
     regions = await speechRegions(audio);
     // typed text wins; otherwise the installed Whisper model, if any, listens
@@ -47,9 +51,11 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
     }
   }
   const transcript = spec.text ?? (heard && heard.text.trim() !== "" ? heard.text : null);
-  const emotion = transcript !== null ? analyzeText(transcript) : null;
+  const { classifier, error: classifierError } = await installedEmotionClassifier(options.emotionDir);
+  const emotion = transcript !== null ? await classifier.classify(transcript) : null;
   const language = emotion?.language ?? (transcript !== null ? detectLanguage(transcript) : "en");
-  const energy = transcript !== null ? speechEnergy(transcript, language, regions) : null;
+  const voice = prosody(audio, 16000, regions, transcript, language);
+  const energy = voice.energy;
   const main = emotion?.emotion ?? "calm";
   return {
     mediaSec,
@@ -67,7 +73,19 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
       subtone: emotion?.subtone ?? null,
       scores: emotion?.scores ?? {},
       evidence: emotion?.evidence ?? [],
+      emotion_model: classifier.name,
+      ...(classifierError !== undefined ? { emotion_model_error: classifierError } : {}),
       energy: energy === null ? null : round3(energy),
+      ...(audio
+        ? {
+            prosody: {
+              pace_ratio: voice.paceRatio === null ? null : round3(voice.paceRatio),
+              pauses: voice.pauses,
+              pause_ratio: round3(voice.pauseRatio),
+              loudness_variation_db: voice.loudnessVariationDb === null ? null : round3(voice.loudnessVariationDb),
+            },
+          }
+        : {}),
       prompt: composePrompt({ emotion: main, subtone: emotion?.subtone, energy: energy ?? undefined, context: spec.context }),
     },
   };

@@ -36,8 +36,17 @@ export interface AnalyzeResult {
   subtone: string | null;
   scores: Record<string, number>;
   evidence: { term: string; emotion: string; weight: number; part: string; cue?: string }[];
-  /** 0..1 from the voice's pace, when there was audio and a transcript; null otherwise. */
+  /** Which classifier judged the emotion: "lexicon" (built in) or "nli:<folder>" (the optional ONNX model). */
+  emotion_model?: string;
+  /** Why an installed emotion model was not used (the lexicon judged instead). */
+  emotion_model_error?: string;
+  /**
+   * 0..1, 0.5 an ordinary read, from the voice: pace (with a transcript), pauses and loudness movement (with
+   * audio); null without enough speech to judge.
+   */
   energy: number | null;
+  /** What `energy` was made of, when there was audio. */
+  prosody?: { pace_ratio: number | null; pauses: number; pause_ratio: number; loudness_variation_db: number | null };
   prompt: string;
 }
 

@@ -9,6 +9,7 @@ import { buildNliTestModel, NLI_BUILDER_VERSION } from "../../models/build/nli";
 import { lexiconClassifier, type EmotionClassifier } from "../../helper/voice/emotion/classifier";
 import { NliEmotionClassifier, softmaxScores, verdict } from "../../helper/voice/emotion/nli-classifier";
 import { EMOTIONS } from "../../helper/voice/emotion/lexicon";
+import { analyzeVoiceOver } from "../../helper/service/voice-service";
 
 const ARTICLE = "这个新功能真的太棒了！我们花了三个月打磨细节……（停顿）……当然，还有些小问题正在修复。";
 
@@ -84,5 +85,20 @@ describe("the NLI classifier on a contract model", () => {
     await expect(NliEmotionClassifier.load(empty)).rejects.toThrow(/no config.json: fetch it with "npx cuesmith models fetch emotion-nli"/);
     fs.writeFileSync(path.join(empty, "config.json"), JSON.stringify({ id2label: { 0: "POSITIVE", 1: "NEGATIVE" } }));
     await expect(NliEmotionClassifier.load(empty)).rejects.toThrow(/not an NLI model/);
+  });
+});
+
+describe("the voice-over analysis picks its classifier", () => {
+  it("uses the lexicon by default and the NLI model when a folder is given, with the same result shape", async () => {
+    const lexicon = (await analyzeVoiceOver({ text: ARTICLE }, { emotionDir: null, whisperDir: null })).result;
+    expect(lexicon).toMatchObject({ emotion_model: "lexicon", emotion: "enthusiastic", subtone: "slightly_apologetic" });
+    const nli = (await analyzeVoiceOver({ text: ARTICLE }, { emotionDir: nliDir(), whisperDir: null })).result;
+    expect(nli.emotion_model).toMatch(/^nli:nli-tiny/);
+    expect(EMOTIONS).toContain(nli.emotion);
+    expect(nli.prompt).toMatch(/background music for narration, .*no vocals$/);
+    expect(Object.keys(nli).sort()).toEqual(Object.keys(lexicon).sort());
+  });
+  it("a named folder that does not hold a model is an error, not a silent fallback", async () => {
+    await expect(analyzeVoiceOver({ text: "hello" }, { emotionDir: path.join(os.tmpdir(), "cuesmith-no-emotion-model") })).rejects.toThrow(/no config.json/);
   });
 });

