@@ -11,6 +11,11 @@ export interface ManifestFile {
   /** Bytes. Exact unless `sizeApprox` (then a rounded figure from a file listing). */
   size: number;
   sizeApprox: boolean;
+  /**
+   * The size is a guess (no file listing was reachable): shown in progress, never held against the hub or a
+   * local file. The hub's X-Linked-Size / etag decide, and the lock file records them. Implies sizeApprox.
+   */
+  sizeEstimated?: boolean;
   /** Lower-case hex sha256, or null when not verified. */
   sha256: string | null;
   /** Stored with Git LFS / Xet on the hub: the hub publishes its sha256 (X-Linked-Etag). */
@@ -76,7 +81,8 @@ export function parseManifest(raw: unknown): Manifest {
       if (f.sha256 !== null && (typeof f.sha256 !== "string" || !HEX64.test(f.sha256))) bad(`${fat}.sha256`, "must be 64 lower-case hex digits or null");
       outFiles[p] = {
         size: f.size as number,
-        sizeApprox: f.sizeApprox === true,
+        sizeApprox: f.sizeApprox === true || f.sizeEstimated === true,
+        ...(f.sizeEstimated === true ? { sizeEstimated: true } : {}),
         sha256: (f.sha256 as string | null) ?? null,
         lfs: f.lfs === true,
         source: typeof f.source === "string" ? f.source : undefined,

@@ -101,7 +101,7 @@ async function checkFile(
   } else if (l) {
     expectedSize = l.size;
     basis = "lock";
-  } else if (m) {
+  } else if (m && !m.sizeEstimated) {
     expectedSize = m.size;
     sizeApprox = true;
     basis = "approximate";
