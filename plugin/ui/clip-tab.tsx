@@ -2,6 +2,7 @@
 // the voice-over (speech regions, transcript, emotion → prompt) and ducks the bed under the voice; a typed
 // transcript helps where Whisper is not installed, a typed prompt skips the analysis.
 import { useCallback, useEffect, useState } from "react";
+import type { AnalyzeResult } from "../../shared/protocol";
 import { ticksToSeconds, toTicks } from "../../shared/time";
 import type { ClipInfo } from "../host/host";
 import { bedsUnderClips, clipKey } from "../core/clip-bed";
@@ -19,6 +20,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
   const [prompt, setPrompt] = useState("");
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  const [analysis, setAnalysis] = useState<AnalyzeResult | null>(null);
 
   const reload = useCallback(async () => {
     try {
@@ -39,6 +41,27 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
   }, [host, reload]);
 
   const setStatus = (clip: ClipInfo, status: RowStatus) => setStatuses((s) => ({ ...s, [clipKey(clip)]: status }));
+
+  /** What the helper hears in the first selected clip: shown before any bed is made, its prompt editable. */
+  const analyse = async () => {
+    const clip = clips.find((c) => c.mediaPath);
+    if (!clip && !transcript.trim()) return setNote("select a clip with media, or type its transcript");
+    setBusy(true);
+    setNote(null);
+    try {
+      const sec = (t: string) => Math.round(ticksToSeconds(toTicks(t)) * 1000) / 1000;
+      setAnalysis(
+        await connection.helper.analyze({
+          ...(clip ? { media_path: clip.mediaPath, in_sec: sec(clip.inPointTicks), out_sec: sec(clip.outPointTicks) } : {}),
+          ...(transcript.trim() ? { text: transcript.trim() } : {}),
+        }),
+      );
+    } catch (err) {
+      setNote(plainMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const generate = async () => {
     setBusy(true);
@@ -76,6 +99,9 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
         <button className="cta" data-testid="generate-bed" disabled={!online || busy || clips.length === 0} onClick={() => void generate()}>
           Generate bed{clips.length > 1 ? `s (${clips.length})` : ""}
         </button>
+        <button className="quiet" data-testid="analyse" disabled={!online || busy || (clips.length === 0 && !transcript.trim())} onClick={() => void analyse()}>
+          Analyse
+        </button>
         <button className="quiet" onClick={() => void reload()}>
           Refresh
         </button>
@@ -93,6 +119,27 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
         <span>Prompt (optional: skips the voice-over analysis)</span>
         <input className="text" value={prompt} data-testid="clip-prompt" onChange={(e) => setPrompt(e.target.value)} />
       </label>
+      {analysis && (
+        <div className="card" data-testid="analysis">
+          <div className="card-head">
+            <strong>
+              {analysis.emotion}
+              {analysis.subtone ? `, ${analysis.subtone.replace(/_/g, " ")}` : ""}
+            </strong>
+            <span className="muted">
+              {analysis.language} · {analysis.transcription === "whisper" ? "transcribed" : analysis.transcription === "given" ? "typed transcript" : "no transcript"} ·{" "}
+              {analysis.speech_regions.length} speech region{analysis.speech_regions.length === 1 ? "" : "s"}
+              {analysis.energy !== null ? ` · energy ${analysis.energy.toFixed(2)}` : ""}
+            </span>
+          </div>
+          {analysis.transcript && <p className="muted">“{analysis.transcript}”</p>}
+          {analysis.evidence.length > 0 && <p className="muted">Because: {analysis.evidence.map((e) => `${e.term} → ${e.emotion}`).join(", ")}</p>}
+          <p>{analysis.prompt}</p>
+          <button className="quiet" data-testid="use-prompt" onClick={() => setPrompt(analysis.prompt)}>
+            Use and edit this prompt
+          </button>
+        </div>
+      )}
       {note && (
         <p className="note" data-testid="clip-note">
           {note}

@@ -119,6 +119,12 @@ describeBrowser("the panel in a browser (harness)", () => {
     await page.click('[data-testid="tab-clip"]');
     await page.locator('[data-testid="timeline-clip"]', { hasText: "Voice-over" }).click();
     await page.waitForSelector('[data-testid="clip-row"]');
+    // first what the helper hears: the article's line typed as the transcript
+    await page.fill('[data-testid="clip-transcript"]', "这个新功能真的太棒了！我们花了三个月打磨细节……当然，还有些小问题正在修复。");
+    await page.click('[data-testid="analyse"]');
+    await page.waitForSelector('[data-testid="analysis"]');
+    expect(await page.textContent('[data-testid="analysis"]')).toMatch(/enthusiastic, slightly apologetic.*warm piano and subtle cello/);
+    await shot("04a-analysis");
     await page.click('[data-testid="generate-bed"]');
     await page.waitForSelector('[data-testid="clip-row"][data-status="placed"]', { timeout: 60000 });
     await page.waitForFunction(() => document.querySelectorAll(".clip.bed").length === 7);
