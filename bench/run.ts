@@ -1,12 +1,18 @@
 // `npm run bench`: Cuesmith's engine against transformers.js's MusicGen on the same model files (the full-size
 // `small` contract model by default), alternating in one process so both see the same machine. Never run in CI.
-//   npm run bench -- --seconds 5,15,30 --variant fp32,q8 [--model-dir DIR] [--no-reference]
+//   npm run bench -- --seconds 5,15,30 --variant fp32,q8 [--graph flat,plain] [--batch 1,8] [--model-dir DIR] [--no-reference] [--append]
+// --graph: our engine on the flat decoder rewrite and/or the published graph; --batch: prompts per request
+// (transformers.js runs only batch 1).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { buildTestModel } from "../models/build";
 import { MusicGenEngine } from "../helper/engine/musicgen";
+import type { LoadedModel } from "../helper/engine/model-loader";
+import { FLAT_LAYOUT_KEY, prepareDecoders } from "../models/transform";
+import { readMetadata } from "../models/transform/onnx-file";
+import { modelPaths } from "../models/layout";
 import { framesFor } from "../helper/engine/generation/duration";
 
 const PROMPT = "upbeat tech product reveal music, clean synth melody, light percussion, modern and confident";
@@ -14,32 +20,54 @@ const OUT_DIR = path.resolve(__dirname, "..", "..", "bench");
 
 interface CaseResult {
   impl: "cuesmith" | "transformers.js";
+  /** Our engine's decoder graph; null for transformers.js (it runs the published graph). */
+  graph: "flat" | "plain" | null;
+  /** The flat rewrite's layout (models/transform/flat-decoder.ts), when graph is "flat". */
+  layout?: string;
+  prompts: number;
   seconds: number;
   variant: "fp32" | "q8";
   wallMs: number;
   steps: number;
   firstStepsMs: number; // mean step time over the first 100 steps
   lastStepsMs: number; // … and the last 100
+  at50Ms: number; // mean step time over steps 40..60 (past length ~50)
+  /** Share of decode time outside the decoder's session.run (ours only). */
+  engineOverhead: number | null;
   encodecMs: number | null;
   realTimeFactor: number; // audio seconds per wall second
   peakRssMb: number;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-function stepStats(stamps: number[]): { first: number; last: number } {
+function stepStats(stamps: number[]): { first: number; last: number; at50: number } {
   const deltas = stamps.slice(1).map((t, i) => t - stamps[i]);
-  return { first: mean(deltas.slice(0, 100)), last: mean(deltas.slice(-100)) };
+  return { first: mean(deltas.slice(0, 100)), last: mean(deltas.slice(-100)), at50: mean(deltas.slice(40, 61)) };
 }
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8"): Promise<CaseResult> {
-  const engine = await MusicGenEngine.load(dir, { variant, provider: "cpu", warmup: false });
+async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8", graph: "flat" | "plain", prompts: number): Promise<CaseResult> {
+  const engine = await MusicGenEngine.load(dir, { variant, provider: "cpu", warmup: false, decoderGraph: graph });
+  // time spent inside the decoder's session.run, to separate the engine's own cost from onnxruntime's
+  const session = (engine as unknown as { model: LoadedModel }).model.decoder;
+  const run = session.run.bind(session);
+  let runMs = 0;
+  session.run = (async (...args: Parameters<typeof run>) => {
+    const t0 = performance.now();
+    try {
+      return await run(...args);
+    } finally {
+      runMs += performance.now() - t0;
+    }
+  }) as typeof session.run;
   const stamps: number[] = [];
   const started = performance.now();
-  const r = await engine.generate({ prompts: [PROMPT], durationSec: seconds, seed: 1, topK: 250 }, { onProgress: () => stamps.push(performance.now()) });
+  const r = await engine.generate({ prompts: Array.from({ length: prompts }, (_, i) => `${PROMPT} ${i}`), durationSec: seconds, seed: 1, topK: 250 }, { onProgress: () => stamps.push(performance.now()) });
   const wallMs = performance.now() - started;
   const s = stepStats(stamps);
-  return { impl: "cuesmith", seconds, variant, wallMs, steps: r.steps, firstStepsMs: s.first, lastStepsMs: s.last, encodecMs: r.timings.encodecMs, realTimeFactor: seconds / (wallMs / 1000), peakRssMb: rssMb() };
+  const decodeMs = r.timings.decodeMs;
+  const layout = graph === "flat" ? readMetadata(modelPaths(dir, variant).decoderFlat)[FLAT_LAYOUT_KEY] : undefined;
+  return { impl: "cuesmith", graph, layout, prompts, seconds, variant, wallMs, steps: r.steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: (decodeMs - runMs) / decodeMs, encodecMs: r.timings.encodecMs, realTimeFactor: (prompts * seconds) / (wallMs / 1000), peakRssMb: rssMb() };
 }
 
 async function runTransformersJs(dir: string, seconds: number, variant: "fp32" | "q8"): Promise<CaseResult> {
@@ -61,28 +89,38 @@ async function runTransformersJs(dir: string, seconds: number, variant: "fp32" |
   const wallMs = performance.now() - started;
   await model.dispose();
   const s = stepStats(stamps);
-  return { impl: "transformers.js", seconds, variant, wallMs, steps, firstStepsMs: s.first, lastStepsMs: s.last, encodecMs: null, realTimeFactor: seconds / (wallMs / 1000), peakRssMb: rssMb() };
+  return { impl: "transformers.js", graph: null, prompts: 1, seconds, variant, wallMs, steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: null, encodecMs: null, realTimeFactor: seconds / (wallMs / 1000), peakRssMb: rssMb() };
 }
 
 function markdown(results: CaseResult[], machine: object): string {
-  const rows = results.map((r) => `| ${r.impl} | ${r.variant} | ${r.seconds} | ${(r.wallMs / 1000).toFixed(1)} | ${r.firstStepsMs.toFixed(1)} | ${r.lastStepsMs.toFixed(1)} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
-  const speedups = results.filter((r) => r.impl === "cuesmith").flatMap((ours) => {
-    const ref = results.find((r) => r.impl === "transformers.js" && r.seconds === ours.seconds && r.variant === ours.variant);
-    return ref ? [`- ${ours.seconds} s ${ours.variant}: Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js; step time last/first 100: ours ${(ours.lastStepsMs / ours.firstStepsMs).toFixed(2)}, theirs ${(ref.lastStepsMs / ref.firstStepsMs).toFixed(2)}`] : [];
+  const f1 = (x: number | null) => (x === null ? "—" : x.toFixed(1));
+  const rows = results.map((r) => `| ${r.impl} | ${r.graph === "flat" ? `flat (${r.layout ?? "?"})` : r.graph ?? "published"} | ${r.variant} | ${r.prompts} × ${r.seconds} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
+  // each of our rows against the transformers.js row of the same case nearest to it in the list (the same run)
+  const nearest = (i: number, match: (r: CaseResult) => boolean) =>
+    results.map((r, j) => ({ r, d: Math.abs(i - j) })).filter(({ r }) => match(r)).sort((a, b) => a.d - b.d)[0]?.r;
+  const speedups = results.filter((r) => r.impl === "cuesmith" && r.prompts === 1).flatMap((ours) => {
+    const ref = nearest(results.indexOf(ours), (r) => r.impl === "transformers.js" && r.seconds === ours.seconds && r.variant === ours.variant);
+    return ref ? [`- ${ours.seconds} s ${ours.variant} (${ours.graph}${ours.layout ? `, ${ours.layout}` : ""}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`] : [];
+  });
+  const batched = results.filter((r) => r.impl === "cuesmith" && r.prompts > 1).flatMap((b) => {
+    const one = [...results].reverse().find((r) => r.impl === "cuesmith" && r.prompts === 1 && r.seconds === b.seconds && r.variant === b.variant && r.graph === b.graph && r.layout === b.layout);
+    return one ? [`- ${b.prompts} × ${b.seconds} s ${b.variant} (${b.graph}${b.layout ? `, ${b.layout}` : ""}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s`] : [];
   });
   return [
     "# Benchmark: Cuesmith engine vs transformers.js (same contract-model files, CPU)",
     "",
     `Machine: ${JSON.stringify(machine)}`,
     "",
-    "| impl | variant | seconds | wall s | step ms (first 100) | step ms (last 100) | EnCodec s | real-time factor | peak RSS MB |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| impl | decoder graph | variant | prompts × s | wall s | step ms (~past 50) | step ms (first 100) | step ms (last 100) | last 100 / past 50 | engine overhead | EnCodec s | audio s per wall s | peak RSS MB |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
-    "Speed-ups (ratios measured in the same run):",
+    "Ratios measured in the same run:",
     ...speedups,
+    ...batched,
     "",
-    "Peak RSS is the process maximum so far (both implementations share the process).",
+    "Engine overhead: decode time outside the decoder's session.run (tokens, sampling, KV cache writes), as a share of decode time.",
+    "Peak RSS is the process maximum so far (all cases share the process).",
     "",
   ].join("\n");
 }
@@ -94,6 +132,10 @@ async function main(): Promise<void> {
       variant: { type: "string", default: "fp32,q8" },
       "model-dir": { type: "string" },
       "no-reference": { type: "boolean", default: false },
+      graph: { type: "string", default: "flat" },
+      batch: { type: "string", default: "1" },
+      append: { type: "boolean", default: false },
+      "report-only": { type: "boolean", default: false },
     },
   });
   const seconds = values.seconds!.split(",").map(Number);
@@ -103,22 +145,41 @@ async function main(): Promise<void> {
     console.error(`building the full-size contract model in ${dir} (once; ~2.3 GB)…`);
     await buildTestModel({ size: "small", outDir: dir, variants: ["fp32", "q8"], onProgress: (m) => console.error(m) });
   }
+  // installed models get their flat decoders at fetch time; a folder built before that gets them here
+  await prepareDecoders(dir, { quantizeFromFp32: false });
+  const graphs = values.graph!.split(",") as ("flat" | "plain")[];
+  const batches = values.batch!.split(",").map(Number);
   const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.arch()}` };
-  const results: CaseResult[] = [];
-  for (const variant of variants) {
+  // --append: add to bench/results.json (several short runs instead of one long one)
+  const results: CaseResult[] = values.append && fs.existsSync(path.join(OUT_DIR, "results.json"))
+    ? (JSON.parse(fs.readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as { results: CaseResult[] }).results
+    : [];
+  for (const variant of values["report-only"] ? [] : variants) {
     for (const s of seconds) {
-      console.error(`cuesmith ${variant} ${s} s…`);
-      results.push(await runCuesmith(dir, s, variant));
+      for (const graph of graphs) {
+        for (const prompts of batches) {
+          console.error(`cuesmith ${graph} ${variant} ${prompts} × ${s} s…`);
+          results.push(await runCuesmith(dir, s, variant, graph, prompts));
+          console.error(JSON.stringify(results[results.length - 1]));
+          writeResults(results, machine, dir);
+        }
+      }
       if (!values["no-reference"]) {
         console.error(`transformers.js ${variant} ${s} s…`);
         results.push(await runTransformersJs(dir, s, variant));
+        console.error(JSON.stringify(results[results.length - 1]));
       }
+      writeResults(results, machine, dir); // after every case: a cut-short run still leaves its numbers
     }
   }
+  writeResults(results, machine, dir);
+  console.log(markdown(results, machine));
+}
+
+function writeResults(results: CaseResult[], machine: object, dir: string): void {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   fs.writeFileSync(path.join(OUT_DIR, "results.json"), JSON.stringify({ machine, model: dir, results }, null, 2));
   fs.writeFileSync(path.join(OUT_DIR, "RESULTS.md"), markdown(results, machine));
-  console.log(markdown(results, machine));
 }
 
 main().catch((err) => {

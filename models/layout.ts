@@ -19,6 +19,8 @@ export const ONNX_DIR = "onnx";
 export const ONNX_FILES = {
   textEncoder: "text_encoder.onnx",
   decoder: { fp32: "decoder_model_merged.onnx", q8: "decoder_model_merged_quantized.onnx" },
+  /** Our install-time rewrite of each decoder (models/transform): returns only the new K/V slice per step. */
+  decoderFlat: { fp32: "decoder_model_merged_flat.onnx", q8: "decoder_model_merged_quantized_flat.onnx" },
   encodec: "encodec_decode.onnx",
 } as const;
 
@@ -39,6 +41,8 @@ export interface ModelPaths {
   tokenizer: string;
   textEncoder: string;
   decoder: string;
+  /** The flat rewrite of `decoder`; may be absent (the engine then runs `decoder`). */
+  decoderFlat: string;
   encodec: string;
 }
 
@@ -51,6 +55,7 @@ export function modelPaths(dir: string, variant: DecoderVariant = "fp32"): Model
     tokenizer: path.join(dir, "tokenizer.json"),
     textEncoder: onnx(ONNX_FILES.textEncoder),
     decoder: onnx(ONNX_FILES.decoder[variant]),
+    decoderFlat: onnx(ONNX_FILES.decoderFlat[variant]),
     encodec: onnx(ONNX_FILES.encodec),
   };
 }

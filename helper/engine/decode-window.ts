@@ -1,12 +1,14 @@
 // One autoregressive pass of the MusicGen decoder over a window of up to 30 s, for a batch of prompts at
 // once: classifier-free guidance (conditional and unconditional halves in one batch), the delay pattern,
-// top-k sampling and the KV cache (the encoder K/V of the first call is kept: later calls return it empty).
+// top-k sampling and the KV cache (the encoder K/V of the first call is kept: later calls return it empty;
+// the self-attention cache lives in kv-cache.ts, for the published graph or the flat rewrite).
 import * as ort from "onnxruntime-node";
 import type { MusicgenConfig } from "./config";
 import { abortError } from "./errors";
 import { forcedToken, PatternSpec, stepsFor, codesFromSequence } from "./generation/delay-pattern";
 import { chain, LogitsProcessor, mixGuidance, temperature, topK } from "./generation/logits-processors";
 import { Rng } from "./generation/rng";
+import { createKvCache, DecoderGraph } from "./kv-cache";
 import { argmax, sampleCategorical } from "./generation/sampler";
 
 export interface WindowItem {
@@ -36,7 +38,14 @@ export function windowSteps(frames: number[], promptFrames: number, codebooks: n
   return Math.max(...frames.map((f) => stepsFor(f, codebooks))) - promptFrames;
 }
 
-export async function decodeWindow(decoder: ort.InferenceSession, cfg: MusicgenConfig, input: WindowInputs): Promise<Int32Array[][]> {
+/** The decoder session and which graph it runs (plain: the published one; flat: our rewrite). */
+export interface WindowDecoder {
+  session: ort.InferenceSession;
+  graph: DecoderGraph;
+}
+
+export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, input: WindowInputs): Promise<Int32Array[][]> {
+  const { graph } = decoder;
   const { items, guidanceScale } = input;
   const K = cfg.codebooks;
   const V = cfg.codebookSize;
@@ -65,18 +74,17 @@ export async function decodeWindow(decoder: ort.InferenceSession, cfg: MusicgenC
   const [encHidden, encMask] = guided ? withUnconditionalHalf(input.encoderHidden, input.encoderMask) : [input.encoderHidden, input.encoderMask];
   const processors: LogitsProcessor = chain(temperature(input.temperature), topK(input.topK));
   const mixed = new Float32Array(V);
-  const zeroPast = (len: number) => new ort.Tensor("float32", new Float32Array(0), [batch, cfg.heads, len, cfg.headDim]);
+  const zeroPast = () => new ort.Tensor("float32", new Float32Array(0), [batch, cfg.heads, 0, cfg.headDim]);
   const feeds: Record<string, ort.Tensor> = {
     encoder_hidden_states: encHidden,
     encoder_attention_mask: encMask,
     use_cache_branch: new ort.Tensor("bool", new Uint8Array([0]), [1]),
   };
   for (let l = 0; l < cfg.layers; l++) {
-    for (const kind of ["decoder", "encoder"]) {
-      feeds[`past_key_values.${l}.${kind}.key`] = zeroPast(0);
-      feeds[`past_key_values.${l}.${kind}.value`] = zeroPast(0);
-    }
+    feeds[`past_key_values.${l}.encoder.key`] = zeroPast();
+    feeds[`past_key_values.${l}.encoder.value`] = zeroPast();
   }
+  const cache = createKvCache(graph, { layers: cfg.layers, batch, heads: cfg.heads, headDim: cfg.headDim, capacity: lastPosition });
 
   const tokensAt = (from: number, to: number): ort.Tensor => {
     const len = to - from;
@@ -96,17 +104,15 @@ export async function decodeWindow(decoder: ort.InferenceSession, cfg: MusicgenC
   for (let t = promptFrames + 1; t <= lastPosition; t++) {
     if (input.signal?.aborted) throw abortError();
     feeds.input_ids = tokensAt(inputFrom, t);
-    const out = await decoder.run(feeds);
+    cache.feed(feeds, inputFrom, t - inputFrom);
+    const out = await decoder.session.run(feeds);
+    cache.update(out, inputFrom, t - inputFrom);
     if (inputFrom === 0) {
       for (let l = 0; l < cfg.layers; l++) {
         feeds[`past_key_values.${l}.encoder.key`] = out[`present.${l}.encoder.key`];
         feeds[`past_key_values.${l}.encoder.value`] = out[`present.${l}.encoder.value`];
       }
       feeds.use_cache_branch = new ort.Tensor("bool", new Uint8Array([1]), [1]);
-    }
-    for (let l = 0; l < cfg.layers; l++) {
-      feeds[`past_key_values.${l}.decoder.key`] = out[`present.${l}.decoder.key`];
-      feeds[`past_key_values.${l}.decoder.value`] = out[`present.${l}.decoder.value`];
     }
     inputFrom = t;
 

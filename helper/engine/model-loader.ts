@@ -4,8 +4,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as ort from "onnxruntime-node";
 import { DecoderVariant, modelPaths, ONNX_DIR, ONNX_FILES } from "../../models/layout";
+import { PAST_LENGTH } from "../../models/transform/flat-decoder";
+import { sourcesUnchanged } from "../../models/transform/onnx-file";
 import { MusicgenConfig, parseMusicgenConfig } from "./config";
 import { EngineError, FETCH_HINT } from "./errors";
+import type { DecoderGraph } from "./kv-cache";
 import { openSession, ProviderName } from "./providers";
 import { PromptTokenizer } from "./tokenizer";
 
@@ -16,6 +19,8 @@ export interface LoadedModel {
   tokenizer: PromptTokenizer;
   textEncoder: ort.InferenceSession;
   decoder: ort.InferenceSession;
+  /** Which decoder graph `decoder` runs: the flat rewrite when the folder has an up-to-date one. */
+  decoderGraph: DecoderGraph;
   encodec: ort.InferenceSession;
   provider: ProviderName;
   fallbacks: { provider: ProviderName; reason: string }[];
@@ -24,6 +29,8 @@ export interface LoadedModel {
 export interface LoadOptions {
   variant?: DecoderVariant | "auto";
   providers: ProviderName[];
+  /** "auto" (default): the flat decoder when present and up to date, else the published one. */
+  decoderGraph?: "auto" | "flat" | "plain";
   /** Intra-op threads; 0 lets onnxruntime decide. */
   threads?: number;
 }
@@ -85,7 +92,13 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
     }
   };
   const textEncoder = await open(paths.textEncoder);
-  const decoder = await open(paths.decoder);
+  const useFlat = options.decoderGraph === "flat" || (options.decoderGraph !== "plain" && fs.existsSync(paths.decoderFlat) && sourcesUnchanged(paths.decoderFlat));
+  if (options.decoderGraph === "flat" && !fs.existsSync(paths.decoderFlat)) {
+    const rel = path.relative(dir, paths.decoderFlat);
+    throw new EngineError("model_missing", `${rel} is missing in ${dir}`, rel, "`npx cuesmith models fetch` writes it after a fetch");
+  }
+  const decoder = await open(useFlat ? paths.decoderFlat : paths.decoder);
+  const decoderGraph: DecoderGraph = !useFlat ? { kind: "plain" } : { kind: "flat", layout: decoder.session.inputNames.includes(PAST_LENGTH) ? "capacity" : "time-major" };
   const encodec = await open(paths.encodec);
   return {
     dir,
@@ -94,6 +107,7 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
     tokenizer,
     textEncoder: textEncoder.session,
     decoder: decoder.session,
+    decoderGraph,
     encodec: encodec.session,
     provider: decoder.provider,
     fallbacks: [...textEncoder.fallbacks, ...decoder.fallbacks, ...encodec.fallbacks],

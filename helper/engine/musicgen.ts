@@ -52,6 +52,8 @@ export interface EngineOptions {
   /** "auto" (default), or one of cuda, dml, coreml, cpu. */
   provider?: string;
   threads?: number;
+  /** "auto" (default): the flat decoder rewrite when the folder has it (see docs/engine.md), else the published graph. */
+  decoderGraph?: "auto" | "flat" | "plain";
   /** Run a short generation at load so the first real job is warm and its speed is known. Default true. */
   warmup?: boolean;
 }
@@ -59,6 +61,7 @@ export interface EngineOptions {
 export interface EngineInfo {
   modelDir: string;
   variant: DecoderVariant;
+  decoderGraph: "plain" | "flat";
   provider: ProviderName;
   fallbacks: { provider: ProviderName; reason: string }[];
   contractModel: boolean;
@@ -81,6 +84,7 @@ export class MusicGenEngine {
       variant: options.variant ?? "auto",
       providers: providerOrder(options.provider ?? process.env.CUESMITH_PROVIDER),
       threads: options.threads,
+      decoderGraph: options.decoderGraph,
     });
     const engine = new MusicGenEngine(model);
     if (options.warmup !== false) await engine.warmUp();
@@ -92,6 +96,7 @@ export class MusicGenEngine {
     return {
       modelDir: m.dir,
       variant: m.variant,
+      decoderGraph: m.decoderGraph.kind,
       provider: m.provider,
       fallbacks: m.fallbacks,
       contractModel: m.config.contractModel,
@@ -177,7 +182,7 @@ export class MusicGenEngine {
         prompt: promptOf(codes[i], plans[i][w]),
         rng: rngs[i],
       }));
-      const windowCodes = await decodeWindow(this.model.decoder, cfg, {
+      const windowCodes = await decodeWindow({ session: this.model.decoder, graph: this.model.decoderGraph }, cfg, {
         items,
         encoderHidden: selectRows(hidden, members),
         encoderMask: selectRows(new ort.Tensor("int64", tok.mask, [tok.batch, tok.length]), members),

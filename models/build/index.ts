@@ -14,6 +14,7 @@ import { Weights } from "./nn";
 import { WeightRandom } from "./random";
 import { buildTextEncoder } from "./text-encoder";
 import { buildTokenizer } from "./tokenizer";
+import { prepareDecoders } from "../transform";
 
 export type TestModelSize = "tiny" | "small";
 
@@ -24,11 +25,18 @@ export interface BuildTestModelOptions {
   seed?: number;
   /** Decoder files to write, default ["fp32"]; "q8" adds decoder_model_merged_quantized.onnx. */
   variants?: ("fp32" | "q8")[];
+  /** Write the flat rewrite of each decoder, as a fetch does (models/transform). Default true. */
+  flat?: boolean;
+  /**
+   * Also derive decoder_model_merged_quantized.onnx from fp32 when "q8" is not built, as a fetch of fp32 does.
+   * Default false: the built q8 (same weights, quantized at build time) is the reference for tests.
+   */
+  quantizeFromFp32?: boolean;
   onProgress?: (msg: string) => void;
 }
 
 /** Bump whenever a graph, weight or config changes: tests cache built models under this version. */
-export const BUILDER_VERSION = "2";
+export const BUILDER_VERSION = "4";
 
 interface GraphJob {
   file: string;
@@ -39,7 +47,7 @@ interface GraphJob {
 }
 
 export async function buildTestModel(opts: BuildTestModelOptions): Promise<void> {
-  const { size, seed = 0, variants = ["fp32"], onProgress = () => {} } = opts;
+  const { size, seed = 0, variants = ["fp32"], flat = true, quantizeFromFp32 = false, onProgress = () => {} } = opts;
   if (!(size in DIMS)) throw new Error(`unknown test model size ${JSON.stringify(size)}`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error("seed must be an integer in [0, 2^32)");
   const dims: ModelDims = structuredClone(DIMS[size]);
@@ -84,6 +92,11 @@ export async function buildTestModel(opts: BuildTestModelOptions): Promise<void>
         external?.close();
       }
       await new Promise((resolve) => setImmediate(resolve)); // let timers and progress output through
+    }
+
+    if (flat || quantizeFromFp32) {
+      const derived = await prepareDecoders(tmp, { quantizeFromFp32, flat, onProgress });
+      if (derived.errors.length) throw new Error(`deriving decoders failed: ${derived.errors.map((e) => `${e.file}: ${e.message}`).join("; ")}`);
     }
 
     try {

@@ -2,11 +2,11 @@
 // decoder's If (and repeated calls) reference the same initializer.
 import { float, ModelBuilder, Scope } from "./graph";
 import { WeightRandom } from "./random";
+import { quantizeColumns, REDUCED_RANGE } from "../transform/quantize";
 
 /** Additive mask value: large but FINITE, so a fully masked row (CFG's unconditional half) gives a uniform softmax, not NaN. */
 export const MASK_NEG = -1e9;
 
-const { abs, max, min, round } = Math; // bound once: see random.ts
 
 export class Weights {
   private readonly made = new Map<string, unknown>();
@@ -35,19 +35,17 @@ export class Weights {
     return this.memo(name, () => this.model.weight(name, "float32", dims, make()));
   }
 
-  /** The same normal [in, out] weight as `normal(name)`, symmetric int8 per output column. */
+  /**
+   * The same normal [in, out] weight as `normal(name)`, symmetric int8 per output column, 7-bit range: exactly what
+   * models/transform/quantize.ts derives from the fp32 decoder (full-range int8 saturates on AVX2 CPUs, see there).
+   */
   int8(name: string, dims: [number, number], std: number): { w: string; scale: string; zeroPoint: string } {
     return this.memo(`${name}#q8`, () => {
       const [rows, cols] = dims;
-      const f = this.rnd.normal(name, rows * cols, std);
-      const scale = new Float32Array(cols);
-      for (let i = 0; i < f.length; i++) scale[i % cols] = max(scale[i % cols], abs(f[i]));
-      for (let j = 0; j < cols; j++) scale[j] = scale[j] / 127 || 1;
-      const q = new Int8Array(f.length);
-      for (let i = 0; i < f.length; i++) q[i] = max(-127, min(127, round(f[i] / scale[i % cols])));
+      const { weights, scales } = quantizeColumns(this.rnd.normal(name, rows * cols, std), rows, cols, REDUCED_RANGE);
       return {
-        w: this.model.weight(`${name}_quantized`, "int8", dims, q),
-        scale: this.model.weight(`${name}_scale`, "float32", [cols], scale),
+        w: this.model.weight(`${name}_quantized`, "int8", dims, weights),
+        scale: this.model.weight(`${name}_scale`, "float32", [cols], scales),
         zeroPoint: this.model.weight(`${name}_zero_point`, "int8", [cols], new Int8Array(cols)),
       };
     });

@@ -15,6 +15,7 @@ import { HubFileMeta, headFile } from "./hub";
 import { LockEntry, ModelLock, readLock, VerifiedBy, writeLock } from "./lock";
 import { FetchPhase, FetchProgress } from "./progress";
 import { approxSizeOk } from "./verify";
+import { prepareDecoders, PrepareResult } from "../transform";
 
 export interface FetchModelOptions {
   /** Decoder variant: "q8" (8-bit, ~430 MB, the manifest default) or "fp32" (~1.7 GB). Text encoder and EnCodec are fp32 either way. */
@@ -37,6 +38,11 @@ export interface FetchModelOptions {
   /** A manifest to use instead of models/manifest.json (tests, private mirrors). */
   manifest?: Manifest;
   env?: NodeJS.ProcessEnv;
+  /**
+   * After a successful fetch, write the derived decoders (models/transform): the flat rewrite of each installed
+   * decoder and, when only fp32 is installed, an int8 decoder quantized from it. Default true.
+   */
+  derive?: boolean;
 }
 
 export type FetchAction = "present" | "reused" | "downloaded";
@@ -61,6 +67,8 @@ export interface FetchResult {
   licenseNote?: string;
   files: FetchedFile[];
   lockFile: string;
+  /** Derived decoders written after the fetch; a failed rewrite leaves the published files working. */
+  derived?: PrepareResult;
 }
 
 function exists(file: string): boolean {
@@ -86,7 +94,8 @@ function reconcile(entry: ModelEntry, file: string, meta: HubFileMeta, hubHost: 
     if (!m.sizeApprox && meta.size !== m.size) {
       throw new ModelFileError("hub_mismatch", `${hubHost} says ${file} is ${meta.size} bytes, the manifest pins ${m.size}`, file, fix);
     }
-    if (m.sizeApprox && !approxSizeOk(meta.size, m.size)) {
+    // an estimated size (no listing was reachable when the entry was written) is never held against the hub
+    if (m.sizeApprox && !m.sizeEstimated && !approxSizeOk(meta.size, m.size)) {
       throw new ModelFileError("hub_mismatch", `${hubHost} says ${file} is ${meta.size} bytes, the manifest expects about ${m.size}`, file, fix);
     }
   }
@@ -192,7 +201,7 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
       const refSha = m.sha256 ?? l?.sha256;
       const refSize = !m.sizeApprox ? m.size : l?.size;
       const offlineVerifiedBy: VerifiedBy | undefined = m.sha256 ? "manifest" : l?.verifiedBy;
-      const localExpect = { size: refSize, sha256: refSha, sizeApprox: m.size };
+      const localExpect = { size: refSize, sha256: refSha, ...(m.sizeEstimated ? {} : { sizeApprox: m.size }) };
 
       // 1. Already in place and intact?
       const present = exists(dest);
@@ -255,7 +264,7 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
       if (expected.size !== undefined) expected.gitSha1 = meta.gitSha1;
       const verifiedBy: VerifiedBy = m.sha256 ? "manifest" : meta.sha256 ? "hub-sha256" : l ? l.verifiedBy : expected.gitSha1 ? "hub-git-id" : "size-only";
 
-      const hubExpect = { ...expected, ...(expected.size === undefined ? { sizeApprox: m.size } : {}) };
+      const hubExpect = { ...expected, ...(expected.size === undefined && !m.sizeEstimated ? { sizeApprox: m.size } : {}) };
 
       if (present && !presentRejected) {
         // There, but nothing to check it against offline: check it against what the hub publishes.
@@ -313,6 +322,8 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
       }
     }
   }
+  checkAborted(signal);
+  const derived = options.derive === false ? undefined : await prepareDecoders(dir);
   current = 0;
   const last = files[files.length - 1] ?? "";
   completedBytes = totalBytes;
@@ -327,5 +338,6 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
     licenseNote: entry.licenseNote,
     files: results,
     lockFile: lockFile || path.join(dir, ".cuesmith-lock.json"),
+    ...(derived ? { derived } : {}),
   };
 }

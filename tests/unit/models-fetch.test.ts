@@ -31,7 +31,7 @@ const FILES: Record<string, FakeFile> = {
 };
 
 /** A manifest in the real shape: some files pinned exactly, some (like the real one) with sha256 null and a rounded size. */
-function testManifest(overrides: Record<string, Partial<{ size: number; sizeApprox: boolean; sha256: string | null }>> = {}): Manifest {
+function testManifest(overrides: Record<string, Partial<{ size: number; sizeApprox: boolean; sizeEstimated: boolean; sha256: string | null }>> = {}): Manifest {
   const round = (n: number) => Math.round(n / 1000) * 1000;
   const files: Record<string, unknown> = {
     "config.json": { size: round(FILES["config.json"].content.length), sizeApprox: true, sha256: null, lfs: false },
@@ -318,6 +318,21 @@ describe("models fetch (fake hub)", () => {
     expect(err.message).toMatch(/nothing was installed/);
     expect(fs.existsSync(path.join(dest, file))).toBe(false);
     expect(fs.existsSync(path.join(dest, `${file}.part`))).toBe(false);
+  });
+
+  it("holds an approximate size against the hub, but never an estimated one (the hub's size and hash decide)", async () => {
+    hub = await new FakeHub().start();
+    const off = { "onnx/text_encoder.onnx": { size: 1_500_000 } }; // ten times the real file
+    const refused = await fetchModel("tiny-musicgen", { manifest: testManifest(off), dest: path.join(tmp("approx"), "m"), hubUrl: hub.url, hfCacheDir: false }).catch((e) => e);
+    expect(refused.code).toBe("hub_mismatch");
+    const dest = path.join(tmp("estimated"), "m");
+    const estimated = { "onnx/text_encoder.onnx": { size: 1_500_000, sizeEstimated: true } };
+    const result = await fetchModel("tiny-musicgen", { manifest: testManifest(estimated), dest, hubUrl: hub.url, hfCacheDir: false });
+    expect(result.files.find((f) => f.file === "onnx/text_encoder.onnx")).toMatchObject({ action: "downloaded", verifiedBy: "hub-sha256" });
+    expect(readLock(dest)!.files["onnx/text_encoder.onnx"].size).toBe(150_000);
+    // and a second, offline run trusts the lock, not the estimate
+    const again = await fetchModel("tiny-musicgen", { manifest: testManifest(estimated), dest, hubUrl: "http://127.0.0.1:1", hfCacheDir: false });
+    expect(again.files.find((f) => f.file === "onnx/text_encoder.onnx")?.action).toBe("present");
   });
 
   it("refuses a hub whose published hash differs from the manifest's pin, before downloading", async () => {

@@ -1,0 +1,130 @@
+// The decoder's self-attention cache between steps, for the two decoder graphs a folder may hold:
+//  - plain (the published graph): each step returns the whole cache (present.*), fed back as the next past;
+//  - flat (models/transform/flat-decoder.ts): each step returns only the new slice (new.*), written in place
+//    into preallocated buffers (bounded by the window's length); onnxruntime-node wraps input buffers without
+//    copying, so nothing per step is proportional to the past except what the graph itself reads.
+import * as ort from "onnxruntime-node";
+import { newSliceName, PAST_LENGTH, type FlatLayout } from "../../models/transform/flat-decoder";
+
+export type DecoderGraph = { kind: "plain" } | { kind: "flat"; layout: FlatLayout };
+
+export interface CacheShape {
+  layers: number;
+  /** Decoder batch (with guidance: twice the prompts). */
+  batch: number;
+  heads: number;
+  headDim: number;
+  /** Positions the window will hold at most. */
+  capacity: number;
+}
+
+export interface KvCache {
+  /** Sets the past inputs for a call whose first new position is `past` (0: the first call) and that adds `seq`. */
+  feed(feeds: Record<string, ort.Tensor>, past: number, seq: number): void;
+  /** Takes in a call's outputs; it covered positions past .. past + seq - 1. */
+  update(out: ort.InferenceSession.OnnxValueMapType, past: number, seq: number): void;
+}
+
+const pastName = (l: number, kv: "key" | "value") => `past_key_values.${l}.decoder.${kv}`;
+const KINDS = ["key", "value"] as const;
+
+export function createKvCache(graph: DecoderGraph, shape: CacheShape): KvCache {
+  if (graph.kind === "plain") return new PlainKvCache(shape);
+  return graph.layout === "time-major" ? new TimeMajorKvCache(shape) : new CapacityKvCache(shape);
+}
+
+class PlainKvCache implements KvCache {
+  private last?: ort.InferenceSession.OnnxValueMapType;
+  constructor(private readonly s: CacheShape) {}
+
+  feed(feeds: Record<string, ort.Tensor>, past: number): void {
+    for (let l = 0; l < this.s.layers; l++) {
+      for (const kv of KINDS) {
+        feeds[pastName(l, kv)] = past === 0 || !this.last
+          ? new ort.Tensor("float32", new Float32Array(0), [this.s.batch, this.s.heads, 0, this.s.headDim])
+          : (this.last[`present.${l}.decoder.${kv}`] as ort.Tensor);
+      }
+    }
+  }
+
+  update(out: ort.InferenceSession.OnnxValueMapType): void {
+    this.last = out;
+  }
+}
+
+/**
+ * [B, H, cap, D] buffers passed whole, with `past_length`; a new slice [B, H, seq, D] lands at `past`. (The
+ * "capacity" and "in-place" graphs take the same inputs.) The in-place graph reads all `cap` positions every step,
+ * so `cap` starts small and doubles up to the window's capacity: a re-layout copy per doubling (amortized, once per
+ * position overall) instead of reading the whole window from the first step.
+ */
+class CapacityKvCache implements KvCache {
+  private buffers: Float32Array[] = [];
+  private tensors: ort.Tensor[] = [];
+  private cap = 0;
+
+  constructor(private readonly s: CacheShape, private readonly initial = 128) {}
+
+  /** Makes room for `needed` positions, keeping the first `past`. */
+  private ensure(needed: number, past: number): void {
+    if (needed <= this.cap) return;
+    const { batch, heads, headDim: D, capacity } = this.s;
+    if (needed > capacity) throw new Error(`KV cache capacity ${capacity} exceeded`);
+    const cap = Math.min(capacity, Math.max(needed, this.initial, 2 * this.cap));
+    const buffers: Float32Array[] = [];
+    for (let i = 0; i < this.s.layers * 2; i++) {
+      const buf = new Float32Array(batch * heads * cap * D);
+      const old = this.buffers[i];
+      if (old && past > 0) for (let bh = 0; bh < batch * heads; bh++) buf.set(old.subarray(bh * this.cap * D, (bh * this.cap + past) * D), bh * cap * D);
+      buffers.push(buf);
+    }
+    this.buffers = buffers;
+    this.tensors = buffers.map((buf) => new ort.Tensor("float32", buf, [batch, heads, cap, D]));
+    this.cap = cap;
+  }
+
+  feed(feeds: Record<string, ort.Tensor>, past: number, seq: number): void {
+    this.ensure(past + seq, past);
+    for (let l = 0; l < this.s.layers; l++) for (let j = 0; j < 2; j++) feeds[pastName(l, KINDS[j])] = this.tensors[2 * l + j];
+    feeds[PAST_LENGTH] = new ort.Tensor("int64", new BigInt64Array([BigInt(past)]), [1]);
+  }
+
+  update(out: ort.InferenceSession.OnnxValueMapType, past: number, seq: number): void {
+    const { batch, heads, headDim: D } = this.s;
+    const cap = this.cap;
+    for (let l = 0; l < this.s.layers; l++) {
+      for (let j = 0; j < 2; j++) {
+        const data = (out[newSliceName(l, KINDS[j])] as ort.Tensor).data as Float32Array;
+        const buf = this.buffers[2 * l + j];
+        for (let bh = 0; bh < batch * heads; bh++) buf.set(data.subarray(bh * seq * D, (bh + 1) * seq * D), (bh * cap + past) * D);
+      }
+    }
+  }
+}
+
+/** [capacity, B, H, D] buffers; the past is the contiguous prefix, passed as a view; a new slice is appended. */
+class TimeMajorKvCache implements KvCache {
+  private readonly buffers: Float32Array[] = [];
+
+  constructor(private readonly s: CacheShape) {
+    for (let i = 0; i < s.layers * 2; i++) this.buffers.push(new Float32Array(s.capacity * s.batch * s.heads * s.headDim));
+  }
+
+  feed(feeds: Record<string, ort.Tensor>, past: number): void {
+    const { batch, heads, headDim } = this.s;
+    const row = batch * heads * headDim;
+    for (let l = 0; l < this.s.layers; l++) {
+      for (let j = 0; j < 2; j++) {
+        feeds[pastName(l, KINDS[j])] = new ort.Tensor("float32", this.buffers[2 * l + j].subarray(0, past * row), [past, batch, heads, headDim]);
+      }
+    }
+  }
+
+  update(out: ort.InferenceSession.OnnxValueMapType, past: number, seq: number): void {
+    const row = this.s.batch * this.s.heads * this.s.headDim;
+    if (past + seq > this.s.capacity) throw new Error(`KV cache capacity ${this.s.capacity} exceeded`);
+    for (let l = 0; l < this.s.layers; l++) {
+      for (let j = 0; j < 2; j++) this.buffers[2 * l + j].set((out[newSliceName(l, KINDS[j])] as ort.Tensor).data as Float32Array, past * row);
+    }
+  }
+}
