@@ -92,6 +92,9 @@ async function runTransformersJs(dir: string, seconds: number, variant: "fp32" |
   return { impl: "transformers.js", graph: null, prompts: 1, seconds, variant, wallMs, steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: null, encodecMs: null, realTimeFactor: seconds / (wallMs / 1000), peakRssMb: rssMb() };
 }
 
+/** RESULTS.md from this line on is written by people, and kept when the tables above are regenerated. */
+const NOTES_MARKER = "<!-- notes: kept by bench/run.ts when it rewrites the tables above -->";
+
 function markdown(results: CaseResult[], machine: object): string {
   const f1 = (x: number | null) => (x === null ? "—" : x.toFixed(1));
   const rows = results.map((r) => `| ${r.impl} | ${r.graph === "flat" ? `flat (${r.layout ?? "?"})` : r.graph ?? "published"} | ${r.variant} | ${r.prompts} × ${r.seconds} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
@@ -179,7 +182,11 @@ async function main(): Promise<void> {
 function writeResults(results: CaseResult[], machine: object, dir: string): void {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   fs.writeFileSync(path.join(OUT_DIR, "results.json"), JSON.stringify({ machine, model: dir, results }, null, 2));
-  fs.writeFileSync(path.join(OUT_DIR, "RESULTS.md"), markdown(results, machine));
+  // the hand-written analysis below NOTES_MARKER (step-time tables, notes, targets) survives a re-run
+  const mdFile = path.join(OUT_DIR, "RESULTS.md");
+  const previous = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, "utf8") : "";
+  const notes = previous.includes(NOTES_MARKER) ? previous.slice(previous.indexOf(NOTES_MARKER)) : "";
+  fs.writeFileSync(mdFile, markdown(results, machine) + (notes ? `\n${notes}` : ""));
 }
 
 main().catch((err) => {

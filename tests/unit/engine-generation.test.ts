@@ -1,5 +1,5 @@
 import { Rng } from "../../helper/engine/generation/rng";
-import { chain, mixGuidance, temperature, topK, topKIndices } from "../../helper/engine/generation/logits-processors";
+import { chain, kthLargest, mixGuidance, temperature, topK, topKIndices } from "../../helper/engine/generation/logits-processors";
 import { argmax, sampleCategorical } from "../../helper/engine/generation/sampler";
 import { codesFromSequence, forcedToken, PatternSpec, stepsFor } from "../../helper/engine/generation/delay-pattern";
 import { checkDuration, framesFor, samplesFor } from "../../helper/engine/generation/duration";
@@ -165,6 +165,25 @@ describe("long-piece windows", () => {
         next = w.offset + w.frames;
       }
       expect(next).toBe(total);
+    }
+  });
+});
+
+describe("top-k by quickselect", () => {
+  it("keeps exactly what the ordered top-k indices keep, ties at the threshold included", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rand() * 300);
+      // few distinct values, so ties at the threshold are common
+      const row = Float32Array.from({ length: n }, () => Math.floor(rand() * 12) - 6 + (rand() < 0.05 ? -Infinity : 0));
+      const k = 1 + Math.floor(rand() * n);
+      const expected = new Set(topKIndices(row, k));
+      const kept = topK(k)(Float32Array.from(row));
+      const finite = (idx: Iterable<number>) => [...idx].filter((i) => row[i] !== -Infinity).sort((a, b) => a - b);
+      expect(finite(kept.map((x, i) => (x === -Infinity ? -1 : i)).filter((i) => i >= 0))).toEqual(finite(expected));
+      const sorted = [...row].sort((a, b) => b - a);
+      expect(kthLargest(Float32Array.from(row), k)).toBe(sorted[k - 1]);
     }
   });
 });

@@ -27,17 +27,63 @@ export function temperature(t: number): LogitsProcessor {
   };
 }
 
-/** Keeps the k largest logits and sets the rest to -Infinity (ties at the threshold keep the lower indices). */
+/**
+ * Keeps the k largest logits and sets the rest to -Infinity (ties at the threshold keep the lower indices, as
+ * topKIndices orders them). O(n): a quickselect finds the k-th largest value in a scratch copy; the sampler runs
+ * this for every codebook of every prompt at every step, so it must not sort or allocate.
+ */
 export function topK(k: number): LogitsProcessor {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`topK must be an integer >= 1, got ${k}`);
+  let scratch = new Float32Array(0);
   return (row) => {
-    if (k >= row.length) return row;
-    const order = topKIndices(row, k);
-    const keep = new Uint8Array(row.length);
-    for (const i of order) keep[i] = 1;
-    for (let i = 0; i < row.length; i++) if (!keep[i]) row[i] = -Infinity;
+    const n = row.length;
+    if (k >= n) return row;
+    if (scratch.length !== n) scratch = new Float32Array(n);
+    scratch.set(row);
+    const threshold = kthLargest(scratch, k);
+    let ties = k;
+    for (let i = 0; i < n; i++) if (row[i] > threshold) ties--;
+    for (let i = 0; i < n; i++) {
+      const x = row[i];
+      if (x > threshold) continue;
+      if (x === threshold && ties > 0) {
+        ties--;
+        continue;
+      }
+      row[i] = -Infinity;
+    }
     return row;
   };
+}
+
+/** The k-th largest value of `a` (k from 1), found by quickselect; `a` is reordered. */
+export function kthLargest(a: Float32Array, k: number): number {
+  if (!(k >= 1 && k <= a.length)) throw new RangeError(`k must be in 1..${a.length}, got ${k}`);
+  const target = k - 1; // its index once `a` were sorted descending
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const x = a[lo], y = a[(lo + hi) >> 1], z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y; // median of three
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] > pivot) i++;
+      while (a[j] < pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // a[lo..j] >= pivot >= a[i..hi], and everything between equals the pivot
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return a[target];
+  }
+  return a[target];
 }
 
 /** Indices of the k largest values, largest first; equal values ordered by index. */

@@ -15,15 +15,24 @@ export function argmax(row: Float32Array): number {
 export function sampleCategorical(row: Float32Array, rng: Rng): number {
   const max = row[argmax(row)];
   if (!Number.isFinite(max)) throw new RangeError("logits row has no finite value");
+  const { exp } = Math; // bound once: Math.* is slow in hot loops under some sandboxes (jest)
+  if (weights.length < row.length) weights = new Float64Array(row.length);
   let total = 0;
-  for (let i = 0; i < row.length; i++) total += Math.exp(row[i] - max);
+  for (let i = 0; i < row.length; i++) {
+    const w = row[i] === -Infinity ? 0 : exp(row[i] - max);
+    weights[i] = w;
+    total += w;
+  }
   let u = rng.next() * total;
   let last = 0;
   for (let i = 0; i < row.length; i++) {
-    if (row[i] === -Infinity) continue;
+    if (weights[i] === 0) continue;
     last = i;
-    u -= Math.exp(row[i] - max);
+    u -= weights[i];
     if (u < 0) return i;
   }
   return last; // rounding left a sliver of mass: the last possible token takes it
 }
+
+/** exp(row - max) of the row being sampled: computed once, reused by the draw. */
+let weights = new Float64Array(0);
