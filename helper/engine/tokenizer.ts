@@ -37,14 +37,18 @@ export class PromptTokenizer {
   }
 
   encodeBatch(texts: string[]): EncodedBatch {
-    const rows = texts.map((t) => this.encode(t));
-    const length = Math.max(...rows.map((r) => r.length));
-    const ids = new BigInt64Array(rows.length * length).fill(BigInt(this.padId));
-    const mask = new BigInt64Array(rows.length * length);
-    rows.forEach((row, b) => row.forEach((id, i) => {
-      ids[b * length + i] = BigInt(id);
-      mask[b * length + i] = 1n;
-    }));
-    return { ids, mask, batch: rows.length, length };
+    return padBatch(texts.map((t) => this.encode(t)), this.padId);
   }
+}
+
+/** Token rows right-padded with `padId` into one [batch, length] int64 batch with its attention mask. */
+export function padBatch(rows: number[][], padId: number): EncodedBatch {
+  const length = Math.max(...rows.map((r) => r.length));
+  const ids = new BigInt64Array(rows.length * length).fill(BigInt(padId));
+  const mask = new BigInt64Array(rows.length * length);
+  rows.forEach((row, b) => row.forEach((id, i) => {
+    ids[b * length + i] = BigInt(id);
+    mask[b * length + i] = 1n;
+  }));
+  return { ids, mask, batch: rows.length, length };
 }

@@ -3,11 +3,11 @@
 // with a typed prompt, or a clip without media, the prompt is used as is. All beds land in ONE undo step, each on
 // an audio track free over its clip (never the clip's own track, never dialogue); nothing is half-placed.
 import type { JobResult } from "../../shared/protocol";
-import { snapTicksToFrame, ticksToSeconds, toTicks } from "../../shared/time";
+import { ticksToSeconds, toTicks } from "../../shared/time";
 import type { ClipInfo, Host } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent, JobOutcome } from "./helper-client";
-import { DIALOGUE, type TakeHistory } from "./score-markers";
+import { DIALOGUE, placeBeds, takeOf, type TakeHistory } from "./score-markers";
 
 export interface ClipBedOptions {
   /** A transcript the editor typed or pasted (used instead of, or besides, Whisper). */
@@ -89,20 +89,19 @@ export async function bedsUnderClips(host: Host, helper: HelperClient, clips: Cl
   }
   if (done.length === 0) return outcome;
 
-  try {
-    const imported = await host.importFiles(done.map((d) => d.result.path));
-    await host.placeAudio(
-      done.map((d, i) => ({ item: imported[i], startTicks: snapTicksToFrame(d.clip.startTicks, sequence.ticksPerFrame).toString(), audioTrackIndex: d.trackIndex })),
-      done.length === 1 ? `Cuesmith: bed under ${done[0].clip.name}` : `Cuesmith: beds under ${done.length} clips`,
-    );
-  } catch (err) {
-    for (const d of done) outcome.failed.push({ clip: d.clip, message: `the bed was made but could not be placed: ${(err as Error).message}` });
+  const placement = await placeBeds(
+    host,
+    sequence,
+    done.map((d) => ({ result: d.result, startTicks: d.clip.startTicks, trackIndex: d.trackIndex })),
+    done.length === 1 ? `Cuesmith: bed under ${done[0].clip.name}` : `Cuesmith: beds under ${done.length} clips`,
+  );
+  if (placement.error) {
+    for (const d of done) outcome.failed.push({ clip: d.clip, message: placement.error });
     return outcome;
   }
-  const at = new Date().toISOString();
   for (const d of done) {
     outcome.placed.push(d);
-    options.history?.add(clipKey(d.clip), { path: d.result.path, seed: d.result.seed, sha256: d.result.sha256, jobId: d.result.job_id, trackIndex: d.trackIndex, at });
+    options.history?.add(clipKey(d.clip), takeOf(d.result, d.trackIndex, placement.at));
   }
   return outcome;
 }

@@ -3,7 +3,7 @@
 // failed is reported next to it; nothing is ever half-placed (the placement is one transaction or nothing).
 import type { JobResult, JobSpec } from "../../shared/protocol";
 import { snapTicksToFrame } from "../../shared/time";
-import type { Host } from "../host/host";
+import type { Host, SequenceInfo } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent } from "./helper-client";
 import { ScoreItem, scoreItemsFromMarkers } from "./markers";
@@ -93,21 +93,47 @@ export async function scoreMarkers(host: Host, helper: HelperClient, options: Sc
   });
   if (done.length === 0) return outcome;
 
-  try {
-    const imported = await host.importFiles(done.map((d) => d.result.path));
-    await host.placeAudio(
-      done.map((d, i) => ({ item: imported[i], startTicks: snapTicksToFrame(d.item.startTicks, sequence.ticksPerFrame).toString(), audioTrackIndex: d.trackIndex })),
-      done.length === 1 ? `Cuesmith: score ${done[0].item.name}` : `Cuesmith: score ${done.length} markers`,
-    );
-  } catch (err) {
-    // import or placement failed: the transaction placed nothing, so every bed of this batch is reported unplaced
-    for (const d of done) outcome.failed.push({ item: d.item, message: `the bed was made but could not be placed: ${(err as Error).message}` });
+  const placement = await placeBeds(
+    host,
+    sequence,
+    done.map((d) => ({ result: d.result, startTicks: d.item.startTicks, trackIndex: d.trackIndex })),
+    done.length === 1 ? `Cuesmith: score ${done[0].item.name}` : `Cuesmith: score ${done.length} markers`,
+  );
+  if (placement.error) {
+    for (const d of done) outcome.failed.push({ item: d.item, message: placement.error });
     return outcome;
   }
-  const at = new Date().toISOString();
   for (const d of done) {
     outcome.placed.push(d);
-    options.history?.add(d.item.key, { path: d.result.path, seed: d.result.seed, sha256: d.result.sha256, jobId: d.result.job_id, trackIndex: d.trackIndex, at });
+    options.history?.add(d.item.key, takeOf(d.result, d.trackIndex, placement.at));
   }
   return outcome;
+}
+
+export interface BedToPlace {
+  result: JobResult;
+  /** Where it starts on the timeline (snapped to the sequence's frames here). */
+  startTicks: string;
+  trackIndex: number;
+}
+
+/**
+ * Imports finished beds and places each at its start, on its track, as ONE undo step. When the import or the
+ * placement fails, the transaction placed nothing: `error` says so in words for every bed of the batch.
+ */
+export async function placeBeds(host: Host, sequence: SequenceInfo, beds: BedToPlace[], undoLabel: string): Promise<{ at: string; error?: string }> {
+  try {
+    const imported = await host.importFiles(beds.map((b) => b.result.path));
+    await host.placeAudio(
+      beds.map((b, i) => ({ item: imported[i], startTicks: snapTicksToFrame(b.startTicks, sequence.ticksPerFrame).toString(), audioTrackIndex: b.trackIndex })),
+      undoLabel,
+    );
+  } catch (err) {
+    return { at: new Date().toISOString(), error: `the bed was made but could not be placed: ${(err as Error).message}` };
+  }
+  return { at: new Date().toISOString() };
+}
+
+export function takeOf(result: JobResult, trackIndex: number, at: string): Take {
+  return { path: result.path, seed: result.seed, sha256: result.sha256, jobId: result.job_id, trackIndex, at };
 }

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import type { Tokenizer as TokenizerClass } from "@huggingface/tokenizers" with { "resolution-mode": "import" };
 import { contrastIndex, detectLanguage, type Evidence, type Scores, type TextEmotion } from "./analyze-text";
+import { padBatch } from "../../engine/tokenizer";
 import type { EmotionClassifier } from "./classifier";
 import { EMOTIONS, type Emotion } from "./lexicon";
 
@@ -75,13 +76,7 @@ export class NliEmotionClassifier implements EmotionClassifier {
       const enc = this.tokenizer.encode(premise, { text_pair: HYPOTHESIS[language](e) });
       return enc.ids.length <= this.maxLength ? enc.ids : [...enc.ids.slice(0, this.maxLength - 1), enc.ids[enc.ids.length - 1]];
     });
-    const length = Math.max(...rows.map((r) => r.length));
-    const ids = new BigInt64Array(rows.length * length).fill(BigInt(this.padId));
-    const mask = new BigInt64Array(rows.length * length);
-    rows.forEach((row, b) => row.forEach((id, i) => {
-      ids[b * length + i] = BigInt(id);
-      mask[b * length + i] = 1n;
-    }));
+    const { ids, mask, length } = padBatch(rows, this.padId);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor("int64", ids, [rows.length, length]),
       attention_mask: new ort.Tensor("int64", mask, [rows.length, length]),
