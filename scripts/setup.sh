@@ -24,5 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# onnxruntime-node's CUDA download is skipped by .npmrc; `prepare` compiles the TypeScript.
+# onnxruntime-node's CUDA download is skipped by .npmrc. The build is a step of its own, not an npm `prepare`
+# script: npx runs `prepare` again whenever it links this checkout, which made a first `npx cuesmith` take minutes.
 npm ci --no-audit --no-fund
+npm run build
