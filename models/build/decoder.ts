@@ -7,6 +7,7 @@
 import type { onnx } from "onnx-proto";
 import { CODEBOOKS, CODEBOOK_SIZE, DecoderDims, MAX_POSITIONS } from "./dims";
 import { DType, graphProto, ModelBuilder, Scope, valueInfo } from "./graph";
+import { addKvIo, DecoderIo, mergedDecoderGraph } from "./merged-decoder";
 import { attend, gelu, layerNorm, linear, MASK_NEG, mergeHeads, paddingBias, splitHeads, Weights } from "./nn";
 
 const { cos, sin, exp, log } = Math; // bound once: see random.ts
@@ -26,11 +27,6 @@ export function sinusoidalTable(positions: number, dim: number): Float32Array {
   return out;
 }
 
-export interface DecoderIo {
-  inputs: onnx.IValueInfoProto[];
-  outputs: onnx.IValueInfoProto[];
-}
-
 /** Input and output declarations; symbolic names except heads and head_dim (transformers.js reads them). */
 export function decoderIo(d: DecoderDims, textDim: number): DecoderIo {
   const hd = d.hidden / d.heads;
@@ -41,28 +37,13 @@ export function decoderIo(d: DecoderDims, textDim: number): DecoderIo {
     valueInfo("encoder_attention_mask", "int64", ["batch_size", "encoder_sequence_length"]),
   ];
   const outputs = [valueInfo("logits", "float32", [rows, "decoder_sequence_length", CODEBOOK_SIZE])];
-  for (let l = 0; l < d.layers; l++) {
-    for (const [kind, past, present] of [
-      ["decoder", "past_decoder_sequence_length", "present_decoder_sequence_length"],
-      ["encoder", "encoder_sequence_length_out", "encoder_sequence_length_out"],
-    ]) {
-      for (const kv of ["key", "value"]) {
-        inputs.push(valueInfo(`past_key_values.${l}.${kind}.${kv}`, "float32", ["batch_size", d.heads, past, hd]));
-        outputs.push(valueInfo(`present.${l}.${kind}.${kv}`, "float32", ["batch_size", d.heads, present, hd]));
-      }
-    }
-  }
-  inputs.push(valueInfo("use_cache_branch", "bool", [1]));
-  return { inputs, outputs };
+  return addKvIo({ inputs, outputs }, d.layers, d.heads, hd, "present_decoder_sequence_length");
 }
 
 export function buildDecoder(model: ModelBuilder, w: Weights, d: DecoderDims, textDim: number): onnx.IGraphProto {
-  const io = decoderIo(d, textDim);
   const elseBranch = branch(model, w, d, textDim, false);
   const thenBranch = branch(model, w, d, textDim, true);
-  const top = new Scope(model, "decoder");
-  top.op("If", ["use_cache_branch"], { then_branch: thenBranch, else_branch: elseBranch }, io.outputs.map((o) => o.name!));
-  return graphProto("decoder_model_merged", top, io.inputs, io.outputs, model.initializers);
+  return mergedDecoderGraph(model, decoderIo(d, textDim), thenBranch, elseBranch);
 }
 
 function branch(model: ModelBuilder, w: Weights, d: DecoderDims, textDim: number, cached: boolean): onnx.IGraphProto {

@@ -63,12 +63,13 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
     }
   };
 
-  const generate = async () => {
+  /** Beds under `targets` (default: every selected clip; "New take" passes its own clip). */
+  const generate = async (targets: ClipInfo[] = clips) => {
     setBusy(true);
     setNote(null);
-    for (const c of clips) setStatus(c, { kind: "queued" });
+    for (const c of targets) setStatus(c, { kind: "queued" });
     try {
-      const outcome = await bedsUnderClips(host, connection.helper, clips, {
+      const outcome = await bedsUnderClips(host, connection.helper, targets, {
         transcript,
         prompt,
         duckDb: settings.duckDb,
@@ -87,7 +88,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
       }
     } catch (err) {
       setNote(plainMessage(err));
-      for (const c of clips) setStatus(c, { kind: "failed", message: plainMessage(err) });
+      for (const c of targets) setStatus(c, { kind: "failed", message: plainMessage(err) });
     } finally {
       setBusy(false);
     }
@@ -162,7 +163,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
               <StatusCell
                 status={statuses[key] ?? { kind: "idle" }}
                 takes={history.of(key).length}
-                onRescore={busy || !online ? undefined : () => void generate()}
+                onRescore={busy || !online ? undefined : () => void generate([c])}
                 onFeedback={(t) => onFeedback({ ...t, label: c.name })}
               />
             </li>

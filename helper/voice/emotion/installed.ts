@@ -3,10 +3,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { emotionModelDir } from "../../config/paths";
+import { residentLoader } from "../../util/resident";
 import { lexiconClassifier, type EmotionClassifier } from "./classifier";
 import { NliEmotionClassifier } from "./nli-classifier";
 
-const loaded = new Map<string, Promise<NliEmotionClassifier>>();
+const resident = residentLoader((dir) => NliEmotionClassifier.load(dir));
 
 export interface ChosenClassifier {
   classifier: EmotionClassifier;
@@ -19,14 +20,8 @@ export async function installedEmotionClassifier(explicitDir?: string | null): P
   if (explicitDir === null) return { classifier: lexiconClassifier };
   const dir = explicitDir ?? emotionModelDir();
   if (explicitDir === undefined && !fs.existsSync(path.join(dir, "config.json"))) return { classifier: lexiconClassifier };
-  let pending = loaded.get(dir);
-  if (!pending) {
-    pending = NliEmotionClassifier.load(dir);
-    loaded.set(dir, pending);
-    pending.catch(() => loaded.delete(dir));
-  }
   try {
-    return { classifier: await pending };
+    return { classifier: await resident(dir) };
   } catch (err) {
     if (explicitDir !== undefined) throw err;
     return { classifier: lexiconClassifier, error: err instanceof Error ? err.message : String(err) };

@@ -7,39 +7,25 @@
 // Learned positions, pre-norm layers, final LayerNorm, logits through the tied token embedding.
 import type { onnx } from "onnx-proto";
 import { DType, graphProto, ModelBuilder, Scope, valueInfo } from "../graph";
+import { addKvIo, DecoderIo, mergedDecoderGraph } from "../merged-decoder";
 import { attend, gelu, layerNorm, linear, MASK_NEG, mergeHeads, Weights } from "../nn";
 import { MAX_TARGET_POSITIONS, WhisperDims } from "./dims";
 import { attentionProjections } from "./encoder";
 
-export function whisperDecoderIo(d: WhisperDims, vocab: number): { inputs: onnx.IValueInfoProto[]; outputs: onnx.IValueInfoProto[] } {
+export function whisperDecoderIo(d: WhisperDims, vocab: number): DecoderIo {
   const hd = d.dModel / d.decoderHeads;
   const inputs = [
     valueInfo("input_ids", "int64", ["batch_size", "decoder_sequence_length"]),
     valueInfo("encoder_hidden_states", "float32", ["batch_size", "encoder_sequence_length", d.dModel]),
   ];
   const outputs = [valueInfo("logits", "float32", ["batch_size", "decoder_sequence_length", vocab])];
-  for (let l = 0; l < d.decoderLayers; l++) {
-    for (const [kind, past, present] of [
-      ["decoder", "past_decoder_sequence_length", "past_decoder_sequence_length + 1"],
-      ["encoder", "encoder_sequence_length_out", "encoder_sequence_length_out"],
-    ]) {
-      for (const kv of ["key", "value"]) {
-        inputs.push(valueInfo(`past_key_values.${l}.${kind}.${kv}`, "float32", ["batch_size", d.decoderHeads, past, hd]));
-        outputs.push(valueInfo(`present.${l}.${kind}.${kv}`, "float32", ["batch_size", d.decoderHeads, present, hd]));
-      }
-    }
-  }
-  inputs.push(valueInfo("use_cache_branch", "bool", [1]));
-  return { inputs, outputs };
+  return addKvIo({ inputs, outputs }, d.decoderLayers, d.decoderHeads, hd, "past_decoder_sequence_length + 1");
 }
 
 export function buildWhisperDecoder(model: ModelBuilder, w: Weights, d: WhisperDims, vocab: number): onnx.IGraphProto {
-  const io = whisperDecoderIo(d, vocab);
   const elseBranch = branch(model, w, d, vocab, false);
   const thenBranch = branch(model, w, d, vocab, true);
-  const top = new Scope(model, "decoder");
-  top.op("If", ["use_cache_branch"], { then_branch: thenBranch, else_branch: elseBranch }, io.outputs.map((o) => o.name!));
-  return graphProto("decoder_model_merged", top, io.inputs, io.outputs, model.initializers);
+  return mergedDecoderGraph(model, whisperDecoderIo(d, vocab), thenBranch, elseBranch);
 }
 
 function branch(model: ModelBuilder, w: Weights, d: WhisperDims, vocab: number, cached: boolean): onnx.IGraphProto {
