@@ -1,0 +1,60 @@
+// The flat decoder's KV cache (helper/engine/kv-cache.ts): what the graph is fed after every step must be the
+// [B, H, cap, D] cache of all positions so far, while the buffer grows in chunks and re-lays its rows in place.
+import * as ort from "onnxruntime-node";
+import { createKvCache, KV_CHUNK } from "../../helper/engine/kv-cache";
+import { newSliceName, PAST_LENGTH } from "../../models/transform";
+
+const shape = { layers: 2, batch: 2, heads: 3, headDim: 4, capacity: 3 * KV_CHUNK + 10 };
+const BH = shape.batch * shape.heads;
+// a distinct value per (layer, key/value, row·head, position, d)
+const value = (l: number, j: number, bh: number, pos: number, d: number) => ((l * 2 + j) * 100 + bh) * 10_000 + pos * 10 + d;
+
+/** The new slices of a call covering positions past .. past + seq - 1, as the flat graph returns them. */
+function outputsFor(past: number, seq: number): ort.InferenceSession.OnnxValueMapType {
+  const out: Record<string, ort.Tensor> = {};
+  for (let l = 0; l < shape.layers; l++) {
+    (["key", "value"] as const).forEach((kind, j) => {
+      const data = new Float32Array(BH * seq * shape.headDim);
+      for (let bh = 0; bh < BH; bh++) for (let s = 0; s < seq; s++) for (let d = 0; d < shape.headDim; d++) data[(bh * seq + s) * shape.headDim + d] = value(l, j, bh, past + s, d);
+      out[newSliceName(l, kind)] = new ort.Tensor("float32", data, [shape.batch, shape.heads, seq, shape.headDim]);
+    });
+  }
+  return out;
+}
+
+describe("flat KV cache (in-place and capacity layouts)", () => {
+  it("feeds every position written so far at [b, h, pos, d] while the buffer grows chunk by chunk", () => {
+    const cache = createKvCache({ kind: "flat", layout: "in-place" }, shape);
+    const caps: number[] = [];
+    let past = 0;
+    // a first call of 5 positions, then one position per call up to the capacity
+    for (let seq = 5; past + seq <= shape.capacity; past += seq, seq = 1) {
+      const feeds: Record<string, ort.Tensor> = {};
+      cache.feed(feeds, past, seq);
+      expect(Number((feeds[PAST_LENGTH].data as BigInt64Array)[0])).toBe(past);
+      const t = feeds["past_key_values.1.decoder.value"];
+      const cap = t.dims[2];
+      if (caps.at(-1) !== cap) caps.push(cap);
+      expect(cap).toBeGreaterThanOrEqual(past + seq);
+      expect(cap - (past + seq)).toBeLessThan(KV_CHUNK);
+      expect(t.dims).toEqual([shape.batch, shape.heads, cap, shape.headDim]);
+      expect((t.data as Float32Array).length).toBe(BH * cap * shape.headDim);
+      for (let l = 0; l < shape.layers; l++) {
+        for (const [j, kind] of (["key", "value"] as const).entries()) {
+          const data = feeds[`past_key_values.${l}.decoder.${kind}`].data as Float32Array;
+          for (let bh = 0; bh < BH; bh++) for (let pos = 0; pos < past; pos++) for (let d = 0; d < shape.headDim; d++) {
+            const got = data[(bh * cap + pos) * shape.headDim + d];
+            if (got !== value(l, j, bh, pos, d)) throw new Error(`layer ${l} ${kind} row ${bh} position ${pos}: ${got}`);
+          }
+        }
+      }
+      cache.update(outputsFor(past, seq), past, seq);
+    }
+    expect(caps).toEqual([KV_CHUNK, 2 * KV_CHUNK, 3 * KV_CHUNK, shape.capacity]);
+  });
+
+  it("refuses to go past the window's capacity", () => {
+    const cache = createKvCache({ kind: "flat", layout: "capacity" }, shape);
+    expect(() => cache.feed({}, shape.capacity, 1)).toThrow(/capacity/);
+  });
+});
