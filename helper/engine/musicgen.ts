@@ -3,6 +3,7 @@
 import * as ort from "onnxruntime-node";
 import type { DecoderVariant } from "../../models/layout";
 import { decodeWindow, windowSteps, WindowItem } from "./decode-window";
+import { ChunkOptions, decodeCodes } from "./encodec-chunks";
 import { abortError, EngineError } from "./errors";
 import { checkDuration, framesFor, samplesFor } from "./generation/duration";
 import { Rng } from "./generation/rng";
@@ -56,6 +57,8 @@ export interface EngineOptions {
   decoderGraph?: "auto" | "flat" | "plain";
   /** Run a short generation at load so the first real job is warm and its speed is known. Default true. */
   warmup?: boolean;
+  /** EnCodec in chunks for long clips (encodec-chunks.ts); the defaults decode up to 31 s in one call. */
+  encodecChunks?: ChunkOptions;
 }
 
 export interface EngineInfo {
@@ -77,7 +80,7 @@ export class MusicGenEngine {
   private busy = false;
   private msPerStep: number | null = null;
 
-  private constructor(private readonly model: LoadedModel) {}
+  private constructor(private readonly model: LoadedModel, private readonly encodecChunks: ChunkOptions = {}) {}
 
   static async load(modelDir: string, options: EngineOptions = {}): Promise<MusicGenEngine> {
     const model = await loadModel(modelDir, {
@@ -86,7 +89,7 @@ export class MusicGenEngine {
       threads: options.threads,
       decoderGraph: options.decoderGraph,
     });
-    const engine = new MusicGenEngine(model);
+    const engine = new MusicGenEngine(model, options.encodecChunks);
     if (options.warmup !== false) await engine.warmUp();
     return engine;
   }
@@ -209,7 +212,7 @@ export class MusicGenEngine {
     const audio: Float32Array[] = [];
     for (let i = 0; i < prompts.length; i++) {
       if (signal?.aborted) throw abortError();
-      audio.push(await this.decodeAudio(codes[i], samplesFor(durations[i], cfg.sampleRate)));
+      audio.push(await decodeCodes(this.model.encodec, codes[i], samplesFor(durations[i], cfg.sampleRate), this.encodecChunks));
     }
     const encodecMs = performance.now() - encodecStarted;
     return {
@@ -220,17 +223,6 @@ export class MusicGenEngine {
       steps: totalSteps,
       timings: { textMs, decodeMs, encodecMs, totalMs: performance.now() - started },
     };
-  }
-
-  /** EnCodec: codes [codebook][frame] to mono audio, cut to `samples`. */
-  private async decodeAudio(codes: Int32Array[], samples: number): Promise<Float32Array> {
-    const frames = codes[0].length;
-    const ids = new BigInt64Array(codes.length * frames);
-    codes.forEach((row, k) => row.forEach((c, f) => (ids[k * frames + f] = BigInt(c))));
-    const out = await this.model.encodec.run({ audio_codes: new ort.Tensor("int64", ids, [1, 1, codes.length, frames]) });
-    const values = out.audio_values.data as Float32Array;
-    if (values.length < samples) throw new Error(`EnCodec returned ${values.length} samples, expected at least ${samples}`);
-    return values.slice(0, samples);
   }
 }
 
