@@ -64,6 +64,7 @@ async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8",
   const started = performance.now();
   const r = await engine.generate({ prompts: Array.from({ length: prompts }, (_, i) => `${PROMPT} ${i}`), durationSec: seconds, seed: 1, topK: 250 }, { onProgress: () => stamps.push(performance.now()) });
   const wallMs = performance.now() - started;
+  await engine.dispose();
   const s = stepStats(stamps);
   const decodeMs = r.timings.decodeMs;
   const layout = graph === "flat" ? readMetadata(modelPaths(dir, variant).decoderFlat)[FLAT_LAYOUT_KEY] : undefined;

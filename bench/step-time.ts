@@ -2,12 +2,14 @@
 // every present) and both flat layouts (models/transform/flat-decoder.ts). Answers "does a step still grow with
 // the clip?" without running whole generations.
 //   node dist/bench/step-time.js [--model-dir DIR] [--variant q8|fp32] [--past 50,1500] [--batch 2] [--reps 5] [--threads N]
+//     [--capacity 1536|engine]   (the capacity/in-place buffer: fixed, or as long as the engine's view at each past)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { DecoderVariant, ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { FlatLayout, flattenDecoder, PAST_LENGTH } from "../models/transform/flat-decoder";
+import { KV_CHUNK } from "../helper/engine/kv-cache";
 import { readModelByReference, writeModel } from "../models/transform/onnx-file";
 
 export type DecoderKind = "plain" | FlatLayout;
@@ -40,7 +42,10 @@ interface Prepared {
  * Median bare session.run time of one cached step (one new position) at each past length, for each decoder
  * kind. Kinds run interleaved, rep by rep, so that a busy machine slows them alike.
  */
-export async function measureSteps(dir: string, variant: DecoderVariant, kinds: DecoderKind[], pasts: number[], batch: number, reps: number, threads = 0, capacity = 1536): Promise<StepTime[]> {
+export async function measureSteps(dir: string, variant: DecoderVariant, kinds: DecoderKind[], pasts: number[], batch: number, reps: number, threads = 0, capacity: number | "engine" = 1536): Promise<StepTime[]> {
+  // "engine": the capacity/in-place buffers are as long as the engine's view at that past (kv-cache.ts: whole chunks)
+  const capAt = (past: number) => (capacity === "engine" ? Math.ceil((past + 1) / KV_CHUNK) * KV_CHUNK : capacity);
+  const maxCap = Math.max(...pasts.map(capAt));
   const cfg = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
   const layers: number = cfg.decoder.num_hidden_layers;
   const heads: number = cfg.decoder.num_attention_heads;
@@ -64,7 +69,7 @@ export async function measureSteps(dir: string, variant: DecoderVariant, kinds: 
       const first = await session.run(feeds);
       for (let l = 0; l < layers; l++) for (const kv of ["key", "value"]) feeds[`past_key_values.${l}.encoder.${kv}`] = first[`present.${l}.encoder.${kv}`];
       feeds.use_cache_branch = new ort.Tensor("bool", new Uint8Array([1]), [1]);
-      const buffers = Array.from({ length: layers * 2 }, () => new Float32Array(sliceSize * capacity).fill(0.01));
+      const buffers = Array.from({ length: layers * 2 }, () => new Float32Array(sliceSize * maxCap).fill(0.01));
       prepared.push({ kind, session, file, feeds, buffers });
     }
     const results: StepTime[] = [];
@@ -72,7 +77,7 @@ export async function measureSteps(dir: string, variant: DecoderVariant, kinds: 
       for (const p of prepared) {
         p.buffers.forEach((buf, i) => {
           const name = `past_key_values.${i >> 1}.decoder.${i & 1 ? "value" : "key"}`;
-          p.feeds[name] = p.kind === "capacity" || p.kind === "in-place" ? new ort.Tensor("float32", buf, [batch, heads, capacity, hd])
+          p.feeds[name] = p.kind === "capacity" || p.kind === "in-place" ? new ort.Tensor("float32", buf.subarray(0, sliceSize * capAt(past)), [batch, heads, capAt(past), hd])
             : p.kind === "time-major" ? new ort.Tensor("float32", buf.subarray(0, past * sliceSize), [past, batch, heads, hd])
             : new ort.Tensor("float32", buf.subarray(0, past * sliceSize), [batch, heads, past, hd]);
         });
@@ -111,10 +116,11 @@ async function main(): Promise<void> {
       batch: { type: "string", default: "2" },
       reps: { type: "string", default: "5" },
       threads: { type: "string", default: "0" },
+      capacity: { type: "string", default: "1536" },
       out: { type: "string" },
     },
   });
-  const results = await measureSteps(values["model-dir"]!, values.variant as DecoderVariant, values.kinds!.split(",") as DecoderKind[], values.past!.split(",").map(Number), Number(values.batch), Number(values.reps), Number(values.threads));
+  const results = await measureSteps(values["model-dir"]!, values.variant as DecoderVariant, values.kinds!.split(",") as DecoderKind[], values.past!.split(",").map(Number), Number(values.batch), Number(values.reps), Number(values.threads), values.capacity === "engine" ? "engine" : Number(values.capacity));
   console.log(JSON.stringify(results));
   if (values.out) fs.writeFileSync(values.out, JSON.stringify(results, null, 2));
 }

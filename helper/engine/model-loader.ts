@@ -33,6 +33,8 @@ export interface LoadOptions {
   decoderGraph?: "auto" | "flat" | "plain";
   /** Intra-op threads; 0 lets onnxruntime decide. */
   threads?: number;
+  /** Further onnxruntime session options over the defaults (graph optimisation "all"), for every session. */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
 }
 
 function readJson(dir: string, name: string, required: boolean): Record<string, unknown> | undefined {
@@ -76,6 +78,7 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: "all",
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    ...options.sessionOptions,
   };
   const open = async (file: string) => {
     const rel = path.relative(dir, file);

@@ -53,6 +53,8 @@ export interface EngineOptions {
   /** "auto" (default), or one of cuda, dml, coreml, cpu. */
   provider?: string;
   threads?: number;
+  /** Further onnxruntime session options (bench/session-options.ts compares some; the defaults won). */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
   /** "auto" (default): the flat decoder rewrite when the folder has it (see docs/engine.md), else the published graph. */
   decoderGraph?: "auto" | "flat" | "plain";
   /** Run a short generation at load so the first real job is warm and its speed is known. Default true. */
@@ -78,6 +80,7 @@ export const DEFAULTS = { guidanceScale: 3, topK: 250, temperature: 1 } as const
 
 export class MusicGenEngine {
   private busy = false;
+  private disposed = false;
   private msPerStep: number | null = null;
 
   private constructor(private readonly model: LoadedModel, private readonly encodecChunks: ChunkOptions = {}) {}
@@ -87,6 +90,7 @@ export class MusicGenEngine {
       variant: options.variant ?? "auto",
       providers: providerOrder(options.provider ?? process.env.CUESMITH_PROVIDER),
       threads: options.threads,
+      sessionOptions: options.sessionOptions,
       decoderGraph: options.decoderGraph,
     });
     const engine = new MusicGenEngine(model, options.encodecChunks);
@@ -121,12 +125,22 @@ export class MusicGenEngine {
     return total;
   }
 
+  /** Frees the native sessions; generate() is refused afterwards. */
+  async dispose(): Promise<void> {
+    if (this.busy) throw new EngineError("busy", "the engine is generating; cancel it first");
+    if (this.disposed) return;
+    this.disposed = true;
+    const m = this.model;
+    await Promise.all([m.textEncoder.release(), m.decoder.release(), m.encodec.release()]);
+  }
+
   private async warmUp(): Promise<void> {
     const result = await this.generate({ prompts: ["warm up"], durationSec: 1, seed: 0 });
     this.msPerStep = result.timings.decodeMs / result.steps;
   }
 
   async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+    if (this.disposed) throw new EngineError("invalid_request", "this engine was disposed; load the model again");
     if (this.busy) throw new EngineError("busy", "the engine is already generating; queue jobs in front of it");
     this.busy = true;
     try {

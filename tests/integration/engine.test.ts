@@ -89,6 +89,16 @@ describe("MusicGenEngine on a contract model", () => {
     await first;
   });
 
+  it("takes onnxruntime session options, and refuses to generate once disposed", async () => {
+    const other = await MusicGenEngine.load(modelDir, { provider: "cpu", warmup: false, threads: 1, sessionOptions: { graphOptimizationLevel: "basic", enableCpuMemArena: false } });
+    const a = await other.generate({ prompts: ["x"], durationSec: 0.6, seed: 4, topK: 1 });
+    const b = await engine.generate({ prompts: ["x"], durationSec: 0.6, seed: 4, topK: 1 });
+    expect(a.codes).toEqual(b.codes); // settings change speed, not results
+    await other.dispose();
+    await other.dispose(); // twice is harmless
+    await expect(other.generate({ prompts: ["x"], durationSec: 1 })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/disposed/) });
+  });
+
   it("validates requests", async () => {
     await expect(engine.generate({ prompts: [], durationSec: 1 })).rejects.toMatchObject({ code: "invalid_request" });
     await expect(engine.generate({ prompts: ["a"], durationSec: 0.2 })).rejects.toThrow(/between 0.5 and 300/);
