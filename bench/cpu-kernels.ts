@@ -1,7 +1,7 @@
 // What a decoder step is made of on this CPU, kernel by kernel (issue #6: which of its targets the hardware allows).
 //  1. Weights: 24 MatMuls of musicgen-small's FFN shapes (1024×4096, 4096×1024; 100 M weights) for M = 2 rows (one
-//     guided prompt) and M = 16 (eight): fp32, int8 as the engine runs it (DynamicQuantizeMatMul, 7-bit), and
-//     4-bit MatMulNBits (block 32) at accuracy level 0 (fp32 compute) and 4 (int8 compute).
+//     guided prompt) and M = 16 (eight): fp32, int8 as the engine runs it (DynamicQuantizeMatMul, 7-bit),
+//     8-bit MatMulNBits (block 32, int8 compute) and 4-bit MatMulNBits at accuracy level 0 (fp32 compute) and 4.
 //  2. Attention over the self-attention cache: 24 layers of q·Kᵀ, Softmax, P·V for one guided prompt
 //     ([2, 16, cap, 64]) at several buffer capacities, with the cache in fp32 and in fp16 (Cast to fp32 in the
 //     graph, or fp16 MatMuls).
@@ -16,7 +16,7 @@ import { ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { encodeModel, graphProto, ModelBuilder, Scope, valueInfo } from "../models/build/graph";
 import { quantizeColumns, REDUCED_RANGE } from "../models/transform/quantize";
 
-type WeightKind = "fp32" | "int8 (engine)" | "4-bit acc 0" | "4-bit acc 4";
+type WeightKind = "fp32" | "int8 (engine)" | "8-bit blocks acc 4" | "4-bit acc 0" | "4-bit acc 4";
 type CacheKind = "fp32" | "fp16 + Cast" | "fp16 MatMul";
 const FLOAT16 = 10;
 
@@ -30,22 +30,30 @@ function random(n: number, scale: number, seed: number): Float32Array {
   return a;
 }
 
-/** MatMulNBits' layout: per output column n, K/32 blocks of 16 bytes (two 4-bit values each, low nibble first), one scale per block, zero point 8. */
-function pack4bit(w: Float32Array, K: number, N: number, block = 32): { packed: Uint8Array; scales: Float32Array; blocks: number } {
+/**
+ * MatMulNBits' layout: per output column n, K/32 blocks (4-bit: 16 bytes, two values each, low nibble first; 8-bit:
+ * 32 bytes), one scale per block, the default zero point (8 or 128).
+ */
+function packBlocks(w: Float32Array, K: number, N: number, bits: 4 | 8, block = 32): { packed: Uint8Array; scales: Float32Array; blocks: number; blob: number } {
   const blocks = Math.ceil(K / block);
-  const packed = new Uint8Array(N * blocks * (block / 2));
+  const blob = (block * bits) / 8;
+  const qMax = bits === 4 ? 7 : 127;
+  const zero = bits === 4 ? 8 : 128;
+  const packed = new Uint8Array(N * blocks * blob);
   const scales = new Float32Array(N * blocks);
   for (let n = 0; n < N; n++) {
     for (let b = 0; b < blocks; b++) {
       let m = 0;
       for (let i = 0; i < block && b * block + i < K; i++) m = Math.max(m, Math.abs(w[(b * block + i) * N + n]));
-      const s = m / 7 || 1;
+      const s = m / qMax || 1;
       scales[n * blocks + b] = s;
-      const q = (k: number) => (k < K ? Math.max(-8, Math.min(7, Math.round(w[k * N + n] / s))) + 8 : 8);
-      for (let i = 0; i < block; i += 2) packed[(n * blocks + b) * (block / 2) + i / 2] = q(b * block + i) | (q(b * block + i + 1) << 4);
+      const q = (k: number) => (k < K ? Math.max(-qMax - 1, Math.min(qMax, Math.round(w[k * N + n] / s))) + zero : zero);
+      const at = (n * blocks + b) * blob;
+      if (bits === 8) for (let i = 0; i < block; i++) packed[at + i] = q(b * block + i);
+      else for (let i = 0; i < block; i += 2) packed[at + i / 2] = q(b * block + i) | (q(b * block + i + 1) << 4);
     }
   }
-  return { packed, scales, blocks };
+  return { packed, scales, blocks, blob };
 }
 
 async function session(graph: ReturnType<typeof graphProto>): Promise<ort.InferenceSession> {
@@ -66,8 +74,9 @@ async function weightsSession(kind: WeightKind): Promise<ort.InferenceSession> {
         const q = quantizeColumns(w, K, N, REDUCED_RANGE);
         x = s.one("DynamicQuantizeMatMul", [x, m.weight("w", "int8", [K, N], q.weights), m.weight("s", "float32", [N], q.scales), m.weight("z", "int8", [N], new Int8Array(N))], {}, "com.microsoft");
       } else {
-        const q = pack4bit(w, K, N);
-        x = s.one("MatMulNBits", [x, m.weight("w", "uint8", [N, q.blocks, 16], q.packed), m.weight("s", "float32", [N * q.blocks], q.scales)], { K, N, bits: 4, block_size: 32, accuracy_level: kind === "4-bit acc 4" ? 4 : 0 }, "com.microsoft");
+        const bits = kind.startsWith("8-bit") ? 8 : 4;
+        const q = packBlocks(w, K, N, bits);
+        x = s.one("MatMulNBits", [x, m.weight("w", "uint8", [N, q.blocks, q.blob], q.packed), m.weight("s", "float32", [N * q.blocks], q.scales)], { K, N, bits, block_size: 32, accuracy_level: kind.endsWith("acc 0") ? 0 : 4 }, "com.microsoft");
       }
     }
   }
@@ -118,7 +127,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { reps: { type: "string", default: "15" }, out: { type: "string" }, "model-dir": { type: "string" } } });
   const reps = Number(values.reps);
   const results: { part: string; kind: string; size: string; medianMs: number }[] = [];
-  const weightKinds: WeightKind[] = ["fp32", "int8 (engine)", "4-bit acc 0", "4-bit acc 4"];
+  const weightKinds: WeightKind[] = ["fp32", "int8 (engine)", "8-bit blocks acc 4", "4-bit acc 0", "4-bit acc 4"];
   const weights = await Promise.all(weightKinds.map(weightsSession));
   for (const M of [2, 16]) {
     const x = new ort.Tensor("float32", random(M * 1024, 1, 7), [M, 1024]);

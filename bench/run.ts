@@ -37,6 +37,8 @@ interface CaseResult {
   encodecMs: number | null;
   realTimeFactor: number; // audio seconds per wall second
   peakRssMb: number;
+  /** When the bench process that measured this row started: ratios compare rows of one run only. */
+  run?: string;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -99,15 +101,15 @@ const NOTES_MARKER = "<!-- notes: kept by bench/run.ts when it rewrites the tabl
 function markdown(results: CaseResult[], machine: object): string {
   const f1 = (x: number | null) => (x === null ? "—" : x.toFixed(1));
   const rows = results.map((r) => `| ${r.impl} | ${r.graph === "flat" ? `flat (${r.layout ?? "?"})` : r.graph ?? "published"} | ${r.variant} | ${r.prompts} × ${r.seconds} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
-  // each of our rows against the transformers.js row of the same case nearest to it in the list (the same run)
+  // each of our rows against the row it is compared with that is nearest to it in the list, within the same run
   const nearest = (i: number, match: (r: CaseResult) => boolean) =>
-    results.map((r, j) => ({ r, d: Math.abs(i - j) })).filter(({ r }) => match(r)).sort((a, b) => a.d - b.d)[0]?.r;
+    results.map((r, j) => ({ r, d: Math.abs(i - j) })).filter(({ r }) => r.run === results[i].run && match(r)).sort((a, b) => a.d - b.d)[0]?.r;
   const speedups = results.filter((r) => r.impl === "cuesmith" && r.prompts === 1).flatMap((ours) => {
     const ref = nearest(results.indexOf(ours), (r) => r.impl === "transformers.js" && r.seconds === ours.seconds && r.variant === ours.variant);
     return ref ? [`- ${ours.seconds} s ${ours.variant} (${ours.graph}${ours.layout ? `, ${ours.layout}` : ""}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`] : [];
   });
   const batched = results.filter((r) => r.impl === "cuesmith" && r.prompts > 1).flatMap((b) => {
-    const one = [...results].reverse().find((r) => r.impl === "cuesmith" && r.prompts === 1 && r.seconds === b.seconds && r.variant === b.variant && r.graph === b.graph && r.layout === b.layout);
+    const one = nearest(results.indexOf(b), (r) => r.impl === "cuesmith" && r.prompts === 1 && r.seconds === b.seconds && r.variant === b.variant && r.graph === b.graph && r.layout === b.layout);
     return one ? [`- ${b.prompts} × ${b.seconds} s ${b.variant} (${b.graph}${b.layout ? `, ${b.layout}` : ""}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s`] : [];
   });
   return [
@@ -119,7 +121,7 @@ function markdown(results: CaseResult[], machine: object): string {
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
-    "Ratios measured in the same run:",
+    "Ratios measured in the same run (rows of one bench process):",
     ...speedups,
     ...batched,
     "",
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
   await prepareDecoders(dir, { quantizeFromFp32: false });
   const graphs = values.graph!.split(",") as ("flat" | "plain")[];
   const batches = values.batch!.split(",").map(Number);
+  const run = new Date().toISOString().slice(0, 16) + "Z";
   const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.arch()}` };
   // --append: add to bench/results.json (several short runs instead of one long one)
   const results: CaseResult[] = values.append && fs.existsSync(path.join(OUT_DIR, "results.json"))
@@ -163,14 +166,14 @@ async function main(): Promise<void> {
       for (const graph of graphs) {
         for (const prompts of batches) {
           console.error(`cuesmith ${graph} ${variant} ${prompts} × ${s} s…`);
-          results.push(await runCuesmith(dir, s, variant, graph, prompts));
+          results.push({ ...(await runCuesmith(dir, s, variant, graph, prompts)), run });
           console.error(JSON.stringify(results[results.length - 1]));
           writeResults(results, machine, dir);
         }
       }
       if (!values["no-reference"]) {
         console.error(`transformers.js ${variant} ${s} s…`);
-        results.push(await runTransformersJs(dir, s, variant));
+        results.push({ ...(await runTransformersJs(dir, s, variant)), run });
         console.error(JSON.stringify(results[results.length - 1]));
       }
       writeResults(results, machine, dir); // after every case: a cut-short run still leaves its numbers

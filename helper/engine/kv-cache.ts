@@ -77,6 +77,7 @@ class CapacityKvCache implements KvCache {
     if (needed > capacity) throw new Error(`KV cache capacity ${capacity} exceeded`);
     const cap = Math.min(capacity, Math.ceil(needed / this.chunk) * this.chunk);
     if (this.buffers.length === 0) {
+      // fill: touch every page now rather than fault them in one by one during the steps (measured: faster)
       for (let i = 0; i < this.s.layers * 2; i++) this.buffers.push(new Float32Array(batch * heads * capacity * D).fill(0));
     } else if (past > 0) {
       // row bh moves from bh·old to bh·cap (≥): last row first, so no row is overwritten before it has moved
@@ -100,7 +101,7 @@ class CapacityKvCache implements KvCache {
       for (let j = 0; j < 2; j++) {
         const data = (out[newSliceName(l, KINDS[j])] as ort.Tensor).data as Float32Array;
         const buf = this.buffers[2 * l + j];
-        // a plain loop: one subarray + set per (row, head) cost ~1 µs each, 14 ms a step at 8 guided prompts
+        // a plain loop: at 8 guided prompts a step writes 48 × 256 rows of 64 values, too many for a subarray + set each
         for (let bh = 0; bh < batch * heads; bh++) {
           const src = bh * len;
           const dst = (bh * cap + past) * D;
