@@ -6,6 +6,7 @@ import { decodeWindow, windowSteps, WindowItem } from "./decode-window";
 import { ChunkOptions, decodeCodes } from "./encodec-chunks";
 import { abortError, EngineError } from "./errors";
 import { checkDuration, framesFor, samplesFor } from "./generation/duration";
+import { PastRun, StepCostModel } from "./generation/eta";
 import { Rng } from "./generation/rng";
 import { planWindows, Window } from "./generation/windows";
 import { LoadedModel, loadModel } from "./model-loader";
@@ -82,6 +83,8 @@ export class MusicGenEngine {
   private busy = false;
   private disposed = false;
   private msPerStep: number | null = null;
+  /** EnCodec's cost per second of audio, measured at warm-up (0 without), for the ETA's last part. */
+  private encodecMsPerSecond = 0;
 
   private constructor(private readonly model: LoadedModel, private readonly encodecChunks: ChunkOptions = {}) {}
 
@@ -115,14 +118,17 @@ export class MusicGenEngine {
 
   /** Decoder steps a request takes (what progress counts), for ETAs and timeouts before it runs. */
   stepsFor(durationSec: number[]): number {
+    return this.windowCalls(durationSec).reduce((sum, w) => sum + w.calls, 0);
+  }
+
+  /** Per window index: the re-fed prompt length and the decoder calls it takes (all prompts of a request together). */
+  private windowCalls(durationSec: number[]): { promptFrames: number; calls: number }[] {
     const K = this.model.config.codebooks;
     const plans = durationSec.map((d) => planWindows(framesFor(d, this.model.config.frameRate)));
-    let total = 0;
-    for (let w = 0; w < Math.max(...plans.map((p) => p.length)); w++) {
+    return Array.from({ length: Math.max(...plans.map((p) => p.length)) }, (_, w) => {
       const wins = plans.filter((p) => p.length > w).map((p) => p[w]);
-      total += windowSteps(wins.map((win) => win.frames), wins[0].promptFrames, K);
-    }
-    return total;
+      return { promptFrames: wins[0].promptFrames, calls: windowSteps(wins.map((win) => win.frames), wins[0].promptFrames, K) };
+    });
   }
 
   /** Frees the native sessions; generate() is refused afterwards. */
@@ -137,6 +143,7 @@ export class MusicGenEngine {
   private async warmUp(): Promise<void> {
     const result = await this.generate({ prompts: ["warm up"], durationSec: 1, seed: 0 });
     this.msPerStep = result.timings.decodeMs / result.steps;
+    this.encodecMsPerSecond = result.timings.encodecMs; // the warm-up clip is 1 s long
   }
 
   async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
@@ -189,16 +196,27 @@ export class MusicGenEngine {
     const plans = durations.map((d) => planWindows(framesFor(d, cfg.frameRate)));
     const rngs = seeds.map((s) => new Rng(s));
     const codes = durations.map((d) => Array.from({ length: cfg.codebooks }, () => new Int32Array(framesFor(d, cfg.frameRate))));
-    const totalSteps = this.stepsFor(durations);
+    const windows = this.windowCalls(durations);
+    const totalSteps = windows.reduce((sum, win) => sum + win.calls, 0);
+    // ETA: decoder calls fitted as a + b·past (generation/eta.ts), plus EnCodec at its warm-up rate
+    const stepCost = new StepCostModel();
+    const encodecEtaMs = this.encodecMsPerSecond * durations.reduce((a, b) => a + b, 0);
     let doneBefore = 0;
     const decodeStarted = performance.now();
-    for (let w = 0; w < Math.max(...plans.map((p) => p.length)); w++) {
+    for (let w = 0; w < windows.length; w++) {
       const members = plans.flatMap((p, i) => (p.length > w ? [i] : []));
       const items: WindowItem[] = members.map((i) => ({
         frames: plans[i][w].frames,
         prompt: promptOf(codes[i], plans[i][w]),
         rng: rngs[i],
       }));
+      const { promptFrames: P, calls } = windows[w];
+      // call c (1-based) of a window attends to P + c - 1 positions; call 1 feeds the prompt itself
+      const pastRuns = (done: number): PastRun[] => [
+        { from: P + done, to: P + calls - 1 },
+        ...windows.slice(w + 1).map((win) => ({ from: win.promptFrames, to: win.promptFrames + win.calls - 1 })),
+      ];
+      let lastStamp = performance.now();
       const windowCodes = await decodeWindow({ session: this.model.decoder, graph: this.model.decoderGraph }, cfg, {
         items,
         encoderHidden: selectRows(hidden, members),
@@ -209,12 +227,16 @@ export class MusicGenEngine {
         padEdges: request.padEdges ?? "both",
         signal,
         onStep: (done) => {
+          const now = performance.now();
+          if (done > 1) stepCost.observe(P + done - 1, now - lastStamp);
+          lastStamp = now;
           const step = doneBefore + done;
-          const elapsedMs = performance.now() - decodeStarted;
-          onProgress?.({ step, totalSteps, fraction: step / totalSteps, elapsedMs, etaMs: (elapsedMs / step) * (totalSteps - step) });
+          const elapsedMs = now - decodeStarted;
+          const decodeEtaMs = done > 1 || doneBefore > 0 ? stepCost.remainingMs(pastRuns(done)) : (elapsedMs / step) * (totalSteps - step);
+          onProgress?.({ step, totalSteps, fraction: step / totalSteps, elapsedMs, etaMs: decodeEtaMs + encodecEtaMs });
         },
       });
-      doneBefore += windowSteps(items.map((it) => it.frames), plans[members[0]][w].promptFrames, cfg.codebooks);
+      doneBefore += calls;
       members.forEach((i, j) => {
         const { offset, promptFrames, frames } = plans[i][w];
         for (let k = 0; k < cfg.codebooks; k++) codes[i][k].set(windowCodes[j][k].subarray(promptFrames, frames), offset + promptFrames);

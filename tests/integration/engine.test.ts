@@ -63,7 +63,11 @@ describe("MusicGenEngine on a contract model", () => {
 
   it("continues past 30 s in 30 s windows with a 12 s re-fed prompt", async () => {
     const progress: number[] = [];
-    const r = await engine.generate({ prompts: ["ambient pad"], durationSec: 45, seed: 3 }, { onProgress: (p) => progress.push(p.step) });
+    const etas: number[] = [];
+    const r = await engine.generate({ prompts: ["ambient pad"], durationSec: 45, seed: 3 }, { onProgress: (p) => { progress.push(p.step); etas.push(p.etaMs); } });
+    expect(etas.every((e) => Number.isFinite(e) && e >= 0)).toBe(true);
+    // the ETA includes EnCodec at the warm-up's rate: still > 0 when the last decoder step is done
+    expect(etas[etas.length - 1]).toBeGreaterThan(0);
     expect(r.audio[0].length).toBe(45 * 32000);
     expect(r.codes[0][0].length).toBe(2250);
     // window 1: 1503 steps; window 2: 1350 frames (600 re-fed) -> 753 steps
