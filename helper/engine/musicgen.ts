@@ -118,13 +118,13 @@ export class MusicGenEngine {
 
   /** Decoder steps a request takes (what progress counts), for ETAs and timeouts before it runs. */
   stepsFor(durationSec: number[]): number {
-    return this.windowCalls(durationSec).reduce((sum, w) => sum + w.calls, 0);
+    const plans = durationSec.map((d) => planWindows(framesFor(d, this.model.config.frameRate)));
+    return this.windowCalls(plans).reduce((sum, w) => sum + w.calls, 0);
   }
 
   /** Per window index: the re-fed prompt length and the decoder calls it takes (all prompts of a request together). */
-  private windowCalls(durationSec: number[]): { promptFrames: number; calls: number }[] {
+  private windowCalls(plans: Window[][]): { promptFrames: number; calls: number }[] {
     const K = this.model.config.codebooks;
-    const plans = durationSec.map((d) => planWindows(framesFor(d, this.model.config.frameRate)));
     return Array.from({ length: Math.max(...plans.map((p) => p.length)) }, (_, w) => {
       const wins = plans.filter((p) => p.length > w).map((p) => p[w]);
       return { promptFrames: wins[0].promptFrames, calls: windowSteps(wins.map((win) => win.frames), wins[0].promptFrames, K) };
@@ -196,7 +196,7 @@ export class MusicGenEngine {
     const plans = durations.map((d) => planWindows(framesFor(d, cfg.frameRate)));
     const rngs = seeds.map((s) => new Rng(s));
     const codes = durations.map((d) => Array.from({ length: cfg.codebooks }, () => new Int32Array(framesFor(d, cfg.frameRate))));
-    const windows = this.windowCalls(durations);
+    const windows = this.windowCalls(plans);
     const totalSteps = windows.reduce((sum, win) => sum + win.calls, 0);
     // ETA: decoder calls fitted as a + b·past (generation/eta.ts), plus EnCodec at its warm-up rate
     const stepCost = new StepCostModel();
