@@ -14,20 +14,18 @@ import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { encodeModel, graphProto, ModelBuilder, Scope, valueInfo } from "../models/build/graph";
+import { Prng } from "../models/build/random";
 import { quantizeColumns, REDUCED_RANGE } from "../models/transform/quantize";
+import { median, timeInterleaved } from "./timing";
 
 type WeightKind = "fp32" | "int8 (engine)" | "8-bit blocks acc 4" | "4-bit acc 0" | "4-bit acc 4";
 type CacheKind = "fp32" | "fp16 + Cast" | "fp16 MatMul";
 const FLOAT16 = 10;
 
+/** Uniform values in [-scale, scale) from the contract builder's seeded PRNG. */
 function random(n: number, scale: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; // xorshift32
-    a[i] = ((x >>> 0) / 2 ** 32 * 2 - 1) * scale;
-  }
-  return a;
+  const rng = new Prng(seed);
+  return Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
 }
 
 /**
@@ -109,18 +107,9 @@ async function attentionSession(kind: CacheKind): Promise<ort.InferenceSession> 
   return session(graphProto("attention", s, inputs, [valueInfo("y", "float32")], m.initializers));
 }
 
-/** Median time per case; the cases run interleaved, rep by rep, so that a busy moment of a shared machine hits them all. */
+/** Median time per case (timing.ts: warmed up, interleaved rep by rep). */
 async function interleaved(reps: number, cases: (() => Promise<unknown>)[]): Promise<number[]> {
-  for (const run of cases) await run();
-  const times = cases.map(() => [] as number[]);
-  for (let r = 0; r < reps; r++) {
-    for (const [i, run] of cases.entries()) {
-      const t0 = performance.now();
-      await run();
-      times[i].push(performance.now() - t0);
-    }
-  }
-  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(reps / 2)]);
+  return (await timeInterleaved(reps, cases)).map(median);
 }
 
 async function main(): Promise<void> {

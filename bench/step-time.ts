@@ -11,6 +11,7 @@ import { DecoderVariant, ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { FlatLayout, flattenDecoder, PAST_LENGTH } from "../models/transform/flat-decoder";
 import { KV_CHUNK } from "../helper/engine/kv-cache";
 import { readModelByReference, writeModel } from "../models/transform/onnx-file";
+import { median, timeInterleaved } from "./timing";
 
 export type DecoderKind = "plain" | FlatLayout;
 
@@ -53,7 +54,6 @@ export async function measureSteps(dir: string, variant: DecoderVariant, kinds: 
   const textDim: number = cfg.text_encoder.d_model;
   const textLen = 12;
   const sliceSize = batch * heads * hd;
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const prepared: Prepared[] = [];
   try {
     for (const kind of kinds) {
@@ -82,16 +82,9 @@ export async function measureSteps(dir: string, variant: DecoderVariant, kinds: 
             : new ort.Tensor("float32", buf.subarray(0, past * sliceSize), [batch, heads, past, hd]);
         });
         if (p.kind === "capacity" || p.kind === "in-place") p.feeds[PAST_LENGTH] = new ort.Tensor("int64", new BigInt64Array([BigInt(past)]), [1]);
-        await p.session.run(p.feeds); // the first run at a new shape warms up
       }
-      const times = prepared.map(() => [] as number[]);
-      for (let r = 0; r < reps; r++) {
-        for (let i = 0; i < prepared.length; i++) {
-          const t0 = performance.now();
-          await prepared[i].session.run(prepared[i].feeds);
-          times[i].push(performance.now() - t0);
-        }
-      }
+      // the first run at a new shape warms up
+      const times = await timeInterleaved(reps, prepared.map((p) => () => p.session.run(p.feeds)));
       prepared.forEach((p, i) => {
         results.push({ kind: p.kind, variant, batch, past, medianMs: median(times[i]) });
         console.error(`${p.kind} ${variant} batch ${batch} past ${past}: ${median(times[i]).toFixed(1)} ms (min ${Math.min(...times[i]).toFixed(1)})`);

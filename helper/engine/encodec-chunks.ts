@@ -54,7 +54,7 @@ export function fadeIn(frame: number, join: number, crossfadeFrames: number): nu
 export async function decodeCodes(encodec: ort.InferenceSession, codes: Int32Array[], samples: number, opts: ChunkOptions = {}): Promise<Float32Array> {
   const frames = codes[0].length;
   const chunks = planChunks(frames, opts);
-  const x = opts.crossfadeFrames ?? CHUNK_DEFAULTS.crossfadeFrames;
+  const x = { ...CHUNK_DEFAULTS, ...opts }.crossfadeFrames;
   const run = async (from: number, to: number): Promise<Float32Array> => {
     const ids = new BigInt64Array(codes.length * (to - from));
     codes.forEach((row, k) => {
