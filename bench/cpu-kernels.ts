@@ -4,8 +4,12 @@
 //     8-bit MatMulNBits (block 32, int8 compute) and 4-bit MatMulNBits at accuracy level 0 (fp32 compute) and 4.
 //  2. Attention over the self-attention cache: 24 layers of q·Kᵀ, Softmax, P·V for one guided prompt
 //     ([2, 16, cap, 64]) at several buffer capacities, with the cache in fp32 and in fp16 (Cast to fp32 in the
-//     graph, or fp16 MatMuls).
-//  3. With --model-dir (a MusicGen folder): EnCodec on 8 clips of 16 s, one call each vs one call with the 8 as
+//     graph, or fp16 MatMuls); in int8 (MatMulInteger, K stored transposed, a scale per position, q and P quantised
+//     per call); in fp32 laid out chunk-major ([cap/64, 2, 16, 64, 64]: growing needs no move of the rows, but the
+//     MatMuls become cap/64 times as many); and, as the floor, a ReduceSum that only reads the fp32 cache once.
+//  3. The engine's sampling for 8 guided prompts (32 rows of 2048 logits a step: guidance, top-k 250, a draw):
+//     masking top-k then sampling the row, and the fused sampleTopK the engine runs (the same draws).
+//  4. With --model-dir (a MusicGen folder): EnCodec on 8 clips of 16 s, one call each vs one call with the 8 as
 //     its batch dimension (audio_codes [1, 8, 4, frames]).
 //   node dist/bench/cpu-kernels.js [--reps 15] [--model-dir bench/models/small-s0] [--out bench/cpu-kernels.json]
 import * as fs from "node:fs";
@@ -16,10 +20,13 @@ import { ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { encodeModel, graphProto, ModelBuilder, Scope, valueInfo } from "../models/build/graph";
 import { Prng } from "../models/build/random";
 import { quantizeColumns, REDUCED_RANGE } from "../models/transform/quantize";
+import { mixGuidance, topK } from "../helper/engine/generation/logits-processors";
+import { Rng } from "../helper/engine/generation/rng";
+import { sampleCategorical, sampleTopK } from "../helper/engine/generation/sampler";
 import { median, timeInterleaved } from "./timing";
 
 type WeightKind = "fp32" | "int8 (engine)" | "8-bit blocks acc 4" | "4-bit acc 0" | "4-bit acc 4";
-type CacheKind = "fp32" | "fp16 + Cast" | "fp16 MatMul";
+type CacheKind = "fp32" | "fp16 + Cast" | "fp16 MatMul" | "int8 MatMulInteger" | "fp32 chunk-major" | "fp32 read only (ReduceSum)";
 const FLOAT16 = 10;
 
 /** Uniform values in [-scale, scale) from the contract builder's seeded PRNG. */
@@ -95,8 +102,29 @@ async function attentionSession(kind: CacheKind): Promise<ort.InferenceSession> 
   const inputs = [valueInfo("q", "float32", [2, 16, 1, 64])];
   let q = "q";
   for (let l = 0; l < 24; l++) {
-    inputs.push(...(kind === "fp32" ? [valueInfo(`k${l}`, "float32", dims), valueInfo(`v${l}`, "float32", dims)] : [half(`k${l}`, dims), half(`v${l}`, dims)]));
     let [k, v] = [`k${l}`, `v${l}`];
+    if (kind === "int8 MatMulInteger") {
+      inputs.push(valueInfo(k, "int8", [2, 16, 64, "cap"]), valueInfo(v, "int8", dims), valueInfo(`ks${l}`, "float32", [2, 16, 1, "cap"]), valueInfo(`vs${l}`, "float32", [2, 16, 1, "cap"]));
+      const [qy, qs, qz] = s.op("DynamicQuantizeLinear", [q], {}, 3);
+      const scores = s.one("Mul", [s.one("Mul", [s.one("Cast", [s.one("MatMulInteger", [qy, k, qz])], { to: 1 }), qs]), `ks${l}`]);
+      const [py, ps, pz] = s.op("DynamicQuantizeLinear", [s.one("Mul", [s.one("Softmax", [scores], { axis: -1 }), `vs${l}`])], {}, 3);
+      q = s.one("Mul", [s.one("Cast", [s.one("MatMulInteger", [py, v, pz])], { to: 1 }), ps]);
+      continue;
+    }
+    if (kind === "fp32 chunk-major") {
+      inputs.push(valueInfo(k, "float32", ["chunks", 2, 16, 64, 64]), valueInfo(v, "float32", ["chunks", 2, 16, 64, 64]));
+      const scores = s.one("FusedMatMul", [q, k], { transB: 1 }, "com.microsoft"); // [chunks, 2, 16, 1, 64]
+      const p = s.one("Softmax", [s.one("Reshape", [s.one("Transpose", [scores], { perm: [1, 2, 3, 0, 4] }), s.ints([2, 16, 1, -1])])], { axis: -1 });
+      const pChunks = s.one("Transpose", [s.one("Reshape", [p, s.ints([2, 16, 1, -1, 64])])], { perm: [3, 0, 1, 2, 4] });
+      q = s.one("ReduceSum", [s.one("MatMul", [pChunks, v]), s.ints([0])], { keepdims: 0 });
+      continue;
+    }
+    inputs.push(...(kind.startsWith("fp32") ? [valueInfo(k, "float32", dims), valueInfo(v, "float32", dims)] : [half(k, dims), half(v, dims)]));
+    if (kind === "fp32 read only (ReduceSum)") {
+      // reads every byte of the cache once and makes [2, 16, 1, 64] out of it, as the attention does
+      q = s.one("Add", [q, s.one("Add", [s.one("ReduceSum", [k, s.ints([2])], { keepdims: 1 }), s.one("ReduceSum", [v, s.ints([2])], { keepdims: 1 })])]);
+      continue;
+    }
     if (kind === "fp16 + Cast") [k, v] = [s.one("Cast", [k], { to: 1 }), s.one("Cast", [v], { to: 1 })];
     if (kind === "fp16 MatMul") q = s.one("Cast", [q], { to: FLOAT16 });
     const scores = s.one("FusedMatMul", [q, k], { transB: 1 }, "com.microsoft"); // as the in-place graph computes q·Kᵀ
@@ -105,6 +133,19 @@ async function attentionSession(kind: CacheKind): Promise<ort.InferenceSession> 
   }
   s.to("y", "Identity", [q]);
   return session(graphProto("attention", s, inputs, [valueInfo("y", "float32")], m.initializers));
+}
+
+/** One layer's cache inputs for `kind` at `cap` positions (distinct buffers per layer: the cache does not fit in a CPU cache). */
+function cacheFeeds(kind: CacheKind, l: number, cap: number): Record<string, ort.Tensor> {
+  const n = 2 * 16 * cap * 64;
+  if (kind === "int8 MatMulInteger") {
+    const int8 = (seed: number) => Int8Array.from(random(n, 100, seed), Math.round);
+    const scales = () => new ort.Tensor("float32", new Float32Array(2 * 16 * cap).fill(0.01), [2, 16, 1, cap]);
+    return { [`k${l}`]: new ort.Tensor("int8", int8(l + 11), [2, 16, 64, cap]), [`v${l}`]: new ort.Tensor("int8", int8(l + 51), [2, 16, cap, 64]), [`ks${l}`]: scales(), [`vs${l}`]: scales() };
+  }
+  const dims = kind === "fp32 chunk-major" ? [cap / 64, 2, 16, 64, 64] : [2, 16, cap, 64];
+  const tensor = (seed: number) => kind.startsWith("fp32") ? new ort.Tensor("float32", random(n, 1, seed), dims) : new ort.Tensor("float16", new Uint16Array(n).fill(0x2e66), dims);
+  return { [`k${l}`]: tensor(l + 11), [`v${l}`]: tensor(l + 51) };
 }
 
 /** Median time per case (timing.ts: warmed up, interleaved rep by rep). */
@@ -124,22 +165,26 @@ async function main(): Promise<void> {
     weightKinds.forEach((kind, i) => results.push({ part: "weights", kind, size: `M=${M}`, medianMs: ms[i] }));
   }
   await Promise.all(weights.map((sess) => sess.release()));
-  const cacheKinds: CacheKind[] = ["fp32", "fp16 + Cast", "fp16 MatMul"];
+  const cacheKinds: CacheKind[] = ["fp32", "fp16 + Cast", "fp16 MatMul", "int8 MatMulInteger", "fp32 chunk-major", "fp32 read only (ReduceSum)"];
   const attention = await Promise.all(cacheKinds.map(attentionSession));
   for (const cap of [64, 512, 1536]) {
-    const n = 2 * 16 * cap * 64;
     const q = new ort.Tensor("float32", random(2048, 1, 3), [2, 16, 1, 64]);
-    const feeds = cacheKinds.map((kind) => {
-      const f: Record<string, ort.Tensor> = { q };
-      for (let l = 0; l < 24; l++) {
-        for (const kv of ["k", "v"]) {
-          f[`${kv}${l}`] = kind === "fp32" ? new ort.Tensor("float32", random(n, 1, l + 11), [2, 16, cap, 64]) : new ort.Tensor("float16", new Uint16Array(n).fill(0x2e66), [2, 16, cap, 64]);
-        }
-      }
-      return f;
-    });
+    const feeds = cacheKinds.map((kind) => Object.assign({ q }, ...Array.from({ length: 24 }, (_, l) => cacheFeeds(kind, l, cap))) as Record<string, ort.Tensor>);
     const ms = await interleaved(reps, attention.map((sess, i) => () => sess.run(feeds[i])));
     cacheKinds.forEach((kind, i) => results.push({ part: "attention", kind, size: `cap=${cap}`, medianMs: ms[i] }));
+  }
+  await Promise.all(attention.map((sess) => sess.release()));
+  {
+    const rows = Array.from({ length: 32 }, (_, r) => [random(2048, 4, 100 + r), random(2048, 4, 200 + r)]);
+    const mixed = new Float32Array(2048);
+    const masked = topK(250);
+    const step = (sample: (row: Float32Array, rng: Rng) => number) => {
+      const rng = new Rng(1);
+      return async () => { for (let s = 0; s < 20; s++) for (const [c, u] of rows) sample(mixGuidance(c, u, 3, mixed), rng); };
+    };
+    const ms = await interleaved(reps, [step((row, rng) => sampleCategorical(masked(row), rng)), step((row, rng) => sampleTopK(row, 250, rng))]);
+    results.push({ part: "sampling, 32 rows", kind: "topK mask + sampleCategorical", size: "per step", medianMs: ms[0] / 20 });
+    results.push({ part: "sampling, 32 rows", kind: "sampleTopK (fused)", size: "per step", medianMs: ms[1] / 20 });
   }
   if (values["model-dir"]) {
     const encodec = await ort.InferenceSession.create(path.join(values["model-dir"], ONNX_DIR, ONNX_FILES.encodec), { graphOptimizationLevel: "all" });

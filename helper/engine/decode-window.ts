@@ -6,10 +6,11 @@ import * as ort from "onnxruntime-node";
 import type { MusicgenConfig } from "./config";
 import { abortError } from "./errors";
 import { forcedToken, PatternSpec, stepsFor, codesFromSequence } from "./generation/delay-pattern";
-import { chain, LogitsProcessor, mixGuidance, temperature, topK } from "./generation/logits-processors";
+import { mixGuidance, temperature } from "./generation/logits-processors";
 import { Rng } from "./generation/rng";
 import { createKvCache, DecoderGraph } from "./kv-cache";
-import { argmax, sampleCategorical } from "./generation/sampler";
+import type { KvBufferPool } from "./kv-pool";
+import { argmax, sampleTopK } from "./generation/sampler";
 
 export interface WindowItem {
   /** Frames this prompt needs in this window, prompt frames included. */
@@ -42,6 +43,8 @@ export function windowSteps(frames: number[], promptFrames: number, codebooks: n
 export interface WindowDecoder {
   session: ort.InferenceSession;
   graph: DecoderGraph;
+  /** Cache buffers kept between windows and requests (kv-pool.ts); without, each window allocates its own. */
+  kvPool?: KvBufferPool;
 }
 
 export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, input: WindowInputs): Promise<Int32Array[][]> {
@@ -72,7 +75,7 @@ export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, 
   }
 
   const [encHidden, encMask] = guided ? withUnconditionalHalf(input.encoderHidden, input.encoderMask) : [input.encoderHidden, input.encoderMask];
-  const processors: LogitsProcessor = chain(temperature(input.temperature), topK(input.topK));
+  const scale = temperature(input.temperature);
   const mixed = new Float32Array(V);
   const zeroPast = () => new ort.Tensor("float32", new Float32Array(0), [batch, cfg.heads, 0, cfg.headDim]);
   const feeds: Record<string, ort.Tensor> = {
@@ -84,7 +87,7 @@ export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, 
     feeds[`past_key_values.${l}.encoder.key`] = zeroPast();
     feeds[`past_key_values.${l}.encoder.value`] = zeroPast();
   }
-  const cache = createKvCache(graph, { layers: cfg.layers, batch, heads: cfg.heads, headDim: cfg.headDim, capacity: lastPosition });
+  const cache = createKvCache(graph, { layers: cfg.layers, batch, heads: cfg.heads, headDim: cfg.headDim, capacity: lastPosition }, decoder.kvPool);
 
   const tokensAt = (from: number, to: number): ort.Tensor => {
     const len = to - from;
@@ -101,37 +104,42 @@ export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, 
 
   const totalCalls = lastPosition - promptFrames;
   let inputFrom = 0;
-  for (let t = promptFrames + 1; t <= lastPosition; t++) {
-    if (input.signal?.aborted) throw abortError();
-    feeds.input_ids = tokensAt(inputFrom, t);
-    cache.feed(feeds, inputFrom, t - inputFrom);
-    const out = await decoder.session.run(feeds);
-    cache.update(out, inputFrom, t - inputFrom);
-    if (inputFrom === 0) {
-      for (let l = 0; l < cfg.layers; l++) {
-        feeds[`past_key_values.${l}.encoder.key`] = out[`present.${l}.encoder.key`];
-        feeds[`past_key_values.${l}.encoder.value`] = out[`present.${l}.encoder.value`];
-      }
-      feeds.use_cache_branch = new ort.Tensor("bool", new Uint8Array([1]), [1]);
-    }
-    inputFrom = t;
-
-    const logits = out.logits;
-    const seqLen = logits.dims[1];
-    const data = logits.data as Float32Array;
-    const rowAt = (r: number) => data.subarray((r * seqLen + seqLen - 1) * V, (r * seqLen + seqLen) * V);
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < K; k++) {
-        let tok = forcedToken(specs[i], k, t);
-        if (tok < 0) {
-          const cond = rowAt(i * K + k);
-          const row = guided ? mixGuidance(cond, rowAt((n + i) * K + k), guidanceScale, mixed) : (mixed.set(cond), mixed);
-          tok = input.topK <= 1 ? argmax(row) : sampleCategorical(processors(row), items[i].rng);
+  try {
+    for (let t = promptFrames + 1; t <= lastPosition; t++) {
+      if (input.signal?.aborted) throw abortError();
+      feeds.input_ids = tokensAt(inputFrom, t);
+      cache.feed(feeds, inputFrom, t - inputFrom);
+      const out = await decoder.session.run(feeds);
+      cache.update(out, inputFrom, t - inputFrom);
+      if (inputFrom === 0) {
+        for (let l = 0; l < cfg.layers; l++) {
+          feeds[`past_key_values.${l}.encoder.key`] = out[`present.${l}.encoder.key`];
+          feeds[`past_key_values.${l}.encoder.value`] = out[`present.${l}.encoder.value`];
         }
-        sequence[i][k][t] = tok;
+        feeds.use_cache_branch = new ort.Tensor("bool", new Uint8Array([1]), [1]);
       }
+      inputFrom = t;
+
+      const logits = out.logits;
+      const seqLen = logits.dims[1];
+      const data = logits.data as Float32Array;
+      const rowAt = (r: number) => data.subarray((r * seqLen + seqLen - 1) * V, (r * seqLen + seqLen) * V);
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < K; k++) {
+          let tok = forcedToken(specs[i], k, t);
+          if (tok < 0) {
+            const cond = rowAt(i * K + k);
+            const row = guided ? mixGuidance(cond, rowAt((n + i) * K + k), guidanceScale, mixed) : (mixed.set(cond), mixed);
+            // sampleTopK draws exactly what sampleCategorical(topK(k)(row)) would, in fewer passes over the row
+            tok = input.topK <= 1 ? argmax(row) : sampleTopK(scale(row), input.topK, items[i].rng);
+          }
+          sequence[i][k][t] = tok;
+        }
+      }
+      input.onStep?.(t - promptFrames, totalCalls);
     }
-    input.onStep?.(t - promptFrames, totalCalls);
+  } finally {
+    cache.release(); // the buffers go back to the pool, also when a step failed or was cancelled
   }
   return sequence.map((seq, i) => codesFromSequence(seq, items[i].frames));
 }

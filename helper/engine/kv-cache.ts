@@ -5,6 +5,7 @@
 //    copying, so nothing per step is proportional to the past except what the graph itself reads.
 import * as ort from "onnxruntime-node";
 import { newSliceName, PAST_LENGTH, type FlatLayout } from "../../models/transform/flat-decoder";
+import type { KvBufferPool } from "./kv-pool";
 
 export type DecoderGraph = { kind: "plain" } | { kind: "flat"; layout: FlatLayout };
 
@@ -23,6 +24,8 @@ export interface KvCache {
   feed(feeds: Record<string, ort.Tensor>, past: number, seq: number): void;
   /** Takes in a call's outputs; it covered positions past .. past + seq - 1. */
   update(out: ort.InferenceSession.OnnxValueMapType, past: number, seq: number): void;
+  /** The window is done (or failed): buffers go back to the pool it came with. */
+  release(): void;
 }
 
 const pastName = (l: number, kv: "key" | "value") => `past_key_values.${l}.decoder.${kv}`;
@@ -30,9 +33,10 @@ const KINDS = ["key", "value"] as const;
 /** The flat cache grows in steps of this many positions. */
 export const KV_CHUNK = 64;
 
-export function createKvCache(graph: DecoderGraph, shape: CacheShape): KvCache {
+/** `pool`: where the in-place layout takes its buffers from and gives them back (kv-pool.ts); without, fresh ones. */
+export function createKvCache(graph: DecoderGraph, shape: CacheShape, pool?: KvBufferPool): KvCache {
   if (graph.kind === "plain") return new PlainKvCache(shape);
-  return graph.layout === "time-major" ? new TimeMajorKvCache(shape) : new CapacityKvCache(shape);
+  return graph.layout === "time-major" ? new TimeMajorKvCache(shape) : new CapacityKvCache(shape, pool);
 }
 
 class PlainKvCache implements KvCache {
@@ -52,6 +56,10 @@ class PlainKvCache implements KvCache {
   update(out: ort.InferenceSession.OnnxValueMapType): void {
     this.last = out;
   }
+
+  release(): void {
+    this.last = undefined;
+  }
 }
 
 /**
@@ -68,7 +76,7 @@ class CapacityKvCache implements KvCache {
   private tensors: ort.Tensor[] = [];
   private cap = 0;
 
-  constructor(private readonly s: CacheShape, private readonly chunk = KV_CHUNK) {}
+  constructor(private readonly s: CacheShape, private readonly pool?: KvBufferPool, private readonly chunk = KV_CHUNK) {}
 
   /** Makes room for `needed` positions, keeping the first `past`. */
   private ensure(needed: number, past: number): void {
@@ -77,8 +85,9 @@ class CapacityKvCache implements KvCache {
     if (needed > capacity) throw new Error(`KV cache capacity ${capacity} exceeded`);
     const cap = Math.min(capacity, Math.ceil(needed / this.chunk) * this.chunk);
     if (this.buffers.length === 0) {
-      // fill: touch every page now rather than fault them in one by one during the steps (measured: faster)
-      for (let i = 0; i < this.s.layers * 2; i++) this.buffers.push(new Float32Array(batch * heads * capacity * D).fill(0));
+      // zero-filled, every page touched now rather than faulted in one by one during the steps (measured: faster)
+      const length = batch * heads * capacity * D;
+      for (let i = 0; i < this.s.layers * 2; i++) this.buffers.push(this.pool ? this.pool.take(length) : new Float32Array(length).fill(0));
     } else if (past > 0) {
       // row bh moves from bh·old to bh·cap (≥): last row first, so no row is overwritten before it has moved
       for (const buf of this.buffers) for (let bh = batch * heads - 1; bh > 0; bh--) buf.copyWithin(bh * cap * D, bh * this.cap * D, (bh * this.cap + past) * D);
@@ -110,6 +119,13 @@ class CapacityKvCache implements KvCache {
       }
     }
   }
+
+  release(): void {
+    this.pool?.give(this.buffers);
+    this.buffers = [];
+    this.tensors = [];
+    this.cap = 0;
+  }
 }
 
 /** [capacity, B, H, D] buffers; the past is the contiguous prefix, passed as a view; a new slice is appended. */
@@ -137,4 +153,6 @@ class TimeMajorKvCache implements KvCache {
       for (let j = 0; j < 2; j++) this.buffers[2 * l + j].set((out[newSliceName(l, KINDS[j])] as ort.Tensor).data as Float32Array, past * row);
     }
   }
+
+  release(): void {}
 }

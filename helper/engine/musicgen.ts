@@ -1,5 +1,6 @@
 // The resident MusicGen engine: loads a model folder once and turns (prompts, durations, seeds) into audio of
 // exactly the requested length. It knows nothing of sockets or output files.
+import * as os from "node:os";
 import * as ort from "onnxruntime-node";
 import type { DecoderVariant } from "../../models/layout";
 import { decodeWindow, windowSteps, WindowItem } from "./decode-window";
@@ -9,6 +10,7 @@ import { checkDuration, framesFor, samplesFor } from "./generation/duration";
 import { PastRun, StepCostModel } from "./generation/eta";
 import { Rng } from "./generation/rng";
 import { planWindows, Window } from "./generation/windows";
+import { KvBufferPool, KvPoolOptions } from "./kv-pool";
 import { LoadedModel, loadModel } from "./model-loader";
 import { providerOrder, ProviderName } from "./providers";
 
@@ -62,6 +64,8 @@ export interface EngineOptions {
   warmup?: boolean;
   /** EnCodec in chunks for long clips (encodec-chunks.ts); the defaults decode up to 31 s in one call. */
   encodecChunks?: ChunkOptions;
+  /** Keep the self-attention cache's buffers between windows and requests (kv-pool.ts); false: allocate per window. */
+  kvPool?: Partial<KvPoolOptions> | false;
 }
 
 export interface EngineInfo {
@@ -86,7 +90,11 @@ export class MusicGenEngine {
   /** EnCodec's cost per second of audio, measured at warm-up (0 without), for the ETA's last part. */
   private encodecMsPerSecond = 0;
 
-  private constructor(private readonly model: LoadedModel, private readonly encodecChunks: ChunkOptions = {}) {}
+  private readonly kvPool?: KvBufferPool;
+
+  private constructor(private readonly model: LoadedModel, private readonly encodecChunks: ChunkOptions = {}, kvPool: Partial<KvPoolOptions> | false = {}) {
+    if (kvPool !== false) this.kvPool = new KvBufferPool({ maxBytes: os.totalmem() / 4, idleMs: 60_000, ...kvPool });
+  }
 
   static async load(modelDir: string, options: EngineOptions = {}): Promise<MusicGenEngine> {
     const model = await loadModel(modelDir, {
@@ -96,7 +104,7 @@ export class MusicGenEngine {
       sessionOptions: options.sessionOptions,
       decoderGraph: options.decoderGraph,
     });
-    const engine = new MusicGenEngine(model, options.encodecChunks);
+    const engine = new MusicGenEngine(model, options.encodecChunks, options.kvPool);
     if (options.warmup !== false) await engine.warmUp();
     return engine;
   }
@@ -136,6 +144,7 @@ export class MusicGenEngine {
     if (this.busy) throw new EngineError("busy", "the engine is generating; cancel it first");
     if (this.disposed) return;
     this.disposed = true;
+    this.kvPool?.clear();
     const m = this.model;
     await Promise.all([m.textEncoder.release(), m.decoder.release(), m.encodec.release()]);
   }
@@ -217,7 +226,7 @@ export class MusicGenEngine {
         ...windows.slice(w + 1).map((win) => ({ from: win.promptFrames, to: win.promptFrames + win.calls - 1 })),
       ];
       let lastStamp = performance.now();
-      const windowCodes = await decodeWindow({ session: this.model.decoder, graph: this.model.decoderGraph }, cfg, {
+      const windowCodes = await decodeWindow({ session: this.model.decoder, graph: this.model.decoderGraph, kvPool: this.kvPool }, cfg, {
         items,
         encoderHidden: selectRows(hidden, members),
         encoderMask: selectRows(new ort.Tensor("int64", tok.mask, [tok.batch, tok.length]), members),

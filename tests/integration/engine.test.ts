@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { MusicGenEngine, GenerateProgress } from "../../helper/engine/musicgen";
 import { EngineError } from "../../helper/engine/errors";
+import type { KvBufferPool } from "../../helper/engine/kv-pool";
 import { tinyModelDir } from "../helpers/contract-model";
 
 let engine: MusicGenEngine;
@@ -83,6 +84,7 @@ describe("MusicGenEngine on a contract model", () => {
       onProgress: (p) => { if (p.step === 10) ctrl.abort(); },
     });
     await expect(run).rejects.toMatchObject({ code: "aborted" });
+    expect((engine as unknown as { kvPool: KvBufferPool }).kvPool.heldBytes).toBeGreaterThan(0); // the cache's buffers came back
     const r = await engine.generate({ prompts: ["x"], durationSec: 0.5, seed: 1 });
     expect(r.audio[0].length).toBe(16000);
   });
@@ -101,6 +103,16 @@ describe("MusicGenEngine on a contract model", () => {
     await other.dispose();
     await other.dispose(); // twice is harmless
     await expect(other.generate({ prompts: ["x"], durationSec: 1 })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/disposed/) });
+  });
+
+  it("gives the same codes on reused cache buffers as on fresh ones", async () => {
+    const fresh = await MusicGenEngine.load(modelDir, { provider: "cpu", warmup: false, kvPool: false });
+    const req = { prompts: ["dusty vinyl", "bright brass"], durationSec: [1.5, 0.9], seed: 21 };
+    // `engine` has run longer windows and a cancelled one before: its pooled buffers held other values
+    const pooled = await engine.generate(req);
+    const unpooled = await fresh.generate(req);
+    expect(pooled.codes).toEqual(unpooled.codes);
+    await fresh.dispose();
   });
 
   it("validates requests", async () => {

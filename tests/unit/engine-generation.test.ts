@@ -1,6 +1,6 @@
 import { Rng } from "../../helper/engine/generation/rng";
 import { chain, kthLargest, mixGuidance, temperature, topK, topKIndices } from "../../helper/engine/generation/logits-processors";
-import { argmax, sampleCategorical } from "../../helper/engine/generation/sampler";
+import { argmax, sampleCategorical, sampleTopK } from "../../helper/engine/generation/sampler";
 import { codesFromSequence, forcedToken, PatternSpec, stepsFor } from "../../helper/engine/generation/delay-pattern";
 import { checkDuration, framesFor, samplesFor } from "../../helper/engine/generation/duration";
 import { planWindows } from "../../helper/engine/generation/windows";
@@ -166,6 +166,34 @@ describe("long-piece windows", () => {
       }
       expect(next).toBe(total);
     }
+  });
+});
+
+describe("fused top-k sampler", () => {
+  it("draws the same token as sampleCategorical(topK(k)(row)) from the same random numbers", () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const fused = new Rng(5);
+    const reference = new Rng(5);
+    const draws = new Set<number>();
+    for (let trial = 0; trial < 2000; trial++) {
+      const n = 2 + Math.floor(rand() * 300);
+      // coarse values (many ties at the threshold), some masked, some far below the rest (weights that underflow)
+      const row = Float32Array.from({ length: n }, () => (rand() < 0.05 ? -Infinity : rand() < 0.05 ? -800 : Math.floor(rand() * 24) / 4));
+      if (row.every((x) => x === -Infinity)) row[0] = 0;
+      const k = 1 + Math.floor(rand() * (n + 2)); // k >= n included
+      const before = Float32Array.from(row);
+      const got = sampleTopK(row, k, fused);
+      expect(got).toBe(sampleCategorical(topK(k)(Float32Array.from(row)), reference));
+      expect(row.every((x, i) => Object.is(x, before[i]))).toBe(true); // the row is not masked in place
+      draws.add(got);
+    }
+    expect(draws.size).toBeGreaterThan(50); // the draws really vary
+  });
+  it("rejects a row with no finite value and a k below 1", () => {
+    expect(() => sampleTopK(new Float32Array([-Infinity, -Infinity, 1]), 2, new Rng(0))).not.toThrow();
+    expect(() => sampleTopK(new Float32Array([-Infinity, -Infinity, -Infinity]), 2, new Rng(0))).toThrow(RangeError);
+    expect(() => sampleTopK(new Float32Array([1, 2]), 0, new Rng(0))).toThrow(RangeError);
   });
 });
 

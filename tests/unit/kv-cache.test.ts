@@ -1,7 +1,8 @@
 // The flat decoder's KV cache (helper/engine/kv-cache.ts): what the graph is fed after every step must be the
 // [B, H, cap, D] cache of all positions so far, while the buffer grows in chunks and re-lays its rows in place.
 import * as ort from "onnxruntime-node";
-import { createKvCache, KV_CHUNK } from "../../helper/engine/kv-cache";
+import { createKvCache, KvCache, KV_CHUNK } from "../../helper/engine/kv-cache";
+import { KvBufferPool } from "../../helper/engine/kv-pool";
 import { newSliceName, PAST_LENGTH } from "../../models/transform";
 
 const shape = { layers: 2, batch: 2, heads: 3, headDim: 4, capacity: 3 * KV_CHUNK + 10 };
@@ -22,35 +23,62 @@ function outputsFor(past: number, seq: number): ort.InferenceSession.OnnxValueMa
   return out;
 }
 
-describe("flat KV cache (in-place and capacity layouts)", () => {
-  it("feeds every position written so far at [b, h, pos, d] while the buffer grows chunk by chunk", () => {
-    const cache = createKvCache({ kind: "flat", layout: "in-place" }, shape);
-    const caps: number[] = [];
-    let past = 0;
-    // a first call of 5 positions, then one position per call up to the capacity
-    for (let seq = 5; past + seq <= shape.capacity; past += seq, seq = 1) {
-      const feeds: Record<string, ort.Tensor> = {};
-      cache.feed(feeds, past, seq);
-      expect(Number((feeds[PAST_LENGTH].data as BigInt64Array)[0])).toBe(past);
-      const t = feeds["past_key_values.1.decoder.value"];
-      const cap = t.dims[2];
-      if (caps.at(-1) !== cap) caps.push(cap);
-      expect(cap).toBeGreaterThanOrEqual(past + seq);
-      expect(cap - (past + seq)).toBeLessThan(KV_CHUNK);
-      expect(t.dims).toEqual([shape.batch, shape.heads, cap, shape.headDim]);
-      expect((t.data as Float32Array).length).toBe(BH * cap * shape.headDim);
-      for (let l = 0; l < shape.layers; l++) {
-        for (const [j, kind] of (["key", "value"] as const).entries()) {
-          const data = feeds[`past_key_values.${l}.decoder.${kind}`].data as Float32Array;
-          for (let bh = 0; bh < BH; bh++) for (let pos = 0; pos < past; pos++) for (let d = 0; d < shape.headDim; d++) {
-            const got = data[(bh * cap + pos) * shape.headDim + d];
-            if (got !== value(l, j, bh, pos, d)) throw new Error(`layer ${l} ${kind} row ${bh} position ${pos}: ${got}`);
-          }
+/** Writes one window's positions through `cache`, checking after every call what the graph would be fed; returns the views' sizes. */
+function writeWindow(cache: KvCache): number[] {
+  const caps: number[] = [];
+  let past = 0;
+  // a first call of 5 positions, then one position per call up to the capacity
+  for (let seq = 5; past + seq <= shape.capacity; past += seq, seq = 1) {
+    const feeds: Record<string, ort.Tensor> = {};
+    cache.feed(feeds, past, seq);
+    expect(Number((feeds[PAST_LENGTH].data as BigInt64Array)[0])).toBe(past);
+    const t = feeds["past_key_values.1.decoder.value"];
+    const cap = t.dims[2];
+    if (caps.at(-1) !== cap) caps.push(cap);
+    expect(cap).toBeGreaterThanOrEqual(past + seq);
+    expect(cap - (past + seq)).toBeLessThan(KV_CHUNK);
+    expect(t.dims).toEqual([shape.batch, shape.heads, cap, shape.headDim]);
+    expect((t.data as Float32Array).length).toBe(BH * cap * shape.headDim);
+    for (let l = 0; l < shape.layers; l++) {
+      for (const [j, kind] of (["key", "value"] as const).entries()) {
+        const data = feeds[`past_key_values.${l}.decoder.${kind}`].data as Float32Array;
+        for (let bh = 0; bh < BH; bh++) for (let pos = 0; pos < past; pos++) for (let d = 0; d < shape.headDim; d++) {
+          const got = data[(bh * cap + pos) * shape.headDim + d];
+          if (got !== value(l, j, bh, pos, d)) throw new Error(`layer ${l} ${kind} row ${bh} position ${pos}: ${got}`);
         }
       }
-      cache.update(outputsFor(past, seq), past, seq);
     }
+    cache.update(outputsFor(past, seq), past, seq);
+  }
+  return caps;
+}
+
+describe("flat KV cache (in-place and capacity layouts)", () => {
+  it("feeds every position written so far at [b, h, pos, d] while the buffer grows chunk by chunk", () => {
+    const caps = writeWindow(createKvCache({ kind: "flat", layout: "in-place" }, shape));
     expect(caps).toEqual([KV_CHUNK, 2 * KV_CHUNK, 3 * KV_CHUNK, shape.capacity]);
+  });
+
+  it("gives its buffers back to a pool; the next window reuses them, zeroed, and is fed the same", () => {
+    const pool = new KvBufferPool({ maxBytes: 1 << 30, idleMs: 60_000 });
+    const first = createKvCache({ kind: "flat", layout: "in-place" }, shape, pool);
+    writeWindow(first);
+    const feeds: Record<string, ort.Tensor> = {};
+    first.feed(feeds, 0, 1);
+    const used = (feeds["past_key_values.0.decoder.key"].data as Float32Array).buffer;
+    first.release();
+    expect(pool.heldBytes).toBe(shape.layers * 2 * BH * shape.capacity * shape.headDim * 4);
+
+    const second = createKvCache({ kind: "flat", layout: "in-place" }, shape, pool);
+    const again: Record<string, ort.Tensor> = {};
+    second.feed(again, 0, 5);
+    expect(pool.heldBytes).toBe(0);
+    const reused = again["past_key_values.0.decoder.key"].data as Float32Array;
+    expect(reused.buffer).toBe(used);
+    expect(reused.every((x) => x === 0)).toBe(true); // the last window's values are gone
+    second.release();
+    expect(writeWindow(createKvCache({ kind: "flat", layout: "in-place" }, shape, pool))).toEqual([KV_CHUNK, 2 * KV_CHUNK, 3 * KV_CHUNK, shape.capacity]);
+    pool.clear();
   });
 
   it("refuses to go past the window's capacity", () => {
