@@ -8,10 +8,12 @@
 //     per call); in fp32 laid out chunk-major ([cap/64, 2, 16, 64, 64]: growing needs no move of the rows, but the
 //     MatMuls become cap/64 times as many); and, as the floor, a ReduceSum that only reads the fp32 cache once.
 //  3. The engine's sampling for 8 guided prompts (32 rows of 2048 logits a step: guidance, top-k 250, a draw):
-//     masking top-k then sampling the row, and the fused sampleTopK the engine runs (the same draws).
+//     masking top-k then sampling the row, and the fused sampleTopK the engine runs (the same draws); and its KV
+//     slice writes (48 caches × 256 rows of 64 floats a step): float by float, and copyRows' 64-bit moves.
 //  4. With --model-dir (a MusicGen folder): EnCodec on 8 clips of 16 s, one call each vs one call with the 8 as
 //     its batch dimension (audio_codes [1, 8, 4, frames]).
-//   node dist/bench/cpu-kernels.js [--reps 15] [--model-dir bench/models/small-s0] [--out bench/cpu-kernels.json]
+//   node dist/bench/cpu-kernels.js [--reps 15] [--parts weights,attention,engine,encodec] [--model-dir bench/models/small-s0] [--out bench/cpu-kernels.json]
+// (encodec runs only with --model-dir; "engine" is part 3)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -23,6 +25,7 @@ import { quantizeColumns, REDUCED_RANGE } from "../models/transform/quantize";
 import { mixGuidance, topK } from "../helper/engine/generation/logits-processors";
 import { Rng } from "../helper/engine/generation/rng";
 import { sampleCategorical, sampleTopK } from "../helper/engine/generation/sampler";
+import { copyRows } from "../helper/engine/kv-cache";
 import { median, timeInterleaved } from "./timing";
 
 type WeightKind = "fp32" | "int8 (engine)" | "8-bit blocks acc 4" | "4-bit acc 0" | "4-bit acc 4";
@@ -154,9 +157,21 @@ async function interleaved(reps: number, cases: (() => Promise<unknown>)[]): Pro
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { reps: { type: "string", default: "15" }, out: { type: "string" }, "model-dir": { type: "string" } } });
+  const { values } = parseArgs({ options: { reps: { type: "string", default: "15" }, out: { type: "string" }, "model-dir": { type: "string" }, parts: { type: "string", default: "weights,attention,engine,encodec" } } });
   const reps = Number(values.reps);
+  const parts = new Set(values.parts!.split(","));
   const results: { part: string; kind: string; size: string; medianMs: number }[] = [];
+  if (parts.has("weights")) await weightParts(reps, results);
+  if (parts.has("attention")) await attentionParts(reps, results);
+  if (parts.has("engine")) await engineParts(reps, results);
+  if (parts.has("encodec") && values["model-dir"]) await encodecParts(reps, values["model-dir"], results);
+  for (const r of results) console.log(`| ${r.part} | ${r.kind} | ${r.size} | ${r.medianMs.toFixed(1)} ms |`);
+  if (values.out) fs.writeFileSync(values.out, JSON.stringify({ reps, parts: [...parts], results }, null, 2));
+}
+
+type Result = { part: string; kind: string; size: string; medianMs: number };
+
+async function weightParts(reps: number, results: Result[]): Promise<void> {
   const weightKinds: WeightKind[] = ["fp32", "int8 (engine)", "8-bit blocks acc 4", "4-bit acc 0", "4-bit acc 4"];
   const weights = await Promise.all(weightKinds.map(weightsSession));
   for (const M of [2, 16]) {
@@ -165,6 +180,9 @@ async function main(): Promise<void> {
     weightKinds.forEach((kind, i) => results.push({ part: "weights", kind, size: `M=${M}`, medianMs: ms[i] }));
   }
   await Promise.all(weights.map((sess) => sess.release()));
+}
+
+async function attentionParts(reps: number, results: Result[]): Promise<void> {
   const cacheKinds: CacheKind[] = ["fp32", "fp16 + Cast", "fp16 MatMul", "int8 MatMulInteger", "fp32 chunk-major", "fp32 read only (ReduceSum)"];
   const attention = await Promise.all(cacheKinds.map(attentionSession));
   for (const cap of [64, 512, 1536]) {
@@ -174,33 +192,51 @@ async function main(): Promise<void> {
     cacheKinds.forEach((kind, i) => results.push({ part: "attention", kind, size: `cap=${cap}`, medianMs: ms[i] }));
   }
   await Promise.all(attention.map((sess) => sess.release()));
-  {
-    const rows = Array.from({ length: 32 }, (_, r) => [random(2048, 4, 100 + r), random(2048, 4, 200 + r)]);
-    const mixed = new Float32Array(2048);
-    const masked = topK(250);
-    const step = (sample: (row: Float32Array, rng: Rng) => number) => {
-      const rng = new Rng(1);
-      return async () => { for (let s = 0; s < 20; s++) for (const [c, u] of rows) sample(mixGuidance(c, u, 3, mixed), rng); };
-    };
-    const ms = await interleaved(reps, [step((row, rng) => sampleCategorical(masked(row), rng)), step((row, rng) => sampleTopK(row, 250, rng))]);
-    results.push({ part: "sampling, 32 rows", kind: "topK mask + sampleCategorical", size: "per step", medianMs: ms[0] / 20 });
-    results.push({ part: "sampling, 32 rows", kind: "sampleTopK (fused)", size: "per step", medianMs: ms[1] / 20 });
-  }
-  if (values["model-dir"]) {
-    const encodec = await ort.InferenceSession.create(path.join(values["model-dir"], ONNX_DIR, ONNX_FILES.encodec), { graphOptimizationLevel: "all" });
-    const frames = 800;
-    const codes = (clips: number) => new ort.Tensor("int64", BigInt64Array.from({ length: clips * 4 * frames }, (_, i) => BigInt((i * 7919) % 2048)), [1, clips, 4, frames]);
-    const one = codes(1);
-    const eight = codes(8);
-    const ms = await interleaved(Math.min(reps, 3), [
-      async () => { for (let i = 0; i < 8; i++) await encodec.run({ audio_codes: one }); },
-      () => encodec.run({ audio_codes: eight }),
-    ]);
-    results.push({ part: "encodec", kind: "8 calls of 1 clip", size: `8 × ${frames} frames`, medianMs: ms[0] });
-    results.push({ part: "encodec", kind: "1 call of 8 clips", size: `8 × ${frames} frames`, medianMs: ms[1] });
-  }
-  for (const r of results) console.log(`| ${r.part} | ${r.kind} | ${r.size} | ${r.medianMs.toFixed(1)} ms |`);
-  if (values.out) fs.writeFileSync(values.out, JSON.stringify({ reps, results }, null, 2));
+}
+
+/** The engine's own per-step work at 8 guided prompts: sampling 32 rows, then writing the new K/V slices. */
+async function engineParts(reps: number, results: Result[]): Promise<void> {
+  const rows = Array.from({ length: 32 }, (_, r) => [random(2048, 4, 100 + r), random(2048, 4, 200 + r)]);
+  const mixed = new Float32Array(2048);
+  const masked = topK(250);
+  const step = (sample: (row: Float32Array, rng: Rng) => number) => {
+    const rng = new Rng(1);
+    return async () => { for (let s = 0; s < 20; s++) for (const [c, u] of rows) sample(mixGuidance(c, u, 3, mixed), rng); };
+  };
+  const ms = await interleaved(reps, [step((row, rng) => sampleCategorical(masked(row), rng)), step((row, rng) => sampleTopK(row, 250, rng))]);
+  results.push({ part: "sampling, 32 rows", kind: "topK mask + sampleCategorical", size: "per step", medianMs: ms[0] / 20 });
+  results.push({ part: "sampling, 32 rows", kind: "sampleTopK (fused)", size: "per step", medianMs: ms[1] / 20 });
+  await kvWriteParts(reps, results);
+}
+
+async function kvWriteParts(reps: number, results: Result[]): Promise<void> {
+  const [rows, len, cap] = [256, 64, 768];
+  const caches = Array.from({ length: 48 }, () => new Float32Array(rows * cap * len).fill(1));
+  const slices = Array.from({ length: 48 }, (_, i) => random(rows * len, 1, 300 + i));
+  const floatByFloat = (dst: Float32Array, src: Float32Array, at: number) => {
+    for (let r = 0; r < rows; r++) for (let i = 0; i < len; i++) dst[at + r * cap * len + i] = src[r * len + i];
+  };
+  const steps = (write: (dst: Float32Array, src: Float32Array, at: number) => void) => async () => {
+    for (let past = 0; past < 20; past++) caches.forEach((c, i) => write(c, slices[i], past * len));
+  };
+  const ms = await interleaved(reps, [steps(floatByFloat), steps((dst, src, at) => copyRows(dst, src, rows, len, at, cap * len))]);
+  results.push({ part: "KV slice writes, 8 prompts", kind: "float by float", size: "per step", medianMs: ms[0] / 20 });
+  results.push({ part: "KV slice writes, 8 prompts", kind: "copyRows (64-bit moves)", size: "per step", medianMs: ms[1] / 20 });
+}
+
+async function encodecParts(reps: number, modelDir: string, results: Result[]): Promise<void> {
+  const encodec = await ort.InferenceSession.create(path.join(modelDir, ONNX_DIR, ONNX_FILES.encodec), { graphOptimizationLevel: "all" });
+  const frames = 800;
+  const codes = (clips: number) => new ort.Tensor("int64", BigInt64Array.from({ length: clips * 4 * frames }, (_, i) => BigInt((i * 7919) % 2048)), [1, clips, 4, frames]);
+  const one = codes(1);
+  const eight = codes(8);
+  const ms = await interleaved(Math.min(reps, 3), [
+    async () => { for (let i = 0; i < 8; i++) await encodec.run({ audio_codes: one }); },
+    () => encodec.run({ audio_codes: eight }),
+  ]);
+  results.push({ part: "encodec", kind: "8 calls of 1 clip", size: `8 × ${frames} frames`, medianMs: ms[0] });
+  results.push({ part: "encodec", kind: "1 call of 8 clips", size: `8 × ${frames} frames`, medianMs: ms[1] });
+  await encodec.release();
 }
 
 main().catch((err) => {

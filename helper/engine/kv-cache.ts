@@ -109,13 +109,7 @@ class CapacityKvCache implements KvCache {
     for (let l = 0; l < this.s.layers; l++) {
       for (let j = 0; j < 2; j++) {
         const data = (out[newSliceName(l, KINDS[j])] as ort.Tensor).data as Float32Array;
-        const buf = this.buffers[2 * l + j];
-        // a plain loop: at 8 guided prompts a step writes 48 × 256 rows of 64 values, too many for a subarray + set each
-        for (let bh = 0; bh < batch * heads; bh++) {
-          const src = bh * len;
-          const dst = (bh * cap + past) * D;
-          for (let i = 0; i < len; i++) buf[dst + i] = data[src + i];
-        }
+        copyRows(this.buffers[2 * l + j], data, batch * heads, len, past * D, cap * D);
       }
     }
   }
@@ -125,6 +119,31 @@ class CapacityKvCache implements KvCache {
     this.buffers = [];
     this.tensors = [];
     this.cap = 0;
+  }
+}
+
+/**
+ * Copies `rows` packed rows of `len` floats from `src` into `dst`, row r at `dstAt + r · dstStride`. A plain loop:
+ * at 8 guided prompts a step writes 48 × 256 rows of 64 values, too many for a subarray + set each. When everything
+ * is 8-byte aligned, pairs of floats move as one 64-bit value (0.65× the time: bench/cpu-kernels.ts); a load and a store of
+ * the same bits, and two float32s make a float64 NaN (which an engine might canonicalise) only if the second is a NaN.
+ */
+export function copyRows(dst: Float32Array, src: Float32Array, rows: number, len: number, dstAt: number, dstStride: number): void {
+  if (((dst.byteOffset | src.byteOffset) & 7) === 0 && ((len | dstAt | dstStride) & 1) === 0) {
+    const d = new Float64Array(dst.buffer, dst.byteOffset, dst.length >> 1);
+    const s = new Float64Array(src.buffer, src.byteOffset, src.length >> 1);
+    const half = len >> 1;
+    for (let r = 0; r < rows; r++) {
+      const from = r * half;
+      const to = (dstAt + r * dstStride) >> 1;
+      for (let i = 0; i < half; i++) d[to + i] = s[from + i];
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const from = r * len;
+    const to = dstAt + r * dstStride;
+    for (let i = 0; i < len; i++) dst[to + i] = src[from + i];
   }
 }
 

@@ -1,7 +1,7 @@
 // The flat decoder's KV cache (helper/engine/kv-cache.ts): what the graph is fed after every step must be the
 // [B, H, cap, D] cache of all positions so far, while the buffer grows in chunks and re-lays its rows in place.
 import * as ort from "onnxruntime-node";
-import { createKvCache, KvCache, KV_CHUNK } from "../../helper/engine/kv-cache";
+import { copyRows, createKvCache, KvCache, KV_CHUNK } from "../../helper/engine/kv-cache";
 import { KvBufferPool } from "../../helper/engine/kv-pool";
 import { newSliceName, PAST_LENGTH } from "../../models/transform";
 
@@ -84,5 +84,34 @@ describe("flat KV cache (in-place and capacity layouts)", () => {
   it("refuses to go past the window's capacity", () => {
     const cache = createKvCache({ kind: "flat", layout: "capacity" }, shape);
     expect(() => cache.feed({}, shape.capacity, 1)).toThrow(/capacity/);
+  });
+});
+
+describe("copyRows (the cache's slice writes)", () => {
+  // every float32 bit pattern class: normal, negative zero, subnormal, infinities, NaNs with payloads
+  const patterns = Uint32Array.from([0x3f800000, 0x80000000, 0x00000001, 0x7f800000, 0xff800000, 0x7fc00000, 0x7ff00001, 0xfff80000, 0x7fbfffff, 0x12345678]);
+  const source = (n: number, offset: number) => {
+    const raw = new Uint32Array(n + offset);
+    for (let i = 0; i < n; i++) raw[offset + i] = patterns[i % patterns.length] ^ (i << 4 & 0xff0);
+    return new Float32Array(raw.buffer, offset * 4, n);
+  };
+  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+  it.each([
+    ["aligned: 64-bit moves, every bit kept", 0, 0, true],
+    ["source off by 4 bytes: float by float", 1, 0, false],
+    ["destination off by 4 bytes: float by float", 0, 1, false],
+  ])("puts every row where it belongs (%s)", (_, srcOffset, dstOffset, sameBits) => {
+    const rows = 5, len = 8, stride = 20, at = 6;
+    const src = source(rows * len, srcOffset);
+    const dst = new Float32Array(new ArrayBuffer((rows * stride + at + dstOffset) * 4), dstOffset * 4, rows * stride + at);
+    copyRows(dst, src, rows, len, at, stride);
+    const expected = new Uint32Array(dst.length);
+    const srcBits = bits(src);
+    for (let r = 0; r < rows; r++) for (let i = 0; i < len; i++) expected[at + r * stride + i] = srcBits[r * len + i];
+    const want = new Float32Array(expected.buffer);
+    // every value (-0 apart from 0, NaN as NaN); a float32 copy in JS may quiet a signalling NaN's payload
+    expect(Array.from(dst).every((x, i) => Object.is(x, want[i]))).toBe(true);
+    if (sameBits) expect(bits(dst)).toEqual(Array.from(expected));
   });
 });
