@@ -5,7 +5,7 @@
 //    copying, so nothing per step is proportional to the past except what the graph itself reads.
 import * as ort from "onnxruntime-node";
 import { newSliceName, PAST_LENGTH, type FlatLayout } from "../../models/transform/flat-decoder";
-import type { KvBufferPool } from "./kv-pool";
+import { KvBufferPool } from "./kv-pool";
 
 export type DecoderGraph = { kind: "plain" } | { kind: "flat"; layout: FlatLayout };
 
@@ -33,8 +33,8 @@ const KINDS = ["key", "value"] as const;
 /** The flat cache grows in steps of this many positions. */
 export const KV_CHUNK = 64;
 
-/** `pool`: where the in-place layout takes its buffers from and gives them back (kv-pool.ts); without, fresh ones. */
-export function createKvCache(graph: DecoderGraph, shape: CacheShape, pool?: KvBufferPool): KvCache {
+/** `pool`: where the in-place layout takes its buffers from and gives them back (kv-pool.ts); by default one that keeps none. */
+export function createKvCache(graph: DecoderGraph, shape: CacheShape, pool = new KvBufferPool({ maxBytes: 0, idleMs: 0 })): KvCache {
   if (graph.kind === "plain") return new PlainKvCache(shape);
   return graph.layout === "time-major" ? new TimeMajorKvCache(shape) : new CapacityKvCache(shape, pool);
 }
@@ -65,8 +65,8 @@ class PlainKvCache implements KvCache {
 /**
  * [B, H, cap, D] tensors passed whole, with `past_length`; a new slice [B, H, seq, D] lands at `past`. (The
  * "capacity" and "in-place" graphs take the same inputs.) The in-place graph reads all `cap` positions every step,
- * so `cap` stays within one chunk (KV_CHUNK positions) of what is needed. Each layer's buffer is allocated once at
- * the window's capacity (the OS maps its pages as they are first written) and the tensor is a view of its front;
+ * so `cap` stays within one chunk (KV_CHUNK positions) of what is needed. Each layer's buffer is taken once, at
+ * the window's capacity and zeroed (kv-pool.ts), and the tensor is a view of its front;
  * growing re-lays the rows out in place. Measured in bench/RESULTS.md: attention costs about 0.04 ms per buffer
  * position per guided prompt on 2 vCPUs, so a doubling buffer (up to half its positions unused) cost more than
  * a memmove every 64 steps; fresh buffers per growth cost more again (allocation, zeroing, first-touch faults).
@@ -76,18 +76,16 @@ class CapacityKvCache implements KvCache {
   private tensors: ort.Tensor[] = [];
   private cap = 0;
 
-  constructor(private readonly s: CacheShape, private readonly pool?: KvBufferPool, private readonly chunk = KV_CHUNK) {}
+  constructor(private readonly s: CacheShape, private readonly pool: KvBufferPool) {}
 
   /** Makes room for `needed` positions, keeping the first `past`. */
   private ensure(needed: number, past: number): void {
     if (needed <= this.cap) return;
     const { batch, heads, headDim: D, capacity } = this.s;
     if (needed > capacity) throw new Error(`KV cache capacity ${capacity} exceeded`);
-    const cap = Math.min(capacity, Math.ceil(needed / this.chunk) * this.chunk);
+    const cap = Math.min(capacity, Math.ceil(needed / KV_CHUNK) * KV_CHUNK);
     if (this.buffers.length === 0) {
-      // zero-filled, every page touched now rather than faulted in one by one during the steps (measured: faster)
-      const length = batch * heads * capacity * D;
-      for (let i = 0; i < this.s.layers * 2; i++) this.buffers.push(this.pool ? this.pool.take(length) : new Float32Array(length).fill(0));
+      for (let i = 0; i < this.s.layers * 2; i++) this.buffers.push(this.pool.take(batch * heads * capacity * D));
     } else if (past > 0) {
       // row bh moves from bh·old to bh·cap (≥): last row first, so no row is overwritten before it has moved
       for (const buf of this.buffers) for (let bh = batch * heads - 1; bh > 0; bh--) buf.copyWithin(bh * cap * D, bh * this.cap * D, (bh * this.cap + past) * D);
@@ -115,7 +113,7 @@ class CapacityKvCache implements KvCache {
   }
 
   release(): void {
-    this.pool?.give(this.buffers);
+    this.pool.give(this.buffers);
     this.buffers = [];
     this.tensors = [];
     this.cap = 0;

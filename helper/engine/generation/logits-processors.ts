@@ -34,27 +34,39 @@ export function temperature(t: number): LogitsProcessor {
  */
 export function topK(k: number): LogitsProcessor {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`topK must be an integer >= 1, got ${k}`);
-  let scratch = new Float32Array(0);
+  const kept = new Int32Array(k);
   return (row) => {
     const n = row.length;
     if (k >= n) return row;
-    if (scratch.length !== n) scratch = new Float32Array(n);
-    scratch.set(row);
-    const threshold = kthLargest(scratch, k);
-    let ties = k;
-    for (let i = 0; i < n; i++) if (row[i] > threshold) ties--;
-    for (let i = 0; i < n; i++) {
-      const x = row[i];
-      if (x > threshold) continue;
-      if (x === threshold && ties > 0) {
-        ties--;
-        continue;
-      }
-      row[i] = -Infinity;
+    const m = topKInOrder(row, k, kept);
+    for (let i = 0, j = 0; i < n; i++) {
+      if (j < m && kept[j] === i) j++;
+      else row[i] = -Infinity;
     }
     return row;
   };
 }
+
+/**
+ * Indices of the k largest entries (k < row.length) in index order, into `out`; ties at the k-th value keep the
+ * lowest indices. Returns how many (k, fewer only for rows with NaN). What topK keeps and sampleTopK draws from.
+ */
+export function topKInOrder(row: Float32Array, k: number, out: Int32Array): number {
+  const n = row.length;
+  if (selectScratch.length !== n) selectScratch = new Float32Array(n);
+  selectScratch.set(row);
+  const threshold = kthLargest(selectScratch, k);
+  let ties = k;
+  for (let i = 0; i < n; i++) if (row[i] > threshold) ties--;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const x = row[i];
+    if (x > threshold || (x === threshold && ties-- > 0)) out[m++] = i;
+  }
+  return m;
+}
+
+let selectScratch = new Float32Array(0);
 
 /** The k-th largest value of `a` (k from 1), found by quickselect; `a` is reordered. */
 export function kthLargest(a: Float32Array, k: number): number {
