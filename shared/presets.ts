@@ -35,12 +35,22 @@ export interface ResolvedPrompt {
   seed?: number;
 }
 
+/**
+ * The table's own entry for a normalised tag. Tags come from editors and the network, so a tag such as
+ * "constructor" must never be looked up on the object prototype: only own keys (or a Map's keys) count.
+ */
+export function presetFor(table: Readonly<PresetTable> | ReadonlyMap<string, Preset>, key: string): Preset | undefined {
+  if (table instanceof Map) return table.get(key);
+  const obj = table as Readonly<PresetTable>;
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
 /** The prompt for a tag: the table's entry, or one built from the tag's words in the article's style. */
-export function promptForTag(tag: string, table: Readonly<PresetTable> = DEFAULT_PRESETS): ResolvedPrompt {
+export function promptForTag(tag: string, table: Readonly<PresetTable> | ReadonlyMap<string, Preset> = DEFAULT_PRESETS): ResolvedPrompt {
   const key = normalizeTag(tag);
   if (key === null) throw new RangeError(`"${tag}" is not a tag: use letters, digits and _ (e.g. unboxing)`);
-  const preset = table[key];
-  if (preset) return { prompt: preset.prompt, source: "preset", ...(preset.seed !== undefined ? { seed: preset.seed } : {}) };
+  const preset = presetFor(table, key);
+  if (preset && typeof preset.prompt === "string") return { prompt: preset.prompt, source: "preset", ...(preset.seed !== undefined ? { seed: preset.seed } : {}) };
   return { prompt: `${key.replace(/_/g, " ")} background music for video, clear instruments, no vocals`, source: "fallback" };
 }
 

@@ -1,5 +1,7 @@
 // One job from spec to file: prompt from the preset table, seed, cache look-up, the queue (batched with its
 // neighbours), audio finishing, a 24-bit 48 kHz WAV written atomically into the output folder.
+// A job's own preparation (prompt resolution, output folder) can only fail that job: the failure comes back as its
+// result, never as a throw into the code that is submitting its batch neighbours.
 import { createHash, randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -13,6 +15,9 @@ import { DEFAULTS } from "../engine/musicgen";
 import { GenerationQueue, QueueError } from "../jobs/generation-queue";
 import type { PresetStore } from "../store/preset-store";
 import type { EngineHost } from "./engine-host";
+import { confine, ConfinementError } from "../util/confine";
+import { tempPathFor } from "../util/atomic-file";
+import { displayPath } from "../util/display-path";
 import { cacheKey, RenderCache } from "./render-cache";
 
 /** Extra seconds generated beyond the request so the silence trim can cut without coming up short. */
@@ -61,26 +66,50 @@ export class BedService {
     return this.cache.find((m) => m.sha256 === sha256)?.meta;
   }
 
-  /** Resolves the output folder of a job: inside one of the configured roots, no `..` escapes. */
-  outputDirFor(requested: string | undefined): string {
-    if (requested === undefined) return this.options.outputDir;
-    if (!path.isAbsolute(requested)) throw new JobError("invalid_field", "output_dir must be an absolute path", "output_dir");
-    const resolved = path.resolve(requested);
-    const inside = this.options.outputRoots.some((root) => {
-      const rel = path.relative(path.resolve(root), resolved);
-      return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-    });
-    if (!inside) throw new JobError("invalid_field", `output_dir must be inside ${this.options.outputRoots.join(" or ")}`, "output_dir");
-    return resolved;
+  /** Folders a job may write into: the configured roots and the default output folder. */
+  private allowedRoots(): string[] {
+    return [...this.options.outputRoots, this.options.outputDir];
   }
 
-  /** `duck`: speech regions (seconds) the bed dips under, for beds under a voice-over. */
+  /**
+   * Resolves the output folder of a job to its real path, which must lie inside the real path of one of the
+   * configured roots (a symlink leading out of them is refused with 403 `forbidden`, like a `..` escape).
+   */
+  outputDirFor(requested: string | undefined): string {
+    if (requested !== undefined && !path.isAbsolute(requested)) throw new JobError("invalid_field", "output_dir must be an absolute path", "output_dir");
+    try {
+      return confine(requested ?? this.options.outputDir, this.allowedRoots());
+    } catch (err) {
+      if (err instanceof ConfinementError) {
+        const roots = this.options.outputRoots.map((r) => displayPath(r)).join(" or ");
+        throw new JobError("forbidden", `output_dir ${displayPath(requested ?? this.options.outputDir)} must be inside ${roots} (links leading out of them are refused)`, "output_dir");
+      }
+      throw new JobError("invalid_field", `output_dir ${displayPath(requested ?? this.options.outputDir)} cannot be used: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "output_dir");
+    }
+  }
+
+  /**
+   * `duck`: speech regions (seconds) the bed dips under, for beds under a voice-over. Never throws: a job whose
+   * preparation fails (unknown model, refused folder, unusable tag) gets that failure as its result.
+   */
   submit(spec: JobSpec, jobId: string, events: JobEvents = {}, duck?: { regions: SpeechRegion[]; depthDb: number }): SubmittedJob {
+    try {
+      return this.start(spec, jobId, events, duck);
+    } catch (err) {
+      const failure = err instanceof RangeError ? new JobError("invalid_field", err.message, spec.scene_tag !== undefined ? "scene_tag" : "prompt") : err;
+      return { result: Promise.reject(failure), cancel: () => {} };
+    }
+  }
+
+  private start(spec: JobSpec, jobId: string, events: JobEvents, duck?: { regions: SpeechRegion[]; depthDb: number }): SubmittedJob {
     const started = performance.now();
     const engine = this.host.require(); // throws model_missing (503) before anything is queued
     const outputDir = this.outputDirFor(spec.output_dir);
     const tag = spec.scene_tag;
-    const resolved = tag !== undefined ? this.presets.resolve(tag) : { prompt: spec.prompt!, seed: undefined };
+    const resolved = tag !== undefined ? this.presets.resolve(tag) : { prompt: spec.prompt ?? "", seed: undefined };
+    if (typeof resolved.prompt !== "string" || resolved.prompt.trim() === "") {
+      throw new JobError("invalid_field", tag !== undefined ? `the preset for "${tag}" has no prompt` : "prompt must be non-empty text", tag !== undefined ? "scene_tag" : "prompt");
+    }
     const prompt = withBpm(resolved.prompt, spec.target_bpm);
     const seed = spec.seed ?? resolved.seed ?? randomInt(0, 2 ** 31 - 1);
     const settings = {
@@ -95,7 +124,7 @@ export class BedService {
     const fileName = `${slug(tag ?? prompt)}_${spec.duration_sec}s_seed${seed}_${key.slice(0, 8)}.wav`;
     const finish = async (wavPath: string, meta: CachedMeta, batchSize?: number): Promise<JobResult> => {
       const out = path.join(outputDir, fileName);
-      await placeFile(wavPath, out);
+      await this.placeFile(wavPath, out);
       return {
         ...meta,
         job_id: jobId,
@@ -162,18 +191,35 @@ export class BedService {
       },
     };
   }
-}
 
-/** Hard-links the cached file into place (no second copy on disk), copying when linking is impossible. */
-async function placeFile(from: string, to: string): Promise<void> {
-  await fs.promises.mkdir(path.dirname(to), { recursive: true });
-  const tmp = `${to}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await fs.promises.link(from, tmp);
-  } catch {
-    await fs.promises.copyFile(from, tmp);
+  /**
+   * Hard-links the cached file into place (no second copy on disk), copying when linking is impossible. The
+   * folder is confined again right before the rename: it may have been swapped for a link since the job began.
+   */
+  private async placeFile(from: string, to: string): Promise<void> {
+    const dir = path.dirname(to);
+    await fs.promises.mkdir(dir, { recursive: true });
+    const stillInside = () => {
+      if (confine(dir, this.allowedRoots()) !== dir) throw new ConfinementError(`${displayPath(dir)} changed while the bed was made`);
+    };
+    const tmp = tempPathFor(to);
+    try {
+      stillInside();
+      try {
+        await fs.promises.link(from, tmp);
+      } catch {
+        await fs.promises.copyFile(from, tmp);
+      }
+      stillInside();
+      await fs.promises.rename(tmp, to);
+    } catch (err) {
+      await fs.promises.rm(tmp, { force: true }).catch(() => {});
+      if (err instanceof ConfinementError) {
+        throw new JobError("forbidden", `output_dir ${displayPath(dir)} now leads outside the allowed folders; the bed was not placed`, "output_dir");
+      }
+      throw err;
+    }
   }
-  await fs.promises.rename(tmp, to);
 }
 
 function slug(text: string): string {

@@ -1,10 +1,13 @@
 // A content-addressed store of finished WAVs: the same model, prompt, duration, seed and settings give the same
 // key, and a hit returns the stored file at once. Disk use is bounded; the least recently used go first.
 // Files handed to Premiere live in the output folders, never here, so eviction cannot break a project.
+// The folder is read once, when the cache opens, into an in-memory index (key -> size, last use, metadata); every
+// later look-up (by key, or by metadata such as a take's sha256) is answered from memory, so no request ever waits
+// on a directory scan. Last use is also written to the WAV's mtime, so the LRU order survives a restart.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../util/atomic-file";
+import { PRIVATE_DIR_MODE, writeFileAtomic } from "../util/atomic-file";
 
 export function cacheKey(parts: Record<string, unknown>): string {
   const canonical = JSON.stringify(Object.keys(parts).sort().map((k) => [k, parts[k]]));
@@ -16,79 +19,121 @@ export interface CacheEntry<M> {
   meta: M;
 }
 
+interface Indexed<M> {
+  bytes: number;
+  /** Last use in ms since the epoch; `seq` breaks ties within one millisecond. */
+  used: number;
+  seq: number;
+  meta: M;
+}
+
+const KEY_RE = /^[0-9a-f]{64}$/;
+
 export class RenderCache<M extends object> {
+  private readonly index = new Map<string, Indexed<M>>();
+  private total = 0;
+  private seq = 0;
+
   constructor(private readonly dir: string, private readonly maxBytes: number) {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    this.load();
   }
 
   private files(key: string) {
-    if (!/^[0-9a-f]{64}$/.test(key)) throw new Error("bad cache key");
+    if (!KEY_RE.test(key)) throw new Error("bad cache key");
     return { wav: path.join(this.dir, `${key}.wav`), meta: path.join(this.dir, `${key}.json`) };
   }
 
+  /** Builds the index from the folder: entries with a WAV and readable metadata, oldest use first. */
+  private load(): void {
+    const found: Array<[string, Indexed<M>]> = [];
+    for (const name of fs.readdirSync(this.dir)) {
+      if (!/^[0-9a-f]{64}\.wav$/.test(name)) continue;
+      const key = name.slice(0, 64);
+      const f = this.files(key);
+      try {
+        const st = fs.statSync(f.wav);
+        const meta = JSON.parse(fs.readFileSync(f.meta, "utf8")) as M;
+        found.push([key, { bytes: st.size, used: st.mtimeMs, seq: 0, meta }]);
+      } catch {
+        // a WAV without (readable) metadata was interrupted between its two writes: not an entry
+      }
+    }
+    found.sort((a, b) => a[1].used - b[1].used);
+    for (const [key, entry] of found) this.add(key, { ...entry, seq: ++this.seq });
+  }
+
+  private add(key: string, entry: Indexed<M>): void {
+    this.forget(key);
+    this.index.set(key, entry);
+    this.total += entry.bytes;
+  }
+
+  private forget(key: string): void {
+    const old = this.index.get(key);
+    if (!old) return;
+    this.index.delete(key);
+    this.total -= old.bytes;
+  }
+
   get(key: string): CacheEntry<M> | undefined {
+    const entry = this.index.get(key);
+    if (!entry) return undefined;
     const f = this.files(key);
-    try {
-      const meta = JSON.parse(fs.readFileSync(f.meta, "utf8")) as M;
-      const now = new Date();
-      fs.utimesSync(f.wav, now, now); // mark as recently used
-      return { wavPath: f.wav, meta };
-    } catch {
+    if (!fs.existsSync(f.wav)) {
+      this.forget(key); // removed by hand since the index was built
       return undefined;
     }
+    this.touch(key, entry);
+    return { wavPath: f.wav, meta: entry.meta };
+  }
+
+  /** Marks an entry as just used, in memory and (without waiting) on disk for the next start. */
+  private touch(key: string, entry: Indexed<M>): void {
+    entry.used = Date.now();
+    entry.seq = ++this.seq;
+    const now = new Date(entry.used);
+    fs.utimes(this.files(key).wav, now, now, () => {});
   }
 
   async put(key: string, wav: Uint8Array, meta: M): Promise<CacheEntry<M>> {
     const f = this.files(key);
     await writeFileAtomic(f.wav, wav);
     await writeFileAtomic(f.meta, JSON.stringify(meta));
+    this.add(key, { bytes: wav.byteLength, used: Date.now(), seq: ++this.seq, meta });
     this.evict(key);
     return { wavPath: f.wav, meta };
   }
 
-  /** The entry whose metadata matches, newest first (used to find a take by its WAV hash after a restart). */
+  /** The entry whose metadata matches, most recently used first (finds a take by its WAV hash after a restart). */
   find(match: (meta: M) => boolean): CacheEntry<M> | undefined {
-    for (const e of this.entries().sort((a, b) => b.used - a.used)) {
-      const f = this.files(e.key);
-      try {
-        const meta = JSON.parse(fs.readFileSync(f.meta, "utf8")) as M;
-        if (match(meta)) return { wavPath: f.wav, meta };
-      } catch {
-        // an entry being evicted or half-written: skip it
-      }
+    let best: [string, Indexed<M>] | undefined;
+    for (const [key, entry] of this.index) {
+      if (match(entry.meta) && (!best || newer(entry, best[1]))) best = [key, entry];
     }
-    return undefined;
+    return best && { wavPath: this.files(best[0]).wav, meta: best[1].meta };
   }
 
   /** Total bytes of WAVs held. */
   size(): number {
-    return this.entries().reduce((n, e) => n + e.bytes, 0);
-  }
-
-  private entries() {
-    return fs.readdirSync(this.dir)
-      .filter((n) => /^[0-9a-f]{64}\.wav$/.test(n))
-      .flatMap((n) => {
-        try {
-          const st = fs.statSync(path.join(this.dir, n));
-          return [{ key: n.slice(0, 64), bytes: st.size, used: st.mtimeMs }];
-        } catch {
-          return [];
-        }
-      });
+    return this.total;
   }
 
   /** Removes least recently used entries until the store fits, never the one just written. */
   private evict(keep: string): void {
-    const entries = this.entries().sort((a, b) => a.used - b.used);
-    let total = entries.reduce((n, e) => n + e.bytes, 0);
-    for (const e of entries) {
-      if (total <= this.maxBytes) break;
-      if (e.key === keep) continue;
-      const f = this.files(e.key);
+    if (this.total <= this.maxBytes) return;
+    const oldestFirst = [...this.index].sort((a, b) => (newer(a[1], b[1]) ? 1 : -1));
+    for (const [key] of oldestFirst) {
+      if (this.total <= this.maxBytes) break;
+      if (key === keep) continue;
+      const f = this.files(key);
       fs.rmSync(f.meta, { force: true });
       fs.rmSync(f.wav, { force: true });
-      total -= e.bytes;
+      this.forget(key);
     }
   }
+}
+
+function newer<M>(a: Indexed<M>, b: Indexed<M>): boolean {
+  return a.used !== b.used ? a.used > b.used : a.seq > b.seq;
 }

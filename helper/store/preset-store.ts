@@ -5,13 +5,17 @@
 //  - Hand edits are picked up on the next read: the file is re-read whenever its mtime/size/inode change.
 //  - A broken hand edit is never overwritten: invalid JSON -> the built-in table, read-only, with the file's line
 //    and column in `readOnly`; a valid file with a bad preset -> its good presets, read-only, naming the bad one.
+//  - Tags are keys from outside (files, the network): the table is a Map, so "constructor" or "__proto__" are
+//    ordinary tags and never reach the object prototype.
+//  - The file is private to the user (0600, its folder 0700 when we create it): prompts can name clients' projects.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_PRESETS, normalizeTag, Preset, PresetTable, promptForTag, ResolvedPrompt, withBpm } from "../../shared/presets";
 import { MAX_BPM, MAX_PROMPT_CHARS, MAX_SEED, MIN_BPM, MIN_SEED } from "../../shared/protocol";
 import { cuesmithHome } from "../config/paths";
-import { writeFileAtomic } from "../util/atomic-file";
-import { findJsonSyntaxError, lineColumn } from "./json-position";
+import { PRIVATE_FILE_MODE, writeFileAtomic } from "../util/atomic-file";
+import { displayPath } from "../util/display-path";
+import { describeJsonError, lineColumn } from "./json-error";
 import { StoreError } from "./errors";
 
 export { StoreError } from "./errors";
@@ -53,8 +57,11 @@ export function validatePreset(tag: unknown, preset: unknown): { tag: string; pr
   return { tag: key, preset: { prompt, seed } };
 }
 
+/** Tag -> preset, in the order read or written. */
+type Table = Map<string, Preset>;
+
 interface ParsedFile {
-  table: PresetTable;
+  table: Table;
   /** Presets left out because they are invalid; non-empty -> the store is read-only. */
   problems: string[];
 }
@@ -74,25 +81,24 @@ function parseFile(text: string, file: string): ParsedFile {
   try {
     raw = JSON.parse(body);
   } catch (err) {
-    const at = findJsonSyntaxError(body);
-    const where = at ? `line ${at.line}, column ${at.column}: ${at.message}` : (err as Error).message;
+    const where = describeJsonError(body, err as Error);
     throw new Error(`${file} is not valid JSON (${where}); ${HOW_TO_FIX} and uses the built-in presets`);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new Error(`${file} must hold one JSON object of tag -> {"prompt": "...", "seed": 42}; ${HOW_TO_FIX} and uses the built-in presets`);
   }
-  const table: PresetTable = {};
+  const table: Table = new Map();
   const problems: string[] = [];
   for (const [tag, preset] of Object.entries(raw as Record<string, unknown>)) {
     const line = lineOfKey(body, tag);
     const where = `${file}${line === null ? "" : `, line ${line}`}: preset "${tag}"`;
     try {
       const ok = validatePreset(tag, preset);
-      if (ok.tag in table) {
+      if (table.has(ok.tag)) {
         problems.push(`${where}: the tag "${ok.tag}" appears twice (tags ignore case, "#", "-" and spaces)`);
         continue;
       }
-      table[ok.tag] = ok.preset;
+      table.set(ok.tag, ok.preset);
     } catch (err) {
       problems.push(`${where}: ${(err as Error).message}`);
     }
@@ -100,10 +106,13 @@ function parseFile(text: string, file: string): ParsedFile {
   return { table, problems };
 }
 
-const copyTable = (t: Readonly<PresetTable>): PresetTable => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { ...v }]));
+const tableOf = (t: Readonly<PresetTable>): Table => new Map(Object.entries(t).map(([k, v]) => [k, { ...v }]));
 
-function serialise(table: PresetTable): string {
-  const sorted = Object.fromEntries(Object.keys(table).sort().map((k) => [k, table[k]]));
+/** A plain object for the wire and the file: Object.fromEntries defines own keys, so even "__proto__" stays data. */
+const plain = (t: Table): PresetTable => Object.fromEntries([...t].map(([k, v]) => [k, { ...v }]));
+
+function serialise(table: Table): string {
+  const sorted = Object.fromEntries([...table.keys()].sort().map((k) => [k, table.get(k)]));
   return JSON.stringify(sorted, null, 2) + "\n";
 }
 
@@ -111,7 +120,7 @@ function serialise(table: PresetTable): string {
 const signature = (s: fs.Stats) => `${s.mtimeMs}:${s.ctimeMs}:${s.size}:${s.ino}`;
 
 export class PresetStore {
-  private table: PresetTable = copyTable(DEFAULT_PRESETS);
+  private table: Table = tableOf(DEFAULT_PRESETS);
   private seen: string | null = null;
   private writes: Promise<unknown> = Promise.resolve();
   /** Why edits are refused (the file on disk is broken and must be fixed by hand), or null when they are allowed. */
@@ -129,7 +138,7 @@ export class PresetStore {
         throw err;
       },
     );
-    if (!exists) await writeFileAtomic(store.file, serialise(copyTable(DEFAULT_PRESETS))); // written out so the user can edit it
+    if (!exists) await store.write(tableOf(DEFAULT_PRESETS)); // written out so the user can edit it
     store.reload();
     return store;
   }
@@ -149,17 +158,17 @@ export class PresetStore {
       text = fs.readFileSync(this.file, "utf8");
     } catch (err) {
       this.seen = null; // try again next time
-      this.table = copyTable(DEFAULT_PRESETS);
-      this.readOnly = `cannot read ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); using the built-in presets`;
+      this.table = tableOf(DEFAULT_PRESETS);
+      this.readOnly = `cannot read ${displayPath(this.file)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); using the built-in presets`;
       return;
     }
     this.seen = sig;
     try {
-      const parsed = parseFile(text, this.file);
+      const parsed = parseFile(text, displayPath(this.file));
       this.table = parsed.table;
       this.readOnly = parsed.problems.length ? `${parsed.problems.join("; ")}; ${HOW_TO_FIX} (the other presets are in use)` : null;
     } catch (err) {
-      this.table = copyTable(DEFAULT_PRESETS);
+      this.table = tableOf(DEFAULT_PRESETS);
       this.readOnly = (err as Error).message;
     }
   }
@@ -167,13 +176,13 @@ export class PresetStore {
   /** A copy of the whole table. */
   all(): PresetTable {
     this.reload();
-    return copyTable(this.table);
+    return plain(this.table);
   }
 
   get(tag: string): Preset | undefined {
     this.reload();
     const key = normalizeTag(tag);
-    const preset = key === null ? undefined : this.table[key];
+    const preset = key === null ? undefined : this.table.get(key);
     return preset ? { ...preset } : undefined;
   }
 
@@ -192,7 +201,7 @@ export class PresetStore {
   /** Validates and saves one preset (creating or replacing it); resolves with what was stored. */
   async set(tag: string, preset: Preset): Promise<Preset> {
     const ok = validatePreset(tag, preset);
-    await this.edit((table) => ({ ...table, [ok.tag]: ok.preset }));
+    await this.edit((table) => new Map(table).set(ok.tag, ok.preset));
     return { ...ok.preset };
   }
 
@@ -201,24 +210,28 @@ export class PresetStore {
     const key = normalizeTag(tag);
     let removed = false;
     await this.edit((table) => {
-      if (key === null || !(key in table)) return null;
-      const next = { ...table };
-      delete next[key];
+      if (key === null || !table.has(key)) return null;
+      const next = new Map(table);
+      next.delete(key);
       removed = true;
       return next;
     });
     return removed;
   }
 
+  private write(table: Table): Promise<void> {
+    return writeFileAtomic(this.file, serialise(table), { mode: PRIVATE_FILE_MODE });
+  }
+
   /** Runs edits one at a time, each on the freshest table (hand edits included), and saves the result. */
-  private edit(change: (table: PresetTable) => PresetTable | null): Promise<void> {
+  private edit(change: (table: Table) => Table | null): Promise<void> {
     const run = this.writes.then(async () => {
       this.reload();
       if (this.readOnly) throw new StoreError("forbidden", `presets cannot be edited: ${this.readOnly}`);
       const next = change(this.table);
       if (next === null) return;
-      await writeFileAtomic(this.file, serialise(next));
-      this.table = copyTable(next);
+      await this.write(next);
+      this.table = next;
       try {
         this.seen = signature(fs.statSync(this.file));
       } catch {

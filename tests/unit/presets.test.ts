@@ -1,4 +1,4 @@
-import { DEFAULT_PRESETS, normalizeTag, promptForTag, withBpm } from "../../shared/presets";
+import { DEFAULT_PRESETS, normalizeTag, presetFor, promptForTag, withBpm } from "../../shared/presets";
 
 describe("scene presets", () => {
   it("starts with the source article's tags and prompts", () => {
@@ -27,5 +27,22 @@ describe("scene presets", () => {
     expect(withBpm("calm piano", 110)).toBe("calm piano, 110 bpm");
     expect(withBpm("calm piano, 90 bpm", 110.4)).toBe("calm piano, 110 bpm");
     expect(withBpm("calm piano")).toBe("calm piano");
+  });
+});
+
+describe("prototype names as tags", () => {
+  it("only the table's own entries count: constructor and friends get a fallback prompt", () => {
+    for (const tag of ["constructor", "tostring", "valueof", "hasownproperty"]) {
+      expect(promptForTag(tag)).toMatchObject({ source: "fallback" });
+      expect(promptForTag(tag, {})).toMatchObject({ source: "fallback" });
+      expect(presetFor({}, tag)).toBeUndefined();
+    }
+    expect(() => promptForTag("__proto__")).toThrow(RangeError);
+  });
+
+  it("reads Maps and plain tables alike", () => {
+    const preset = { prompt: "built from scratch", seed: 3 };
+    expect(promptForTag("constructor", new Map([["constructor", preset]]))).toEqual({ prompt: preset.prompt, source: "preset", seed: 3 });
+    expect(promptForTag("constructor", Object.fromEntries([["constructor", preset]]))).toEqual({ prompt: preset.prompt, source: "preset", seed: 3 });
   });
 });

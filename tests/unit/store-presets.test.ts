@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_PRESETS } from "../../shared/presets";
 import { defaultPresetsFile, PresetStore, StoreError, validatePreset } from "../../helper/store/preset-store";
-import { findJsonSyntaxError } from "../../helper/store/json-position";
+import { describeJsonError, lineColumn } from "../../helper/store/json-error";
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-presets-"));
 const tmpFile = () => path.join(tmpDir(), "presets.json");
@@ -209,14 +209,78 @@ describe("PresetStore: hand edits", () => {
   });
 });
 
-describe("findJsonSyntaxError", () => {
-  it("finds the line and column of common hand-editing mistakes", () => {
-    expect(findJsonSyntaxError('{"a": 1}')).toBeNull();
-    expect(findJsonSyntaxError('{\n "a": 1,\n}')).toMatchObject({ line: 3, column: 1, message: expect.stringMatching(/trailing comma/) });
-    expect(findJsonSyntaxError('{\n "a": "x"\n "b": 2\n}')).toMatchObject({ line: 3, column: 2 });
-    expect(findJsonSyntaxError("{\n 'a': 1\n}")).toMatchObject({ line: 2, column: 2 });
-    expect(findJsonSyntaxError('{\n "a": tru\n}')).toMatchObject({ line: 2 });
-    expect(findJsonSyntaxError('{\n "a": "no end\n}')).toMatchObject({ line: 2, message: expect.stringMatching(/closing/) });
-    expect(findJsonSyntaxError("{}\n{}")).toMatchObject({ line: 2, column: 1 });
+describe("describeJsonError", () => {
+  const where = (text: string) => {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      return describeJsonError(text, err as Error);
+    }
+    return null;
+  };
+
+  it("turns JSON.parse's position into the line and column of common hand-editing mistakes", () => {
+    expect(where('{"a": 1}')).toBeNull();
+    expect(where('{\n "a": 1,\n}')).toMatch(/^line 3, column 1: /); // trailing comma
+    expect(where('{\n "a": "x"\n "b": 2\n}')).toMatch(/^line 3, column 2: /); // missing comma
+    expect(where("{\n 'a': 1\n}")).toMatch(/^line 2, column 2: /); // single quotes
+    expect(where('{\n "a": "no end\n}')).toMatch(/^line 2, column \d+: Bad control character/);
+    expect(where("{}\n{}")).toMatch(/^line 2, column 1: /);
+    expect(where("{ broken")).toMatch(/^line 1, column 3: /);
+    expect(where('{\n "a": ')).toMatch(/^line 2, column 7: Unexpected end/); // the input ended early
+  });
+
+  it("keeps V8's words, without the copy of the input it sometimes quotes, when it names no position", () => {
+    const text = '{\n "a": tru\n}';
+    const said = where(text)!;
+    expect(said).toMatch(/Unexpected token/);
+    expect(said).not.toContain('"a"');
+  });
+
+  it("counts lines and columns from 1", () => {
+    expect(lineColumn("ab\ncd", 0)).toEqual({ line: 1, column: 1 });
+    expect(lineColumn("ab\ncd", 4)).toEqual({ line: 2, column: 2 });
+    expect(lineColumn("ab", 99)).toEqual({ line: 1, column: 3 });
+  });
+});
+
+describe("PresetStore: tags that are also names on the object prototype", () => {
+  const PROTO_KEYS = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "__defineGetter__"];
+
+  it("looks such tags up as ordinary tags: a fallback prompt, never a prototype member", async () => {
+    const store = await PresetStore.open(tmpFile());
+    for (const tag of ["constructor", "tostring", "hasownproperty", "valueof", "isprototypeof"]) {
+      expect(store.get(tag)).toBeUndefined();
+      expect(store.resolve(tag)).toEqual({ prompt: `${tag.replace(/_/g, " ")} background music for video, clear instruments, no vocals`, source: "fallback" });
+    }
+    expect(await store.delete("constructor")).toBe(false);
+  });
+
+  it("stores, reloads after a restart and keeps editing a table holding such tags", async () => {
+    const file = tmpFile();
+    const a = await PresetStore.open(file);
+    await a.set("constructor", { prompt: "built from scratch", seed: 3 });
+    await a.set("valueof", { prompt: "worth it" });
+    const b = await PresetStore.open(file); // a new process
+    expect(b.readOnly).toBeNull();
+    expect(b.get("constructor")).toEqual({ prompt: "built from scratch", seed: 3 });
+    expect(b.resolve("constructor")).toEqual({ prompt: "built from scratch", source: "preset", seed: 3 });
+    await expect(b.set("rain", { prompt: "soft rain piano" })).resolves.toEqual({ prompt: "soft rain piano" });
+    expect(await b.delete("constructor")).toBe(true);
+    expect(b.get("constructor")).toBeUndefined();
+    expect(Object.getPrototypeOf(b.all())).toBe(Object.prototype);
+  });
+
+  it("a hand-written file whose keys are prototype names loads without touching any prototype", async () => {
+    const file = tmpFile();
+    // JSON.parse keeps "__proto__" as an own key; written by hand so the test does not depend on JSON.stringify
+    const text = `{${PROTO_KEYS.map((k) => `"${k}": {"prompt": "p ${k}"}`).join(", ")}}`;
+    fs.writeFileSync(file, text);
+    const store = await PresetStore.open(file);
+    // "constructor" is a tag; the rest are not tags (leading _ or upper case) or duplicates once normalised
+    expect(store.get("constructor")).toEqual({ prompt: "p constructor" });
+    expect(store.get("tostring")).toEqual({ prompt: "p toString" });
+    expect(({} as Record<string, unknown>).prompt).toBeUndefined(); // no prototype pollution
+    expect(store.readOnly).toMatch(/"__proto__" is not a tag/);
   });
 });
