@@ -1,6 +1,9 @@
 // The queue in front of the one resident engine. Jobs that wait together with compatible settings run as one
 // batched decode (the markers of one Score Markers click cost little more than one); every batch has a
 // deadline, and a batch past it is aborted so the next one runs: the queue never blocks.
+// One job can never fail its neighbours: a job whose spec is unusable is refused on its own before it joins a
+// batch, and when a batched decode fails for any other reason its jobs are run again one by one, so only the job
+// that really fails gets the error (each with its own message) and the others finish.
 import type { GenerateProgress, GenerateRequest, GenerateResult } from "../engine/musicgen";
 
 /** What the queue needs from the engine (the real MusicGenEngine, or a fake in unit tests). */
@@ -26,7 +29,7 @@ export interface GenerationOutput {
   batchSize: number;
 }
 
-export type QueueErrorCode = "cancelled" | "timeout" | "queue_full" | "generation_failed";
+export type QueueErrorCode = "cancelled" | "timeout" | "queue_full" | "generation_failed" | "invalid_field";
 
 export class QueueError extends Error {
   constructor(readonly code: QueueErrorCode, message: string) {
@@ -55,6 +58,8 @@ interface Entry {
   reject: (err: Error) => void;
   settled: boolean;
   batch?: RunningBatch;
+  /** Run alone: set after a batch it was in failed, to find out which job the failure belongs to. */
+  solo?: boolean;
 }
 
 interface RunningBatch {
@@ -80,6 +85,17 @@ export function deadlineFor(steps: number, batchSize: number, msPerStep: number 
   return Math.max(25_000, Math.round(3 * expected + 10_000));
 }
 
+/** Why a spec cannot be generated (checked per job, before batching), or null when it can. */
+export function specProblem(spec: GenerationSpec): string | null {
+  if (typeof spec.prompt !== "string" || spec.prompt.trim() === "") return "the prompt must be non-empty text";
+  if (typeof spec.durationSec !== "number" || !Number.isFinite(spec.durationSec) || spec.durationSec <= 0) return "the duration must be a positive number of seconds";
+  if (!Number.isSafeInteger(spec.seed)) return "the seed must be a whole number";
+  for (const k of ["guidanceScale", "topK", "temperature"] as const) {
+    if (typeof spec[k] !== "number" || !Number.isFinite(spec[k])) return `${k} must be a finite number`;
+  }
+  return null;
+}
+
 export class GenerationQueue {
   private waiting: Entry[] = [];
   private running: RunningBatch | null = null;
@@ -102,7 +118,11 @@ export class GenerationQueue {
     const result = new Promise<GenerationOutput>((resolve, reject) => {
       entry = { spec, callbacks, resolve, reject, settled: false };
     });
-    if (this.waiting.length >= this.maxQueued) {
+    const problem = specProblem(spec);
+    if (problem !== null) {
+      entry.settled = true;
+      entry.reject(new QueueError("invalid_field", `this job cannot be generated: ${problem}`));
+    } else if (this.waiting.length >= this.maxQueued) {
       entry.settled = true;
       entry.reject(new QueueError("queue_full", `the queue is full (${this.maxQueued} jobs waiting); try again when it drains`));
     } else {
@@ -141,7 +161,12 @@ export class GenerationQueue {
 
   private takeBatch(): Entry[] {
     const head = this.waiting[0];
+    if (head.solo) {
+      this.waiting.shift();
+      return [head];
+    }
     const compatible = (e: Entry) =>
+      !e.solo &&
       e.spec.guidanceScale === head.spec.guidanceScale && e.spec.topK === head.spec.topK && e.spec.temperature === head.spec.temperature;
     const batch = this.waiting.filter(compatible).slice(0, this.maxBatch);
     this.waiting = this.waiting.filter((e) => !batch.includes(e));
@@ -186,7 +211,17 @@ export class GenerationQueue {
         : batch.controller.signal.aborted
           ? new QueueError("cancelled", "the job was cancelled")
           : new QueueError("generation_failed", `generation failed: ${(err as Error).message}`);
-      entries.forEach((e) => this.settle(e, failure));
+      const live = entries.filter((e) => !e.settled);
+      if (failure.code === "generation_failed" && live.length > 1) {
+        // which job broke the batch is unknown: run each again on its own, ahead of newer work
+        for (const e of live) {
+          e.solo = true;
+          e.batch = undefined;
+        }
+        this.waiting.unshift(...live);
+      } else {
+        entries.forEach((e) => this.settle(e, failure));
+      }
     } finally {
       clearTimeout(timer);
       this.running = null;

@@ -87,6 +87,53 @@ describe("GenerationQueue", () => {
     await a.result;
   });
 
+  it("one job whose prompt breaks the engine fails alone; its batch neighbours finish", async () => {
+    // the engine refuses a whole request when any prompt in it is bad, as a tokenizer or graph error would
+    class PickyEngine extends FakeEngine {
+      async generate(req: GenerateRequest, opts: { onProgress?: (p: any) => void; signal?: AbortSignal }): Promise<GenerateResult> {
+        if (req.prompts.includes("bad")) {
+          this.calls.push(req);
+          throw new Error(`cannot encode prompt ${req.prompts.indexOf("bad")}`);
+        }
+        return super.generate(req, opts);
+      }
+    }
+    const engine = new PickyEngine();
+    const q = new GenerationQueue(engine);
+    const jobs = [spec({ seed: 1, prompt: "good one" }), spec({ seed: 2, prompt: "bad" }), spec({ seed: 3, prompt: "good two" })].map((s) => q.submit(s));
+    const [a, bad, c] = await Promise.allSettled(jobs.map((j) => j.result));
+    expect(a).toMatchObject({ status: "fulfilled", value: { seed: 1 } });
+    expect(c).toMatchObject({ status: "fulfilled", value: { seed: 3 } });
+    expect(bad).toMatchObject({ status: "rejected", reason: { code: "generation_failed", message: expect.stringMatching(/cannot encode prompt 0/) } });
+    // one batched try, then each job on its own
+    expect(engine.calls.map((c) => c.prompts)).toEqual([["good one", "bad", "good two"], ["good one"], ["bad"], ["good two"]]);
+  });
+
+  it("refuses an unusable spec on its own, before it can join (and break) a batch", async () => {
+    const engine = new FakeEngine();
+    const q = new GenerationQueue(engine);
+    const broken = [
+      spec({ prompt: undefined as unknown as string }),
+      spec({ prompt: "  " }),
+      spec({ durationSec: Number.NaN }),
+      spec({ seed: 1.5 }),
+      spec({ topK: Infinity }),
+    ].map((s) => q.submit(s));
+    const good = [q.submit(spec({ seed: 7 })), q.submit(spec({ seed: 8 }))];
+    for (const b of broken) await expect(b.result).rejects.toMatchObject({ code: "invalid_field" });
+    await expect(Promise.all(good.map((g) => g.result))).resolves.toHaveLength(2);
+    expect(engine.calls).toHaveLength(1);
+    expect(engine.calls[0].seed).toEqual([7, 8]);
+  });
+
+  it("a batch that is cancelled or times out is not retried job by job", async () => {
+    const engine = new FakeEngine(50, 20);
+    const q = new GenerationQueue(engine, { timeoutMs: 30 });
+    const jobs = [q.submit(spec({ seed: 1 })), q.submit(spec({ seed: 2 }))];
+    for (const j of jobs) await expect(j.result).rejects.toMatchObject({ code: "timeout" });
+    expect(engine.calls).toHaveLength(1);
+  });
+
   it("derives deadlines from the measured step time, never under 25 s", () => {
     expect(deadlineFor(10, 1, 1)).toBe(25_000);
     expect(deadlineFor(753, 1, 100)).toBe(3 * 75_300 + 10_000);
