@@ -1,5 +1,7 @@
 // Everything a request handler needs, wired once at start: the engine host, the queue and bed service, the
 // preset table, the feedback log, and a short memory of finished jobs (so feedback can name a job by id).
+// Before the stores open, temp files that interrupted writes left in the helper's folders are swept away.
+import * as path from "node:path";
 import type { AnalyzeResult, BedSpec, FeedbackBody, HealthInfo, JobResult, JobSpec } from "../../shared/protocol";
 import { submitBed } from "../service/voice-service";
 import type { HelperSettings } from "../config/settings";
@@ -10,6 +12,7 @@ import { EngineHost } from "../service/engine-host";
 import { RenderCache } from "../service/render-cache";
 import { FeedbackLog, FeedbackRecord } from "../store/feedback-log";
 import { PresetStore } from "../store/preset-store";
+import { sweepStaleTempFiles } from "../util/temp-sweep";
 import { VERSION } from "../version";
 
 const REMEMBERED_RESULTS = 1000;
@@ -25,9 +28,12 @@ export class HelperContext {
     readonly presets: PresetStore,
     readonly feedback: FeedbackLog,
     readonly service: BedService,
+    /** Stale temp files removed at start (interrupted writes of an earlier run). */
+    readonly sweptTempFiles: readonly string[] = [],
   ) {}
 
   static async create(settings: HelperSettings, host: EngineHost): Promise<HelperContext> {
+    const swept = await sweepStaleTempFiles([settings.outputDir, settings.cacheDir, path.dirname(settings.presetsFile), path.dirname(settings.feedbackFile)]);
     const presets = await PresetStore.open(settings.presetsFile);
     const feedback = await FeedbackLog.open(settings.feedbackFile);
     const queue = new GenerationQueue(
@@ -47,7 +53,7 @@ export class HelperContext {
       targetLufs: settings.targetLufs,
       bedLevelDb: settings.bedLevelDb,
     });
-    return new HelperContext(settings, host, queue, presets, feedback, service);
+    return new HelperContext(settings, host, queue, presets, feedback, service, swept);
   }
 
   newJobId(): string {

@@ -7,12 +7,15 @@
 //    read the file while the helper writes to it;
 //  - the torn tail is cut off by the next append (when nothing else has written since it was seen), so the new line
 //    starts on a line of its own;
-//  - every line is kept; duplicates (the same WAV reported twice for the same reason) are merged when counting.
+//  - every line is kept; duplicates (the same WAV reported twice for the same reason) are merged when counting;
+//  - the file is private to the user (0600, its folder 0700 when we create it): notes can name clients' projects.
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FEEDBACK_REASONS, FeedbackReason, MAX_NOTE_CHARS, MAX_SEED, MIN_SEED } from "../../shared/protocol";
 import { cuesmithHome } from "../config/paths";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/atomic-file";
+import { displayPath } from "../util/display-path";
 import { StoreError } from "./errors";
 
 export interface FeedbackRecord {
@@ -134,6 +137,7 @@ export class FeedbackLog {
   /** Size of the file as this object last saw it (read or written); -1 when unknown. */
   private knownSize = -1;
   private queue: Promise<unknown> = Promise.resolve();
+  private modeChecked = false;
   /** Problems met reading (or repairing) the file: skipped lines, an ignored torn last line. */
   readonly warnings: string[] = [];
 
@@ -154,7 +158,7 @@ export class FeedbackLog {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
       bytes = Buffer.alloc(0);
     }
-    const parsed = parseLog(bytes.toString("utf8"), this.file);
+    const parsed = parseLog(bytes.toString("utf8"), displayPath(this.file));
     this.entries = parsed.entries;
     this.warnings.splice(0, this.warnings.length, ...parsed.warnings);
     this.knownSize = bytes.length;
@@ -197,9 +201,14 @@ export class FeedbackLog {
   }
 
   private async writeLine(line: string): Promise<void> {
-    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
-    const handle = await fs.promises.open(this.file, "a+");
+    await fs.promises.mkdir(path.dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    const handle = await fs.promises.open(this.file, "a+", PRIVATE_FILE_MODE);
     try {
+      if (!this.modeChecked) {
+        // a file created by an older version (or by hand) may be readable by others: make it private once
+        this.modeChecked = true;
+        await handle.chmod(PRIVATE_FILE_MODE).catch(() => {});
+      }
       const { size } = await handle.stat();
       let prefix = "";
       if (size > 0) {
@@ -208,7 +217,7 @@ export class FeedbackLog {
           if (size === this.knownSize && !wholeRecord(tail.text)) {
             // the torn line we saw on open (nobody has written since): cut it off so the file stays clean
             await handle.truncate(tail.start);
-            this.warnings.push(`${this.file}: removed an incomplete last line (${size - tail.start} bytes) before appending`);
+            this.warnings.push(`${displayPath(this.file)}: removed an incomplete last line (${size - tail.start} bytes) before appending`);
           } else {
             prefix = "\n"; // written by someone else meanwhile: keep it, start our line on a new line
           }

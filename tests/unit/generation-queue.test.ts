@@ -90,7 +90,7 @@ describe("GenerationQueue", () => {
   it("one job whose prompt breaks the engine fails alone; its batch neighbours finish", async () => {
     // the engine refuses a whole request when any prompt in it is bad, as a tokenizer or graph error would
     class PickyEngine extends FakeEngine {
-      async generate(req: GenerateRequest, opts: { onProgress?: (p: any) => void; signal?: AbortSignal }): Promise<GenerateResult> {
+      override async generate(req: GenerateRequest, opts: { onProgress?: (p: any) => void; signal?: AbortSignal }): Promise<GenerateResult> {
         if (req.prompts.includes("bad")) {
           this.calls.push(req);
           throw new Error(`cannot encode prompt ${req.prompts.indexOf("bad")}`);
