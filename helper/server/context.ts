@@ -66,9 +66,12 @@ export class HelperContext {
     return job;
   }
 
-  /** A bed under a voice-over: analysed first (so errors in the clip come back at once), then queued. */
-  async submitBed(spec: BedSpec, jobId: string, events: JobEvents = {}): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
-    const submitted = await submitBed(this.service, spec, jobId, events);
+  /**
+   * A bed under a voice-over: analysed first (so errors in the clip come back at once), then queued. `signal`:
+   * abort it when the client disconnects or cancels during the analysis, so its ffmpeg is stopped.
+   */
+  async submitBed(spec: BedSpec, jobId: string, events: JobEvents = {}, signal?: AbortSignal): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
+    const submitted = await submitBed(this.service, spec, jobId, events, signal);
     submitted.job.result.then((r) => this.remember(r), () => {});
     return submitted;
   }

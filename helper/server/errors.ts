@@ -13,7 +13,9 @@ export function errorBody(err: unknown): ErrorPayload {
   if (err instanceof QueueError) return { code: err.code, message: err.message };
   if (err instanceof AudioInputError) {
     // a missing ffmpeg is the helper's machine's problem (503); a missing or unreadable clip is the request's (400)
-    return err.code === "ffmpeg_missing" ? { code: "tool_missing", message: err.message } : { code: "invalid_field", message: err.message, field: "media_path" };
+    if (err.code === "ffmpeg_missing") return { code: "tool_missing", message: err.message };
+    if (err.code === "timeout" || err.code === "cancelled") return { code: err.code, message: err.message };
+    return { code: "invalid_field", message: err.message, field: err.field ?? "media_path" };
   }
   if (err instanceof StoreError) return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
   if (err instanceof EngineError) {

@@ -23,6 +23,8 @@ export interface AnalyzeOptions {
   whisperDir?: string | null;
   /** Emotion classifier folder (default: `$CUESMITH_EMOTION_DIR`, else ~/.cuesmith/models/emotion-nli when there); null: the lexicon. */
   emotionDir?: string | null;
+  /** Abort when the caller is gone (client disconnected, job cancelled): a running ffmpeg decode is killed. */
+  signal?: AbortSignal;
 }
 
 /** Languages the emotion lexicon reads: Whisper's language detection chooses between them. */
@@ -35,7 +37,7 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
   let transcriptionError: string | undefined;
   let audio: Float32Array | null = null;
   if (spec.media_path !== undefined) {
-    audio = await decodeAudio(spec.media_path, { inSec: spec.in_sec, outSec: spec.out_sec });
+    audio = await decodeAudio(spec.media_path, { inSec: spec.in_sec, outSec: spec.out_sec, signal: options.signal });
     mediaSec = audio.length / 16000;
     regions = await speechRegions(audio);
     // typed text wins; otherwise the installed Whisper model, if any, listens
@@ -91,9 +93,13 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
   };
 }
 
-/** analyze + generate + duck. Resolves with the job (already queued) and its analysis. */
-export async function submitBed(service: BedService, spec: BedSpec, jobId: string, events: JobEvents = {}): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
-  const { result: analysis, mediaSec } = await analyzeVoiceOver(spec);
+/**
+ * analyze + generate + duck. Resolves with the job (already queued) and its analysis. `signal` stops the analysis
+ * (and its ffmpeg) when the caller goes away before the job is queued; after that, cancel the returned job.
+ */
+export async function submitBed(service: BedService, spec: BedSpec, jobId: string, events: JobEvents = {}, signal?: AbortSignal): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
+  const { result: analysis, mediaSec } = await analyzeVoiceOver(spec, { signal });
+  if (signal?.aborted) throw new JobError("cancelled", "the job was cancelled");
   const duration = spec.duration_sec ?? mediaSec;
   if (duration === null) throw new JobError("invalid_field", "give duration_sec, or the clip's media_path so the bed can match its length", "duration_sec");
   const job = service.submit(
