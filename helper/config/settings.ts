@@ -70,7 +70,7 @@ export function validateSettings(partial: Record<string, unknown>, source: strin
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(partial)) {
     if (value === undefined) continue;
-    const type = TYPES[key as keyof HelperSettings];
+    const type = Object.hasOwn(TYPES, key) ? TYPES[key as keyof HelperSettings] : undefined; // "constructor" is not a setting
     if (!type) throw new Error(`${source}: unknown setting "${key}"`);
     const ok = type === "string[]" ? Array.isArray(value) && value.every((v) => typeof v === "string") : typeof value === type;
     if (!ok || (typeof value === "number" && !Number.isFinite(value))) throw new Error(`${source}: "${key}" must be ${type}`);

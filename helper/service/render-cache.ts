@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PRIVATE_DIR_MODE, writeFileAtomic } from "../util/atomic-file";
+import { STALE_TEMP_MS } from "../util/temp-sweep";
 
 export function cacheKey(parts: Record<string, unknown>): string {
   const canonical = JSON.stringify(Object.keys(parts).sort().map((k) => [k, parts[k]]));
@@ -51,12 +52,22 @@ export class RenderCache<M extends object> {
       if (!/^[0-9a-f]{64}\.wav$/.test(name)) continue;
       const key = name.slice(0, 64);
       const f = this.files(key);
+      let st: fs.Stats;
       try {
-        const st = fs.statSync(f.wav);
+        st = fs.statSync(f.wav);
+      } catch {
+        continue;
+      }
+      try {
         const meta = JSON.parse(fs.readFileSync(f.meta, "utf8")) as M;
         found.push([key, { bytes: st.size, used: st.mtimeMs, seq: 0, meta }]);
       } catch {
-        // a WAV without (readable) metadata was interrupted between its two writes: not an entry
+        // a WAV without (readable) metadata was interrupted between its two writes: not an entry, and once it is
+        // old enough not to be another helper's write in progress, only wasted space
+        if (Date.now() - st.mtimeMs > STALE_TEMP_MS) {
+          fs.rmSync(f.wav, { force: true });
+          fs.rmSync(f.meta, { force: true });
+        }
       }
     }
     found.sort((a, b) => a[1].used - b[1].used);

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { validateSettings } from "../../helper/config/settings";
 import { FeedbackLog } from "../../helper/store/feedback-log";
 import { PresetStore } from "../../helper/store/preset-store";
 import { tempPathFor, writeFileAtomic } from "../../helper/util/atomic-file";
@@ -100,5 +101,13 @@ describe("start-up sweep of stale temp files", () => {
     expect(removed.sort()).toEqual([...stale, staleCache].sort());
     for (const f of [young, ...keep, folderLikeTemp]) expect(fs.existsSync(f)).toBe(true);
     expect(await sweepStaleTempFiles([out, cache])).toEqual([]);
+  });
+});
+
+describe("settings keys from config.json", () => {
+  it("a prototype name is an unknown setting, not a lookup on Object.prototype", () => {
+    for (const key of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(() => validateSettings(JSON.parse(`{"${key}": "x"}`), "config.json")).toThrow(`unknown setting "${key}"`);
+    }
   });
 });
