@@ -198,12 +198,13 @@ export class BedService {
    */
   private async placeFile(from: string, to: string): Promise<void> {
     const dir = path.dirname(to);
-    await fs.promises.mkdir(dir, { recursive: true });
     const stillInside = () => {
       if (confine(dir, this.allowedRoots()) !== dir) throw new ConfinementError(`${displayPath(dir)} changed while the bed was made`);
     };
     const tmp = tempPathFor(to);
     try {
+      stillInside(); // before mkdir too: a parent swapped for a link must not get folders created through it
+      await fs.promises.mkdir(dir, { recursive: true });
       stillInside();
       try {
         await fs.promises.link(from, tmp);
@@ -217,7 +218,10 @@ export class BedService {
       if (err instanceof ConfinementError) {
         throw new JobError("forbidden", `output_dir ${displayPath(dir)} now leads outside the allowed folders; the bed was not placed`, "output_dir");
       }
-      throw err;
+      // the OS message spells out the absolute path: say it with the path as the user knows it
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      if (code === "EACCES" || code === "EPERM" || code === "EROFS") throw new JobError("forbidden", `output_dir ${displayPath(dir)} cannot be written (${code})`, "output_dir");
+      throw new JobError("internal", `the bed could not be placed in ${displayPath(dir)} (${code})`, "output_dir");
     }
   }
 }
