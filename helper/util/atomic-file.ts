@@ -22,18 +22,11 @@ export function tempPathFor(file: string): string {
 export interface AtomicWriteOptions {
   /** Mode of the written file (default 0o666 less the umask, as fs.writeFile). */
   mode?: number;
-  /** Mode of folders created on the way (default PRIVATE_DIR_MODE). */
-  dirMode?: number;
-  /**
-   * Called just before the rename, with the temp file in place: throwing leaves the target untouched (the temp
-   * file is removed). Used to confirm the folder is still where it is allowed to be.
-   */
-  beforeRename?: (tmp: string) => Promise<void>;
 }
 
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
-  await fs.promises.mkdir(dir, { recursive: true, mode: options.dirMode ?? PRIVATE_DIR_MODE });
+  await fs.promises.mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE }); // only folders it creates
   const tmp = tempPathFor(file);
   try {
     const handle = await fs.promises.open(tmp, "wx", options.mode ?? 0o666);
@@ -43,7 +36,6 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
     } finally {
       await handle.close();
     }
-    await options.beforeRename?.(tmp);
     await fs.promises.rename(tmp, file);
   } catch (err) {
     await fs.promises.rm(tmp, { force: true }).catch(() => {});
@@ -52,8 +44,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
   await syncDir(dir);
 }
 
-/** fsyncs a folder so a rename into it survives a crash; a no-op where folders cannot be opened (Windows). */
-export async function syncDir(dir: string): Promise<void> {
+async function syncDir(dir: string): Promise<void> {
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(dir, "r");
