@@ -8,7 +8,7 @@ import { runAnalyzeCommand } from "./analyze-command";
 import { runReportCommand } from "./report-command";
 import { runServeCommand, SERVE_USAGE } from "./serve-command";
 import { VERSION } from "../version";
-
+import { asksForHelp, commandHelp } from "./help";
 
 const USAGE = [
   `cuesmith ${VERSION} — local AI music beds for Premiere Pro`,
@@ -22,11 +22,18 @@ const USAGE = [
   "  cuesmith models build-test --size tiny|small --out DIR [--seed N]   random-weight contract model",
   "  cuesmith report [--since 7d] [--format md|html|json]   feedback summary and preset suggestions",
   "  cuesmith analyze [--input FILE [--in SEC --out SEC]] [--text TEXT]   voice-over -> speech, emotion, undertone, prompt",
-  "  cuesmith --version | --help",
+  "  cuesmith --version | --help | COMMAND --help",
 ].join("\n");
 
 export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && asksForHelp(rest)) {
+    const help = commandHelp(command, rest);
+    if (help !== null) {
+      io.out(help);
+      return 0;
+    }
+  }
   try {
     switch (command) {
       case "generate":
