@@ -1,6 +1,7 @@
 // Any clip Premiere can hold (mp4/mov with AAC, WAV, MP3, …) -> 16 kHz mono float, by spawning the system ffmpeg.
 // The clip's source in/out points are honoured, so only the part on the timeline is analysed.
 import { spawn } from "node:child_process";
+import { resolveFfmpeg } from "./ffmpeg-binary";
 import * as fs from "node:fs";
 
 export class AudioInputError extends Error {
@@ -20,7 +21,7 @@ export interface DecodeOptions {
 
 export const FFMPEG_HINT = "install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg; Windows: winget install Gyan.FFmpeg) or set CUESMITH_FFMPEG to its path";
 
-export function decodeAudio(file: string, { inSec, outSec, rate = 16000, ffmpeg = process.env.CUESMITH_FFMPEG ?? "ffmpeg" }: DecodeOptions = {}): Promise<Float32Array> {
+export function decodeAudio(file: string, { inSec, outSec, rate = 16000, ffmpeg = resolveFfmpeg()?.path ?? "ffmpeg" }: DecodeOptions = {}): Promise<Float32Array> {
   if (!fs.existsSync(file)) return Promise.reject(new AudioInputError("file_missing", `${file} does not exist`));
   const args = ["-nostdin", "-hide_banner", "-loglevel", "error"];
   if (inSec !== undefined && inSec > 0) args.push("-ss", String(inSec));
