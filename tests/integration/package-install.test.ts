@@ -12,7 +12,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-pkg-"));
 const prefix = path.join(tmp, "prefix");
 const home = path.join(tmp, "home");
 const binary = process.platform === "win32" ? path.join(prefix, "cuesmith.cmd") : path.join(prefix, "bin", "cuesmith");
-const env = { ...process.env, HOME: home, USERPROFILE: home, CUESMITH_HOME: path.join(home, ".cuesmith"), ONNXRUNTIME_NODE_INSTALL: "skip" };
+const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home, CUESMITH_HOME: path.join(home, ".cuesmith"), ONNXRUNTIME_NODE_INSTALL: "skip" };
 delete env.npm_config_prefix;
 
 function npm(args: string[], options: SpawnSyncOptions) {
