@@ -5,6 +5,7 @@ import { modelsHelp } from "./models-command";
 import { ANALYZE_USAGE } from "./analyze-command";
 import { REPORT_USAGE } from "./report-command";
 import { SERVE_USAGE } from "./serve-command";
+import { DOCTOR_USAGE } from "./doctor-command";
 
 type HelpText = (rest: string[]) => string;
 
@@ -30,6 +31,13 @@ const HELP: Record<string, HelpText> = {
     ].join("\n"),
   report: () => `usage: ${REPORT_USAGE}`,
   models: (rest) => modelsHelp(rest[0]),
+  doctor: () =>
+    [
+      `usage: ${DOCTOR_USAGE}`,
+      "",
+      "Checks Node, ffmpeg (system or bundled), the model files, execution providers, the helper's port, the panel and",
+      "Premiere Pro. Each line says ok, warning or fix; exit 1 when something needs fixing.",
+    ].join("\n"),
 };
 
 /** True when `--help`/`-h` appears among the arguments (before a `--` that ends the options). */

@@ -9,6 +9,7 @@ import { runReportCommand } from "./report-command";
 import { runServeCommand, SERVE_USAGE } from "./serve-command";
 import { VERSION } from "../version";
 import { asksForHelp, commandHelp } from "./help";
+import { runDoctorCommand } from "./doctor-command";
 
 const USAGE = [
   `cuesmith ${VERSION} — local AI music beds for Premiere Pro`,
@@ -22,6 +23,7 @@ const USAGE = [
   "  cuesmith models build-test --size tiny|small --out DIR [--seed N]   random-weight contract model",
   "  cuesmith report [--since 7d] [--format md|html|json]   feedback summary and preset suggestions",
   "  cuesmith analyze [--input FILE [--in SEC --out SEC]] [--text TEXT]   voice-over -> speech, emotion, undertone, prompt",
+  "  cuesmith doctor [--model-dir DIR] [--port N]      is this machine ready? one line per check: ok / warning / fix",
   "  cuesmith --version | --help | COMMAND --help",
 ].join("\n");
 
@@ -46,6 +48,8 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
         return await runReportCommand(rest, io);
       case "analyze":
         return await runAnalyzeCommand(rest, io);
+      case "doctor":
+        return await runDoctorCommand(rest, io);
       case "--version":
       case "-v":
         io.out(VERSION);

@@ -57,6 +57,18 @@ describe("the installable package", () => {
     expect(r.out.trim()).toBe(PKG.version);
   });
 
+  it("runs `doctor` from the installed copy: one verdict per line, the bundled or system ffmpeg named", () => {
+    const r = cuesmith(["doctor", "--port", "9"]);
+    expect([0, 1]).toContain(r.code); // 1: no model in the fresh home, which doctor reports as a fix
+    const lines = r.out.trim().split("\n");
+    for (const line of lines) expect(line).toMatch(/^(ok|warning|fix) +\S+ {2}/);
+    expect(r.out).toMatch(/^ok +node +v\d+/m);
+    expect(r.out).toMatch(/^ok +ffmpeg +(system|bundled build): /m);
+    expect(r.out).toMatch(/^fix +model +musicgen-small is not installed/m);
+    expect(r.out).toMatch(/^ok +providers +.*cpu/m);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
   it("answers `generate --help` from the installed copy", () => {
     const r = cuesmith(["generate", "--help"]);
     expect(r.code).toBe(0);
