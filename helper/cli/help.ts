@@ -6,6 +6,7 @@ import { ANALYZE_USAGE } from "./analyze-command";
 import { REPORT_USAGE } from "./report-command";
 import { SERVE_USAGE } from "./serve-command";
 import { DOCTOR_USAGE } from "./doctor-command";
+import { INSTALL_USAGE, UNINSTALL_USAGE } from "./install-command";
 
 type HelpText = (rest: string[]) => string;
 
@@ -31,6 +32,20 @@ const HELP: Record<string, HelpText> = {
     ].join("\n"),
   report: () => `usage: ${REPORT_USAGE}`,
   models: (rest) => modelsHelp(rest[0]),
+  install: () =>
+    [
+      `usage: ${INSTALL_USAGE}`,
+      "",
+      "In one go: fetches the model when it is missing, installs the Premiere panel (Adobe's Unified Plugin Installer",
+      "Agent where present, else says which .ccx to double-click), and starts the helper at login (a LaunchAgent on",
+      "macOS, a Scheduled Task on Windows, a systemd user unit on Linux). --dry-run prints the plan and the files.",
+    ].join("\n"),
+  uninstall: () =>
+    [
+      `usage: ${UNINSTALL_USAGE}`,
+      "",
+      "Removes exactly what `cuesmith install` wrote (its install record lists it); never your feedback, presets or WAVs.",
+    ].join("\n"),
   doctor: () =>
     [
       `usage: ${DOCTOR_USAGE}`,

@@ -33,7 +33,7 @@ export function probePort(host: string, port: number, timeoutMs = 2000): Promise
   });
 }
 
-function isContractModel(dir: string): boolean {
+export function isContractModel(dir: string): boolean {
   try {
     return Boolean((JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")) as Record<string, unknown>).cuesmith_contract_model);
   } catch {

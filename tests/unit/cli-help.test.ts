@@ -21,6 +21,9 @@ describe("cuesmith COMMAND --help", () => {
     [["models", "verify", "-h"], /^usage:\n {2}cuesmith models verify /],
     [["models", "list", "--help"], /^usage:\n {2}cuesmith models list /],
     [["models", "build-test", "--help"], /^usage:\n {2}cuesmith models build-test /],
+    [["doctor", "--help"], /^usage: cuesmith doctor /],
+    [["install", "--dry-run", "--help"], /^usage: cuesmith install .*--dry-run/],
+    [["uninstall", "-h"], /^usage: cuesmith uninstall /],
     [["models", "--help"], /cuesmith models fetch NAME[\s\S]*cuesmith models build-test/],
   ])("%j prints its usage, exit 0", async (argv, usage) => {
     const r = await run(argv as string[]);
@@ -37,7 +40,7 @@ describe("cuesmith COMMAND --help", () => {
   it("the top level lists every command and exits 0 for --help, 2 with no command", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["serve", "generate", "models fetch", "report", "analyze"]) expect(r.out).toContain(`cuesmith ${c}`);
+    for (const c of ["serve", "generate", "models fetch", "report", "analyze", "install", "uninstall", "doctor"]) expect(r.out).toContain(`cuesmith ${c}`);
     expect(r.out).toContain("COMMAND --help");
     expect((await run([])).code).toBe(2);
   });
