@@ -32,7 +32,7 @@ function serviceManagerAvailable(platform: DesktopPlatform, env: NodeJS.ProcessE
   if (env.CUESMITH_SERVICE_MANAGER === "none") return false;
   const probe: ServiceCommand =
     platform === "darwin" ? { program: "launchctl", args: ["print", `gui/${os.userInfo().uid}`] }
-      : platform === "win32" ? { program: "schtasks", args: ["/Query", "/TN", "\\"] }
+      : platform === "win32" ? { program: "schtasks", args: ["/Query", "/FO", "CSV", "/NH"] }
         : { program: "systemctl", args: ["--user", "show-environment"] };
   return runCommand(probe).ok;
 }

@@ -11,6 +11,8 @@ import { DesktopPlatform, upiaPath } from "./adobe-paths";
 import { quoteShellArg, quoteWindowsArg, ServiceCommand, ServiceDescription, serviceFiles, ServicePlan } from "./service-files";
 
 export const RECORD_FILE = "install-record.json";
+/** What `models fetch` leaves in a folder it filled. */
+const MODEL_LOCK_FILE = ".cuesmith-lock.json";
 
 export interface CommandResult {
   ok: boolean;
@@ -228,7 +230,8 @@ export function uninstall(opts: UninstallOptions): number {
     const r = opts.run({ program: record.panel.upia, args: ["--remove", opts.panelName] });
     opts.log(r.ok ? "removed the panel from Premiere Pro" : `the panel stays installed; remove it in Creative Cloud Desktop (Plugins → Manage)`);
   }
-  if (record.model.fetched && !opts.keepModel) {
+  // only a folder the fetch step filled (it leaves its lock file) is ever removed, whatever the record says
+  if (record.model.fetched && !opts.keepModel && fs.existsSync(path.join(record.model.dir, MODEL_LOCK_FILE))) {
     fs.rmSync(record.model.dir, { recursive: true, force: true });
     opts.log(`removed the model install fetched: ${record.model.dir} (--keep-model keeps it)`);
   }
