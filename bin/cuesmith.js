@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 "use strict";
-// The CLI is compiled TypeScript (npm run build, run by `prepare` on install).
+// The CLI is compiled TypeScript: `npm run build` in a checkout; the installed package ships it built (prepack).
 const fs = require("node:fs");
 const path = require("node:path");
 

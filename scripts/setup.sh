@@ -24,7 +24,13 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# onnxruntime-node's CUDA download is skipped by .npmrc. The build is a step of its own, not an npm `prepare`
-# script: npx runs `prepare` again whenever it links this checkout, which made a first `npx cuesmith` take minutes.
+# ---- npm packages (installs block) ----
+# onnxruntime-node's install script fetches CUDA binaries from NuGet on linux-x64, outside the npm registry
+# (the CPU build ships in its tarball). Its own switch, read from the environment, turns that off; npm 11.19+
+# also skips it through package.json's allowScripts. NVIDIA users opt in: docs/install.md "GPU".
+export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
+# The build is a step of its own, not an npm `prepare` script: npx runs `prepare` again whenever it links this
+# checkout, which made a first `npx cuesmith` take minutes.
 npm ci --no-audit --no-fund
 npm run build
+# ---- end of installs block ----

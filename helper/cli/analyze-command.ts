@@ -5,6 +5,9 @@ import * as path from "node:path";
 import { analyzeVoiceOver } from "../service/voice-service";
 import { CliIO, numberOption, parse, UsageError } from "./args";
 
+export const ANALYZE_USAGE =
+  "cuesmith analyze (--input FILE [--in SEC --out SEC] | --text TEXT) [--context TEXT] [--whisper-dir DIR] [--emotion-dir DIR]";
+
 export async function runAnalyzeCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parse(argv, { text: { type: "string" }, input: { type: "string" }, in: { type: "string" }, out: { type: "string" }, context: { type: "string" }, "whisper-dir": { type: "string" }, "emotion-dir": { type: "string" } });
   if (values.text === undefined && values.input === undefined) throw new UsageError("give --input FILE (a voice-over clip) and/or --text TEXT (its transcript)");

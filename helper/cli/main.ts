@@ -8,7 +8,9 @@ import { runAnalyzeCommand } from "./analyze-command";
 import { runReportCommand } from "./report-command";
 import { runServeCommand, SERVE_USAGE } from "./serve-command";
 import { VERSION } from "../version";
-
+import { asksForHelp, commandHelp } from "./help";
+import { runDoctorCommand } from "./doctor-command";
+import { runInstallCommand, runUninstallCommand } from "./install-command";
 
 const USAGE = [
   `cuesmith ${VERSION} — local AI music beds for Premiere Pro`,
@@ -22,11 +24,21 @@ const USAGE = [
   "  cuesmith models build-test --size tiny|small --out DIR [--seed N]   random-weight contract model",
   "  cuesmith report [--since 7d] [--format md|html|json]   feedback summary and preset suggestions",
   "  cuesmith analyze [--input FILE [--in SEC --out SEC]] [--text TEXT]   voice-over -> speech, emotion, undertone, prompt",
-  "  cuesmith --version | --help",
+  "  cuesmith install [--model-dir DIR] [--dry-run [--platform darwin|win32|linux]]   model, panel, helper at login",
+  "  cuesmith uninstall [--keep-model]                 removes what install added (never feedback, presets, WAVs)",
+  "  cuesmith doctor [--model-dir DIR] [--port N]      is this machine ready? one line per check: ok / warning / fix",
+  "  cuesmith --version | --help | COMMAND --help",
 ].join("\n");
 
 export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && asksForHelp(rest)) {
+    const help = commandHelp(command, rest);
+    if (help !== null) {
+      io.out(help);
+      return 0;
+    }
+  }
   try {
     switch (command) {
       case "generate":
@@ -39,6 +51,12 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
         return await runReportCommand(rest, io);
       case "analyze":
         return await runAnalyzeCommand(rest, io);
+      case "doctor":
+        return await runDoctorCommand(rest, io);
+      case "install":
+        return await runInstallCommand(rest, io);
+      case "uninstall":
+        return await runUninstallCommand(rest, io);
       case "--version":
       case "-v":
         io.out(VERSION);

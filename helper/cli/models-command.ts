@@ -29,6 +29,14 @@ export const MODELS_USAGE = [
   "cuesmith models build-test --model emotion-tiny --out DIR [--seed N]   the same for the optional NLI emotion classifier",
 ].join("\n");
 
+const MODELS_SUBCOMMANDS = ["fetch", "list", "verify", "build-test"];
+
+/** `cuesmith models SUB --help`: the usage lines of that sub-command, or all of them. */
+export function modelsHelp(sub: string | undefined): string {
+  const lines = MODELS_USAGE.split("\n");
+  const own = sub !== undefined && MODELS_SUBCOMMANDS.includes(sub) ? lines.filter((l) => l.startsWith(`cuesmith models ${sub} `)) : lines;
+  return ["usage:", ...own.map((l) => `  ${l}`)].join("\n");
+}
 
 function variantOption(value: string | undefined): DecoderVariant | undefined {
   if (value === undefined) return undefined;
@@ -70,7 +78,7 @@ export async function runModelsCommand(argv: string[], io: CliIO): Promise<numbe
       case "help":
       case "--help":
       case "-h":
-        io.out(MODELS_USAGE);
+        io.out(modelsHelp(undefined));
         return 0;
       case undefined:
         io.err("cuesmith models: missing sub-command (fetch, list, verify or build-test; `cuesmith models help` shows them)");

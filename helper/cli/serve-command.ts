@@ -64,6 +64,7 @@ export async function runServeCommand(argv: string[], io: CliIO): Promise<number
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log(`${signal}: shutting down`);
+      host.close();
       void helper.close().then(resolve);
     };
     process.once("SIGINT", () => stop("SIGINT"));

@@ -5,6 +5,7 @@
 // MAX_CONCURRENT_DECODES run at once, each has a deadline, and a decode that times out or whose caller gives up
 // (AbortSignal: cancel, client gone) has its process (and process group, where there is one) killed.
 import { ChildProcess, spawn } from "node:child_process";
+import { resolveFfmpeg } from "./ffmpeg-binary";
 import * as fs from "node:fs";
 import { displayPath } from "../util/display-path";
 import { Semaphore } from "../util/semaphore";
@@ -45,9 +46,9 @@ export interface DecodeOptions {
 
 export const FFMPEG_HINT = "install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg; Windows: winget install Gyan.FFmpeg) or set CUESMITH_FFMPEG to its path";
 
-/** The ffmpeg to run: `$CUESMITH_FFMPEG`, else `ffmpeg` on the PATH. The one place that decides. */
+/** The ffmpeg to run: `$CUESMITH_FFMPEG`, else `ffmpeg` on the PATH, else the one shipped in an npm package. */
 export function ffmpegBinary(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CUESMITH_FFMPEG ?? "ffmpeg";
+  return resolveFfmpeg({ env })?.path ?? "ffmpeg";
 }
 
 /** Checks in/out points (finite, in order, at most MAX_ANALYSED_SEC apart); throws an AudioInputError naming the field. */
