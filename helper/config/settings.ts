@@ -31,6 +31,8 @@ export interface HelperSettings {
   bedLevelDb: number;
   presetsFile: string;
   feedbackFile: string;
+  /** Accept Windows network-share (UNC, `\\server\share\…`) media paths; off: opening one authenticates to that server. */
+  allowUncMediaPaths: boolean;
 }
 
 export function defaultSettings(env: NodeJS.ProcessEnv = process.env): HelperSettings {
@@ -55,6 +57,7 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): HelperSet
     bedLevelDb: -12,
     presetsFile: path.join(home, "presets.json"),
     feedbackFile: path.join(home, "feedback.jsonl"),
+    allowUncMediaPaths: false,
   };
 }
 
@@ -63,6 +66,7 @@ const TYPES: Record<keyof HelperSettings, "string" | "number" | "boolean" | "str
   variant: "string", provider: "string", autoFetch: "boolean", outputDir: "string", outputRoots: "string[]",
   cacheDir: "string", cacheMaxBytes: "number", jobTimeoutSec: "number", maxBatch: "number", maxQueue: "number",
   allowedOrigins: "string[]", targetLufs: "number", bedLevelDb: "number", presetsFile: "string", feedbackFile: "string",
+  allowUncMediaPaths: "boolean",
 };
 
 /** Checks a partial settings object (from the config file or flags); throws naming the key and why. */

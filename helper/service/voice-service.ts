@@ -25,6 +25,8 @@ export interface AnalyzeOptions {
   emotionDir?: string | null;
   /** Abort when the caller is gone (client disconnected, job cancelled): a running ffmpeg decode is killed. */
   signal?: AbortSignal;
+  /** Accept Windows network-share (UNC) media paths (the helper's `allowUncMediaPaths` setting). */
+  allowUncMediaPaths?: boolean;
 }
 
 /** Languages the emotion lexicon reads: Whisper's language detection chooses between them. */
@@ -37,7 +39,7 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
   let transcriptionError: string | undefined;
   let audio: Float32Array | null = null;
   if (spec.media_path !== undefined) {
-    audio = await decodeAudio(spec.media_path, { inSec: spec.in_sec, outSec: spec.out_sec, signal: options.signal });
+    audio = await decodeAudio(spec.media_path, { inSec: spec.in_sec, outSec: spec.out_sec, signal: options.signal, allowUnc: options.allowUncMediaPaths });
     mediaSec = audio.length / 16000;
     regions = await speechRegions(audio);
     // typed text wins; otherwise the installed Whisper model, if any, listens

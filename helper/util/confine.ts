@@ -5,6 +5,7 @@
 // the final rename, because a folder can be swapped for a symlink between the first check and the write.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isSameOrInside, reservedComponent, trailingDotOrSpace } from "./path-rules";
 
 export class ConfinementError extends Error {
   readonly code = "forbidden";
@@ -19,10 +20,7 @@ export class ConfinementError extends Error {
  * a parameter so Windows rules (case-insensitive, `\`, drive letters: `path.win32`) plug in unchanged.
  */
 export function isInside(root: string, candidate: string, pathImpl: path.PlatformPath = path): boolean {
-  const rel = pathImpl.relative(root, candidate);
-  if (rel === "") return true;
-  if (pathImpl.isAbsolute(rel)) return false; // another drive on Windows
-  return rel !== ".." && !rel.startsWith(`..${pathImpl.sep}`);
+  return isSameOrInside(candidate, root, pathImpl);
 }
 
 /** The realpath of an absolute path that may not exist yet: the nearest existing ancestor's realpath + the rest. */
@@ -48,6 +46,9 @@ export function realPathOfNearest(target: string, realpath: (p: string) => strin
  * ConfinementError. `requested` must be absolute (relative paths are the caller's input error to report).
  */
 export function confine(requested: string, roots: readonly string[], realpath: (p: string) => string = fs.realpathSync.native, pathImpl: path.PlatformPath = path): string {
+  // Windows opens a device for `CON`/`NUL`… and silently drops trailing dots: such a folder is never what was meant
+  const odd = reservedComponent(requested, pathImpl) ?? trailingDotOrSpace(requested, pathImpl);
+  if (odd !== null) throw new ConfinementError(`"${odd}" is not a usable folder name on Windows`);
   const real = realPathOfNearest(requested, realpath, pathImpl);
   for (const root of roots) {
     let realRoot: string;

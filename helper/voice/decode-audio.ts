@@ -7,10 +7,12 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { resolveFfmpeg } from "./ffmpeg-binary";
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { checkMediaPath } from "../util/path-rules";
 import { displayPath } from "../util/display-path";
 import { Semaphore } from "../util/semaphore";
 
-export type AudioInputErrorCode = "ffmpeg_missing" | "file_missing" | "not_a_file" | "undecodable" | "invalid_range" | "too_long" | "timeout" | "cancelled";
+export type AudioInputErrorCode = "ffmpeg_missing" | "file_missing" | "not_a_file" | "refused_path" | "undecodable" | "invalid_range" | "too_long" | "timeout" | "cancelled";
 
 export class AudioInputError extends Error {
   /** `field`: the request field at fault (in_sec/out_sec for a too-long clip), when it is not media_path. */
@@ -42,6 +44,10 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /** The slots decodes share (default: one process-wide semaphore of MAX_CONCURRENT_DECODES). */
   slots?: Semaphore;
+  /** Accept network-share (UNC) media paths on Windows; default false (see path-rules' checkMediaPath). */
+  allowUnc?: boolean;
+  /** The OS's path rules (default: this machine's); tests pass path.win32. */
+  pathImpl?: path.PlatformPath;
 }
 
 export const FFMPEG_HINT = "install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg; Windows: winget install Gyan.FFmpeg) or set CUESMITH_FFMPEG to its path";
@@ -65,6 +71,9 @@ export function checkClipRange(inSec: number | undefined, outSec: number | undef
 export async function decodeAudio(file: string, options: DecodeOptions = {}): Promise<Float32Array> {
   const { inSec, outSec, rate = 16000, ffmpeg = ffmpegBinary(), timeoutMs = DECODE_TIMEOUT_MS, signal, slots = decodeSlots } = options;
   checkClipRange(inSec, outSec);
+  // before touching the file: a UNC path's first access already authenticates to the server it names
+  const verdict = checkMediaPath(file, options.pathImpl ?? path, { allowUnc: options.allowUnc });
+  if (!verdict.ok) throw new AudioInputError("refused_path", verdict.reason);
   const shown = displayPath(file);
   let stat: fs.Stats;
   try {

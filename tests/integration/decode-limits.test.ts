@@ -157,3 +157,13 @@ describe("the analysed stretch is capped", () => {
     await expect(decodeAudio(clip(tmp()), { ffmpeg: "/nonexistent/ffmpeg", inSec: 0, outSec: 86_400 })).rejects.toMatchObject({ code: "too_long" });
   });
 });
+
+describe("media paths follow the rules of the OS the helper runs on", () => {
+  it("a Windows network-share path is refused before anything touches it, unless allowed", async () => {
+    const unc = "\\\\fileserver\\media\\vo.wav";
+    await expect(decodeAudio(unc, { pathImpl: path.win32 })).rejects.toMatchObject({ code: "refused_path", message: expect.stringMatching(/network share/) });
+    // allowed: it then fails only because the share does not exist on this machine
+    await expect(decodeAudio(unc, { pathImpl: path.win32, allowUnc: true })).rejects.toMatchObject({ code: "file_missing" });
+    await expect(decodeAudio("C:\\clips\\nul.wav", { pathImpl: path.win32 })).rejects.toMatchObject({ code: "refused_path" });
+  });
+});

@@ -95,4 +95,12 @@ describe("confine (real paths on this machine)", () => {
     expect(confine("c:\\users\\ed\\Music\\beds", ["C:\\Users\\Ed"], (p) => realpath(p.replace(/^c:\\users\\ed/, "C:\\Users\\Ed")), w)).toBe("C:\\Users\\Ed\\Music\\beds");
     expect(() => confine("C:\\Users\\Ed\\Music\\lnk\\beds", ["C:\\Users\\Ed"], realpath, w)).toThrow(ConfinementError);
   });
+
+  it("refuses Windows device names and trailing dots in the requested folder, whatever the roots", () => {
+    const w = path.win32;
+    const realpath = (p: string) => p;
+    expect(() => confine("C:\\Users\\Ed\\CON\\beds", ["C:\\Users\\Ed"], realpath, w)).toThrow(/"CON"/);
+    expect(() => confine("C:\\Users\\Ed\\beds.", ["C:\\Users\\Ed"], realpath, w)).toThrow(/"beds\."/);
+    expect(confine("C:\\Users\\Ed\\beds", ["c:\\users\\ed"], realpath, w)).toBe("C:\\Users\\Ed\\beds");
+  });
 });
