@@ -4,7 +4,7 @@
 // Verified sizes/hashes end up in <dir>/.cuesmith-lock.json.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { defaultModelDir } from "../../helper/config/paths";
+import { defaultModelDir } from "../paths";
 import type { DecoderVariant } from "../layout";
 import { DECODER_VARIANTS, DEFAULT_HUB, fileUrl, getModelEntry, loadManifest, Manifest, ModelEntry, modelNames } from "../manifest";
 import { downloadFile, ExpectedFile, partPath } from "./download";

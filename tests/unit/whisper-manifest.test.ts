@@ -5,7 +5,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runModelsCommand } from "../../helper/cli/models-command";
-import { isWhisperFolder, whisperRequiredFiles } from "../../helper/voice/transcribe/layout";
+import { isWhisperFolder, whisperRequiredFiles } from "../../models/whisper-layout";
 import { loadManifest, parseManifest } from "../../models/manifest";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-whisper-manifest-"));
