@@ -10,6 +10,7 @@ import {
   JOB_ID_PATTERN,
   MAX_BED_LEVEL_DB,
   MAX_BPM,
+  MAX_DUCK_DB,
   MAX_DURATION_SEC,
   MAX_GUIDANCE_SCALE,
   MAX_ID_CHARS,
@@ -28,6 +29,7 @@ import {
   MESSAGE_ID_PATTERN,
   MIN_BED_LEVEL_DB,
   MIN_BPM,
+  MIN_DUCK_DB,
   MIN_DURATION_SEC,
   MIN_GUIDANCE_SCALE,
   MIN_LOUDNESS_LUFS,
@@ -116,19 +118,34 @@ const sha256: Checker<string> = refine(
   (hex) => ok(hex.toLowerCase()),
 );
 
+/** The numeric fields of a job spec. Named apart so that other front ends (the CLI's options) check a value with
+ * exactly the checker a `generate` message gets. */
+const JOB_NUMBERS = {
+  duration_sec: num({ min: MIN_DURATION_SEC, max: MAX_DURATION_SEC, unit: "seconds" }),
+  target_bpm: num({ min: MIN_BPM, max: MAX_BPM, unit: "bpm" }),
+  seed,
+  guidance_scale: num({ min: MIN_GUIDANCE_SCALE, max: MAX_GUIDANCE_SCALE }),
+  top_k: int(MIN_TOP_K, MAX_TOP_K),
+  temperature: num({ min: MIN_TEMPERATURE_EXCLUSIVE, minExclusive: true, max: MAX_TEMPERATURE }),
+  loudness_lufs: num({ min: MIN_LOUDNESS_LUFS, max: MAX_LOUDNESS_LUFS, unit: "LUFS" }),
+  bed_level_db: num({ min: MIN_BED_LEVEL_DB, max: MAX_BED_LEVEL_DB, unit: "dB" }),
+} satisfies Record<string, Checker<number>>;
+
+export type JobNumberField = keyof typeof JOB_NUMBERS;
+
 const JOB_SPEC_SHAPE = {
   job_id: optional(jobId),
   scene_tag: optional(tag),
   prompt: optional(prompt),
-  duration_sec: num({ min: MIN_DURATION_SEC, max: MAX_DURATION_SEC, unit: "seconds" }),
-  target_bpm: optional(num({ min: MIN_BPM, max: MAX_BPM, unit: "bpm" })),
+  duration_sec: JOB_NUMBERS.duration_sec,
+  target_bpm: optional(JOB_NUMBERS.target_bpm),
   seed: optional(seed),
   output_dir: optional(outputDir),
-  guidance_scale: optional(num({ min: MIN_GUIDANCE_SCALE, max: MAX_GUIDANCE_SCALE })),
-  top_k: optional(int(MIN_TOP_K, MAX_TOP_K)),
-  temperature: optional(num({ min: MIN_TEMPERATURE_EXCLUSIVE, minExclusive: true, max: MAX_TEMPERATURE })),
-  loudness_lufs: optional(num({ min: MIN_LOUDNESS_LUFS, max: MAX_LOUDNESS_LUFS, unit: "LUFS" })),
-  bed_level_db: optional(num({ min: MIN_BED_LEVEL_DB, max: MAX_BED_LEVEL_DB, unit: "dB" })),
+  guidance_scale: optional(JOB_NUMBERS.guidance_scale),
+  top_k: optional(JOB_NUMBERS.top_k),
+  temperature: optional(JOB_NUMBERS.temperature),
+  loudness_lufs: optional(JOB_NUMBERS.loudness_lufs),
+  bed_level_db: optional(JOB_NUMBERS.bed_level_db),
   label: optional(str({ trim: true, min: 0, max: MAX_LABEL_CHARS, multiline: true })),
 };
 const JOB_SPEC_KEYS = Object.keys(JOB_SPEC_SHAPE);
@@ -146,10 +163,10 @@ const ANALYZE_SHAPE = {
 const BED_SHAPE = {
   ...ANALYZE_SHAPE,
   job_id: optional(jobId),
-  duration_sec: optional(num({ min: MIN_DURATION_SEC, max: MAX_DURATION_SEC, unit: "seconds" })),
+  duration_sec: optional(JOB_NUMBERS.duration_sec),
   seed: optional(seed),
   output_dir: optional(outputDir),
-  duck_db: optional(num({ min: 0, max: 30, unit: "dB" })),
+  duck_db: optional(num({ min: MIN_DUCK_DB, max: MAX_DUCK_DB, unit: "dB" })),
 };
 
 /** A voice-over needs its transcript or its media; in/out points must be in order. */
@@ -198,6 +215,12 @@ export function parseJobSpec(value: unknown, path = ""): Result<JobSpec> {
     }
   }
   return jobSpecObject(value, path);
+}
+
+/** One numeric job field checked alone (`path` names it in the message, e.g. "--top-k"): the CLI refuses what a
+ * `generate` message would. */
+export function parseJobNumber(field: JobNumberField, value: unknown, path: string = field): Result<number> {
+  return JOB_NUMBERS[field](value, path);
 }
 
 /** A preset `{prompt, seed?}` (presets.set, or the body of PUT /presets/{tag}). */
