@@ -35,6 +35,11 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
+    // Jest's set-up files see its globals (expect, jest) like the tests do.
+    files: ["tests/**/*.js"],
+    languageOptions: { globals: { ...globals.jest } },
+  },
+  {
     files: ["**/*.mjs"],
     languageOptions: { sourceType: "module", globals: { ...globals.node } },
   },
