@@ -8,7 +8,7 @@ import { MusicGenEngine } from "../engine/musicgen";
 import { samplesFor } from "../engine/generation/duration";
 import { promptForTag, withBpm } from "../../shared/presets";
 import { MAX_SEED, OUTPUT_SAMPLE_RATE as OUTPUT_RATE } from "../../shared/protocol";
-import { CliIO, jobNumberOption, parse, UsageError } from "./args";
+import { CliIO, fieldNumberOption, parse, UsageError } from "./args";
 
 export const GENERATE_USAGE =
   "cuesmith generate [--model-dir DIR] (--prompt TEXT | --tag TAG) --duration SEC [--seed N] [--bpm N] --out FILE.wav " +
@@ -33,13 +33,13 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
   if (values.prompt !== undefined && values.prompt.trim() === "") throw new UsageError("--prompt must not be empty");
   if (!values.out) throw new UsageError("--out FILE.wav is required");
   if (!/\.wav$/i.test(values.out)) throw new UsageError(`--out must name a .wav file, got "${values.out}"`);
-  const duration = jobNumberOption("duration", values.duration, "duration_sec");
+  const duration = fieldNumberOption("duration", values.duration, "duration_sec");
   if (duration === undefined) throw new UsageError("--duration SEC is required");
-  const bpm = jobNumberOption("bpm", values.bpm, "target_bpm");
-  const guidance = jobNumberOption("guidance", values.guidance, "guidance_scale");
-  const topK = jobNumberOption("top-k", values["top-k"], "top_k");
-  const temperature = jobNumberOption("temperature", values.temperature, "temperature");
-  let seed = jobNumberOption("seed", values.seed, "seed");
+  const bpm = fieldNumberOption("bpm", values.bpm, "target_bpm");
+  const guidance = fieldNumberOption("guidance", values.guidance, "guidance_scale");
+  const topK = fieldNumberOption("top-k", values["top-k"], "top_k");
+  const temperature = fieldNumberOption("temperature", values.temperature, "temperature");
+  let seed = fieldNumberOption("seed", values.seed, "seed");
   const variant = values.variant ?? "auto";
   if (!["auto", "fp32", "q8"].includes(variant)) throw new UsageError(`--variant must be auto, fp32 or q8, got "${variant}"`);
 

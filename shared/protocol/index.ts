@@ -43,7 +43,7 @@ export {
   parseClientMessage,
   parseServerMessage,
   parseJobSpec,
-  parseJobNumber,
+  parseNumericField,
   parseJobResult,
   parseFeedback,
   parsePreset,
@@ -52,6 +52,6 @@ export {
   parseAnalyzeSpec,
   parseBedSpec,
 } from "./parse";
-export type { ParseOptions, ClientParseResult, JobNumberField } from "./parse";
+export type { ParseOptions, ClientParseResult, NumericField } from "./parse";
 
 export type { ParseError, Result, Success, Failure, Checker } from "./validate";

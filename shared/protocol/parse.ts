@@ -118,9 +118,9 @@ const sha256: Checker<string> = refine(
   (hex) => ok(hex.toLowerCase()),
 );
 
-/** The numeric fields of a job spec. Named apart so that other front ends (the CLI's options) check a value with
- * exactly the checker a `generate` message gets. */
-const JOB_NUMBERS = {
+/** The numeric fields of job and voice-over specs. Named apart so that other front ends (the CLI's options) check a
+ * value with exactly the checker a message gets. */
+const NUMERIC_FIELDS = {
   duration_sec: num({ min: MIN_DURATION_SEC, max: MAX_DURATION_SEC, unit: "seconds" }),
   target_bpm: num({ min: MIN_BPM, max: MAX_BPM, unit: "bpm" }),
   seed,
@@ -129,23 +129,26 @@ const JOB_NUMBERS = {
   temperature: num({ min: MIN_TEMPERATURE_EXCLUSIVE, minExclusive: true, max: MAX_TEMPERATURE }),
   loudness_lufs: num({ min: MIN_LOUDNESS_LUFS, max: MAX_LOUDNESS_LUFS, unit: "LUFS" }),
   bed_level_db: num({ min: MIN_BED_LEVEL_DB, max: MAX_BED_LEVEL_DB, unit: "dB" }),
+  in_sec: num({ min: 0, max: 86400, unit: "seconds" }),
+  out_sec: num({ min: 0, max: 86400, unit: "seconds" }),
+  duck_db: num({ min: MIN_DUCK_DB, max: MAX_DUCK_DB, unit: "dB" }),
 } satisfies Record<string, Checker<number>>;
 
-export type JobNumberField = keyof typeof JOB_NUMBERS;
+export type NumericField = keyof typeof NUMERIC_FIELDS;
 
 const JOB_SPEC_SHAPE = {
   job_id: optional(jobId),
   scene_tag: optional(tag),
   prompt: optional(prompt),
-  duration_sec: JOB_NUMBERS.duration_sec,
-  target_bpm: optional(JOB_NUMBERS.target_bpm),
+  duration_sec: NUMERIC_FIELDS.duration_sec,
+  target_bpm: optional(NUMERIC_FIELDS.target_bpm),
   seed: optional(seed),
   output_dir: optional(outputDir),
-  guidance_scale: optional(JOB_NUMBERS.guidance_scale),
-  top_k: optional(JOB_NUMBERS.top_k),
-  temperature: optional(JOB_NUMBERS.temperature),
-  loudness_lufs: optional(JOB_NUMBERS.loudness_lufs),
-  bed_level_db: optional(JOB_NUMBERS.bed_level_db),
+  guidance_scale: optional(NUMERIC_FIELDS.guidance_scale),
+  top_k: optional(NUMERIC_FIELDS.top_k),
+  temperature: optional(NUMERIC_FIELDS.temperature),
+  loudness_lufs: optional(NUMERIC_FIELDS.loudness_lufs),
+  bed_level_db: optional(NUMERIC_FIELDS.bed_level_db),
   label: optional(str({ trim: true, min: 0, max: MAX_LABEL_CHARS, multiline: true })),
 };
 const JOB_SPEC_KEYS = Object.keys(JOB_SPEC_SHAPE);
@@ -156,17 +159,17 @@ const presetObject = object({ prompt, seed: optional(seed) });
 const ANALYZE_SHAPE = {
   text: optional(str({ trim: true, max: MAX_TRANSCRIPT_CHARS, multiline: true })),
   media_path: optional(refine(str({ max: MAX_OUTPUT_DIR_CHARS }), (p, path) => (looksAbsolute(p) ? ok(p) : invalidField(path, `${nameOf(path)} must be an absolute file path, got ${quote(p)}`)))),
-  in_sec: optional(num({ min: 0, max: 86400, unit: "seconds" })),
-  out_sec: optional(num({ min: 0, max: 86400, unit: "seconds" })),
+  in_sec: optional(NUMERIC_FIELDS.in_sec),
+  out_sec: optional(NUMERIC_FIELDS.out_sec),
   context: optional(str({ trim: true, max: 100 })),
 };
 const BED_SHAPE = {
   ...ANALYZE_SHAPE,
   job_id: optional(jobId),
-  duration_sec: optional(JOB_NUMBERS.duration_sec),
+  duration_sec: optional(NUMERIC_FIELDS.duration_sec),
   seed: optional(seed),
   output_dir: optional(outputDir),
-  duck_db: optional(num({ min: MIN_DUCK_DB, max: MAX_DUCK_DB, unit: "dB" })),
+  duck_db: optional(NUMERIC_FIELDS.duck_db),
 };
 
 /** A voice-over needs its transcript or its media; in/out points must be in order. */
@@ -217,10 +220,10 @@ export function parseJobSpec(value: unknown, path = ""): Result<JobSpec> {
   return jobSpecObject(value, path);
 }
 
-/** One numeric job field checked alone (`path` names it in the message, e.g. "--top-k"): the CLI refuses what a
- * `generate` message would. */
-export function parseJobNumber(field: JobNumberField, value: unknown, path: string = field): Result<number> {
-  return JOB_NUMBERS[field](value, path);
+/** One numeric field checked alone (`path` names it in the message, e.g. "--top-k"): the CLI refuses what a
+ * message would. */
+export function parseNumericField(field: NumericField, value: unknown, path: string = field): Result<number> {
+  return NUMERIC_FIELDS[field](value, path);
 }
 
 /** A preset `{prompt, seed?}` (presets.set, or the body of PUT /presets/{tag}). */

@@ -3,6 +3,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../helper/cli/args";
+import { runAnalyzeCommand } from "../../helper/cli/analyze-command";
 import { runGenerateCommand } from "../../helper/cli/generate-command";
 import { MAX_DURATION_SEC, MAX_SEED, MAX_TOP_K, parseJobSpec } from "../../shared/protocol";
 
@@ -62,5 +63,19 @@ describe("cuesmith generate's numeric options", () => {
     await expect(
       runGenerateCommand(["--prompt", "x", "--duration", "2", "--out", "x.wav", "--seed", "abc"], io),
     ).rejects.toThrow(/--seed must be a number, got "abc"/);
+  });
+});
+
+describe("cuesmith analyze's --in and --out", () => {
+  it("are held to the protocol's in_sec / out_sec range and order", async () => {
+    await expect(runAnalyzeCommand(["--text", "hello there", "--in", "90000"], io)).rejects.toThrow(
+      "--in must be a number from 0 to 86400 seconds, got 90000",
+    );
+    await expect(runAnalyzeCommand(["--text", "hello there", "--out=-1"], io)).rejects.toThrow(
+      /--out must be a number from 0/,
+    );
+    await expect(runAnalyzeCommand(["--text", "hello there", "--in", "5", "--out", "5"], io)).rejects.toThrow(
+      "--out must be after --in",
+    );
   });
 });
