@@ -22,10 +22,11 @@ import { ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { encodeModel, graphProto, ModelBuilder, Scope, valueInfo } from "../models/build/graph";
 import { Prng } from "../models/build/random";
 import { quantizeColumns, REDUCED_RANGE } from "../models/transform/quantize";
-import { mixGuidance, topK } from "../helper/engine/generation/logits-processors";
+import { mixGuidance } from "../helper/engine/generation/logits-processors";
 import { Rng } from "../helper/engine/generation/rng";
 import { sampleCategorical, sampleTopK } from "../helper/engine/generation/sampler";
 import { copyRows } from "../helper/engine/kv-cache";
+import { topK } from "../tests/helpers/logits-reference";
 import { median, timeInterleaved } from "./timing";
 
 type WeightKind = "fp32" | "int8 (engine)" | "8-bit blocks acc 4" | "4-bit acc 0" | "4-bit acc 4";

@@ -137,10 +137,3 @@ export function fileUrl(entry: ModelEntry, file: string, hubUrl: string = DEFAUL
   const enc = (s: string) => s.split("/").map(encodeURIComponent).join("/");
   return pattern.replace("{repo}", enc(entry.repo)).replace("{revision}", encodeURIComponent(entry.revision)).replace("{path}", enc(file));
 }
-
-/** Every file any variant of the model needs, in manifest order. */
-export function allFiles(entry: ModelEntry): string[] {
-  const seen = new Set<string>();
-  for (const v of DECODER_VARIANTS) for (const f of entry.variants[v]) seen.add(f);
-  return [...seen];
-}

@@ -1,5 +1,6 @@
 // Ducking baked into the bed: lower it under the voice (default 8 dB) with attack/release ramps, so it sits under
 // a voice-over in Premiere without keyframes.
+import { DEFAULT_DUCK_DB } from "../../shared/protocol/limits";
 import type { Region } from "../voice/speech-regions";
 
 export interface DuckOptions {
@@ -9,7 +10,7 @@ export interface DuckOptions {
   releaseSec: number;
 }
 
-export const DUCK_DEFAULTS: DuckOptions = { depthDb: 8, attackSec: 0.05, releaseSec: 0.3 };
+export const DUCK_DEFAULTS: DuckOptions = { depthDb: DEFAULT_DUCK_DB, attackSec: 0.05, releaseSec: 0.3 };
 
 /** Per-sample gain: 1 between phrases, 10^(-depth/20) under speech, linear-in-dB ramps at the edges. */
 export function duckingEnvelope(regions: Region[], length: number, rate: number, o: DuckOptions = DUCK_DEFAULTS): Float32Array {

@@ -14,6 +14,7 @@
 //   loudness a little (up to ~0.7 LU for noise-like content). Stage 6 therefore measures the 48 kHz signal itself,
 //   puts the loudness back where the chain meant it, and lets the true-peak ceiling (minus a 0.1 dB margin for
 //   meter differences, e.g. ffmpeg's 192 kHz meter) win over loudness. The reported numbers are of the final signal.
+import { OUTPUT_SAMPLE_RATE } from "../../shared/protocol/limits";
 import { applyGain, BED_LEVEL_DB, bedLevel, normalizationGainDb, normalizeLoudness, PEAK_GUARD, peakGuard, PeakGuardDecision, PeakGuardOptions, TARGET_LUFS } from "./gain";
 import { integratedLoudness, truePeakDb } from "./loudness";
 import { resample } from "./resample";
@@ -71,7 +72,7 @@ export interface FinishedBed {
 
 export async function finishBed(input: Float32Array, o: FinishOptions): Promise<FinishedBed> {
   const rate = o.sourceRate ?? 32000;
-  const outRate = o.outRate ?? 48000;
+  const outRate = o.outRate ?? OUTPUT_SAMPLE_RATE;
   const targetLufs = o.targetLufs ?? TARGET_LUFS;
   const bedLevelDb = o.bedLevelDb ?? BED_LEVEL_DB;
   const guardOptions = { ...PEAK_GUARD, ...o.peakGuard };

@@ -3,7 +3,7 @@
 // installed Whisper model (~/.cuesmith/models/whisper-base, $CUESMITH_WHISPER_DIR or --whisper-dir).
 import * as path from "node:path";
 import { analyzeVoiceOver } from "../service/voice-service";
-import { CliIO, numberOption, parse, UsageError } from "./args";
+import { CliIO, fieldNumberOption, parse, UsageError } from "./args";
 
 export const ANALYZE_USAGE =
   "cuesmith analyze (--input FILE [--in SEC --out SEC] | --text TEXT) [--context TEXT] [--whisper-dir DIR] [--emotion-dir DIR]";
@@ -12,11 +12,14 @@ export async function runAnalyzeCommand(argv: string[], io: CliIO): Promise<numb
   const { values } = parse(argv, { text: { type: "string" }, input: { type: "string" }, in: { type: "string" }, out: { type: "string" }, context: { type: "string" }, "whisper-dir": { type: "string" }, "emotion-dir": { type: "string" } });
   if (values.text === undefined && values.input === undefined) throw new UsageError("give --input FILE (a voice-over clip) and/or --text TEXT (its transcript)");
   if (values.text !== undefined && values.text.trim() === "") throw new UsageError("--text must not be empty");
+  const inSec = fieldNumberOption("in", values.in, "in_sec");
+  const outSec = fieldNumberOption("out", values.out, "out_sec");
+  if (inSec !== undefined && outSec !== undefined && outSec <= inSec) throw new UsageError("--out must be after --in");
   const { result } = await analyzeVoiceOver({
     text: values.text,
     media_path: values.input !== undefined ? path.resolve(values.input) : undefined,
-    in_sec: numberOption("in", values.in, (n) => n >= 0, "seconds >= 0"),
-    out_sec: numberOption("out", values.out, (n) => n > 0, "seconds > 0"),
+    in_sec: inSec,
+    out_sec: outSec,
     context: values.context,
   }, {
     ...(values["whisper-dir"] !== undefined ? { whisperDir: path.resolve(values["whisper-dir"]) } : {}),

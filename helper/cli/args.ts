@@ -1,6 +1,7 @@
 // Argument parsing shared by the sub-commands: node:util parseArgs plus a typed error that the CLI turns
 // into exit code 2 and one line of text.
 import { parseArgs, ParseArgsConfig } from "node:util";
+import { parseNumericField, type NumericField } from "../../shared/protocol";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -25,6 +26,19 @@ export function numberOption(name: string, value: string | undefined, check?: (n
     throw new UsageError(`--${name} must be ${hint || "a number"}, got "${value}"`);
   }
   return n;
+}
+
+/**
+ * A number option that is also a protocol field (--duration is `duration_sec`): checked by the protocol's own
+ * checker, so the CLI refuses exactly what a message would, in the protocol's words ("--top-k must be a whole
+ * number from 1 to 2048, got 4096").
+ */
+export function fieldNumberOption(name: string, value: string | undefined, field: NumericField): number | undefined {
+  const n = numberOption(name, value);
+  if (n === undefined) return undefined;
+  const checked = parseNumericField(field, n, `--${name}`);
+  if (!checked.ok) throw new UsageError(checked.error.message);
+  return checked.value;
 }
 
 export interface CliIO {

@@ -5,15 +5,14 @@ import { encodeWav } from "../audio/wav";
 import { writeFileAtomic } from "../util/atomic-file";
 import { defaultModelDir } from "../config/paths";
 import { MusicGenEngine } from "../engine/musicgen";
-import { checkDuration, samplesFor } from "../engine/generation/duration";
+import { samplesFor } from "../engine/generation/duration";
 import { promptForTag, withBpm } from "../../shared/presets";
-import { CliIO, numberOption, parse, UsageError } from "./args";
+import { MAX_SEED, OUTPUT_SAMPLE_RATE as OUTPUT_RATE } from "../../shared/protocol";
+import { CliIO, fieldNumberOption, parse, UsageError } from "./args";
 
 export const GENERATE_USAGE =
   "cuesmith generate [--model-dir DIR] (--prompt TEXT | --tag TAG) --duration SEC [--seed N] [--bpm N] --out FILE.wav " +
   "[--variant auto|fp32|q8] [--provider auto|cpu|cuda|dml|coreml] [--guidance 3] [--top-k 250] [--temperature 1]";
-
-const OUTPUT_RATE = 48000;
 
 export async function runGenerateCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parse(argv, {
@@ -34,14 +33,13 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
   if (values.prompt !== undefined && values.prompt.trim() === "") throw new UsageError("--prompt must not be empty");
   if (!values.out) throw new UsageError("--out FILE.wav is required");
   if (!/\.wav$/i.test(values.out)) throw new UsageError(`--out must name a .wav file, got "${values.out}"`);
-  const duration = numberOption("duration", values.duration, (d) => d >= 0.5 && d <= 300, "seconds between 0.5 and 300");
+  const duration = fieldNumberOption("duration", values.duration, "duration_sec");
   if (duration === undefined) throw new UsageError("--duration SEC is required");
-  checkDuration(duration);
-  const bpm = numberOption("bpm", values.bpm, (n) => n >= 30 && n <= 300, "a tempo between 30 and 300");
-  const guidance = numberOption("guidance", values.guidance, (n) => n >= 0 && n <= 20, "between 0 and 20");
-  const topK = numberOption("top-k", values["top-k"], (n) => Number.isInteger(n) && n >= 1, "an integer >= 1");
-  const temperature = numberOption("temperature", values.temperature, (n) => n > 0 && n <= 10, "in (0, 10]");
-  let seed = numberOption("seed", values.seed, (n) => Number.isSafeInteger(n) && n >= 0, "a whole number >= 0");
+  const bpm = fieldNumberOption("bpm", values.bpm, "target_bpm");
+  const guidance = fieldNumberOption("guidance", values.guidance, "guidance_scale");
+  const topK = fieldNumberOption("top-k", values["top-k"], "top_k");
+  const temperature = fieldNumberOption("temperature", values.temperature, "temperature");
+  let seed = fieldNumberOption("seed", values.seed, "seed");
   const variant = values.variant ?? "auto";
   if (!["auto", "fp32", "q8"].includes(variant)) throw new UsageError(`--variant must be auto, fp32 or q8, got "${variant}"`);
 
@@ -60,7 +58,7 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
     prompt = values.prompt!;
   }
   prompt = withBpm(prompt, bpm);
-  seed ??= Math.floor(Math.random() * 2 ** 31); // reported in the summary so the take can be reproduced
+  seed ??= Math.floor(Math.random() * (MAX_SEED + 1)); // reported in the summary so the take can be reproduced
 
   const modelDir = path.resolve(values["model-dir"] ?? defaultModelDir("musicgen-small"));
   const started = performance.now();

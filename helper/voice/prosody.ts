@@ -94,9 +94,3 @@ export function prosody(samples: Float32Array | null, sampleRate: number, region
   const energy = speechSec < 0.5 || (pace === null && variation === null) ? null : combineEnergy({ paceRatio: pace, loudnessVariationDb: variation, pauseRatio });
   return { speechSec, paceRatio: pace, pauses, pauseRatio, loudnessVariationDb: variation, energy };
 }
-
-/** The pace-only energy (kept for callers without audio samples). */
-export function speechEnergy(transcript: string, language: "zh" | "en", regions: Region[]): number | null {
-  const pace = paceRatio(transcript, language, regions);
-  return pace === null ? null : clamp(0.5 + (pace - 1), 0, 1);
-}

@@ -24,7 +24,11 @@ export interface DownloadOptions extends HubRequestOptions {
   retries?: number;
   /** Delay before retry n (default 500 ms × n). */
   retryDelayMs?: number;
+  /** Waits out a retry delay (default: a real timer). Tests pass one that records the delays and returns at once. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const partPath = (dest: string) => `${dest}.part`;
 
@@ -59,7 +63,7 @@ export async function downloadFile(url: string, dest: string, file: string, expe
   let lastError: ModelFileError | undefined;
 
   for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, (opts.retryDelayMs ?? 500) * attempt));
+    if (attempt > 0) await (opts.sleep ?? realSleep)((opts.retryDelayMs ?? 500) * attempt);
     let have = await sizeOf(part);
     if (expected.size !== undefined && have > expected.size) {
       await removeQuietly(part);

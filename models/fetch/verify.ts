@@ -3,7 +3,7 @@
 // approximate sizes (a folder copied by hand has no lock). Every problem names the file and the fix.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { defaultModelDir, modelsRoot } from "../../helper/config/paths";
+import { defaultModelDir, modelsRoot } from "../paths";
 import type { DecoderVariant } from "../layout";
 import { DECODER_VARIANTS, getModelEntry, loadManifest, Manifest, ModelEntry, modelNames } from "../manifest";
 import { ModelFileError, refetchFix } from "./errors";

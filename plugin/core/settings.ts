@@ -1,6 +1,16 @@
 // The panel's own settings (helper address and token, track policy, levels), kept in UXP's localStorage.
 // Everything read back is validated: a hand-edited or older value falls back to the default, never crashes the panel.
-import { MAX_BED_LEVEL_DB, MAX_DURATION_SEC, MAX_LOUDNESS_LUFS, MIN_BED_LEVEL_DB, MIN_DURATION_SEC, MIN_LOUDNESS_LUFS } from "../../shared/protocol";
+import {
+  DEFAULT_DUCK_DB,
+  MAX_BED_LEVEL_DB,
+  MAX_DUCK_DB,
+  MAX_DURATION_SEC,
+  MAX_LOUDNESS_LUFS,
+  MIN_BED_LEVEL_DB,
+  MIN_DUCK_DB,
+  MIN_DURATION_SEC,
+  MIN_LOUDNESS_LUFS,
+} from "../../shared/protocol";
 
 export interface PanelSettings {
   /** host:port of the helper (the panel connects over ws://). */
@@ -31,7 +41,7 @@ export const DEFAULT_SETTINGS: Readonly<PanelSettings> = Object.freeze({
   loudnessLufs: -14,
   bedLevelDb: -12,
   defaultMarkerSeconds: 10,
-  duckDb: 8,
+  duckDb: DEFAULT_DUCK_DB,
   outputDir: "",
 });
 
@@ -54,7 +64,7 @@ const CHECKS: Record<keyof PanelSettings, Check> = {
   loudnessLufs: num(MIN_LOUDNESS_LUFS, MAX_LOUDNESS_LUFS),
   bedLevelDb: num(MIN_BED_LEVEL_DB, MAX_BED_LEVEL_DB),
   defaultMarkerSeconds: num(MIN_DURATION_SEC, MAX_DURATION_SEC),
-  duckDb: num(0, 40),
+  duckDb: num(MIN_DUCK_DB, MAX_DUCK_DB),
   outputDir: str(1000),
 };
 
@@ -76,7 +86,7 @@ export function settingsProblems(value: PanelSettings): Partial<Record<keyof Pan
     loudnessLufs: `between ${MIN_LOUDNESS_LUFS} and ${MAX_LOUDNESS_LUFS} LUFS`,
     bedLevelDb: `between ${MIN_BED_LEVEL_DB} and ${MAX_BED_LEVEL_DB} dB`,
     defaultMarkerSeconds: `between ${MIN_DURATION_SEC} and ${MAX_DURATION_SEC} s`,
-    duckDb: "between 0 and 40 dB",
+    duckDb: `between ${MIN_DUCK_DB} and ${MAX_DUCK_DB} dB`,
   };
   for (const key of Object.keys(CHECKS) as (keyof PanelSettings)[]) {
     if (!CHECKS[key](value[key])) problems[key] = why[key] ?? "not valid";

@@ -43,6 +43,7 @@ export {
   parseClientMessage,
   parseServerMessage,
   parseJobSpec,
+  parseNumericField,
   parseJobResult,
   parseFeedback,
   parsePreset,
@@ -51,6 +52,6 @@ export {
   parseAnalyzeSpec,
   parseBedSpec,
 } from "./parse";
-export type { ParseOptions, ClientParseResult } from "./parse";
+export type { ParseOptions, ClientParseResult, NumericField } from "./parse";
 
 export type { ParseError, Result, Success, Failure, Checker } from "./validate";

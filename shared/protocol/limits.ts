@@ -1,7 +1,6 @@
 // Limits of the helper <-> panel protocol. The helper enforces them on everything it receives; the panel can
-// use them to check input before sending. Plain constants, no imports: shared by Node and the UXP panel.
-// (helper/engine/generation/duration.ts keeps its own copy of the duration range for the engine; the two must
-// agree, and tests/unit/protocol.test.ts checks that they do.)
+// use them to check input before sending, and the helper's CLI and engine take their ranges from here too, so a
+// value one end accepts is never refused by the other. Plain constants, no imports: shared by Node and the panel.
 
 /** Largest WebSocket text message or HTTP JSON body the helper reads, in UTF-8 bytes (256 KiB). */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -23,6 +22,9 @@ export const MAX_PROMPT_CHARS = 500;
 /** Length of one bed in seconds (inclusive). */
 export const MIN_DURATION_SEC = 0.5;
 export const MAX_DURATION_SEC = 300;
+
+/** Sample rate of every finished bed, in Hz: the rate Premiere sequences run at. */
+export const OUTPUT_SAMPLE_RATE = 48000;
 
 /** Jobs in one `generate` message. */
 export const MAX_JOBS_PER_BATCH = 64;
@@ -60,6 +62,12 @@ export const MAX_LOUDNESS_LUFS = -5;
 /** Bed level relative to the loudness target, in dB (inclusive). */
 export const MIN_BED_LEVEL_DB = -40;
 export const MAX_BED_LEVEL_DB = 0;
+
+/** How far a voice-over bed dips under speech, in dB (inclusive); the panel's Settings offer the same range. */
+export const MIN_DUCK_DB = 0;
+export const MAX_DUCK_DB = 30;
+/** The dip when a `bed` request names none. */
+export const DEFAULT_DUCK_DB = 8;
 
 /** `output_dir`, in characters. */
 export const MAX_OUTPUT_DIR_CHARS = 1024;

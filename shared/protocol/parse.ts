@@ -10,6 +10,7 @@ import {
   JOB_ID_PATTERN,
   MAX_BED_LEVEL_DB,
   MAX_BPM,
+  MAX_DUCK_DB,
   MAX_DURATION_SEC,
   MAX_GUIDANCE_SCALE,
   MAX_ID_CHARS,
@@ -28,6 +29,7 @@ import {
   MESSAGE_ID_PATTERN,
   MIN_BED_LEVEL_DB,
   MIN_BPM,
+  MIN_DUCK_DB,
   MIN_DURATION_SEC,
   MIN_GUIDANCE_SCALE,
   MIN_LOUDNESS_LUFS,
@@ -116,19 +118,37 @@ const sha256: Checker<string> = refine(
   (hex) => ok(hex.toLowerCase()),
 );
 
+/** The numeric fields of job and voice-over specs. Named apart so that other front ends (the CLI's options) check a
+ * value with exactly the checker a message gets. */
+const NUMERIC_FIELDS = {
+  duration_sec: num({ min: MIN_DURATION_SEC, max: MAX_DURATION_SEC, unit: "seconds" }),
+  target_bpm: num({ min: MIN_BPM, max: MAX_BPM, unit: "bpm" }),
+  seed,
+  guidance_scale: num({ min: MIN_GUIDANCE_SCALE, max: MAX_GUIDANCE_SCALE }),
+  top_k: int(MIN_TOP_K, MAX_TOP_K),
+  temperature: num({ min: MIN_TEMPERATURE_EXCLUSIVE, minExclusive: true, max: MAX_TEMPERATURE }),
+  loudness_lufs: num({ min: MIN_LOUDNESS_LUFS, max: MAX_LOUDNESS_LUFS, unit: "LUFS" }),
+  bed_level_db: num({ min: MIN_BED_LEVEL_DB, max: MAX_BED_LEVEL_DB, unit: "dB" }),
+  in_sec: num({ min: 0, max: 86400, unit: "seconds" }),
+  out_sec: num({ min: 0, max: 86400, unit: "seconds" }),
+  duck_db: num({ min: MIN_DUCK_DB, max: MAX_DUCK_DB, unit: "dB" }),
+} satisfies Record<string, Checker<number>>;
+
+export type NumericField = keyof typeof NUMERIC_FIELDS;
+
 const JOB_SPEC_SHAPE = {
   job_id: optional(jobId),
   scene_tag: optional(tag),
   prompt: optional(prompt),
-  duration_sec: num({ min: MIN_DURATION_SEC, max: MAX_DURATION_SEC, unit: "seconds" }),
-  target_bpm: optional(num({ min: MIN_BPM, max: MAX_BPM, unit: "bpm" })),
+  duration_sec: NUMERIC_FIELDS.duration_sec,
+  target_bpm: optional(NUMERIC_FIELDS.target_bpm),
   seed: optional(seed),
   output_dir: optional(outputDir),
-  guidance_scale: optional(num({ min: MIN_GUIDANCE_SCALE, max: MAX_GUIDANCE_SCALE })),
-  top_k: optional(int(MIN_TOP_K, MAX_TOP_K)),
-  temperature: optional(num({ min: MIN_TEMPERATURE_EXCLUSIVE, minExclusive: true, max: MAX_TEMPERATURE })),
-  loudness_lufs: optional(num({ min: MIN_LOUDNESS_LUFS, max: MAX_LOUDNESS_LUFS, unit: "LUFS" })),
-  bed_level_db: optional(num({ min: MIN_BED_LEVEL_DB, max: MAX_BED_LEVEL_DB, unit: "dB" })),
+  guidance_scale: optional(NUMERIC_FIELDS.guidance_scale),
+  top_k: optional(NUMERIC_FIELDS.top_k),
+  temperature: optional(NUMERIC_FIELDS.temperature),
+  loudness_lufs: optional(NUMERIC_FIELDS.loudness_lufs),
+  bed_level_db: optional(NUMERIC_FIELDS.bed_level_db),
   label: optional(str({ trim: true, min: 0, max: MAX_LABEL_CHARS, multiline: true })),
 };
 const JOB_SPEC_KEYS = Object.keys(JOB_SPEC_SHAPE);
@@ -139,17 +159,17 @@ const presetObject = object({ prompt, seed: optional(seed) });
 const ANALYZE_SHAPE = {
   text: optional(str({ trim: true, max: MAX_TRANSCRIPT_CHARS, multiline: true })),
   media_path: optional(refine(str({ max: MAX_OUTPUT_DIR_CHARS }), (p, path) => (looksAbsolute(p) ? ok(p) : invalidField(path, `${nameOf(path)} must be an absolute file path, got ${quote(p)}`)))),
-  in_sec: optional(num({ min: 0, max: 86400, unit: "seconds" })),
-  out_sec: optional(num({ min: 0, max: 86400, unit: "seconds" })),
+  in_sec: optional(NUMERIC_FIELDS.in_sec),
+  out_sec: optional(NUMERIC_FIELDS.out_sec),
   context: optional(str({ trim: true, max: 100 })),
 };
 const BED_SHAPE = {
   ...ANALYZE_SHAPE,
   job_id: optional(jobId),
-  duration_sec: optional(num({ min: MIN_DURATION_SEC, max: MAX_DURATION_SEC, unit: "seconds" })),
+  duration_sec: optional(NUMERIC_FIELDS.duration_sec),
   seed: optional(seed),
   output_dir: optional(outputDir),
-  duck_db: optional(num({ min: 0, max: 30, unit: "dB" })),
+  duck_db: optional(NUMERIC_FIELDS.duck_db),
 };
 
 /** A voice-over needs its transcript or its media; in/out points must be in order. */
@@ -198,6 +218,12 @@ export function parseJobSpec(value: unknown, path = ""): Result<JobSpec> {
     }
   }
   return jobSpecObject(value, path);
+}
+
+/** One numeric field checked alone (`path` names it in the message, e.g. "--top-k"): the CLI refuses what a
+ * message would. */
+export function parseNumericField(field: NumericField, value: unknown, path: string = field): Result<number> {
+  return NUMERIC_FIELDS[field](value, path);
 }
 
 /** A preset `{prompt, seed?}` (presets.set, or the body of PUT /presets/{tag}). */

@@ -224,12 +224,6 @@ export function enumOf<const T extends readonly string[]>(values: T): Checker<T[
       : invalidField(path, `${nameOf(path)} must be one of ${list}, got ${describe(value)}`);
 }
 
-/** Exactly `expected`. */
-export function literal<const T extends string | number | boolean>(expected: T): Checker<T> {
-  return (value, path) =>
-    value === expected ? ok(expected) : invalidField(path, `${nameOf(path)} must be ${JSON.stringify(expected)}, got ${describe(value)}`);
-}
-
 /** `check`, or null. */
 export function nullable<T>(check: Checker<T>): Checker<T | null> {
   return (value, path) => (value === null ? ok(null) : check(value, path));

@@ -60,7 +60,7 @@ describe("cuesmith generate", () => {
   it.each([
     [["generate"], /--prompt TEXT or --tag TAG/],
     [["generate", "--prompt", "x", "--duration", "3"], /--out/],
-    [["generate", "--prompt", "x", "--duration", "0.1", "--out", "x.wav"], /between 0.5 and 300/],
+    [["generate", "--prompt", "x", "--duration", "0.1", "--out", "x.wav"], /--duration must be a number from 0.5 to 300 seconds/],
     [["generate", "--prompt", "x", "--tag", "y", "--duration", "3", "--out", "x.wav"], /exactly one/],
     [["generate", "--prompt", "x", "--duration", "abc", "--out", "x.wav"], /--duration/],
     [["generate", "--prompt", "x", "--duration", "3", "--out", "x.mp3"], /\.wav/],

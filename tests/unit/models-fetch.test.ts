@@ -295,8 +295,11 @@ describe("models fetch (fake hub)", () => {
     const file = "onnx/text_encoder.onnx";
     hub = await new FakeHub({ dropAfter: new Map([[file, 40_000]]) }).start();
     const dest = path.join(tmp("drop"), "m");
-    await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: false, retryDelayMs: 10 });
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: false, sleep });
     expect(fs.readFileSync(path.join(dest, file)).equals(FILES[file].content)).toBe(true);
+    expect(waits).toEqual([500]); // one retry, after the default back-off (the injected clock returns at once)
     const ranges = hub.requestsFor(file).filter((r) => r.method === "GET" && r.url.startsWith("/cdn/")).map((r) => r.range);
     expect(ranges[0]).toBeUndefined();
     expect(ranges[1]).toMatch(/^bytes=\d+-$/);
@@ -425,6 +428,15 @@ describe("models fetch (fake hub)", () => {
   });
 
   describe("offline", () => {
+    // "Fails fast" means: the first failed connection ends the fetch, with no retry and no back-off. An injected
+    // clock records every back-off wait, so the tests check that instead of timing themselves on a busy machine.
+    let waits: number[] = [];
+    const recordWaits = () => {
+      waits = [];
+      return async (ms: number) => void waits.push(ms);
+    };
+    afterEach(() => expect(waits).toEqual([]));
+
     const expectOffline = (err: unknown, host: string) => {
       expect(err).toBeInstanceOf(ModelFileError);
       const e = err as ModelFileError;
@@ -440,39 +452,36 @@ describe("models fetch (fake hub)", () => {
       const port = await closedPort();
       const parent = tmp("off1");
       const dest = path.join(parent, "home", "models", "m");
-      const t0 = Date.now();
-      const err = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: `http://127.0.0.1:${port}`, hfCacheDir: false }).catch((e) => e);
-      expect(Date.now() - t0).toBeLessThan(3000);
+      const err = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: `http://127.0.0.1:${port}`, hfCacheDir: false, sleep: recordWaits() }).catch((e) => e);
       expectOffline(err, "127.0.0.1");
       expect((err as Error).message).toMatch(/connection refused/);
       expect(fs.readdirSync(parent)).toEqual([]); // no empty folders left behind
     });
 
     it("fails fast with a clear message when the hub's name does not resolve", async () => {
-      const t0 = Date.now();
+      // DNS failure is normally immediate; a resolver that hangs is cut off by the connect timeout.
       const err = await fetchModel("tiny-musicgen", {
         manifest: testManifest(),
         dest: path.join(tmp("off2"), "m"),
         hubUrl: "http://cuesmith-offline.invalid",
         hfCacheDir: false,
+        connectTimeoutMs: 2000,
+        sleep: recordWaits(),
       }).catch((e) => e);
-      // DNS failure is normally immediate; a resolver that hangs is cut off by the 5 s connect timeout.
-      expect(Date.now() - t0).toBeLessThan(6500);
       expectOffline(err, "cuesmith-offline.invalid");
     });
 
     it("gives up on a host that never answers after the connect timeout", async () => {
       // 192.0.2.1 is TEST-NET-1 (RFC 5737): never routed. Either the SYN goes nowhere (our timer fires) or the
       // machine says "unreachable" at once; both are "offline", quickly.
-      const t0 = Date.now();
       const err = await fetchModel("tiny-musicgen", {
         manifest: testManifest(),
         dest: path.join(tmp("off3"), "m"),
         hubUrl: "http://192.0.2.1:9",
         hfCacheDir: false,
         connectTimeoutMs: 400,
+        sleep: recordWaits(),
       }).catch((e) => e);
-      expect(Date.now() - t0).toBeLessThan(2500);
       expectOffline(err, "192.0.2.1");
     });
 

@@ -36,7 +36,7 @@ describe("fetch progress bar", () => {
     bar.update(event(1000, "done"));
     bar.finish();
     expect(writes).toHaveLength(3);
-    expect(writes[0]).toMatch(/^\r\x1b\[2K\[#{8}-{12}\]  42% 420 B\/1\.00 kB downloading onnx\/decoder_model_merged_quantized\.onnx \(8\/9\) [\d.]+ [kM]?B\/s$/);
+    expect(writes[0]).toMatch(/^\r\x1b\[2K\[#{8}-{12}\] {2}42% 420 B\/1\.00 kB downloading onnx\/decoder_model_merged_quantized\.onnx \(8\/9\) [\d.]+ [kM]?B\/s$/);
     expect(writes[1]).toContain("100%");
     expect(writes[2]).toBe("\n");
   });

@@ -216,7 +216,12 @@ describe("the shipped manifest", () => {
 
   it("rejects malformed manifests naming the field", () => {
     const base = JSON.parse(JSON.stringify(loadManifest()));
-    const broken = (mut: (m: Record<string, any>) => void) => {
+    type RawModel = {
+      revision: string;
+      files: Record<string, { size: number; sha256: string | null }>;
+      variants: Record<string, string[]>;
+    };
+    const broken = (mut: (m: RawModel) => void) => {
       const c = JSON.parse(JSON.stringify(base));
       mut(c.models["musicgen-small"]);
       return () => parseManifest(c);

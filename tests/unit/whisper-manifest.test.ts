@@ -5,7 +5,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runModelsCommand } from "../../helper/cli/models-command";
-import { isWhisperFolder, whisperRequiredFiles } from "../../helper/voice/transcribe/layout";
+import { isWhisperFolder, whisperRequiredFiles } from "../../models/whisper-layout";
 import { loadManifest, parseManifest } from "../../models/manifest";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-whisper-manifest-"));
@@ -49,7 +49,6 @@ describe("cuesmith models fetch whisper-base / build-test --model whisper-tiny",
     Object.assign(process.env, { HF_ENDPOINT: `http://127.0.0.1:${port}`, CUESMITH_HOME: path.join(tmp, "home"), HF_HUB_CACHE: path.join(tmp, "hf") });
     const out: string[] = [];
     const errs: string[] = [];
-    const t0 = Date.now();
     try {
       expect(await runModelsCommand(["fetch", "whisper-base"], { out: (s) => out.push(s), err: (s) => errs.push(s) })).toBe(1);
     } finally {
@@ -58,7 +57,7 @@ describe("cuesmith models fetch whisper-base / build-test --model whisper-tiny",
         else process.env[k] = v;
       }
     }
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    // no retry on an offline hub (models-fetch.test.ts checks that with an injected clock): the first refusal is final
     expect(errs[errs.length - 1]).toMatch(/^cuesmith: cannot reach 127\.0\.0\.1 .*to fetch config\.json — no network/);
     expect(out).toEqual([]);
   });

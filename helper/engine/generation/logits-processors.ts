@@ -1,6 +1,7 @@
-// Logits processors: small composable units applied to one row of next-token logits (one prompt, one
-// codebook), in the spirit of transformers.js. Each returns the row it was given (mutated in place) so
-// that they chain without allocating on every decoder step.
+// Logits processors: small units applied to one row of next-token logits (one prompt, one codebook), in the
+// spirit of transformers.js. Each returns the row it was given (mutated in place), so the decoder step allocates
+// nothing. Top-k is not a processor here: the sampler selects the k largest itself (sampleTopK), without
+// masking the row; tests/helpers/logits-reference.ts keeps the masking form as the reference it is checked against.
 
 export type LogitsProcessor = (row: Float32Array) => Float32Array;
 
@@ -28,28 +29,8 @@ export function temperature(t: number): LogitsProcessor {
 }
 
 /**
- * Keeps the k largest logits and sets the rest to -Infinity (ties at the threshold keep the lower indices, as
- * topKIndices orders them). O(n): a quickselect finds the k-th largest value in a scratch copy; the sampler runs
- * this for every codebook of every prompt at every step, so it must not sort or allocate.
- */
-export function topK(k: number): LogitsProcessor {
-  if (!Number.isInteger(k) || k < 1) throw new RangeError(`topK must be an integer >= 1, got ${k}`);
-  const kept = new Int32Array(k);
-  return (row) => {
-    const n = row.length;
-    if (k >= n) return row;
-    const m = topKInOrder(row, k, kept);
-    for (let i = 0, j = 0; i < n; i++) {
-      if (j < m && kept[j] === i) j++;
-      else row[i] = -Infinity;
-    }
-    return row;
-  };
-}
-
-/**
  * Indices of the k largest entries (k < row.length) in index order, into `out`; ties at the k-th value keep the
- * lowest indices. Returns how many (k, fewer only for rows with NaN). What topK keeps and sampleTopK draws from.
+ * lowest indices. Returns how many (k, fewer only for rows with NaN): the tokens sampleTopK draws from.
  */
 export function topKInOrder(row: Float32Array, k: number, out: Int32Array): number {
   const n = row.length;
@@ -96,43 +77,4 @@ export function kthLargest(a: Float32Array, k: number): number {
     else return a[target];
   }
   return a[target];
-}
-
-/** Indices of the k largest values, largest first; equal values ordered by index. */
-export function topKIndices(row: Float32Array, k: number): number[] {
-  const n = row.length;
-  k = Math.min(k, n);
-  // A bounded min-heap keeps this O(n log k): the sampler runs it for every codebook of every step.
-  const heap: number[] = [];
-  const worse = (a: number, b: number) => row[a] < row[b] || (row[a] === row[b] && a > b);
-  const siftDown = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = i;
-      if (l < heap.length && worse(heap[l], heap[m])) m = l;
-      if (r < heap.length && worse(heap[r], heap[m])) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m], heap[i]];
-      i = m;
-    }
-  };
-  for (let i = 0; i < n; i++) {
-    if (heap.length < k) {
-      heap.push(i);
-      for (let c = heap.length - 1; c > 0; ) {
-        const p = (c - 1) >> 1;
-        if (!worse(heap[c], heap[p])) break;
-        [heap[c], heap[p]] = [heap[p], heap[c]];
-        c = p;
-      }
-    } else if (worse(heap[0], i)) {
-      heap[0] = i;
-      siftDown(0);
-    }
-  }
-  return heap.sort((a, b) => (row[b] - row[a]) || (a - b));
-}
-
-export function chain(...processors: LogitsProcessor[]): LogitsProcessor {
-  return (row) => processors.reduce((r, p) => p(r), row);
 }

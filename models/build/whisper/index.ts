@@ -7,7 +7,7 @@ import type { onnx } from "onnx-proto";
 import { encodeModel, ModelBuilder } from "../graph";
 import { Weights } from "../nn";
 import { WeightRandom } from "../random";
-import { WHISPER_CONFIG_FILES, WHISPER_ONNX_DIR, WHISPER_ONNX_FILES, WhisperVariant } from "../../../helper/voice/transcribe/layout";
+import { WHISPER_CONFIG_FILES, WHISPER_ONNX_DIR, WHISPER_ONNX_FILES, WhisperVariant } from "../../whisper-layout";
 import { whisperConfig, whisperGenerationConfig, whisperTokenizerConfig, WHISPER_PREPROCESSOR_CONFIG } from "./configs";
 import { buildWhisperDecoder } from "./decoder";
 import { TINY_DIMS } from "./dims";
