@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { FEEDBACK_REASONS, MAX_NOTE_CHARS, type FeedbackReason } from "../../shared/protocol";
 import type { HelperConnection } from "../core/connection";
-import { plainMessage } from "./app";
+import { buttonClass, plainMessage } from "./shared";
 
 export interface FeedbackTarget {
   jobId: string;
@@ -69,7 +69,7 @@ export function FeedbackForm({ target, connection, onClose }: { target: Feedback
               Not saved: {state.message}
             </p>
           )}
-          <button className="cta" data-testid="feedback-send" disabled={state.kind === "sending"} onClick={() => void send()}>
+          <button className={buttonClass("cta", state.kind === "sending")} data-testid="feedback-send" disabled={state.kind === "sending"} onClick={() => void send()}>
             {state.kind === "sending" ? "Sending…" : "Send feedback"}
           </button>
         </>

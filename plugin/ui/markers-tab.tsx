@@ -1,15 +1,15 @@
 // Score Markers: the active sequence's tagged markers, each editable (tag or prompt, length) and switchable, one
 // batch to the helper with per-marker progress, errors next to the marker they concern, and the takes placed.
+// Premiere has no marker event: the list is read again when the project changes, when the panel shows, and —
+// whatever the list says — right at the click; rows follow their marker by its GUID.
 import { useCallback, useEffect, useState } from "react";
 import { ticksToTimecode } from "../../shared/time";
-import type { Host, SequenceInfo } from "../host/host";
-import type { HelperConnection } from "../core/connection";
-import { applyEdit, editTextOf, scoreItemsFromMarkers, type ScoreItem } from "../core/markers";
-import { scoreMarkers, type TakeHistory } from "../core/score-markers";
-import { trackPolicy, type PanelSettings } from "../core/settings";
-import { plainMessage } from "./app";
-import type { FeedbackTarget } from "./feedback-form";
+import type { SequenceInfo } from "../host/host";
+import { applyTweak, editTextOf, scoreItemsFromMarkers, type ItemTweak, type ScoreItem } from "../core/markers";
+import { scoreMarkers } from "../core/score-markers";
+import { trackPolicy } from "../core/settings";
 import { RowStatus, StatusCell } from "./row-status";
+import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
 
 interface Row {
   item: ScoreItem;
@@ -19,16 +19,25 @@ interface Row {
   status: RowStatus;
 }
 
-export interface TabProps {
-  host: Host;
-  connection: HelperConnection;
-  online: boolean;
-  settings: PanelSettings;
-  history: TakeHistory;
-  onFeedback: (target: FeedbackTarget) => void;
+/** What the editor changed on a row; untouched fields follow the marker. */
+function tweakOf(r: Row): ItemTweak {
+  const tweak: ItemTweak = {};
+  if (r.text.trim() !== editTextOf(r.item)) tweak.text = r.text;
+  if (r.seconds.trim() !== String(r.item.seconds)) tweak.seconds = Number(r.seconds);
+  return tweak;
 }
 
-export function MarkersTab({ host, connection, online, settings, history, onFeedback }: TabProps) {
+/** Rows for the markers as they read now: a row kept by marker identity keeps the editor's changes only. */
+function mergeRows(old: Row[], items: ScoreItem[]): Row[] {
+  return items.map((item) => {
+    const kept = old.find((r) => r.item.key === item.key);
+    if (!kept) return { item, include: true, text: editTextOf(item), seconds: String(item.seconds), status: { kind: "idle" } };
+    const tweak = tweakOf(kept);
+    return { ...kept, item, text: tweak.text ?? editTextOf(item), seconds: tweak.seconds !== undefined ? kept.seconds : String(item.seconds) };
+  });
+}
+
+export function MarkersTab({ host, connection, online, settings, history, onFeedback, onPanelShown }: TabProps) {
   const [sequence, setSequence] = useState<SequenceInfo | null>(null);
   const [rows, setRows] = useState<Row[]>([]);
   const [busy, setBusy] = useState(false);
@@ -41,13 +50,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
       setSequence(seq);
       if (!seq) return setRows([]);
       const items = scoreItemsFromMarkers(await host.getMarkers(), seq, settings.defaultMarkerSeconds);
-      setRows((old) =>
-        items.map((item) => {
-          const kept = old.find((r) => r.item.key === item.key);
-          return kept ?? { item, include: true, text: editTextOf(item), seconds: String(item.seconds), status: { kind: "idle" } };
-        }),
-      );
-      setNote(null);
+      setRows((old) => mergeRows(old, items));
     } catch (err) {
       setNote(plainMessage(err));
     }
@@ -55,29 +58,39 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
 
   useEffect(() => {
     void reload();
-    return host.onActiveSequenceChanged(() => void reload());
-  }, [host, reload]);
+    const offs = [
+      host.onActiveSequenceChanged(() => void reload()),
+      host.onProjectChanged(() => void reload()),
+      onPanelShown(() => void reload()),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [host, reload, onPanelShown]);
 
   const update = (key: string, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.item.key === key ? { ...r, ...change } : r)));
 
   const run = async (keys: string[]) => {
     const chosen = rows.filter((r) => keys.includes(r.item.key));
-    const items: ScoreItem[] = [];
+    const tweaks: Record<string, ItemTweak> = {};
+    const only: string[] = [];
     for (const r of chosen) {
       try {
-        items.push(applyEdit(r.item, { text: r.text, seconds: Number(r.seconds) }));
+        applyTweak(r.item, tweakOf(r)); // refuse a bad length or an empty tag here, next to its row
+        tweaks[r.item.key] = tweakOf(r);
+        only.push(r.item.key);
         update(r.item.key, { status: { kind: "queued" } });
       } catch (err) {
         update(r.item.key, { status: { kind: "failed", message: plainMessage(err) } });
       }
     }
-    if (items.length === 0) return;
+    if (only.length === 0) return;
     setBusy(true);
     setNote(null);
     try {
       const policy = trackPolicy(settings);
       const outcome = await scoreMarkers(host, connection.helper, {
-        items,
+        only,
+        tweaks,
+        defaultSeconds: settings.defaultMarkerSeconds,
         history,
         excludeTrack: policy.excludeTrack,
         preferTrack: policy.preferTrack,
@@ -92,13 +105,14 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
         update(p.item.key, { status: { kind: "placed", take: history.of(p.item.key).length, path: p.result.path, jobId: p.result.job_id, sha256: p.result.sha256, trackIndex: p.trackIndex } });
       }
       for (const f of outcome.failed) update(f.item.key, { status: { kind: "failed", message: f.message } });
-      if (outcome.placed.length > 0) setNote(`${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step (Edit > Undo removes them).`);
+      if (outcome.placed.length > 0) setNote(`${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step. ${UNDO_NOTE}`);
     } catch (err) {
       setNote(plainMessage(err));
-      for (const item of items) update(item.key, { status: { kind: "failed", message: plainMessage(err) } });
+      for (const key of only) update(key, { status: { kind: "failed", message: plainMessage(err) } });
     } finally {
       setBusy(false);
       setJobIds([]);
+      void reload();
     }
   };
 
@@ -110,7 +124,12 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
   return (
     <section data-testid="markers-tab">
       <div className="toolbar">
-        <button className="cta" data-testid="score-markers" disabled={!online || busy || included.length === 0} onClick={() => void run(included)}>
+        <button
+          className={buttonClass("cta", !online || busy || included.length === 0)}
+          data-testid="score-markers"
+          disabled={!online || busy || included.length === 0}
+          onClick={() => void run(included)}
+        >
           Score Markers{included.length > 0 ? ` (${included.length})` : ""}
         </button>
         {busy ? (
@@ -133,9 +152,12 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
           {note}
         </p>
       )}
+      <p className="hint" data-testid="undo-note">
+        {UNDO_NOTE}
+      </p>
       <ul className="rows">
         {rows.map((r) => (
-          <li key={r.item.key} className="row" data-testid="marker-row" data-status={r.status.kind}>
+          <li key={r.item.key} className={`row status-${r.status.kind}`} data-testid="marker-row" data-status={r.status.kind}>
             <div className="row-head">
               <input
                 type="checkbox"
