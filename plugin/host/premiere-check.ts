@@ -12,7 +12,7 @@
  * What the API cannot do is said in the report instead of pretended: plugins have no Edit > Undo call, so the
  * placement is taken back with a remove edit; and anything the tear-down could not remove is listed by name.
  */
-import type { FolderItem, premierepro, Project, Sequence } from "@adobe/premierepro";
+import type { FolderItem, premierepro, Project } from "@adobe/premierepro";
 import type { CheckLine, ImportedItem, PremiereCheckReport, SequenceInfo } from "./host";
 import type { PremiereHost } from "./premiere-host";
 import { toTicks } from "./ticks";
@@ -112,12 +112,12 @@ export async function runPremiereCheck(ppro: premierepro, host: PremiereHost, wa
   });
   if (!project) return finish();
 
-  let previous: Sequence | null = null;
-  try {
-    previous = (await project.getActiveSequence()) ?? null;
-  } catch {
-    previous = null;
-  }
+  // The editor's active sequence, to give back at the end (creating a sequence makes the new one active).
+  const previous =
+    (await step("Read your active sequence", async () => {
+      const seq = (await project.getActiveSequence()) ?? null;
+      return { value: seq, detail: seq ? `"${seq.name}"` : "none open" };
+    })) ?? null;
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", " ").slice(0, 15);
   const name = `${CHECK_NAME} ${stamp}`;
   const root = await project.getRootItem();
