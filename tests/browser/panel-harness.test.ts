@@ -185,7 +185,7 @@ describeBrowser("the panel in a browser (harness)", () => {
       }),
     );
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="marker-row"]')].some((r) => r.textContent?.includes("#unboxing") && r.querySelector(".row-time")?.textContent === "00:00:20:00"),
+      Array.from(document.querySelectorAll('[data-testid="marker-row"]')).some((r) => r.textContent?.includes("#unboxing") && r.querySelector(".row-time")?.textContent === "00:00:20:00"),
     );
     expect(await row.locator('[data-testid="marker-seconds"]').inputValue()).toBe("2");
     const editsBefore = (await placementsIn(page)).length;
