@@ -7,7 +7,7 @@ import { ticksToSeconds, toTicks } from "../../shared/time";
 import type { ClipInfo } from "../host/host";
 import { bedsUnderClips, bedTargets, clipKey } from "../core/clip-bed";
 import { trackPolicy } from "../core/settings";
-import { RowStatus, StatusCell } from "./row-status";
+import { BedRow, type RowStatus } from "./row-status";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
@@ -162,23 +162,17 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
           const refusedWhy = refusal(c);
           const status: RowStatus = refusedWhy ? { kind: "failed", message: refusedWhy } : (statuses[key] ?? { kind: "idle" });
           return (
-            <li key={key} className={`row status-${status.kind}`} data-testid="clip-row" data-status={status.kind}>
-              <div className="row-head">
-                <span className="row-name" title={c.mediaPath}>
-                  {c.name} {c.mediaPath ? `· ${baseName(c.mediaPath)}` : "· (no media)"}
-                </span>
-                <span className="row-time">
-                  {c.trackType === "audio" ? "A" : "V"}
-                  {c.trackIndex + 1} · {(ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks))).toFixed(2)} s
-                </span>
-              </div>
-              <StatusCell
-                status={status}
-                takes={history.of(key).length}
-                onRescore={busy || !online || refusedWhy ? undefined : () => void generate([c])}
-                onFeedback={(t) => onFeedback({ ...t, label: c.name })}
-              />
-            </li>
+            <BedRow
+              key={key}
+              testId="clip-row"
+              status={status}
+              name={`${c.name} ${c.mediaPath ? `· ${baseName(c.mediaPath)}` : "· (no media)"}`}
+              title={c.mediaPath}
+              time={`${c.trackType === "audio" ? "A" : "V"}${c.trackIndex + 1} · ${ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks)).toFixed(2)} s`}
+              takes={history.of(key).length}
+              onRescore={busy || !online || refusedWhy ? undefined : () => void generate([c])}
+              onFeedback={(t) => onFeedback({ ...t, label: c.name })}
+            />
           );
         })}
       </ul>

@@ -8,7 +8,7 @@ import type { SequenceInfo } from "../host/host";
 import { applyTweak, editTextOf, scoreItemsFromMarkers, type ItemTweak, type ScoreItem } from "../core/markers";
 import { scoreMarkers } from "../core/score-markers";
 import { trackPolicy } from "../core/settings";
-import { RowStatus, StatusCell } from "./row-status";
+import { BedRow, type RowStatus } from "./row-status";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
 
 interface Row {
@@ -157,27 +157,20 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
       </p>
       <ul className="rows">
         {rows.map((r) => (
-          <li key={r.item.key} className={`row status-${r.status.kind}`} data-testid="marker-row" data-status={r.status.kind}>
-            <div className="row-head">
-              <input
-                type="checkbox"
-                checked={r.include}
-                aria-label={`score ${r.item.name}`}
-                onChange={(e) => update(r.item.key, { include: e.target.checked })}
-              />
-              <span className="row-name" title={r.item.name}>
-                {r.item.name}
-              </span>
-              <span className="row-time">{sequence ? ticksToTimecode(r.item.startTicks, sequence.ticksPerFrame) : ""}</span>
-            </div>
+          <BedRow
+            key={r.item.key}
+            testId="marker-row"
+            status={r.status}
+            name={r.item.name}
+            title={r.item.name}
+            time={sequence ? ticksToTimecode(r.item.startTicks, sequence.ticksPerFrame) : ""}
+            lead={<input type="checkbox" checked={r.include} aria-label={`score ${r.item.name}`} onChange={(e) => update(r.item.key, { include: e.target.checked })} />}
+            takes={history.of(r.item.key).length}
+            onRescore={busy || !online ? undefined : () => void run([r.item.key])}
+            onFeedback={(t) => onFeedback({ ...t, label: r.item.name })}
+          >
             <div className="row-fields">
-              <input
-                className="text"
-                value={r.text}
-                aria-label="tag or prompt"
-                data-testid="marker-text"
-                onChange={(e) => update(r.item.key, { text: e.target.value })}
-              />
+              <input className="text" value={r.text} aria-label="tag or prompt" data-testid="marker-text" onChange={(e) => update(r.item.key, { text: e.target.value })} />
               <input
                 className="seconds"
                 value={r.seconds}
@@ -187,13 +180,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
               />
               <span className="unit">s</span>
             </div>
-            <StatusCell
-              status={r.status}
-              takes={history.of(r.item.key).length}
-              onRescore={busy || !online ? undefined : () => void run([r.item.key])}
-              onFeedback={(t) => onFeedback({ ...t, label: r.item.name })}
-            />
-          </li>
+          </BedRow>
         ))}
       </ul>
     </section>
