@@ -2,7 +2,7 @@
 // batch to the helper with per-marker progress, errors next to the marker they concern, and the takes placed.
 // Premiere has no marker event: the list is read again when the project changes, when the panel shows, and —
 // whatever the list says — right at the click; rows follow their marker by its GUID.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ticksToTimecode } from "../../shared/time";
 import type { SequenceInfo } from "../host/host";
 import { applyTweak, editTextOf, scoreItemsFromMarkers, type ItemTweak, type ScoreItem } from "../core/markers";
@@ -40,6 +40,9 @@ function mergeRows(old: Row[], items: ScoreItem[]): Row[] {
 export function MarkersTab({ host, connection, online, settings, history, onFeedback, onPanelShown }: TabProps) {
   const [sequence, setSequence] = useState<SequenceInfo | null>(null);
   const [rows, setRows] = useState<Row[]>([]);
+  // Every row ever shown, by marker GUID: switching sequences (or a Premiere check's scratch one) and back keeps
+  // the editor's typed changes.
+  const remembered = useRef(new Map<string, Row>()).current;
   const [busy, setBusy] = useState(false);
   const [jobIds, setJobIds] = useState<string[]>([]);
   const [note, setNote] = useState<string | null>(null);
@@ -50,7 +53,10 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
       setSequence(seq);
       if (!seq) return setRows([]);
       const items = scoreItemsFromMarkers(await host.getMarkers(), seq, settings.defaultMarkerSeconds);
-      setRows((old) => mergeRows(old, items));
+      setRows((old) => {
+        for (const r of old) remembered.set(r.item.key, r);
+        return mergeRows([...remembered.values()], items);
+      });
     } catch (err) {
       setNote(plainMessage(err));
     }
@@ -105,7 +111,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
         update(p.item.key, { status: { kind: "placed", take: history.of(p.item.key).length, path: p.result.path, jobId: p.result.job_id, sha256: p.result.sha256, trackIndex: p.trackIndex } });
       }
       for (const f of outcome.failed) update(f.item.key, { status: { kind: "failed", message: f.message } });
-      if (outcome.placed.length > 0) setNote(`${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step. ${UNDO_NOTE}`);
+      if (outcome.placed.length > 0) setNote(`${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step (Edit > Undo removes them).`);
     } catch (err) {
       setNote(plainMessage(err));
       for (const key of only) update(key, { status: { kind: "failed", message: plainMessage(err) } });
