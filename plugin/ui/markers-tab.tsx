@@ -64,12 +64,17 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
 
   useEffect(() => {
     void reload();
-    const offs = [
-      host.onActiveSequenceChanged(() => void reload()),
-      host.onProjectChanged(() => void reload()),
-      onPanelShown(() => void reload()),
-    ];
-    return () => offs.forEach((off) => off());
+    // ProjectEvent.DIRTY comes with every edit anywhere in the project: one re-read per burst is enough.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => void reload(), 150);
+    };
+    const offs = [host.onActiveSequenceChanged(() => void reload()), host.onProjectChanged(soon), onPanelShown(() => void reload())];
+    return () => {
+      if (timer !== undefined) clearTimeout(timer);
+      offs.forEach((off) => off());
+    };
   }, [host, reload, onPanelShown]);
 
   const update = (key: string, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.item.key === key ? { ...r, ...change } : r)));
