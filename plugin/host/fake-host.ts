@@ -2,7 +2,7 @@
  * FakeHost: the Host for tests and the browser harness.
  *
  * It is PremiereHost — the production code — running against FakePpro, an in-memory Premiere built from a
- * plain description that enforces the API's rules (see ./fake-ppro). On top it offers test controls:
+ * plain description that enforces the API's rules (see ./fake). On top it offers test controls:
  * failure injection, a file missing on disk, the edit log with undo, selection and sequence events, markers
  * moved under the panel, and the Premiere check's WAV (a path it declares present, 1 s long).
  *
