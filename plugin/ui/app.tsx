@@ -8,11 +8,11 @@ import type { SocketLike } from "../core/helper-client";
 import { TakeHistory } from "../core/score-markers";
 import { loadSettings, type PanelSettings, type StorageLike } from "../core/settings";
 import { ClipTab } from "./clip-tab";
-import { FeedbackForm, type FeedbackTarget } from "./feedback-form";
+import { FeedbackForm } from "./feedback-form";
 import { MarkersTab } from "./markers-tab";
 import { PresetsTab } from "./presets-tab";
 import { SettingsTab } from "./settings-tab";
-import type { Subscribe } from "./shared";
+import type { FeedbackTarget, Subscribe } from "./shared";
 import { StatusBar } from "./status-bar";
 
 export interface AppProps {

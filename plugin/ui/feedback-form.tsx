@@ -3,14 +3,7 @@
 import { useState } from "react";
 import { FEEDBACK_REASONS, MAX_NOTE_CHARS, type FeedbackReason } from "../../shared/protocol";
 import type { HelperConnection } from "../core/connection";
-import { buttonClass, plainMessage } from "./shared";
-
-export interface FeedbackTarget {
-  jobId: string;
-  sha256: string;
-  /** The marker's or clip's name, for the heading. */
-  label: string;
-}
+import { buttonClass, plainMessage, type FeedbackTarget } from "./shared";
 
 const REASON_LABEL: Record<FeedbackReason, string> = {
   too_loud: "Too loud",

@@ -1,7 +1,7 @@
 // One marker's or clip's row: its head (name, time), its fields, and its state under them — queued, progress,
 // placed (with its take number), or the error. Shared by the Markers and Clip bed tabs.
 import type { ReactElement, ReactNode } from "react";
-import type { FeedbackTarget } from "./feedback-form";
+import type { FeedbackTarget } from "./shared";
 
 export type RowStatus =
   | { kind: "idle" }

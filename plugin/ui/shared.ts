@@ -4,7 +4,14 @@ import type { HelperConnection } from "../core/connection";
 import type { TakeHistory } from "../core/score-markers";
 import type { PanelSettings } from "../core/settings";
 import type { Host } from "../host/host";
-import type { FeedbackTarget } from "./feedback-form";
+
+/** A placed take the editor gives feedback on. */
+export interface FeedbackTarget {
+  jobId: string;
+  sha256: string;
+  /** The marker's or clip's name, for the heading. */
+  label: string;
+}
 
 /** Subscribes to a panel event; returns the unsubscribe function. */
 export type Subscribe = (cb: () => void) => () => void;
