@@ -119,6 +119,12 @@ describeBrowser("the panel in a browser (harness)", () => {
     await page.click('[data-testid="tab-clip"]');
     await page.locator('[data-testid="timeline-clip"]', { hasText: "Voice-over" }).click();
     await page.waitForSelector('[data-testid="clip-row"]');
+    // a linked clip: its video and audio items are both selected, and the panel lists (and beds) it once
+    const selected = await page.evaluate(() =>
+      (window as unknown as { cuesmith: { host: { getSelectedClips(): Promise<{ trackType: string }[]> } } }).cuesmith.host.getSelectedClips(),
+    );
+    expect(selected.map((c) => c.trackType).sort()).toEqual(["audio", "video"]);
+    expect(await page.locator('[data-testid="clip-row"]').count()).toBe(1);
     // first what the helper hears: the article's line typed as the transcript
     await page.fill('[data-testid="clip-transcript"]', "这个新功能真的太棒了！我们花了三个月打磨细节……当然，还有些小问题正在修复。");
     await page.click('[data-testid="analyse"]');
