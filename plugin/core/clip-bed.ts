@@ -34,9 +34,49 @@ export function clipKey(clip: ClipInfo): string {
 
 const seconds = (ticks: string | bigint) => Math.round(ticksToSeconds(toTicks(ticks)) * 1000) / 1000;
 
-export async function bedsUnderClips(host: Host, helper: HelperClient, clips: ClipInfo[], options: ClipBedOptions = {}): Promise<ClipBedOutcome> {
+export interface BedTargets {
+  /** One clip per bed: a linked clip's video and audio items count once (its audio item). */
+  targets: ClipInfo[];
+  /** Clips that get no bed, with why in words. */
+  refused: { clip: ClipInfo; message: string }[];
+}
+
+/**
+ * Which selected clips get a bed. Selecting a linked clip in Premiere selects its video and its audio item: the
+ * two share media and range, so they are one bed (under the audio item, which is what the helper listens to).
+ * Without a typed prompt, a video item alone gets a plain refusal instead of a bed (its voice is not selected),
+ * and so does a retimed clip (its voice runs at another pace than the timeline, so the dip cannot line up).
+ */
+export function bedTargets(clips: ClipInfo[], hasPrompt = false): BedTargets {
+  const groups = new Map<string, ClipInfo[]>();
+  clips.forEach((clip, i) => {
+    const key = clip.mediaPath ? `${clip.mediaPath}|${clip.startTicks}|${clip.endTicks}` : `#${i}`;
+    groups.set(key, [...(groups.get(key) ?? []), clip]);
+  });
+  const result: BedTargets = { targets: [], refused: [] };
+  for (const group of groups.values()) {
+    const clip = group.find((c) => c.trackType === "audio") ?? group[0];
+    if (!hasPrompt && clip.trackType === "video" && clip.mediaPath) {
+      result.refused.push({
+        clip,
+        message: "only the video of this clip is selected: select its audio too (or the linked clip) for a bed under the voice, or type a prompt",
+      });
+    } else if (!hasPrompt && clip.mediaPath && clip.speed !== null && Math.abs(clip.speed - 1) > 1e-6) {
+      result.refused.push({
+        clip,
+        message: `this clip plays at ${Math.round(clip.speed * 100)} % speed, so the dip under its voice would not line up: set it to 100 % (Clip > Speed/Duration) or type a prompt`,
+      });
+    } else result.targets.push(clip);
+  }
+  return result;
+}
+
+export async function bedsUnderClips(host: Host, helper: HelperClient, selected: ClipInfo[], options: ClipBedOptions = {}): Promise<ClipBedOutcome> {
   const outcome: ClipBedOutcome = { placed: [], failed: [] };
-  if (clips.length === 0) throw new Error("select one or more clips on the timeline first");
+  if (selected.length === 0) throw new Error("select one or more clips on the timeline first");
+  const { targets: clips, refused } = bedTargets(selected, Boolean(options.prompt?.trim()));
+  outcome.failed.push(...refused);
+  if (clips.length === 0) return outcome;
   const sequence = await host.getActiveSequence();
   if (!sequence) throw new Error("open a sequence first");
 
@@ -44,7 +84,7 @@ export async function bedsUnderClips(host: Host, helper: HelperClient, clips: Cl
   const isExcluded = options.excludeTrack ?? ((name: string) => DIALOGUE.test(name));
   const exclude = occupancy.filter((t) => isExcluded(t.name, t.trackIndex)).map((t) => t.trackIndex);
   // the clip's own audio track is never a candidate for the bed under it
-  exclude.push(...clips.filter((c) => c.trackType === "audio").map((c) => c.trackIndex));
+  exclude.push(...selected.filter((c) => c.trackType === "audio").map((c) => c.trackIndex));
   const tracks = planAudioTracks(occupancy, clips.map((c) => ({ startTicks: c.startTicks, endTicks: c.endTicks })), { exclude });
 
   const prompt = options.prompt?.trim();

@@ -82,3 +82,12 @@ export function applyEdit(item: ScoreItem, edit: ItemEdit): ScoreItem {
     seconds,
   };
 }
+
+/** What the editor changed on a row: only the fields they touched (the rest follows the marker as it is now). */
+export type ItemTweak = Partial<ItemEdit>;
+
+/** The editor's tweak applied to the marker as it reads now: an untouched length follows the marker's. */
+export function applyTweak(item: ScoreItem, tweak: ItemTweak = {}): ScoreItem {
+  if (tweak.text === undefined && tweak.seconds === undefined) return item;
+  return applyEdit(item, { text: tweak.text ?? editTextOf(item), seconds: tweak.seconds ?? item.seconds });
+}

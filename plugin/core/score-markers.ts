@@ -6,7 +6,7 @@ import { snapTicksToFrame } from "../../shared/time";
 import type { Host, SequenceInfo } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent } from "./helper-client";
-import { ScoreItem, scoreItemsFromMarkers } from "./markers";
+import { applyTweak, ScoreItem, scoreItemsFromMarkers, type ItemTweak } from "./markers";
 
 export interface Take {
   path: string;
@@ -38,8 +38,10 @@ export interface ScoreOptions {
   /** Tracks to try first (e.g. the one named "Music"); the others follow in order. */
   preferTrack?: (name: string, index: number) => boolean;
   history?: TakeHistory;
-  /** The items to score, as the editor tweaked them in the panel (default: read from the markers now). */
-  items?: ScoreItem[];
+  /** Keys (marker GUIDs) of the markers to score; default: every tagged marker. */
+  only?: string[];
+  /** The editor's tweaks by key, applied to the markers as they read at the click (never to a stale copy). */
+  tweaks?: Record<string, ItemTweak>;
   /** Loudness settings sent with every job (default: the helper's). */
   levels?: { loudness_lufs?: number; bed_level_db?: number };
   onJob?: (item: ScoreItem, event: JobEvent) => void;
@@ -56,8 +58,22 @@ export const DIALOGUE = /dialog|voice|\bvo\b|narrat/i;
 export async function scoreMarkers(host: Host, helper: HelperClient, options: ScoreOptions = {}): Promise<ScoreOutcome> {
   const sequence = await host.getActiveSequence();
   if (!sequence) throw new Error("open a sequence first: Score Markers works on the active sequence");
-  const items = options.items ?? scoreItemsFromMarkers(await host.getMarkers(), sequence, options.defaultSeconds);
+  // Premiere has no marker-changed event: the markers are read now, at the click, and matched by identity.
   const outcome: ScoreOutcome = { placed: [], failed: [] };
+  const current = scoreItemsFromMarkers(await host.getMarkers(), sequence, options.defaultSeconds);
+  const items: ScoreItem[] = [];
+  for (const key of options.only ?? current.map((i) => i.key)) {
+    const item = current.find((i) => i.key === key);
+    if (!item) {
+      outcome.failed.push({ item: { key, name: key, startTicks: "0", endTicks: "0", seconds: 0 }, message: "this marker is no longer in the sequence (or lost its #tag)" });
+      continue;
+    }
+    try {
+      items.push(applyTweak(item, options.tweaks?.[key]));
+    } catch (err) {
+      outcome.failed.push({ item, message: (err as Error).message });
+    }
+  }
   if (items.length === 0) return outcome;
 
   const occupancy = await host.getAudioTrackOccupancy();
@@ -91,6 +107,20 @@ export async function scoreMarkers(host: Host, helper: HelperClient, options: Sc
     if ("result" in o) done.push({ ...runnable[i], result: o.result });
     else outcome.failed.push({ item: runnable[i].item, message: o.error.message });
   });
+  if (done.length === 0) return outcome;
+
+  // The editor kept working while the beds were made: read the markers again and place each bed at its marker's
+  // in-point as it is now. A marker deleted meanwhile gets no bed.
+  const atPlacement = scoreItemsFromMarkers(await host.getMarkers(), sequence, options.defaultSeconds);
+  for (let i = done.length - 1; i >= 0; i--) {
+    const now = atPlacement.find((m) => m.key === done[i].item.key);
+    if (!now) {
+      outcome.failed.push({ item: done[i].item, message: `the marker was deleted while its bed was made; the WAV is at ${done[i].result.path}` });
+      done.splice(i, 1);
+    } else if (now.startTicks !== done[i].item.startTicks) {
+      done[i] = { ...done[i], item: { ...done[i].item, startTicks: now.startTicks, endTicks: (BigInt(now.startTicks) + BigInt(done[i].item.endTicks) - BigInt(done[i].item.startTicks)).toString() } };
+    }
+  }
   if (done.length === 0) return outcome;
 
   const placement = await placeBeds(

@@ -39,13 +39,22 @@ function openSocket(url: string): SocketLike {
 // for tests and curious people: window.cuesmith.host.edits lists every undoable edit
 (window as unknown as { cuesmith: unknown }).cuesmith = { host };
 
+// The page coming back into view stands in for UXP's panel "show".
+const onPanelShown = (cb: () => void) => {
+  const listener = () => {
+    if ((document as { visibilityState?: string }).visibilityState !== "hidden") cb();
+  };
+  document.addEventListener("visibilitychange", listener);
+  return () => document.removeEventListener("visibilitychange", listener);
+};
+
 const style = document.createElement("style");
 style.textContent = css + harnessCss;
 document.head.appendChild(style);
 createRoot(document.getElementById("root")!).render(
   <div className="harness">
     <div className="harness-panel">
-      <App host={host} openSocket={openSocket} storage={window.localStorage} helperAddress={params.get("helper") ?? location.host} />
+      <App host={host} openSocket={openSocket} storage={window.localStorage} helperAddress={params.get("helper") ?? location.host} onPanelShown={onPanelShown} />
     </div>
     <TimelineView host={host} />
   </div>,

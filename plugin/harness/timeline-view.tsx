@@ -28,7 +28,7 @@ export function TimelineView({ host }: { host: FakeHost }) {
   return (
     <div className="timeline" data-testid="timeline">
       <div className="timeline-head">
-        <strong>Fake Premiere timeline</strong>
+        <span className="heading">Fake Premiere timeline</span>
         <span className="muted">&nbsp;· {edits} undoable edit{edits === 1 ? "" : "s"}</span>
         <button className="quiet" data-testid="undo" disabled={edits === 0} onClick={() => host.undo()}>
           Undo

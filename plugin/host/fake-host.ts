@@ -2,8 +2,9 @@
  * FakeHost: the Host for tests and the browser harness.
  *
  * It is PremiereHost — the production code — running against FakePpro, an in-memory Premiere built from a
- * plain description that enforces the API's rules (see ./fake-ppro). On top it offers test controls:
- * failure injection, a file missing on disk, the edit log with undo, selection and sequence events.
+ * plain description that enforces the API's rules (see ./fake). On top it offers test controls:
+ * failure injection, a file missing on disk, the edit log with undo, selection and sequence events, markers
+ * moved under the panel, and the Premiere check's WAV (a path it declares present, 1 s long).
  *
  * Files: `importFiles` asks `fileExists(path)`. The default knows the paths given with `files` / addFile(),
  * forgets those given to removeFile(), and otherwise asks Node's fs when it runs under Node (through
@@ -22,6 +23,7 @@ import {
   type ImportedItem,
   type MarkerInfo,
   type PlaceAudioOptions,
+  type PremiereCheckReport,
   type SequenceInfo,
   type Unsubscribe,
 } from "./host";
@@ -31,13 +33,17 @@ import {
   type FakeEdit,
   type FakeFaultPoint,
   type FakeProjectDescription,
+  type FakeTime,
   type FakeTrackItemSnapshot,
-} from "./fake-ppro";
+} from "./fake";
 import { PremiereHost } from "./premiere-host";
-import { TICKS_PER_SECOND, type TickString } from "./ticks";
+import { TICKS_PER_SECOND, secondsToTicks, type TickString } from "./ticks";
 
-export type { FakeProjectDescription, FakeEdit, FakeFaultPoint, FakeTrackItemSnapshot, FakeBinItemSnapshot } from "./fake-ppro";
-export { FakePpro, FakePproRuleError } from "./fake-ppro";
+/** The WAV the Premiere check imports, as the fake's disk has it. */
+export const FAKE_CHECK_WAV = "/tmp/cuesmith/cuesmith-check.wav";
+
+export type { FakeProjectDescription, FakeEdit, FakeFaultPoint, FakeTrackItemSnapshot, FakeBinItemSnapshot } from "./fake";
+export { FakePpro, FakePproRuleError } from "./fake";
 
 /** Host operations whose next call can be made to fail. */
 export type FakeHostOperation = FakeFaultPoint;
@@ -52,6 +58,13 @@ export interface FakeHostOptions {
   /** getHostInfo() values. */
   version?: string;
   os?: string;
+  uxpVersion?: string;
+  /** Imported items appear this long after importFiles resolves, ms (FakePpro's default: 30). */
+  importDelayMs?: number;
+  /** getTrackItems answers a plain array, as the types declare (default: a Promise). */
+  syncTrackItems?: boolean;
+  /** PremiereHost's wait for imported items, ms (default 2000 here). */
+  importWaitMs?: number;
 }
 
 export interface FakeSelectionRef {
@@ -136,12 +149,25 @@ export class FakeHost implements Host {
       }
     });
     const fileExists = (path: string) => !this.absent.has(path) && (this.present.has(path) || baseExists(path));
-    const mediaDurationTicks =
+    const baseDuration =
       options.mediaDurationTicks ?? ((path: string) => (fs && !this.present.has(path) ? probeWav(fs, path) : null));
-    this.ppro = new FakePpro(description, { fileExists, mediaDurationTicks, version: options.version });
+    const mediaDurationTicks = (path: string) => (path === FAKE_CHECK_WAV ? secondsToTicks(1) : baseDuration(path));
+    this.ppro = new FakePpro(description, {
+      fileExists,
+      mediaDurationTicks,
+      version: options.version,
+      importDelayMs: options.importDelayMs,
+      syncTrackItems: options.syncTrackItems,
+    });
     this.premiere = new PremiereHost(this.ppro.asModule(), {
       hostVersion: options.version ?? "25.6.0 (fake)",
       os: options.os ?? "fake",
+      uxpVersion: options.uxpVersion ?? "8.1.0 (fake)",
+      importWaitMs: options.importWaitMs ?? 2000,
+      checkWavPath: async () => {
+        if (!this.absent.has(FAKE_CHECK_WAV)) this.present.add(FAKE_CHECK_WAV);
+        return FAKE_CHECK_WAV;
+      },
     });
   }
 
@@ -174,6 +200,12 @@ export class FakeHost implements Host {
   onActiveSequenceChanged(cb: () => void): Unsubscribe {
     return this.premiere.onActiveSequenceChanged(cb);
   }
+  onProjectChanged(cb: () => void): Unsubscribe {
+    return this.premiere.onProjectChanged(cb);
+  }
+  checkPremiere(): Promise<PremiereCheckReport> {
+    return this.premiere.checkPremiere();
+  }
 
   // ---------------------------------------------------------------- test controls
 
@@ -204,9 +236,29 @@ export class FakeHost implements Host {
     this.absent.add(path);
   }
 
-  /** Selects timeline clips and fires the selection event. */
-  setSelection(refs: FakeSelectionRef[]): void {
-    this.ppro.setSelection(refs);
+  /** Selects timeline clips (a linked clip's other items come along unless linked: false) and fires the selection event. */
+  setSelection(refs: FakeSelectionRef[], options?: { linked?: boolean }): void {
+    this.ppro.setSelection(refs, options);
+  }
+
+  /** The editor drags a marker (by id or name) to a new start and/or length; the project turns dirty. */
+  moveMarker(idOrName: string, change: { start?: FakeTime; duration?: FakeTime }, options?: { silent?: boolean }): void {
+    this.ppro.moveMarker(idOrName, change, options);
+  }
+
+  /** The editor deletes a marker. */
+  removeMarker(idOrName: string): void {
+    this.ppro.removeMarker(idOrName);
+  }
+
+  /** Resolves once every import has landed its items in the project. */
+  importsSettled(): Promise<void> {
+    return this.ppro.importsSettled();
+  }
+
+  /** Names of the project's sequences. */
+  sequenceNames(): string[] {
+    return this.ppro.sequenceNames();
   }
 
   /** Activates a sequence by id or name (null: none) and fires the sequence event. */

@@ -71,6 +71,11 @@ export interface ClipInfo {
   /** Absolute media path; "" for clips without a file (titles, graphics, nested sequences). */
   mediaPath: string;
   name: string;
+  /**
+   * Playback speed as a ratio (1 = 100 %, 0.5 = half speed, negative = reversed); null when Premiere does not
+   * say. A retimed clip's media runs at another pace than the timeline, so its voice-over cannot be lined up.
+   */
+  speed: number | null;
 }
 
 /** One clip on an audio track, as far as free-space planning needs it. */
@@ -127,6 +132,27 @@ export interface HostInfo {
   version: string;
   /** "darwin", "win32", … as UXP's os.platform() reports it; "unknown" when it cannot be read. */
   os: string;
+  /** UXP's own version (`require("uxp").versions.uxp`); "unknown" when it cannot be read. */
+  uxpVersion: string;
+}
+
+/** One host call the panel relies on, as the Premiere check exercised it. */
+export interface CheckLine {
+  /** What was exercised, in words ("Read markers"). */
+  step: string;
+  /** "pass", "fail", or "skip" (not run because an earlier step it needs failed). */
+  result: "pass" | "fail" | "skip";
+  /** What came back, or what went wrong, in words. */
+  detail: string;
+}
+
+/** The Premiere check: every host call the panel uses, run on a scratch sequence in a scratch bin. */
+export interface PremiereCheckReport {
+  ok: boolean;
+  host: HostInfo;
+  lines: CheckLine[];
+  /** Anything the check could not remove again, in words (empty when the project is as it was). */
+  leftBehind: string[];
 }
 
 export type Unsubscribe = () => void;
@@ -168,10 +194,19 @@ export interface Host {
 
   /** Another sequence became active (re-read everything). Returns an unsubscribe function. */
   onActiveSequenceChanged(cb: () => void): Unsubscribe;
-}
 
-/** The interface under its descriptive name. */
-export type PremiereHostApi = Host;
+  /**
+   * The project changed (Premiere's ProjectEvent.DIRTY, and a project opened, closed or activated): markers may
+   * have moved. Premiere has no marker event, so this is the panel's cue to re-read them.
+   */
+  onProjectChanged(cb: () => void): Unsubscribe;
+
+  /**
+   * Exercises every host call the panel relies on, on a scratch sequence in a scratch bin that it removes
+   * afterwards, and reports one line per call. Never throws: a failure is a line.
+   */
+  checkPremiere(): Promise<PremiereCheckReport>;
+}
 
 export type HostErrorCode =
   | "NO_PROJECT"

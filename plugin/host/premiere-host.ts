@@ -9,7 +9,12 @@
  * - times go in as `TickTime.createWithTicks(tickString)`, never float seconds (those can land a frame early);
  * - audio track indices are checked against `getAudioTrackCount()` (an overwrite onto a missing track silently
  *   does nothing, and the API cannot add tracks);
- * - importFiles' boolean is not trusted: new items are found by diffing the bin;
+ * - importFiles' boolean is not trusted: new items are found by diffing the bin, and since nothing documents
+ *   that they exist when it resolves, the bin is read again (briefly, with back-off) until they appear or
+ *   the import-complete event has come and gone;
+ * - everything Adobe's samples await is awaited, `track.getTrackItems()` included (the types say it is
+ *   synchronous; a Promise-returning Premiere must not break the panel);
+ * - bins are recognised with `FolderItem.cast()` as the samples do (the item type is the fallback);
  * - marker types are read through `Marker.MARKER_TYPE_*`.
  *
  * The module is a constructor argument (default: `require("premierepro")` inside Premiere), so tests run this
@@ -38,10 +43,12 @@ import {
   type MarkerInfo,
   type MarkerKind,
   type PlaceAudioOptions,
+  type PremiereCheckReport,
   type SequenceInfo,
   type TrackItemSpan,
   type Unsubscribe,
 } from "./host";
+import { runPremiereCheck, writeCheckWav } from "./premiere-check";
 import { fpsFromTicksPerFrame, isTickString, rangesOverlap, toTicks } from "./ticks";
 
 // UXP's CommonJS `require`; declared here so this file needs neither Node's nor UXP's typings for it.
@@ -58,15 +65,22 @@ export interface PremiereHostEnv {
   hostVersion?: string;
   /** UXP `require("os").platform()`. */
   os?: string;
+  /** UXP's version (`require("uxp").versions.uxp`). */
+  uxpVersion?: string;
   /** Reported as HostInfo.app (default "premierepro"). */
   app?: string;
+  /** Longest wait for imported items to appear in their bin, ms (default 5000). */
+  importWaitMs?: number;
+  /** A short WAV on disk for the Premiere check to import (default: written to UXP's temporary folder). */
+  checkWavPath?: () => Promise<string>;
 }
 
 function readUxpEnv(): PremiereHostEnv {
   const env: PremiereHostEnv = {};
   try {
-    const uxp = require("uxp") as { host?: { version?: unknown } };
+    const uxp = require("uxp") as { host?: { version?: unknown }; versions?: { uxp?: unknown } };
     if (uxp.host?.version !== undefined) env.hostVersion = String(uxp.host.version);
+    if (uxp.versions?.uxp !== undefined) env.uxpVersion = String(uxp.versions.uxp);
   } catch {
     /* not in UXP */
   }
@@ -86,6 +100,11 @@ type TrackItem = AudioClipTrackItem | VideoClipTrackItem;
  * video, so nothing lands on V1.
  */
 const VIDEO_TRACK_FOR_AUDIO_ONLY = 0;
+
+/** How long to keep looking for imported items after Premiere said the import completed, ms. */
+const IMPORT_GRACE_MS = 750;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const ABSOLUTE_PATH = /^(?:[a-zA-Z]:[\\/]|\\\\|\/)/;
 
@@ -131,7 +150,12 @@ export class PremiereHost implements Host {
         /* leave unknown */
       }
     }
-    return { app: this.env.app ?? "premierepro", version: version ?? "unknown", os: this.env.os ?? "unknown" };
+    return {
+      app: this.env.app ?? "premierepro",
+      version: version ?? "unknown",
+      os: this.env.os ?? "unknown",
+      uxpVersion: this.env.uxpVersion ?? "unknown",
+    };
   }
 
   // ---------------------------------------------------------------- reads
@@ -248,6 +272,18 @@ export class PremiereHost implements Host {
     }
   }
 
+  /** getSpeed() as a ratio (1 = 100 %). Premiere's types do not say the unit: a value above 10 is read as percent. */
+  private async speedOf(item: TrackItem): Promise<number | null> {
+    try {
+      if (typeof item.getSpeed !== "function") return null;
+      const raw = Number(await item.getSpeed());
+      if (!Number.isFinite(raw)) return null;
+      return Math.abs(raw) > 10 ? raw / 100 : raw;
+    } catch {
+      return null;
+    }
+  }
+
   async getSelectedClips(): Promise<ClipInfo[]> {
     const sequence = await this.activeSequence(await this.project());
     if (!sequence) return [];
@@ -275,6 +311,7 @@ export class PremiereHost implements Host {
         outPointTicks: ticksOf(await item.getOutPoint(), "a clip out point"),
         mediaPath: await this.mediaPathOfTrackItem(item),
         name: (await item.getName()) ?? "",
+        speed: await this.speedOf(item),
       });
     }
     // By start; at the same start video above audio, then by track, as the Timeline shows them.
@@ -293,7 +330,9 @@ export class PremiereHost implements Host {
       if (only && !only.has(trackIndex)) continue;
       const track = await sequence.getAudioTrack(trackIndex);
       const items: TrackItemSpan[] = [];
-      for (const item of track.getTrackItems(this.ppro.Constants.TrackItemType.CLIP, false)) {
+      // Awaited although the types say synchronous: Adobe's samples await it, and a Promise iterates as nothing.
+      const trackItems = await track.getTrackItems(this.ppro.Constants.TrackItemType.CLIP, false);
+      for (const item of trackItems) {
         items.push({
           startTicks: ticksOf(await item.getStartTime(), "a clip start"),
           endTicks: ticksOf(await item.getEndTime(), "a clip end"),
@@ -318,9 +357,20 @@ export class PremiereHost implements Host {
 
   // ---------------------------------------------------------------- import
 
+  /** The bin as a FolderItem when `item` is one: `FolderItem.cast()` as Adobe's samples do, the item type as the fallback. */
+  asFolder(item: ProjectItem): FolderItem | null {
+    try {
+      const folder = this.ppro.FolderItem.cast(item);
+      if (folder) return folder;
+    } catch {
+      /* cast refused or unavailable: the type decides */
+    }
+    return item.type === this.ppro.ProjectItem.TYPE_BIN ? (item as unknown as FolderItem) : null;
+  }
+
   private async findBin(root: FolderItem, name: string): Promise<ProjectItem | null> {
     const items = await root.getItems();
-    return items.find((item) => item.type === this.ppro.ProjectItem.TYPE_BIN && item.name === name) ?? null;
+    return items.find((item) => item.name === name && this.asFolder(item) !== null) ?? null;
   }
 
   private async mediaPathOf(item: ProjectItem): Promise<string | null> {
@@ -379,31 +429,58 @@ export class PremiereHost implements Host {
         throw new HostError("BIN_NOT_FOUND", `Could not create the project bin "${binName}"${created ? " (Premiere accepted the edit but the bin is not there)" : ""}.`);
       }
     }
-    const bin = this.ppro.FolderItem.cast(binItem);
+    const bin = this.asFolder(binItem);
+    if (!bin) throw new HostError("BIN_NOT_FOUND", `"${binName}" in the project is not a bin.`);
 
     const before = new Set((await bin.getItems()).map((item) => item.getId()));
     const rootBefore = new Set((await root.getItems()).map((item) => item.getId()));
 
+    // Listen before importing: the event may come before importFiles resolves.
+    let completedAt: number | null = null;
+    const stopListening = this.listenIfAvailable(this.ppro.Constants.OperationCompleteEvent?.IMPORT_MEDIA_COMPLETE, () => {
+      completedAt ??= Date.now();
+    });
     let ok: boolean;
     try {
       ok = await project.importFiles(unique, true, binItem, false);
     } catch (error) {
+      stopListening();
       throw new HostError("IMPORT_FAILED", `Premiere could not import ${unique.join(", ")}: ${errorMessage(error)}`, error);
     }
-    if (!ok) throw new HostError("IMPORT_FAILED", `Premiere refused to import ${unique.join(", ")}.`);
+    if (!ok) {
+      stopListening();
+      throw new HostError("IMPORT_FAILED", `Premiere refused to import ${unique.join(", ")}.`);
+    }
 
-    // New items: in the bin, or (should Premiere ignore the target bin) at the root.
+    // New items: in the bin, or (should Premiere ignore the target bin) at the root. They may appear a moment
+    // after importFiles resolves: read again with back-off until every path has its item, the wait runs out,
+    // or the import-complete event came and a short grace after it passed.
     const fresh: { item: ProjectItem; path: string }[] = [];
     const existing: { item: ProjectItem; path: string }[] = [];
-    for (const item of await bin.getItems()) {
-      const path = await this.mediaPathOf(item);
-      if (path === null) continue;
-      (before.has(item.getId()) ? existing : fresh).push({ item, path });
-    }
-    for (const item of await root.getItems()) {
-      if (rootBefore.has(item.getId())) continue;
-      const path = await this.mediaPathOf(item);
-      if (path !== null) fresh.push({ item, path });
+    const started = Date.now();
+    const waitMs = this.env.importWaitMs ?? 5000;
+    try {
+      for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
+        fresh.length = 0;
+        existing.length = 0;
+        for (const item of await bin.getItems()) {
+          const path = await this.mediaPathOf(item);
+          if (path === null) continue;
+          (before.has(item.getId()) ? existing : fresh).push({ item, path });
+        }
+        for (const item of await root.getItems()) {
+          if (rootBefore.has(item.getId())) continue;
+          const path = await this.mediaPathOf(item);
+          if (path !== null) fresh.push({ item, path });
+        }
+        const found = (path: string) => fresh.some((c) => samePath(c.path, path)) || existing.some((c) => samePath(c.path, path));
+        if (unique.every(found)) break;
+        const now = Date.now();
+        if (now - started >= waitMs || (completedAt !== null && now - completedAt >= IMPORT_GRACE_MS)) break;
+        await sleep(delay);
+      }
+    } finally {
+      stopListening();
     }
 
     const result: ImportedItem[] = [];
@@ -435,8 +512,9 @@ export class PremiereHost implements Host {
     while (queue.length > 0) {
       const folder = queue.shift() as FolderItem;
       for (const item of await folder.getItems()) {
-        if (item.type === this.ppro.ProjectItem.TYPE_BIN) {
-          queue.push(this.ppro.FolderItem.cast(item));
+        const folder = this.asFolder(item);
+        if (folder) {
+          queue.push(folder);
           continue;
         }
         if (item.getId() === handle.id) {
@@ -558,6 +636,16 @@ export class PremiereHost implements Host {
 
   // ---------------------------------------------------------------- events
 
+  /** listen(), or nothing when this Premiere has no such event constant. */
+  private listenIfAvailable(eventName: unknown, cb: () => void): Unsubscribe {
+    if (eventName === undefined || eventName === null) return () => undefined;
+    try {
+      return this.listen(eventName, cb);
+    } catch {
+      return () => undefined;
+    }
+  }
+
   private listen(eventName: unknown, cb: () => void): Unsubscribe {
     type EventName = Parameters<premierepro["EventManager"]["addGlobalEventListener"]>[0];
     const handler = () => cb();
@@ -576,5 +664,18 @@ export class PremiereHost implements Host {
 
   onActiveSequenceChanged(cb: () => void): Unsubscribe {
     return this.listen(this.ppro.Constants.SequenceEvent.ACTIVATED, cb);
+  }
+
+  onProjectChanged(cb: () => void): Unsubscribe {
+    // As Adobe's sample: DIRTY for any change (a marker moved counts), plus a project opened, closed, activated.
+    const events = this.ppro.Constants.ProjectEvent;
+    const offs = [events?.DIRTY, events?.OPENED, events?.CLOSED, events?.ACTIVATED].map((name) => this.listenIfAvailable(name, cb));
+    return () => offs.forEach((off) => off());
+  }
+
+  // ---------------------------------------------------------------- the Premiere check
+
+  checkPremiere(): Promise<PremiereCheckReport> {
+    return runPremiereCheck(this.ppro, this, this.env.checkWavPath ?? writeCheckWav);
   }
 }

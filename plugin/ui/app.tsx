@@ -1,17 +1,18 @@
 // The Cuesmith panel: Score Markers, a bed under the selected clips, presets, settings; a status line for the
 // helper connection and a feedback form for any placed take. The same component runs in Premiere (PremiereHost)
 // and in the browser harness (FakeHost): it only talks to the Host interface and the helper connection.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Host } from "../host/host";
 import { HelperConnection, helperSocketUrl, type ConnectionStatus } from "../core/connection";
 import type { SocketLike } from "../core/helper-client";
 import { TakeHistory } from "../core/score-markers";
 import { loadSettings, type PanelSettings, type StorageLike } from "../core/settings";
 import { ClipTab } from "./clip-tab";
-import { FeedbackForm, type FeedbackTarget } from "./feedback-form";
+import { FeedbackForm } from "./feedback-form";
 import { MarkersTab } from "./markers-tab";
 import { PresetsTab } from "./presets-tab";
 import { SettingsTab } from "./settings-tab";
+import type { FeedbackTarget, Subscribe } from "./shared";
 import { StatusBar } from "./status-bar";
 
 export interface AppProps {
@@ -21,7 +22,13 @@ export interface AppProps {
   storage: StorageLike | null;
   /** Overrides the stored helper address (the harness points at the helper that serves it). */
   helperAddress?: string;
+  /** The panel became visible (UXP panel show / the page's visibility): the tabs re-read Premiere. */
+  onPanelShown?: Subscribe;
+  /** The flyout menu's "Check Premiere" item: opens Settings and runs the check. */
+  onCheckRequested?: Subscribe;
 }
+
+const never: Subscribe = () => () => undefined;
 
 type TabId = "markers" | "clip" | "presets" | "settings";
 const TABS: { id: TabId; label: string }[] = [
@@ -31,7 +38,7 @@ const TABS: { id: TabId; label: string }[] = [
   { id: "settings", label: "Settings" },
 ];
 
-export function App({ host, openSocket, storage, helperAddress }: AppProps) {
+export function App({ host, openSocket, storage, helperAddress, onPanelShown = never, onCheckRequested = never }: AppProps) {
   const [settings, setSettings] = useState<PanelSettings>(() => {
     const s = loadSettings(storage);
     return helperAddress ? { ...s, helperAddress } : s;
@@ -46,6 +53,17 @@ export function App({ host, openSocket, storage, helperAddress }: AppProps) {
   const [tab, setTab] = useState<TabId>("markers");
   const [feedbackFor, setFeedbackFor] = useState<FeedbackTarget | null>(null);
   const history = useRef(new TakeHistory()).current;
+  const [checkRequest, setCheckRequest] = useState(0);
+  const panelShown = useCallback<Subscribe>((cb) => onPanelShown(cb), [onPanelShown]);
+
+  useEffect(
+    () =>
+      onCheckRequested(() => {
+        setTab("settings");
+        setCheckRequest((n) => n + 1);
+      }),
+    [onCheckRequested],
+  );
 
   useEffect(() => {
     const off = connection.subscribe(setStatus);
@@ -85,20 +103,31 @@ export function App({ host, openSocket, storage, helperAddress }: AppProps) {
         {feedbackFor && <FeedbackForm target={feedbackFor} connection={connection} onClose={() => setFeedbackFor(null)} />}
         {/* kept mounted (display:none, which UXP honours) so a running batch keeps its progress across tabs */}
         <div style={{ display: tab === "markers" ? "block" : "none" }}>
-          <MarkersTab host={host} connection={connection} online={status.state === "online"} settings={settings} history={history} onFeedback={setFeedbackFor} />
+          <MarkersTab
+            host={host}
+            connection={connection}
+            online={status.state === "online"}
+            settings={settings}
+            history={history}
+            onFeedback={setFeedbackFor}
+            onPanelShown={panelShown}
+          />
         </div>
         <div style={{ display: tab === "clip" ? "block" : "none" }}>
-          <ClipTab host={host} connection={connection} online={status.state === "online"} settings={settings} history={history} onFeedback={setFeedbackFor} />
+          <ClipTab
+            host={host}
+            connection={connection}
+            online={status.state === "online"}
+            settings={settings}
+            history={history}
+            onFeedback={setFeedbackFor}
+            onPanelShown={panelShown}
+          />
         </div>
         {tab === "presets" && <PresetsTab connection={connection} online={status.state === "online"} />}
-        {tab === "settings" && <SettingsTab settings={settings} storage={storage} onSaved={applySettings} />}
+        {tab === "settings" && <SettingsTab settings={settings} storage={storage} onSaved={applySettings} host={host} checkRequest={checkRequest} />}
       </div>
       <StatusBar status={status} host={host} onRetry={() => connection.retryNow()} />
     </div>
   );
-}
-
-/** "Error: x" → "x": messages are shown to editors as they are. */
-export function plainMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -5,15 +5,14 @@ import { useCallback, useEffect, useState } from "react";
 import type { AnalyzeResult } from "../../shared/protocol";
 import { ticksToSeconds, toTicks } from "../../shared/time";
 import type { ClipInfo } from "../host/host";
-import { bedsUnderClips, clipKey } from "../core/clip-bed";
+import { bedsUnderClips, bedTargets, clipKey } from "../core/clip-bed";
 import { trackPolicy } from "../core/settings";
-import { plainMessage } from "./app";
-import type { TabProps } from "./markers-tab";
-import { RowStatus, StatusCell } from "./row-status";
+import { BedRow, type RowStatus } from "./row-status";
+import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
-export function ClipTab({ host, connection, online, settings, history, onFeedback }: TabProps) {
+export function ClipTab({ host, connection, online, settings, history, onFeedback, onPanelShown }: TabProps) {
   const [clips, setClips] = useState<ClipInfo[]>([]);
   const [statuses, setStatuses] = useState<Record<string, RowStatus>>({});
   const [transcript, setTranscript] = useState("");
@@ -32,13 +31,14 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
 
   useEffect(() => {
     void reload();
-    const offSel = host.onSelectionChanged(() => void reload());
-    const offSeq = host.onActiveSequenceChanged(() => void reload());
-    return () => {
-      offSel();
-      offSeq();
-    };
-  }, [host, reload]);
+    const offs = [host.onSelectionChanged(() => void reload()), host.onActiveSequenceChanged(() => void reload()), onPanelShown(() => void reload())];
+    return () => offs.forEach((off) => off());
+  }, [host, reload, onPanelShown]);
+
+  // A linked clip selects its video and audio items: one bed (under the audio). Refusals show before any click.
+  const { targets, refused } = bedTargets(clips, Boolean(prompt.trim()));
+  const refusal = (clip: ClipInfo) => refused.find((r) => r.clip === clip)?.message;
+  const shown = [...targets, ...refused.map((r) => r.clip)];
 
   const setStatus = (clip: ClipInfo, status: RowStatus) => setStatuses((s) => ({ ...s, [clipKey(clip)]: status }));
 
@@ -64,12 +64,12 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
   };
 
   /** Beds under `targets` (default: every selected clip; "New take" passes its own clip). */
-  const generate = async (targets: ClipInfo[] = clips) => {
+  const generate = async (chosen: ClipInfo[] = clips) => {
     setBusy(true);
     setNote(null);
-    for (const c of targets) setStatus(c, { kind: "queued" });
+    for (const c of bedTargets(chosen, Boolean(prompt.trim())).targets) setStatus(c, { kind: "queued" });
     try {
-      const outcome = await bedsUnderClips(host, connection.helper, targets, {
+      const outcome = await bedsUnderClips(host, connection.helper, chosen, {
         transcript,
         prompt,
         duckDb: settings.duckDb,
@@ -88,7 +88,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
       }
     } catch (err) {
       setNote(plainMessage(err));
-      for (const c of targets) setStatus(c, { kind: "failed", message: plainMessage(err) });
+      for (const c of chosen) setStatus(c, { kind: "failed", message: plainMessage(err) });
     } finally {
       setBusy(false);
     }
@@ -97,10 +97,20 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
   return (
     <section data-testid="clip-tab">
       <div className="toolbar">
-        <button className="cta" data-testid="generate-bed" disabled={!online || busy || clips.length === 0} onClick={() => void generate()}>
-          Generate bed{clips.length > 1 ? `s (${clips.length})` : ""}
+        <button
+          className={buttonClass("cta", !online || busy || targets.length === 0)}
+          data-testid="generate-bed"
+          disabled={!online || busy || targets.length === 0}
+          onClick={() => void generate()}
+        >
+          Generate bed{targets.length > 1 ? `s (${targets.length})` : ""}
         </button>
-        <button className="quiet" data-testid="analyse" disabled={!online || busy || (clips.length === 0 && !transcript.trim())} onClick={() => void analyse()}>
+        <button
+          className={buttonClass("quiet", !online || busy || (clips.length === 0 && !transcript.trim()))}
+          data-testid="analyse"
+          disabled={!online || busy || (clips.length === 0 && !transcript.trim())}
+          onClick={() => void analyse()}
+        >
           Analyse
         </button>
         <button className="quiet" onClick={() => void reload()}>
@@ -110,7 +120,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
       <p className="hint">
         {clips.length === 0
           ? "Select a voice-over clip (or several) on the timeline. The bed gets the clip's exact length and dips under the voice."
-          : "The helper listens to each clip's audio between its in and out points, judges the mood and writes the prompt."}
+          : `The helper listens to each clip's audio between its in and out points, judges the mood and writes the prompt. ${UNDO_NOTE}`}
       </p>
       <label className="field">
         <span>Transcript (optional; needed for the emotion when the helper has no Whisper model installed)</span>
@@ -147,26 +157,22 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
         </p>
       )}
       <ul className="rows">
-        {clips.map((c) => {
+        {shown.map((c) => {
           const key = clipKey(c);
+          const refusedWhy = refusal(c);
+          const status: RowStatus = refusedWhy ? { kind: "failed", message: refusedWhy } : (statuses[key] ?? { kind: "idle" });
           return (
-            <li key={key} className="row" data-testid="clip-row" data-status={statuses[key]?.kind ?? "idle"}>
-              <div className="row-head">
-                <span className="row-name" title={c.mediaPath}>
-                  {c.name} {c.mediaPath ? `· ${baseName(c.mediaPath)}` : "· (no media)"}
-                </span>
-                <span className="row-time">
-                  {c.trackType === "audio" ? "A" : "V"}
-                  {c.trackIndex + 1} · {(ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks))).toFixed(2)} s
-                </span>
-              </div>
-              <StatusCell
-                status={statuses[key] ?? { kind: "idle" }}
-                takes={history.of(key).length}
-                onRescore={busy || !online ? undefined : () => void generate([c])}
-                onFeedback={(t) => onFeedback({ ...t, label: c.name })}
-              />
-            </li>
+            <BedRow
+              key={key}
+              testId="clip-row"
+              status={status}
+              name={`${c.name} ${c.mediaPath ? `· ${baseName(c.mediaPath)}` : "· (no media)"}`}
+              title={c.mediaPath}
+              time={`${c.trackType === "audio" ? "A" : "V"}${c.trackIndex + 1} · ${ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks)).toFixed(2)} s`}
+              takes={history.of(key).length}
+              onRescore={busy || !online || refusedWhy ? undefined : () => void generate([c])}
+              onFeedback={(t) => onFeedback({ ...t, label: c.name })}
+            />
           );
         })}
       </ul>

@@ -3,14 +3,7 @@
 import { useState } from "react";
 import { FEEDBACK_REASONS, MAX_NOTE_CHARS, type FeedbackReason } from "../../shared/protocol";
 import type { HelperConnection } from "../core/connection";
-import { plainMessage } from "./app";
-
-export interface FeedbackTarget {
-  jobId: string;
-  sha256: string;
-  /** The marker's or clip's name, for the heading. */
-  label: string;
-}
+import { buttonClass, plainMessage, type FeedbackTarget } from "./shared";
 
 const REASON_LABEL: Record<FeedbackReason, string> = {
   too_loud: "Too loud",
@@ -69,7 +62,7 @@ export function FeedbackForm({ target, connection, onClose }: { target: Feedback
               Not saved: {state.message}
             </p>
           )}
-          <button className="cta" data-testid="feedback-send" disabled={state.kind === "sending"} onClick={() => void send()}>
+          <button className={buttonClass("cta", state.kind === "sending")} data-testid="feedback-send" disabled={state.kind === "sending"} onClick={() => void send()}>
             {state.kind === "sending" ? "Sending…" : "Send feedback"}
           </button>
         </>

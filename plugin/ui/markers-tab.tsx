@@ -1,15 +1,15 @@
 // Score Markers: the active sequence's tagged markers, each editable (tag or prompt, length) and switchable, one
 // batch to the helper with per-marker progress, errors next to the marker they concern, and the takes placed.
-import { useCallback, useEffect, useState } from "react";
+// Premiere has no marker event: the list is read again when the project changes, when the panel shows, and —
+// whatever the list says — right at the click; rows follow their marker by its GUID.
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ticksToTimecode } from "../../shared/time";
-import type { Host, SequenceInfo } from "../host/host";
-import type { HelperConnection } from "../core/connection";
-import { applyEdit, editTextOf, scoreItemsFromMarkers, type ScoreItem } from "../core/markers";
-import { scoreMarkers, type TakeHistory } from "../core/score-markers";
-import { trackPolicy, type PanelSettings } from "../core/settings";
-import { plainMessage } from "./app";
-import type { FeedbackTarget } from "./feedback-form";
-import { RowStatus, StatusCell } from "./row-status";
+import type { SequenceInfo } from "../host/host";
+import { applyTweak, editTextOf, scoreItemsFromMarkers, type ItemTweak, type ScoreItem } from "../core/markers";
+import { scoreMarkers } from "../core/score-markers";
+import { trackPolicy } from "../core/settings";
+import { BedRow, type RowStatus } from "./row-status";
+import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
 
 interface Row {
   item: ScoreItem;
@@ -19,18 +19,30 @@ interface Row {
   status: RowStatus;
 }
 
-export interface TabProps {
-  host: Host;
-  connection: HelperConnection;
-  online: boolean;
-  settings: PanelSettings;
-  history: TakeHistory;
-  onFeedback: (target: FeedbackTarget) => void;
+/** What the editor changed on a row; untouched fields follow the marker. */
+function tweakOf(r: Row): ItemTweak {
+  const tweak: ItemTweak = {};
+  if (r.text.trim() !== editTextOf(r.item)) tweak.text = r.text;
+  if (r.seconds.trim() !== String(r.item.seconds)) tweak.seconds = Number(r.seconds);
+  return tweak;
 }
 
-export function MarkersTab({ host, connection, online, settings, history, onFeedback }: TabProps) {
+/** Rows for the markers as they read now: a row kept by marker identity keeps the editor's changes only. */
+function mergeRows(old: Row[], items: ScoreItem[]): Row[] {
+  return items.map((item) => {
+    const kept = old.find((r) => r.item.key === item.key);
+    if (!kept) return { item, include: true, text: editTextOf(item), seconds: String(item.seconds), status: { kind: "idle" } };
+    const tweak = tweakOf(kept);
+    return { ...kept, item, text: tweak.text ?? editTextOf(item), seconds: tweak.seconds !== undefined ? kept.seconds : String(item.seconds) };
+  });
+}
+
+export function MarkersTab({ host, connection, online, settings, history, onFeedback, onPanelShown }: TabProps) {
   const [sequence, setSequence] = useState<SequenceInfo | null>(null);
   const [rows, setRows] = useState<Row[]>([]);
+  // Every row ever shown, by marker GUID: switching sequences (or a Premiere check's scratch one) and back keeps
+  // the editor's typed changes.
+  const remembered = useRef(new Map<string, Row>()).current;
   const [busy, setBusy] = useState(false);
   const [jobIds, setJobIds] = useState<string[]>([]);
   const [note, setNote] = useState<string | null>(null);
@@ -41,13 +53,10 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
       setSequence(seq);
       if (!seq) return setRows([]);
       const items = scoreItemsFromMarkers(await host.getMarkers(), seq, settings.defaultMarkerSeconds);
-      setRows((old) =>
-        items.map((item) => {
-          const kept = old.find((r) => r.item.key === item.key);
-          return kept ?? { item, include: true, text: editTextOf(item), seconds: String(item.seconds), status: { kind: "idle" } };
-        }),
-      );
-      setNote(null);
+      setRows((old) => {
+        for (const r of old) remembered.set(r.item.key, r);
+        return mergeRows([...remembered.values()], items);
+      });
     } catch (err) {
       setNote(plainMessage(err));
     }
@@ -55,29 +64,44 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
 
   useEffect(() => {
     void reload();
-    return host.onActiveSequenceChanged(() => void reload());
-  }, [host, reload]);
+    // ProjectEvent.DIRTY comes with every edit anywhere in the project: one re-read per burst is enough.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => void reload(), 150);
+    };
+    const offs = [host.onActiveSequenceChanged(() => void reload()), host.onProjectChanged(soon), onPanelShown(() => void reload())];
+    return () => {
+      if (timer !== undefined) clearTimeout(timer);
+      offs.forEach((off) => off());
+    };
+  }, [host, reload, onPanelShown]);
 
   const update = (key: string, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.item.key === key ? { ...r, ...change } : r)));
 
   const run = async (keys: string[]) => {
     const chosen = rows.filter((r) => keys.includes(r.item.key));
-    const items: ScoreItem[] = [];
+    const tweaks: Record<string, ItemTweak> = {};
+    const only: string[] = [];
     for (const r of chosen) {
       try {
-        items.push(applyEdit(r.item, { text: r.text, seconds: Number(r.seconds) }));
+        applyTweak(r.item, tweakOf(r)); // refuse a bad length or an empty tag here, next to its row
+        tweaks[r.item.key] = tweakOf(r);
+        only.push(r.item.key);
         update(r.item.key, { status: { kind: "queued" } });
       } catch (err) {
         update(r.item.key, { status: { kind: "failed", message: plainMessage(err) } });
       }
     }
-    if (items.length === 0) return;
+    if (only.length === 0) return;
     setBusy(true);
     setNote(null);
     try {
       const policy = trackPolicy(settings);
       const outcome = await scoreMarkers(host, connection.helper, {
-        items,
+        only,
+        tweaks,
+        defaultSeconds: settings.defaultMarkerSeconds,
         history,
         excludeTrack: policy.excludeTrack,
         preferTrack: policy.preferTrack,
@@ -95,10 +119,11 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
       if (outcome.placed.length > 0) setNote(`${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step (Edit > Undo removes them).`);
     } catch (err) {
       setNote(plainMessage(err));
-      for (const item of items) update(item.key, { status: { kind: "failed", message: plainMessage(err) } });
+      for (const key of only) update(key, { status: { kind: "failed", message: plainMessage(err) } });
     } finally {
       setBusy(false);
       setJobIds([]);
+      void reload();
     }
   };
 
@@ -110,7 +135,12 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
   return (
     <section data-testid="markers-tab">
       <div className="toolbar">
-        <button className="cta" data-testid="score-markers" disabled={!online || busy || included.length === 0} onClick={() => void run(included)}>
+        <button
+          className={buttonClass("cta", !online || busy || included.length === 0)}
+          data-testid="score-markers"
+          disabled={!online || busy || included.length === 0}
+          onClick={() => void run(included)}
+        >
           Score Markers{included.length > 0 ? ` (${included.length})` : ""}
         </button>
         {busy ? (
@@ -133,29 +163,25 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
           {note}
         </p>
       )}
+      <p className="hint" data-testid="undo-note">
+        {UNDO_NOTE}
+      </p>
       <ul className="rows">
         {rows.map((r) => (
-          <li key={r.item.key} className="row" data-testid="marker-row" data-status={r.status.kind}>
-            <div className="row-head">
-              <input
-                type="checkbox"
-                checked={r.include}
-                aria-label={`score ${r.item.name}`}
-                onChange={(e) => update(r.item.key, { include: e.target.checked })}
-              />
-              <span className="row-name" title={r.item.name}>
-                {r.item.name}
-              </span>
-              <span className="row-time">{sequence ? ticksToTimecode(r.item.startTicks, sequence.ticksPerFrame) : ""}</span>
-            </div>
+          <BedRow
+            key={r.item.key}
+            testId="marker-row"
+            status={r.status}
+            name={r.item.name}
+            title={r.item.name}
+            time={sequence ? ticksToTimecode(r.item.startTicks, sequence.ticksPerFrame) : ""}
+            lead={<input type="checkbox" checked={r.include} aria-label={`score ${r.item.name}`} onChange={(e) => update(r.item.key, { include: e.target.checked })} />}
+            takes={history.of(r.item.key).length}
+            onRescore={busy || !online ? undefined : () => void run([r.item.key])}
+            onFeedback={(t) => onFeedback({ ...t, label: r.item.name })}
+          >
             <div className="row-fields">
-              <input
-                className="text"
-                value={r.text}
-                aria-label="tag or prompt"
-                data-testid="marker-text"
-                onChange={(e) => update(r.item.key, { text: e.target.value })}
-              />
+              <input className="text" value={r.text} aria-label="tag or prompt" data-testid="marker-text" onChange={(e) => update(r.item.key, { text: e.target.value })} />
               <input
                 className="seconds"
                 value={r.seconds}
@@ -165,13 +191,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
               />
               <span className="unit">s</span>
             </div>
-            <StatusCell
-              status={r.status}
-              takes={history.of(r.item.key).length}
-              onRescore={busy || !online ? undefined : () => void run([r.item.key])}
-              onFeedback={(t) => onFeedback({ ...t, label: r.item.name })}
-            />
-          </li>
+          </BedRow>
         ))}
       </ul>
     </section>

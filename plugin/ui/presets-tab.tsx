@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { normalizeTag, type PresetTable } from "../../shared/presets";
 import type { HelperConnection } from "../core/connection";
-import { plainMessage } from "./app";
+import { buttonClass, plainMessage } from "./shared";
 
 export function PresetsTab({ connection, online }: { connection: HelperConnection; online: boolean }) {
   const [table, setTable] = useState<PresetTable | null>(null);
@@ -63,7 +63,7 @@ export function PresetsTab({ connection, online }: { connection: HelperConnectio
             <textarea value={drafts[tag] ?? ""} aria-label={`prompt for ${tag}`} onChange={(e) => setDrafts((d) => ({ ...d, [tag]: e.target.value }))} />
             <div className="row-actions">
               <button
-                className="quiet"
+                className={buttonClass("quiet", (drafts[tag] ?? "").trim() === preset.prompt || !(drafts[tag] ?? "").trim())}
                 disabled={(drafts[tag] ?? "").trim() === preset.prompt || !(drafts[tag] ?? "").trim()}
                 onClick={() => void act(() => connection.helper.setPreset(tag, { ...preset, prompt: drafts[tag].trim() }), `#${tag} saved`)}
               >
@@ -77,7 +77,7 @@ export function PresetsTab({ connection, online }: { connection: HelperConnectio
         ))}
       </ul>
       <div className="card">
-        <strong>New preset</strong>
+        <span className="heading">New preset</span>
         <input className="text" placeholder="#tag" value={newTag} aria-label="new tag" onChange={(e) => setNewTag(e.target.value)} />
         <textarea placeholder="prompt: instruments, mood, tempo, no vocals" value={newPrompt} aria-label="new prompt" onChange={(e) => setNewPrompt(e.target.value)} />
         <button className="cta" onClick={add}>

@@ -1,6 +1,7 @@
-// One marker's or clip's state under its fields: queued, progress, placed (with its take number), or the error.
-import type { ReactElement } from "react";
-import type { FeedbackTarget } from "./feedback-form";
+// One marker's or clip's row: its head (name, time), its fields, and its state under them — queued, progress,
+// placed (with its take number), or the error. Shared by the Markers and Clip bed tabs.
+import type { ReactElement, ReactNode } from "react";
+import type { FeedbackTarget } from "./shared";
 
 export type RowStatus =
   | { kind: "idle" }
@@ -62,5 +63,38 @@ export function StatusCell({
         )}
       </span>
     </div>
+  );
+}
+
+export interface BedRowProps {
+  testId: string;
+  status: RowStatus;
+  name: ReactNode;
+  /** Hover text of the name. */
+  title: string;
+  time: ReactNode;
+  /** Before the name (the Markers tab's checkbox). */
+  lead?: ReactNode;
+  /** Between the head and the state (the Markers tab's fields). */
+  children?: ReactNode;
+  takes: number;
+  onRescore?: () => void;
+  onFeedback: (t: Omit<FeedbackTarget, "label">) => void;
+}
+
+/** A row of the Markers or Clip bed list; its state is a class (UXP has no data-attribute selectors). */
+export function BedRow({ testId, status, name, title, time, lead, children, takes, onRescore, onFeedback }: BedRowProps) {
+  return (
+    <li className={`row status-${status.kind}`} data-testid={testId} data-status={status.kind}>
+      <div className="row-head">
+        {lead}
+        <span className="row-name" title={title}>
+          {name}
+        </span>
+        <span className="row-time">{time}</span>
+      </div>
+      {children}
+      <StatusCell status={status} takes={takes} onRescore={onRescore} onFeedback={onFeedback} />
+    </li>
   );
 }

@@ -1,8 +1,12 @@
 // The panel's settings: where the helper is, which tracks beds may use, how loud beds are. Saved locally; a
-// value that would not work is refused next to its field.
+// value that would not work is refused next to its field, and an address the manifest does not allow is warned
+// about. The Premiere check lives here too.
 import { useState } from "react";
+import { networkWarning } from "../core/network-permission";
 import { saveSettings, settingsProblems, type PanelSettings, type StorageLike } from "../core/settings";
-import { plainMessage } from "./app";
+import type { Host } from "../host/host";
+import { CheckPremiere } from "./check-premiere";
+import { buttonClass, plainMessage } from "./shared";
 
 type Field = { key: keyof PanelSettings; label: string; kind: "text" | "number" | "password"; hint?: string };
 
@@ -18,7 +22,16 @@ const FIELDS: Field[] = [
   { key: "outputDir", label: "WAV folder", kind: "text", hint: "empty: the helper's own folder" },
 ];
 
-export function SettingsTab({ settings, storage, onSaved }: { settings: PanelSettings; storage: StorageLike | null; onSaved: (s: PanelSettings) => void }) {
+export interface SettingsTabProps {
+  settings: PanelSettings;
+  storage: StorageLike | null;
+  onSaved: (s: PanelSettings) => void;
+  host: Host;
+  /** Bumped by the flyout menu's "Check Premiere": runs the check. */
+  checkRequest: number;
+}
+
+export function SettingsTab({ settings, storage, onSaved, host, checkRequest }: SettingsTabProps) {
   const [draft, setDraft] = useState<Record<keyof PanelSettings, string>>(
     () => Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])) as Record<keyof PanelSettings, string>,
   );
@@ -36,7 +49,8 @@ export function SettingsTab({ settings, storage, onSaved }: { settings: PanelSet
       const next = parsed();
       saveSettings(storage, next);
       onSaved(next);
-      setMessage({ error: false, text: "Saved." });
+      const warning = networkWarning(next.helperAddress);
+      setMessage(warning ? { error: true, text: `Saved, but: ${warning}` } : { error: false, text: "Saved." });
     } catch (err) {
       setMessage({ error: true, text: plainMessage(err) });
     }
@@ -55,12 +69,23 @@ export function SettingsTab({ settings, storage, onSaved }: { settings: PanelSet
             onChange={(e) => setDraft((d) => ({ ...d, [f.key]: e.target.value }))}
           />
           {problems[f.key] ? <span className="error">{problems[f.key]}</span> : f.hint ? <span className="muted">{f.hint}</span> : null}
+          {f.key === "helperAddress" && !problems.helperAddress && networkWarning(draft.helperAddress) && (
+            <span className="error" data-testid="network-warning">
+              {networkWarning(draft.helperAddress)}
+            </span>
+          )}
         </label>
       ))}
       {message && <p className={message.error ? "error" : "ok"}>{message.text}</p>}
-      <button className="cta" data-testid="settings-save" disabled={Object.keys(problems).length > 0} onClick={save}>
+      <button
+        className={buttonClass("cta", Object.keys(problems).length > 0)}
+        data-testid="settings-save"
+        disabled={Object.keys(problems).length > 0}
+        onClick={save}
+      >
         Save settings
       </button>
+      <CheckPremiere host={host} request={checkRequest} />
     </section>
   );
 }

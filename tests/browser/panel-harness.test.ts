@@ -119,6 +119,12 @@ describeBrowser("the panel in a browser (harness)", () => {
     await page.click('[data-testid="tab-clip"]');
     await page.locator('[data-testid="timeline-clip"]', { hasText: "Voice-over" }).click();
     await page.waitForSelector('[data-testid="clip-row"]');
+    // a linked clip: its video and audio items are both selected, and the panel lists (and beds) it once
+    const selected = await page.evaluate(() =>
+      (window as unknown as { cuesmith: { host: { getSelectedClips(): Promise<{ trackType: string }[]> } } }).cuesmith.host.getSelectedClips(),
+    );
+    expect(selected.map((c) => c.trackType).sort()).toEqual(["audio", "video"]);
+    expect(await page.locator('[data-testid="clip-row"]').count()).toBe(1);
     // first what the helper hears: the article's line typed as the transcript
     await page.fill('[data-testid="clip-transcript"]', "这个新功能真的太棒了！我们花了三个月打磨细节……当然，还有些小问题正在修复。");
     await page.click('[data-testid="analyse"]');
@@ -149,6 +155,59 @@ describeBrowser("the panel in a browser (harness)", () => {
     await page.fill('[data-testid="setting-loudnessLufs"]', "-16");
     await page.click('[data-testid="settings-save"]');
     await shot("06-settings");
+  });
+
+  it("runs Check Premiere from Settings: a pass line per host call, with the versions, copyable, nothing left behind", async () => {
+    await page.click('[data-testid="tab-settings"]');
+    const before = await page.evaluate(() => {
+      const h = (window as unknown as { cuesmith: { host: { binNames(): string[]; sequenceNames(): string[] } } }).cuesmith.host;
+      return { bins: h.binNames(), sequences: h.sequenceNames() };
+    });
+    await page.click('[data-testid="check-run"]');
+    await page.waitForSelector('[data-testid="check-summary"]', { timeout: 30000 });
+    expect(await page.textContent('[data-testid="check-summary"]')).toMatch(/All calls passed/);
+    const lines = await page.locator('[data-testid="check-line"]').allTextContents();
+    expect(lines.length).toBeGreaterThanOrEqual(14);
+    expect(lines.every((l) => l.startsWith("PASS"))).toBe(true);
+    expect(await page.inputValue('[data-testid="check-text"]')).toMatch(/^Cuesmith Premiere check: all passed\nPASS {2}Versions: Premiere 25\.6\.0 \(fake, browser harness\) · UXP/);
+    const after = await page.evaluate(() => {
+      const h = (window as unknown as { cuesmith: { host: { binNames(): string[]; sequenceNames(): string[] } } }).cuesmith.host;
+      return { bins: h.binNames(), sequences: h.sequenceNames() };
+    });
+    expect(after).toEqual(before);
+    await page.locator('[data-testid="check-premiere"]').scrollIntoViewIfNeeded();
+    await shot("08-check-premiere");
+  });
+
+  it("follows a marker the editor moves in Premiere, and scores it where it is now", async () => {
+    await page.click('[data-testid="tab-markers"]');
+    const row = page.locator('[data-testid="marker-row"]', { hasText: "#unboxing" });
+    expect(await row.locator(".row-time").textContent()).toBe("00:00:02:00");
+    // the editor drags #unboxing to 20 s and shortens it to 2 s (Premiere fires ProjectEvent.DIRTY, no marker event)
+    await page.evaluate(() =>
+      (window as unknown as { cuesmith: { host: { moveMarker(id: string, c: object): void } } }).cuesmith.host.moveMarker("#unboxing", {
+        start: { seconds: 20 },
+        duration: { seconds: 2 },
+      }),
+    );
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid="marker-row"]')).some((r) => r.textContent?.includes("#unboxing") && r.querySelector(".row-time")?.textContent === "00:00:20:00"),
+    );
+    expect(await row.locator('[data-testid="marker-seconds"]').inputValue()).toBe("2");
+    // the length typed for #tutorial in the first test survived the check's scratch sequence coming and going
+    expect(await page.locator('[data-testid="marker-row"]', { hasText: "#tutorial" }).locator('[data-testid="marker-seconds"]').inputValue()).toBe("2.5");
+    const editsBefore = (await placementsIn(page)).length;
+    await row.locator('[data-testid="rescore"]').click();
+    await page.waitForFunction(
+      (n) => (window as unknown as { cuesmith: { host: { edits: { placements: unknown[] }[] } } }).cuesmith.host.edits.filter((e) => e.placements.length > 0).length > n,
+      editsBefore,
+      { timeout: 60000 },
+    );
+    const edits = await placementsIn(page);
+    expect(edits[edits.length - 1].map((p) => [p.startTicks, p.endTicks])).toEqual([[t(20), t(22)]]);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll(".clip.bed")).some((c) => c.getAttribute("title")?.includes("20.00–22.00")));
+    expect(await page.textContent('[data-testid="undo-note"]')).toMatch(/Edit > Undo takes back one click's placement/);
+    await shot("09-moved-marker");
   });
 
   it("says so in plain words when the helper goes away", async () => {

@@ -115,6 +115,59 @@ describe("Score Markers against a real helper", () => {
 
 const voiceTools = spawnSync("espeak-ng", ["--version"]).status === 0 && spawnSync("ffmpeg", ["-version"]).status === 0;
 
+describe("Score Markers while the editor keeps working", () => {
+  let helper: RunningHelper;
+  beforeAll(async () => {
+    helper = await startTestHelper();
+  });
+  afterAll(() => helper.close());
+
+  it("scores a marker where it is at the click, not where the list last saw it", async () => {
+    const host = new FakeHost(project());
+    const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+    const listed = scoreItemsFromMarkers(await host.getMarkers(), (await host.getActiveSequence())!);
+    const unboxing = listed.find((i) => i.name === "#unboxing")!;
+    host.moveMarker("#unboxing", { start: t(3), duration: t(2) }); // dragged and shortened after the list loaded
+    const outcome = await scoreMarkers(host, client, { only: [unboxing.key] });
+    expect(outcome.failed).toEqual([]);
+    const placed = host.edits.filter((e) => e.placements.length > 0)[0].placements;
+    expect(placed.map((p) => [p.startTicks, p.endTicks])).toEqual([[t(3), t(5)]]);
+    client.close();
+  });
+
+  it("places a bed at its marker's new in-point when the marker moves while the bed is made, and skips a deleted one", async () => {
+    const host = new FakeHost(project());
+    const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+    const keys = scoreItemsFromMarkers(await host.getMarkers(), (await host.getActiveSequence())!).map((i) => i.key);
+    let moved = false;
+    const outcome = await scoreMarkers(host, client, {
+      only: keys.slice(0, 2),
+      onJob: () => {
+        if (moved) return;
+        moved = true;
+        host.moveMarker("#unboxing", { start: t(3) });
+        host.removeMarker("#tutorial");
+      },
+    });
+    expect(outcome.placed.map((p) => p.item.name)).toEqual(["#unboxing"]);
+    expect(outcome.failed).toEqual([{ item: expect.objectContaining({ name: "#tutorial" }), message: expect.stringMatching(/deleted while its bed was made/) }]);
+    const placed = host.edits.filter((e) => e.placements.length > 0)[0].placements;
+    expect(placed.map((p) => [p.startTicks, p.endTicks])).toEqual([[t(3), t(6)]]); // the 3 s bed, at the new in-point
+    client.close();
+  });
+
+  it("keeps the editor's typed text for a marker, and reports one that is gone", async () => {
+    const host = new FakeHost(project());
+    const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+    const keys = scoreItemsFromMarkers(await host.getMarkers(), (await host.getActiveSequence())!).map((i) => i.key);
+    host.removeMarker("Morning");
+    const outcome = await scoreMarkers(host, client, { only: [keys[0], keys[2]], tweaks: { [keys[0]]: { text: "calm piano, no vocals" } } });
+    expect(outcome.placed.map((p) => p.result.prompt)).toEqual([expect.stringMatching(/calm piano/)]);
+    expect(outcome.failed.map((f) => f.message)).toEqual([expect.stringMatching(/no longer in the sequence/)]);
+    client.close();
+  });
+});
+
 describe("Score Markers when something goes wrong", () => {
   it("a placement that fails half-way leaves nothing on the timeline, and every marker says why", async () => {
     const helper = await startTestHelper();
@@ -191,6 +244,31 @@ describe("Generate bed under selected clips, against a real helper", () => {
     expect(placements[0].placements.map((p) => [p.startTicks, p.endTicks, p.audioTrackIndex])).toEqual([[t(4), t(8), 2]]);
     expect(decodeWav(fs.readFileSync(bed.result.path)).channels[0].length).toBe(4 * 48000);
     expect(history.of(clipKey(bed.clip))).toHaveLength(1);
+    client.close();
+  });
+
+  it("a linked clip (its video and audio selected together) gets one bed, not two stacked", async () => {
+    const host = new FakeHost({
+      sequence: {
+        fps: 25,
+        videoTracks: [{ name: "V1", clips: [{ name: "Interview", mediaPath: "/media/interview.mov", start: t(2), duration: t(3), link: "i" }] }],
+        audioTracks: [{ name: "Dialogue", clips: [{ name: "Interview", mediaPath: "/media/interview.mov", start: t(2), duration: t(3), link: "i" }] }, { name: "Beds" }, { name: "Beds 2" }],
+      },
+    });
+    host.setSelection([{ trackType: "video", trackIndex: 0 }]);
+    const clips = await host.getSelectedClips();
+    expect(clips).toHaveLength(2);
+    const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+    const outcome = await bedsUnderClips(host, client, clips, { prompt: "soft pads, no vocals" });
+    expect(outcome.failed).toEqual([]);
+    expect(outcome.placed).toHaveLength(1);
+    expect(outcome.placed[0].clip.trackType).toBe("audio");
+    expect(host.edits.filter((e) => e.placements.length > 0)[0].placements.map((p) => [p.startTicks, p.audioTrackIndex])).toEqual([[t(2), 1]]);
+    // the video item alone, without a prompt: a plain refusal, no job
+    host.setSelection([{ trackType: "video", trackIndex: 0 }], { linked: false });
+    const alone = await bedsUnderClips(host, client, await host.getSelectedClips());
+    expect(alone.placed).toEqual([]);
+    expect(alone.failed.map((f) => f.message)).toEqual([expect.stringMatching(/only the video of this clip is selected/)]);
     client.close();
   });
 

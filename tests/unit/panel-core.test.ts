@@ -1,7 +1,10 @@
 // The panel's pure pieces: marker edits, settings, the helper address, and reconnecting to the helper.
 import { HelperConnection, healthMessage, helperSocketUrl, type ConnectionStatus } from "../../plugin/core/connection";
 import type { SocketLike } from "../../plugin/core/helper-client";
-import { applyEdit, editTextOf, type ScoreItem } from "../../plugin/core/markers";
+import { applyEdit, applyTweak, editTextOf, type ScoreItem } from "../../plugin/core/markers";
+import { bedTargets } from "../../plugin/core/clip-bed";
+import { addressPermitted, networkWarning } from "../../plugin/core/network-permission";
+import type { ClipInfo } from "../../plugin/host/host";
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, settingsProblems, trackPolicy, type StorageLike } from "../../plugin/core/settings";
 import { secondsToTicks } from "../../shared/time";
 
@@ -144,5 +147,58 @@ describe("reconnecting to the helper", () => {
     sockets[4].close();
     expect(conn.status).toMatchObject({ state: "offline", retryInMs: 100, message: "the helper went away" });
     conn.stop();
+  });
+});
+
+describe("the editor's tweaks follow the marker", () => {
+  it("applies only what the editor changed to the marker as it reads now", () => {
+    const moved: ScoreItem = { ...item, startTicks: secondsToTicks(4).toString(), endTicks: secondsToTicks(5).toString(), seconds: 1 };
+    expect(applyTweak(moved)).toBe(moved); // untouched: the marker's new place and length
+    expect(applyTweak(moved, { text: "#tutorial" })).toMatchObject({ tag: "tutorial", startTicks: moved.startTicks, seconds: 1 });
+    expect(applyTweak(moved, { seconds: 2.5 })).toMatchObject({ tag: "unboxing", seconds: 2.5, endTicks: secondsToTicks(6.5).toString() });
+    expect(() => applyTweak(moved, { seconds: 0 })).toThrow(/0.5 to 300 s/);
+  });
+});
+
+describe("which selected clips get a bed", () => {
+  const clip = (over: Partial<ClipInfo>): ClipInfo => ({
+    trackType: "audio",
+    trackIndex: 0,
+    startTicks: "0",
+    endTicks: secondsToTicks(8).toString(),
+    inPointTicks: "0",
+    outPointTicks: secondsToTicks(8).toString(),
+    mediaPath: "/media/interview.mov",
+    name: "Interview",
+    speed: 1,
+    ...over,
+  });
+  it("takes a linked clip's video and audio items as one bed, under the audio", () => {
+    const video = clip({ trackType: "video" });
+    const audio = clip({ trackIndex: 1 });
+    expect(bedTargets([video, audio])).toEqual({ targets: [audio], refused: [] });
+  });
+  it("refuses a video item alone, and a retimed clip, in words, unless a prompt is typed", () => {
+    const video = clip({ trackType: "video" });
+    const slow = clip({ mediaPath: "/media/slow.wav", speed: 0.5 });
+    const { targets, refused } = bedTargets([video, slow]);
+    expect(targets).toEqual([]);
+    expect(refused.map((r) => r.message)).toEqual([expect.stringMatching(/only the video.*select its audio/), expect.stringMatching(/50 % speed.*100 %/)]);
+    expect(bedTargets([video, slow], true).targets).toEqual([video, slow]);
+  });
+  it("keeps clips without media apart (each its own bed)", () => {
+    const a = clip({ mediaPath: "", trackType: "video" });
+    const b = clip({ mediaPath: "", trackType: "video", trackIndex: 1 });
+    expect(bedTargets([a, b]).targets).toEqual([a, b]);
+  });
+});
+
+describe("the manifest's network list", () => {
+  it("allows the default address in every spelling Settings accepts, and warns for one outside it", () => {
+    for (const address of ["127.0.0.1:8001", "localhost:8001", "ws://127.0.0.1:8001", "http://localhost:8001/"]) expect(addressPermitted(address)).toBe(true);
+    expect(networkWarning("127.0.0.1:8001")).toBeNull();
+    expect(networkWarning("192.168.1.20:8001")).toMatch(/Premiere will refuse ws:\/\/192\.168\.1\.20:8001.*requiredPermissions\.network\.domains/);
+    expect(addressPermitted("127.0.0.1:9000")).toBe(false);
+    expect(addressPermitted("10.0.0.5:8001", "all")).toBe(true);
   });
 });

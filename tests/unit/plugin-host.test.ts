@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { FakeHost, FakePproRuleError, wavDurationTicks, type FakeProjectDescription } from "../../plugin/host/fake-host";
-import { FakeTickTime, type FakeCompoundAction, type FakeProjectItem } from "../../plugin/host/fake-ppro";
+import { FakeTickTime, type FakeCompoundAction, type FakeProjectItem } from "../../plugin/host/fake";
 import { HostError, isHostError, type HostErrorCode, type ImportedItem } from "../../plugin/host/host";
 import { findFreeAudioTrack, planAudioTracks } from "../../plugin/host/occupancy";
 import { PremiereHost } from "../../plugin/host/premiere-host";
@@ -108,7 +108,7 @@ async function ruleOfAsync(promise: Promise<unknown>): Promise<string> {
 describe("host: reads", () => {
   it("reports the host", () => {
     const info = new FakeHost(description(), { os: "linux" }).getHostInfo();
-    expect(info).toEqual({ app: "premierepro", version: "25.6.0 (fake)", os: "linux" });
+    expect(info).toEqual({ app: "premierepro", version: "25.6.0 (fake)", os: "linux", uxpVersion: "8.1.0 (fake)" });
   });
 
   it("reads the active sequence with its timebase in ticks", async () => {
@@ -140,7 +140,7 @@ describe("host: reads", () => {
   it("reads the timeline selection", async () => {
     const clips = await new FakeHost(description()).getSelectedClips();
     expect(clips).toEqual([
-      { trackType: "video", trackIndex: 0, startTicks: "0", endTicks: t(60), inPointTicks: "0", outPointTicks: t(60), mediaPath: "/media/aroll.mp4", name: "A-roll" },
+      { trackType: "video", trackIndex: 0, startTicks: "0", endTicks: t(60), inPointTicks: "0", outPointTicks: t(60), mediaPath: "/media/aroll.mp4", name: "A-roll", speed: 1 },
       {
         trackType: "audio",
         trackIndex: 0,
@@ -150,6 +150,7 @@ describe("host: reads", () => {
         outPointTicks: t(42),
         mediaPath: "/media/vo.wav",
         name: "VO",
+        speed: 1,
       },
     ]);
   });
@@ -227,7 +228,7 @@ describe("host: import", () => {
     expect(a).toMatchObject({ mediaPath: bedA, name: "unboxing-15s.wav", durationTicks: t(2) });
     expect(host.binNames()).toEqual(["Cuesmith"]);
     expect(host.binItems("Cuesmith").map((i) => i.id)).toEqual([a.id]);
-    expect(host.edits).toEqual([{ label: "Cuesmith: create bin Cuesmith", placements: [], binsCreated: ["Cuesmith"] }]);
+    expect(host.edits).toEqual([{ label: "Cuesmith: create bin Cuesmith", placements: [], binsCreated: ["Cuesmith"], changes: ["created bin Cuesmith"] }]);
 
     const [b, a2] = await host.importFiles([bedB, bedA]);
     expect(b).toMatchObject({ mediaPath: bedB, durationTicks: t(3) });
@@ -292,6 +293,7 @@ describe("host: placement", () => {
     expect(host.edits[1]).toEqual({
       label: "Cuesmith: score 2 markers",
       binsCreated: [],
+      changes: [expect.stringMatching(/^placed .* on A2$/), expect.stringMatching(/^placed .* on A2$/)],
       placements: [
         expect.objectContaining({ itemId: a.id, startTicks: startA, audioTrackIndex: 1 }),
         expect.objectContaining({ itemId: b.id, startTicks: startB, audioTrackIndex: 1 }),
@@ -442,6 +444,7 @@ describe("FakePpro enforces Premiere's rules", () => {
     const sequence = (await project.getActiveSequence())!;
     const root = await project.getRootItem();
     await project.importFiles(["/beds/a.wav"], true, null, false);
+    await host.importsSettled(); // imported items appear a moment after importFiles resolves
     const item = (await root.getItems()).find((i) => i.name === "a.wav") as FakeProjectItem;
     const editor = ppro.SequenceEditor.getEditor(sequence);
     const at = ppro.TickTime.createWithTicks(t(1));

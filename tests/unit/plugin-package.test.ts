@@ -4,6 +4,8 @@ import { join, resolve } from "node:path";
 
 import { unzipSync, strFromU8 } from "fflate";
 
+import { MANIFEST_NETWORK_DOMAINS } from "../../plugin/core/network-permission";
+
 // `npm test` runs `npm run build` (helper + panel) first: plugin/dist must exist.
 const ROOT = resolve(__dirname, "..", "..");
 const DIST = join(ROOT, "plugin", "dist");
@@ -19,8 +21,24 @@ interface Manifest {
   version: string;
   main: string;
   host: { app: string; minVersion: string };
-  entrypoints: { type: string; id: string; label: { default: string } }[];
+  entrypoints: { type: string; id: string; label: { default: string }; icons?: ManifestIcon[] }[];
+  icons?: ManifestIcon[];
   requiredPermissions: { network: { domains: string[] | "all" }; localFileSystem: string };
+}
+
+interface ManifestIcon {
+  width: number;
+  height: number;
+  path: string;
+  scale: number[];
+  theme: string[];
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  expect(Array.from(bytes.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]); // "PNG"
+  return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 describe("plugin package (.ccx)", () => {
@@ -60,11 +78,30 @@ describe("plugin package (.ccx)", () => {
     expect(manifest.host).toEqual({ app: "premierepro", minVersion: "25.6.0" });
     expect(manifest.entrypoints).toHaveLength(1);
     expect(manifest.entrypoints[0]).toMatchObject({ type: "panel", id: "cuesmith.panel", label: { default: "Cuesmith" } });
-    expect(manifest.requiredPermissions.localFileSystem).toBe("fullAccess");
-    expect(manifest.requiredPermissions.network.domains).toEqual(
-      expect.arrayContaining(["ws://localhost:8001", "ws://127.0.0.1:8001", "http://localhost:8001", "http://127.0.0.1:8001"]),
-    );
+    // importFiles takes paths and Premiere reads them; the check's WAV goes to UXP's own temporary folder.
+    expect(manifest.requiredPermissions.localFileSystem).toBe("request");
+    // Exactly what Settings checks addresses against.
+    expect(manifest.requiredPermissions.network.domains).toEqual([...MANIFEST_NETWORK_DOMAINS]);
     expect(zip[manifest.main]).toBeDefined();
+  });
+
+  it("ships the icons Adobe's sample declares: the panel's for dark and light themes, the plugin's, each at 1x and 2x", () => {
+    const outFile = join(out, "icons.ccx");
+    packagePlugin({ distDir: DIST, outFile });
+    const zip = unzipSync(new Uint8Array(readFileSync(outFile)));
+    const manifest = JSON.parse(strFromU8(zip["manifest.json"])) as Manifest;
+    const panelIcons = manifest.entrypoints[0].icons ?? [];
+    expect(panelIcons.flatMap((i) => i.theme)).toEqual(expect.arrayContaining(["darkest", "dark", "medium", "lightest", "light"]));
+    const all = [...panelIcons.map((i) => ({ ...i, expect: 23 })), ...(manifest.icons ?? []).map((i) => ({ ...i, expect: 48 }))];
+    expect(all.length).toBe(3);
+    for (const icon of all) {
+      expect([icon.width, icon.height]).toEqual([icon.expect, icon.expect]);
+      for (const scale of icon.scale) {
+        const file = scale === 1 ? icon.path : icon.path.replace(/\.png$/, `@${scale}x.png`);
+        expect(zip[file]).toBeDefined();
+        expect(pngSize(zip[file])).toEqual({ width: icon.width * scale, height: icon.height * scale });
+      }
+    }
   });
 
   it("refuses a folder that is not a built panel", () => {
