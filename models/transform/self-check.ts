@@ -205,8 +205,8 @@ export function readCheckRecord(flatFile: string): SelfCheckResult | undefined {
   }
 }
 
-/** Checks the folder's flat decoder of `variant` against its published decoder and records the result. */
-export async function selfCheckFlat(dir: string, variant: DecoderVariant, opts: CompareOptions = {}): Promise<SelfCheckResult> {
+/** Checks the folder's flat decoder of `variant` against its published decoder and records the result (unless `record` is false). */
+export async function selfCheckFlat(dir: string, variant: DecoderVariant, opts: CompareOptions & { record?: boolean } = {}): Promise<SelfCheckResult> {
   const onnxDir = path.join(dir, ONNX_DIR);
   const flatFile = path.join(onnxDir, ONNX_FILES.decoderFlat[variant]);
   const st = fs.statSync(flatFile);
@@ -222,7 +222,7 @@ export async function selfCheckFlat(dir: string, variant: DecoderVariant, opts: 
   } catch (err) {
     result = { ...base, status: "failed", reason: `the flat graph could not be run beside the published one: ${(err as Error).message.split("\n")[0]}`, maxRelDiff: Infinity, argmaxAgreement: 0, calls: 0 };
   }
-  fs.writeFileSync(recordFile(flatFile), JSON.stringify(result, null, 2));
+  if (opts.record !== false) fs.writeFileSync(recordFile(flatFile), JSON.stringify(result, null, 2));
   return result;
 }
 
