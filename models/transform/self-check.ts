@@ -222,7 +222,13 @@ export async function selfCheckFlat(dir: string, variant: DecoderVariant, opts: 
   } catch (err) {
     result = { ...base, status: "failed", reason: `the flat graph could not be run beside the published one: ${(err as Error).message.split("\n")[0]}`, maxRelDiff: Infinity, argmaxAgreement: 0, calls: 0 };
   }
-  if (opts.record !== false) fs.writeFileSync(recordFile(flatFile), JSON.stringify(result, null, 2));
+  if (opts.record !== false) {
+    try {
+      fs.writeFileSync(recordFile(flatFile), JSON.stringify(result, null, 2));
+    } catch {
+      // a read-only model folder: the check simply runs again at the next load
+    }
+  }
   return result;
 }
 
@@ -256,8 +262,13 @@ export async function ensureVerifiedFlat(dir: string, variant: DecoderVariant, o
     const check = readCheckRecord(flatFile) ?? (await selfCheckFlat(dir, variant, opts));
     if (check.status === "passed") return { layout: check.layout, reason: readMetadata(flatFile)[FLAT_REASON_KEY] ?? "", check };
     lastFailed = check;
-    fs.rmSync(flatFile, { force: true });
-    fs.rmSync(recordFile(flatFile), { force: true });
+    try {
+      fs.rmSync(flatFile, { force: true });
+      fs.rmSync(recordFile(flatFile), { force: true });
+    } catch (err) {
+      opts.log?.(`cuesmith: the ${check.layout} decoder rewrite (${variant}) failed its self-check (${check.reason}) and cannot be deleted (${(err as Error).message}); using the published decoder graph`);
+      return { layout: "published", reason: `self-check failed: ${check.reason}`, check };
+    }
     const next = FLAT_LAYOUTS[FLAT_LAYOUTS.indexOf(check.layout) + 1];
     opts.log?.(`cuesmith: the ${check.layout} decoder rewrite (${variant}) failed its self-check (${check.reason}); deleted it, ${next ? `trying the ${next} layout` : "using the published decoder graph"}`);
     if (!next) continue;
