@@ -45,6 +45,8 @@ interface CaseResult {
   graph: "flat" | "plain" | null;
   /** The flat rewrite's layout (models/transform/flat-decoder.ts), when graph is "flat". */
   layout?: string;
+  /** Whose decoder graph: "exported" (torch.onnx.export, models/export) or "contract" (hand-built); absent in older rows: contract. */
+  decoder?: "exported" | "contract";
   prompts: number;
   seconds: number;
   variant: "fp32" | "q8";
@@ -133,33 +135,35 @@ function markdown(results: CaseResult[], machine: object): string {
   const f1 = (x: number | null) => (x === null ? "—" : x.toFixed(1));
   // the decoder graph a row ran: a flat layout, or the published graph (ours on "plain", and transformers.js)
   const graphOf = (r: CaseResult) => (r.graph === "flat" ? `flat (${r.layout ?? "?"})` : "published");
-  const rows = results.map((r) => `| ${r.impl} | ${graphOf(r)} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
+  const caseOf = (r: CaseResult) => `${r.decoder ?? "contract"} decoder, ${graphOf(r)}`;
+  const rows = results.map((r) => `| ${r.impl} | ${r.decoder ?? "contract"} | ${graphOf(r)} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
   // each of our rows against the row it is compared with that is nearest to it in the list, within the same run
   const nearest = (i: number, match: (r: CaseResult) => boolean) =>
     results.map((r, j) => ({ r, d: Math.abs(i - j) })).filter(({ r }) => r.run === results[i].run && (r.request ?? 1) === (results[i].request ?? 1) && match(r)).sort((a, b) => a.d - b.d)[0]?.r;
   const first = (r: CaseResult) => (r.request ?? 1) === 1;
   const speedups = results.filter((r) => r.impl === "cuesmith" && r.prompts === 1 && first(r)).flatMap((ours) => {
     const ref = nearest(results.indexOf(ours), (r) => r.impl === "transformers.js" && r.seconds === ours.seconds && r.variant === ours.variant);
-    return ref ? [`- ${ours.seconds} s ${ours.variant} (${graphOf(ours)}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`] : [];
+    return ref ? [`- ${ours.seconds} s ${ours.variant} (${caseOf(ours)}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`] : [];
   });
   const batched = results.filter((r) => r.impl === "cuesmith" && r.prompts > 1).flatMap((b) => {
     const one = nearest(results.indexOf(b), (r) => r.impl === "cuesmith" && r.prompts === 1 && r.seconds === b.seconds && r.variant === b.variant && r.graph === b.graph && r.layout === b.layout);
     const again = first(b) ? "" : ` (request ${b.request} of each on its engine)`;
-    return one ? [`- ${b.prompts} × ${b.seconds} s ${b.variant} (${graphOf(b)}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s${again}`] : [];
+    return one ? [`- ${b.prompts} × ${b.seconds} s ${b.variant} (${caseOf(b)}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s${again}`] : [];
   });
   return [
     "# Benchmark: Cuesmith engine vs transformers.js (same contract-model files, CPU)",
     "",
     `Machine: ${JSON.stringify(machine)}`,
     "",
-    "| impl | decoder graph | variant | prompts × s | wall s | step ms (~past 50) | step ms (first 100) | step ms (last 100) | last 100 / past 50 | engine overhead | EnCodec s | audio s per wall s | peak RSS MB |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| impl | decoder | decoder graph | variant | prompts × s | wall s | step ms (~past 50) | step ms (first 100) | step ms (last 100) | last 100 / past 50 | engine overhead | EnCodec s | audio s per wall s | peak RSS MB |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
     "Ratios measured in the same run (rows of one bench process):",
     ...speedups,
     ...batched,
     "",
+    "Decoder: exported = the full-size decoder torch.onnx.export wrote (models/export, BART attention); contract = our hand-built one (4-D attention).",
     "Engine overhead: decode time outside the decoder's session.run (tokens, sampling, KV cache writes), as a share of decode time.",
     "Peak RSS: the maximum resident set of the case's own child process (model load included).",
     "",
@@ -198,6 +202,16 @@ async function buildExportedModel(dir: string): Promise<void> {
   const r = spawnSync("/usr/bin/python3", [path.join(REPO, "models", "export", "export_decoder.py"), "--size", "small", "--attention", "bart", "--out", decoder], { stdio: "inherit" });
   if (r.status !== 0) throw new Error("models/export/export_decoder.py failed (Debian: apt-get install python3-torch python3-onnx)");
   await prepareDecoders(dir, { quantizeFromFp32: true, onProgress: (m) => console.error(m) });
+}
+
+/** "exported" when torch.onnx.export wrote the fp32 decoder (its producer is pytorch), else our hand-built contract one. */
+function decoderSource(dir: string): "exported" | "contract" {
+  try {
+    const head = fs.readFileSync(path.join(dir, ONNX_DIR, ONNX_FILES.decoder.fp32)).subarray(0, 64).toString("latin1");
+    return head.includes("pytorch") ? "exported" : "contract";
+  } catch {
+    return "contract";
+  }
 }
 
 async function main(): Promise<void> {
@@ -239,6 +253,7 @@ async function main(): Promise<void> {
     }
   }
   const batches = values.batch!.split(",").map(Number);
+  const decoder = decoderSource(dir);
   const run = new Date().toISOString().slice(0, 16) + "Z";
   const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.arch()}` };
   // --append: add to bench/results.json (several short runs instead of one long one)
@@ -257,7 +272,7 @@ async function main(): Promise<void> {
         for (const prompts of batches) {
           console.error(`cuesmith ${layout} ${variant} ${prompts} × ${s} s…`);
           for (const row of inChild({ impl: "cuesmith", dir, seconds: s, variant, layout, prompts, requests: Number(values.requests) })) {
-            results.push({ ...row, run });
+            results.push({ ...row, run, decoder });
             console.error(JSON.stringify(row));
           }
           writeResults(results, machine, dir);
@@ -265,7 +280,7 @@ async function main(): Promise<void> {
       }
       if (!values["no-reference"]) {
         console.error(`transformers.js ${variant} ${s} s…`);
-        results.push({ ...inChild({ impl: "transformers.js", dir, seconds: s, variant })[0], run });
+        results.push({ ...inChild({ impl: "transformers.js", dir, seconds: s, variant })[0], run, decoder });
         console.error(JSON.stringify(results[results.length - 1]));
       }
       writeResults(results, machine, dir); // after every case: a cut-short run still leaves its numbers
