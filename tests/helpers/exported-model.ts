@@ -18,12 +18,16 @@ export async function exportedModelDir(attention: ExportedAttention, dir = path.
   const decoder = path.join(dir, ONNX_DIR, ONNX_FILES.decoder.fp32);
   const fixture = path.join(EXPORTED_FIXTURES, `${attention}.onnx`);
   if (fs.existsSync(decoder) && fs.statSync(decoder).size === fs.statSync(fixture).size) return dir;
-  fs.rmSync(dir, { recursive: true, force: true });
-  await buildTestModel({ size: "tiny", outDir: dir, flat: false });
-  fs.copyFileSync(fixture, decoder);
-  const configFile = path.join(dir, "config.json");
+  // built beside and renamed into place, so an interrupted build never leaves a half-patched folder
+  const tmp = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  await buildTestModel({ size: "tiny", outDir: tmp, flat: false });
+  fs.copyFileSync(fixture, path.join(tmp, ONNX_DIR, ONNX_FILES.decoder.fp32));
+  const configFile = path.join(tmp, "config.json");
   const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
   Object.assign(config.decoder, { num_hidden_layers: EXPORTED_TINY.layers, hidden_size: EXPORTED_TINY.hidden, num_attention_heads: EXPORTED_TINY.heads, ffn_dim: EXPORTED_TINY.ffn });
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2) + "\n");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(tmp, dir);
   return dir;
 }
