@@ -1,9 +1,8 @@
-// `npm run bench`: Cuesmith's engine against transformers.js's MusicGen on the same model files (the full-size
-// `small` contract model by default), alternating in one process so both see the same machine. Never run in CI.
-//   npm run bench -- --seconds 5,15,30 --variant fp32,q8 [--graph flat,plain] [--batch 1,8] [--requests 2] [--model-dir DIR] [--no-reference] [--append]
-// --graph: our engine on the flat decoder rewrite and/or the published graph; --batch: prompts per request
-// (transformers.js runs only batch 1); --requests: the same request again on the loaded engine (as the helper serves
-// them), one row each; ratios compare first requests.
+// `npm run bench`: Cuesmith's engine against transformers.js's MusicGen on the same model files (by default the
+// full-size model whose decoder torch.onnx.export wrote, models/export), case after case so both see the same
+// machine; each case runs in its own child process, so each row's peak RSS is that implementation's own. Never run
+// in CI. `npm run bench -- --help` lists the options (USAGE below).
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,13 +10,34 @@ import { parseArgs } from "node:util";
 import { buildTestModel } from "../models/build";
 import { MusicGenEngine } from "../helper/engine/musicgen";
 import type { LoadedModel } from "../helper/engine/model-loader";
-import { FLAT_LAYOUT_KEY, prepareDecoders } from "../models/transform";
+import { FLAT_LAYOUT_KEY, FlatLayout, prepareDecoders, verifyFlatDecoder, writeFlatDecoder } from "../models/transform";
 import { readMetadata } from "../models/transform/onnx-file";
-import { modelPaths } from "../models/layout";
+import { modelPaths, ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { framesFor } from "../helper/engine/generation/duration";
 
 const PROMPT = "upbeat tech product reveal music, clean synth melody, light percussion, modern and confident";
 const OUT_DIR = path.resolve(__dirname, "..", "..", "bench");
+const REPO = path.resolve(__dirname, "..", "..");
+
+const USAGE = `usage: npm run bench -- [options]
+Cuesmith's engine against transformers.js on the same model files, CPU; each case in its own child process.
+Results go to bench/results.json and bench/RESULTS.md (the notes below its marker are kept).
+  --seconds 5,15,30        clip lengths (s)
+  --variant fp32,q8        decoder variants
+  --layout in-place,capacity,published
+                           our engine's decoder graph, one row each: a layout of the flat rewrite, or the published graph
+  --batch 1,8              prompts per request (transformers.js runs only 1)
+  --requests N             the same request N times on one loaded engine, one row each (default 1)
+  --model exported|contract
+                           the full-size model's decoder: exported by torch.onnx.export (default; built once by
+                           models/export/export_decoder.py, needs Debian's python3-torch) or our hand-built one
+  --model-dir DIR          a model folder to use instead (a real musicgen-small works)
+  --no-reference           skip transformers.js
+  --append                 add to bench/results.json instead of starting afresh
+  --report-only            rewrite RESULTS.md from results.json, run nothing
+  -h, --help               this text`;
+
+type Layout = FlatLayout | "published";
 
 interface CaseResult {
   impl: "cuesmith" | "transformers.js";
@@ -25,6 +45,8 @@ interface CaseResult {
   graph: "flat" | "plain" | null;
   /** The flat rewrite's layout (models/transform/flat-decoder.ts), when graph is "flat". */
   layout?: string;
+  /** Whose decoder graph: "exported" (torch.onnx.export, models/export) or "contract" (hand-built); absent in older rows: contract. */
+  decoder?: "exported" | "contract";
   prompts: number;
   seconds: number;
   variant: "fp32" | "q8";
@@ -49,10 +71,13 @@ function stepStats(stamps: number[]): { first: number; last: number; at50: numbe
   const deltas = stamps.slice(1).map((t, i) => t - stamps[i]);
   return { first: mean(deltas.slice(0, 100)), last: mean(deltas.slice(-100)), at50: mean(deltas.slice(40, 61)) };
 }
+/** The process's peak resident set; each case runs in its own process (inChild), so it is the case's own. */
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8", graph: "flat" | "plain", prompts: number, requests: number): Promise<CaseResult[]> {
-  const engine = await MusicGenEngine.load(dir, { variant, provider: "cpu", warmup: false, decoderGraph: graph });
+async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8", layout: Layout, prompts: number, requests: number): Promise<CaseResult[]> {
+  const graph = layout === "published" ? "plain" : "flat";
+  // the parent wrote (and self-checked) the flat file of this layout; the check's cost is not part of a case
+  const engine = await MusicGenEngine.load(dir, { variant, provider: "cpu", warmup: false, decoderGraph: graph, selfCheck: false });
   // time spent inside the decoder's session.run, to separate the engine's own cost from onnxruntime's
   const session = (engine as unknown as { model: LoadedModel }).model.decoder;
   const run = session.run.bind(session);
@@ -65,7 +90,7 @@ async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8",
       runMs += performance.now() - t0;
     }
   }) as typeof session.run;
-  const layout = graph === "flat" ? readMetadata(modelPaths(dir, variant).decoderFlat)[FLAT_LAYOUT_KEY] : undefined;
+  const written = graph === "flat" ? readMetadata(modelPaths(dir, variant).decoderFlat)[FLAT_LAYOUT_KEY] : undefined;
   const rows: CaseResult[] = [];
   for (let request = 1; request <= requests; request++) {
     runMs = 0;
@@ -75,7 +100,7 @@ async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8",
     const wallMs = performance.now() - started;
     const s = stepStats(stamps);
     const decodeMs = r.timings.decodeMs;
-    rows.push({ impl: "cuesmith", graph, layout, prompts, seconds, variant, wallMs, steps: r.steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: (decodeMs - runMs) / decodeMs, encodecMs: r.timings.encodecMs, realTimeFactor: (prompts * seconds) / (wallMs / 1000), peakRssMb: rssMb(), request });
+    rows.push({ impl: "cuesmith", graph, layout: written, prompts, seconds, variant, wallMs, steps: r.steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: (decodeMs - runMs) / decodeMs, encodecMs: r.timings.encodecMs, realTimeFactor: (prompts * seconds) / (wallMs / 1000), peakRssMb: rssMb(), request });
   }
   await engine.dispose();
   return rows;
@@ -108,37 +133,85 @@ const NOTES_MARKER = "<!-- notes: kept by bench/run.ts when it rewrites the tabl
 
 function markdown(results: CaseResult[], machine: object): string {
   const f1 = (x: number | null) => (x === null ? "—" : x.toFixed(1));
-  const rows = results.map((r) => `| ${r.impl} | ${r.graph === "flat" ? `flat (${r.layout ?? "?"})` : r.graph ?? "published"} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
+  // the decoder graph a row ran: a flat layout, or the published graph (ours on "plain", and transformers.js)
+  const graphOf = (r: CaseResult) => (r.graph === "flat" ? `flat (${r.layout ?? "?"})` : "published");
+  const caseOf = (r: CaseResult) => `${r.decoder ?? "contract"} decoder, ${graphOf(r)}`;
+  const rows = results.map((r) => `| ${r.impl} | ${r.decoder ?? "contract"} | ${graphOf(r)} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
   // each of our rows against the row it is compared with that is nearest to it in the list, within the same run
   const nearest = (i: number, match: (r: CaseResult) => boolean) =>
     results.map((r, j) => ({ r, d: Math.abs(i - j) })).filter(({ r }) => r.run === results[i].run && (r.request ?? 1) === (results[i].request ?? 1) && match(r)).sort((a, b) => a.d - b.d)[0]?.r;
   const first = (r: CaseResult) => (r.request ?? 1) === 1;
   const speedups = results.filter((r) => r.impl === "cuesmith" && r.prompts === 1 && first(r)).flatMap((ours) => {
     const ref = nearest(results.indexOf(ours), (r) => r.impl === "transformers.js" && r.seconds === ours.seconds && r.variant === ours.variant);
-    return ref ? [`- ${ours.seconds} s ${ours.variant} (${ours.graph}${ours.layout ? `, ${ours.layout}` : ""}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`] : [];
+    return ref ? [`- ${ours.seconds} s ${ours.variant} (${caseOf(ours)}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`] : [];
   });
   const batched = results.filter((r) => r.impl === "cuesmith" && r.prompts > 1).flatMap((b) => {
     const one = nearest(results.indexOf(b), (r) => r.impl === "cuesmith" && r.prompts === 1 && r.seconds === b.seconds && r.variant === b.variant && r.graph === b.graph && r.layout === b.layout);
     const again = first(b) ? "" : ` (request ${b.request} of each on its engine)`;
-    return one ? [`- ${b.prompts} × ${b.seconds} s ${b.variant} (${b.graph}${b.layout ? `, ${b.layout}` : ""}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s${again}`] : [];
+    return one ? [`- ${b.prompts} × ${b.seconds} s ${b.variant} (${caseOf(b)}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s${again}`] : [];
   });
   return [
     "# Benchmark: Cuesmith engine vs transformers.js (same contract-model files, CPU)",
     "",
     `Machine: ${JSON.stringify(machine)}`,
     "",
-    "| impl | decoder graph | variant | prompts × s | wall s | step ms (~past 50) | step ms (first 100) | step ms (last 100) | last 100 / past 50 | engine overhead | EnCodec s | audio s per wall s | peak RSS MB |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| impl | decoder | decoder graph | variant | prompts × s | wall s | step ms (~past 50) | step ms (first 100) | step ms (last 100) | last 100 / past 50 | engine overhead | EnCodec s | audio s per wall s | peak RSS MB |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
     "Ratios measured in the same run (rows of one bench process):",
     ...speedups,
     ...batched,
     "",
+    "Decoder: exported = the full-size decoder torch.onnx.export wrote (models/export, BART attention); contract = our hand-built one (4-D attention).",
     "Engine overhead: decode time outside the decoder's session.run (tokens, sampling, KV cache writes), as a share of decode time.",
-    "Peak RSS is the process maximum so far (all cases share the process).",
+    "Peak RSS: the maximum resident set of the case's own child process (model load included).",
     "",
   ].join("\n");
+}
+
+type ChildCase =
+  | { impl: "cuesmith"; dir: string; seconds: number; variant: "fp32" | "q8"; layout: Layout; prompts: number; requests: number }
+  | { impl: "transformers.js"; dir: string; seconds: number; variant: "fp32" | "q8" };
+
+const CHILD_MARK = "BENCH-ROWS ";
+
+/** Runs one case in a fresh node process: its rows, with that process's own peak RSS. */
+function inChild(c: ChildCase): CaseResult[] {
+  const r = spawnSync(process.execPath, [__filename, "--child", JSON.stringify(c)], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 64 << 20 });
+  const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith(CHILD_MARK));
+  if (r.status !== 0 || !line) throw new Error(`bench case ${JSON.stringify(c)} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ""})`);
+  return JSON.parse(line.slice(CHILD_MARK.length)) as CaseResult[];
+}
+
+async function child(c: ChildCase): Promise<void> {
+  const rows = c.impl === "cuesmith" ? await runCuesmith(c.dir, c.seconds, c.variant, c.layout, c.prompts, c.requests) : [await runTransformersJs(c.dir, c.seconds, c.variant)];
+  console.log(CHILD_MARK + JSON.stringify(rows));
+}
+
+/**
+ * The full-size folder with the decoder torch.onnx.export wrote: the contract model's text encoder, EnCodec and
+ * files, its decoder replaced by models/export's (real dimensions, BART attention), q8 quantized from it as a fetch
+ * of fp32 would.
+ */
+async function buildExportedModel(dir: string): Promise<void> {
+  console.error(`building the full-size exported-decoder model in ${dir} (once; ~2.3 GB, needs /usr/bin/python3 with python3-torch and python3-onnx)…`);
+  await buildTestModel({ size: "small", outDir: dir, variants: ["fp32"], flat: false, onProgress: (m) => console.error(m) });
+  const decoder = path.join(dir, ONNX_DIR, ONNX_FILES.decoder.fp32);
+  fs.rmSync(`${decoder}_data`, { force: true });
+  const r = spawnSync("/usr/bin/python3", [path.join(REPO, "models", "export", "export_decoder.py"), "--size", "small", "--attention", "bart", "--out", decoder], { stdio: "inherit" });
+  if (r.status !== 0) throw new Error("models/export/export_decoder.py failed (Debian: apt-get install python3-torch python3-onnx)");
+  await prepareDecoders(dir, { quantizeFromFp32: true, onProgress: (m) => console.error(m) });
+}
+
+/** "exported" when torch.onnx.export wrote the fp32 decoder (its producer is pytorch), else our hand-built contract one. */
+function decoderSource(dir: string): "exported" | "contract" {
+  try {
+    const head = fs.readFileSync(path.join(dir, ONNX_DIR, ONNX_FILES.decoder.fp32)).subarray(0, 64).toString("latin1");
+    return head.includes("pytorch") ? "exported" : "contract";
+  } catch {
+    return "contract";
+  }
 }
 
 async function main(): Promise<void> {
@@ -146,26 +219,41 @@ async function main(): Promise<void> {
     options: {
       seconds: { type: "string", default: "5,15,30" },
       variant: { type: "string", default: "fp32,q8" },
+      model: { type: "string", default: "exported" },
       "model-dir": { type: "string" },
       "no-reference": { type: "boolean", default: false },
-      graph: { type: "string", default: "flat" },
+      layout: { type: "string", default: "in-place,capacity,published" },
       batch: { type: "string", default: "1" },
       append: { type: "boolean", default: false },
       requests: { type: "string", default: "1" },
       "report-only": { type: "boolean", default: false },
+      child: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (values.child) return child(JSON.parse(values.child) as ChildCase);
+  const layouts = values.layout!.split(",") as Layout[];
+  const bad = layouts.find((l) => !["in-place", "capacity", "published"].includes(l));
+  if (bad || !["exported", "contract"].includes(values.model!)) {
+    console.error(`${bad ? `unknown --layout "${bad}"` : `--model must be exported or contract`}\n\n${USAGE}`);
+    process.exit(2);
+  }
   const seconds = values.seconds!.split(",").map(Number);
   const variants = values.variant!.split(",").map((v) => (v === "int8" ? "q8" : v)) as ("fp32" | "q8")[];
-  const dir = path.resolve(values["model-dir"] ?? path.join(OUT_DIR, "models", "small-s0"));
-  if (!fs.existsSync(path.join(dir, "config.json"))) {
-    console.error(`building the full-size contract model in ${dir} (once; ~2.3 GB)…`);
-    await buildTestModel({ size: "small", outDir: dir, variants: ["fp32", "q8"], onProgress: (m) => console.error(m) });
+  const dir = path.resolve(values["model-dir"] ?? path.join(OUT_DIR, "models", values.model === "exported" ? "exported-small-s0" : "small-s0"));
+  if (!values["report-only"] && !fs.existsSync(path.join(dir, "config.json"))) {
+    if (values.model === "exported") await buildExportedModel(dir);
+    else {
+      console.error(`building the full-size contract model in ${dir} (once; ~2.3 GB)…`);
+      await buildTestModel({ size: "small", outDir: dir, variants: ["fp32", "q8"], onProgress: (m) => console.error(m) });
+    }
   }
-  // installed models get their flat decoders at fetch time; a folder built before that gets them here
-  await prepareDecoders(dir, { quantizeFromFp32: false });
-  const graphs = values.graph!.split(",") as ("flat" | "plain")[];
   const batches = values.batch!.split(",").map(Number);
+  const decoder = decoderSource(dir);
   const run = new Date().toISOString().slice(0, 16) + "Z";
   const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.arch()}` };
   // --append: add to bench/results.json (several short runs instead of one long one)
@@ -174,11 +262,17 @@ async function main(): Promise<void> {
     : [];
   for (const variant of values["report-only"] ? [] : variants) {
     for (const s of seconds) {
-      for (const graph of graphs) {
+      for (const layout of layouts) {
+        // each layout's flat file is written (self-checked on these weights) before its case; a layout the rewrite
+        // cannot apply falls to the next, and the row says which one ran
+        if (layout !== "published") {
+          writeFlatDecoder(dir, variant, layout);
+          await verifyFlatDecoder(dir, variant, { log: (line) => console.error(line) });
+        }
         for (const prompts of batches) {
-          console.error(`cuesmith ${graph} ${variant} ${prompts} × ${s} s…`);
-          for (const row of await runCuesmith(dir, s, variant, graph, prompts, Number(values.requests))) {
-            results.push({ ...row, run });
+          console.error(`cuesmith ${layout} ${variant} ${prompts} × ${s} s…`);
+          for (const row of inChild({ impl: "cuesmith", dir, seconds: s, variant, layout, prompts, requests: Number(values.requests) })) {
+            results.push({ ...row, run, decoder });
             console.error(JSON.stringify(row));
           }
           writeResults(results, machine, dir);
@@ -186,7 +280,7 @@ async function main(): Promise<void> {
       }
       if (!values["no-reference"]) {
         console.error(`transformers.js ${variant} ${s} s…`);
-        results.push({ ...(await runTransformersJs(dir, s, variant)), run });
+        results.push({ ...inChild({ impl: "transformers.js", dir, seconds: s, variant })[0], run, decoder });
         console.error(JSON.stringify(results[results.length - 1]));
       }
       writeResults(results, machine, dir); // after every case: a cut-short run still leaves its numbers

@@ -62,7 +62,7 @@ export async function measureSteps(dir: string, variant: DecoderVariant, kinds: 
       const hidden = new ort.Tensor("float32", new Float32Array(batch * textLen * textDim).fill(0.01), [batch, textLen, textDim]);
       const mask = new ort.Tensor("int64", new BigInt64Array(batch * textLen).fill(1n), [batch, textLen]);
       const feeds: Record<string, ort.Tensor> = { encoder_hidden_states: hidden, encoder_attention_mask: mask, use_cache_branch: new ort.Tensor("bool", new Uint8Array([0]), [1]) };
-      const zero = kind === "time-major" ? [0, batch, heads, hd] : [batch, heads, 0, hd];
+      const zero = [batch, heads, 0, hd];
       for (let l = 0; l < layers; l++) for (const k of ["decoder", "encoder"]) for (const kv of ["key", "value"]) feeds[`past_key_values.${l}.${k}.${kv}`] = new ort.Tensor("float32", new Float32Array(0), k === "decoder" ? zero : [batch, heads, 0, hd]);
       if (kind === "capacity" || kind === "in-place") feeds[PAST_LENGTH] = new ort.Tensor("int64", new BigInt64Array([0n]), [1]);
       feeds.input_ids = new ort.Tensor("int64", new BigInt64Array(batch * 4).fill(5n), [batch * 4, 1]);
@@ -78,7 +78,6 @@ export async function measureSteps(dir: string, variant: DecoderVariant, kinds: 
         p.buffers.forEach((buf, i) => {
           const name = `past_key_values.${i >> 1}.decoder.${i & 1 ? "value" : "key"}`;
           p.feeds[name] = p.kind === "capacity" || p.kind === "in-place" ? new ort.Tensor("float32", buf.subarray(0, sliceSize * capAt(past)), [batch, heads, capAt(past), hd])
-            : p.kind === "time-major" ? new ort.Tensor("float32", buf.subarray(0, past * sliceSize), [past, batch, heads, hd])
             : new ort.Tensor("float32", buf.subarray(0, past * sliceSize), [batch, heads, past, hd]);
         });
         if (p.kind === "capacity" || p.kind === "in-place") p.feeds[PAST_LENGTH] = new ort.Tensor("int64", new BigInt64Array([BigInt(past)]), [1]);
@@ -104,7 +103,7 @@ async function main(): Promise<void> {
     options: {
       "model-dir": { type: "string", default: path.resolve(__dirname, "..", "..", "bench", "models", "small-s0") },
       variant: { type: "string", default: "q8" },
-      kinds: { type: "string", default: "plain,capacity,time-major,in-place" },
+      kinds: { type: "string", default: "plain,capacity,in-place" },
       past: { type: "string", default: "50,1000,1500" },
       batch: { type: "string", default: "2" },
       reps: { type: "string", default: "5" },

@@ -198,6 +198,9 @@ function printReport(r: VerifyReport, io: CliIO): void {
     io.out(`  ${STATUS_LABEL[f.status].padEnd(10)} ${f.file}${detail ? `  ${detail}` : ""}`);
   }
   for (const n of r.notes) io.out(`  note: ${n}`);
+  for (const d of r.decoders ?? []) {
+    io.out(`  decoder ${d.variant}: decoder_layout ${d.decoder_layout}${d.reason ? ` (${d.reason})` : ""}; self_check ${d.self_check.status}: ${d.self_check.reason}`);
+  }
   const bad = r.files.filter((f) => f.status !== "ok");
   if (bad.length === 0) {
     io.out(`ok: ${(Object.keys(r.complete) as DecoderVariant[]).filter((v) => r.complete[v]).join(", ")} complete`);

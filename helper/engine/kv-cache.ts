@@ -36,7 +36,7 @@ export const KV_CHUNK = 64;
 /** `pool`: where the in-place layout takes its buffers from and gives them back (kv-pool.ts); by default one that keeps none. */
 export function createKvCache(graph: DecoderGraph, shape: CacheShape, pool = new KvBufferPool({ maxBytes: 0, idleMs: 0 })): KvCache {
   if (graph.kind === "plain") return new PlainKvCache(shape);
-  return graph.layout === "time-major" ? new TimeMajorKvCache(shape) : new CapacityKvCache(shape, pool);
+  return new CapacityKvCache(shape, pool);
 }
 
 class PlainKvCache implements KvCache {
@@ -143,33 +143,4 @@ export function copyRows(dst: Float32Array, src: Float32Array, rows: number, len
     const to = dstAt + r * dstStride;
     for (let i = 0; i < len; i++) dst[to + i] = src[from + i];
   }
-}
-
-/** [capacity, B, H, D] buffers; the past is the contiguous prefix, passed as a view; a new slice is appended. */
-class TimeMajorKvCache implements KvCache {
-  private readonly buffers: Float32Array[] = [];
-
-  constructor(private readonly s: CacheShape) {
-    for (let i = 0; i < s.layers * 2; i++) this.buffers.push(new Float32Array(s.capacity * s.batch * s.heads * s.headDim));
-  }
-
-  feed(feeds: Record<string, ort.Tensor>, past: number): void {
-    const { batch, heads, headDim } = this.s;
-    const row = batch * heads * headDim;
-    for (let l = 0; l < this.s.layers; l++) {
-      for (let j = 0; j < 2; j++) {
-        feeds[pastName(l, KINDS[j])] = new ort.Tensor("float32", this.buffers[2 * l + j].subarray(0, past * row), [past, batch, heads, headDim]);
-      }
-    }
-  }
-
-  update(out: ort.InferenceSession.OnnxValueMapType, past: number, seq: number): void {
-    const row = this.s.batch * this.s.heads * this.s.headDim;
-    if (past + seq > this.s.capacity) throw new Error(`KV cache capacity ${this.s.capacity} exceeded`);
-    for (let l = 0; l < this.s.layers; l++) {
-      for (let j = 0; j < 2; j++) this.buffers[2 * l + j].set((out[newSliceName(l, KINDS[j])] as ort.Tensor).data as Float32Array, past * row);
-    }
-  }
-
-  release(): void {}
 }

@@ -4,8 +4,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as ort from "onnxruntime-node";
 import { DecoderVariant, modelPaths, ONNX_DIR, ONNX_FILES } from "../../models/layout";
-import { PAST_LENGTH } from "../../models/transform/flat-decoder";
-import { sourcesUnchanged } from "../../models/transform/onnx-file";
+import { FLAT_LAYOUT_KEY, FLAT_REASON_KEY, FlatLayout } from "../../models/transform/flat-decoder";
+import { verifyFlatDecoder, type VerifiedDecoder } from "../../models/transform";
+import { readMetadata, sourcesUnchanged } from "../../models/transform/onnx-file";
 import { MusicgenConfig, parseMusicgenConfig } from "./config";
 import { EngineError, FETCH_HINT } from "./errors";
 import type { DecoderGraph } from "./kv-cache";
@@ -22,8 +23,18 @@ export interface LoadedModel {
   /** Which decoder graph `decoder` runs: the flat rewrite when the folder has an up-to-date one. */
   decoderGraph: DecoderGraph;
   encodec: ort.InferenceSession;
+  /** The layout `decoder` runs and why (the flat file's recorded reason, or why the published graph). */
+  decoderLayout: FlatLayout | "published";
+  decoderLayoutReason: string;
+  /** The flat decoder's self-check on these weights (models/transform/self-check.ts). */
+  selfCheck: SelfCheckStatus;
   provider: ProviderName;
   fallbacks: { provider: ProviderName; reason: string }[];
+}
+
+export interface SelfCheckStatus {
+  status: "passed" | "failed" | "not-run";
+  reason: string;
 }
 
 export interface LoadOptions {
@@ -35,6 +46,10 @@ export interface LoadOptions {
   threads?: number;
   /** Further onnxruntime session options over the defaults (graph optimisation "all"), for every session. */
   sessionOptions?: ort.InferenceSession.SessionOptions;
+  /** Check the flat decoder against the published one on first use of each version of the file. Default true. */
+  selfCheck?: boolean;
+  /** Where the one-line notice of a fallback goes (default console.warn). */
+  log?: (line: string) => void;
 }
 
 function readJson(dir: string, name: string, required: boolean): Record<string, unknown> | undefined {
@@ -95,13 +110,14 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
     }
   };
   const textEncoder = await open(paths.textEncoder);
-  const useFlat = options.decoderGraph === "flat" || (options.decoderGraph !== "plain" && fs.existsSync(paths.decoderFlat) && sourcesUnchanged(paths.decoderFlat));
-  if (options.decoderGraph === "flat" && !fs.existsSync(paths.decoderFlat)) {
+  const { verified, selfCheck } = await chooseDecoder(dir, variant, paths.decoderFlat, options);
+  const useFlat = verified.layout !== "published";
+  if (options.decoderGraph === "flat" && !useFlat) {
     const rel = path.relative(dir, paths.decoderFlat);
-    throw new EngineError("model_missing", `${rel} is missing in ${dir}`, rel, "`npx cuesmith models fetch` writes it after a fetch");
+    throw new EngineError("model_missing", `${rel} cannot be used in ${dir}: ${verified.reason}`, rel, "`npx cuesmith models fetch` writes it after a fetch");
   }
   const decoder = await open(useFlat ? paths.decoderFlat : paths.decoder);
-  const decoderGraph: DecoderGraph = !useFlat ? { kind: "plain" } : { kind: "flat", layout: decoder.session.inputNames.includes(PAST_LENGTH) ? "capacity" : "time-major" };
+  const decoderGraph: DecoderGraph = verified.layout === "published" ? { kind: "plain" } : { kind: "flat", layout: verified.layout };
   const encodec = await open(paths.encodec);
   return {
     dir,
@@ -111,10 +127,30 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
     textEncoder: textEncoder.session,
     decoder: decoder.session,
     decoderGraph,
+    decoderLayout: verified.layout,
+    decoderLayoutReason: verified.reason,
+    selfCheck,
     encodec: encodec.session,
     provider: decoder.provider,
     fallbacks: [...textEncoder.fallbacks, ...decoder.fallbacks, ...encodec.fallbacks],
   };
+}
+
+/** The flat decoder when the folder has one that passes its self-check (or the check is off), else the published graph. */
+async function chooseDecoder(dir: string, variant: DecoderVariant, flatFile: string, options: LoadOptions): Promise<{ verified: VerifiedDecoder; selfCheck: SelfCheckStatus }> {
+  if (options.decoderGraph === "plain") return { verified: { layout: "published", reason: "the published graph was asked for" }, selfCheck: { status: "not-run", reason: "the published graph was asked for" } };
+  if (!fs.existsSync(flatFile)) return { verified: { layout: "published", reason: "no flat decoder file" }, selfCheck: { status: "not-run", reason: "no flat decoder file" } };
+  if (options.selfCheck === false) {
+    const meta = readMetadata(flatFile);
+    const usable = sourcesUnchanged(flatFile);
+    const verified: VerifiedDecoder = usable
+      ? { layout: (meta[FLAT_LAYOUT_KEY] ?? "capacity") as FlatLayout, reason: meta[FLAT_REASON_KEY] ?? "" }
+      : { layout: "published", reason: "the flat decoder was written for another version of the published decoder" };
+    return { verified, selfCheck: { status: "not-run", reason: "self-check turned off" } };
+  }
+  const verified = await verifyFlatDecoder(dir, variant, { log: options.log ?? ((line) => console.warn(line)), sessionOptions: options.threads ? { intraOpNumThreads: options.threads } : undefined });
+  const selfCheck: SelfCheckStatus = verified.check ? { status: verified.check.status, reason: verified.check.reason } : { status: "not-run", reason: verified.reason };
+  return { verified, selfCheck };
 }
 
 function firstLine(s: string): string {

@@ -11,7 +11,8 @@ import { PastRun, StepCostModel } from "./generation/eta";
 import { Rng } from "./generation/rng";
 import { planWindows, Window } from "./generation/windows";
 import { KvBufferPool, KvPoolOptions } from "./kv-pool";
-import { LoadedModel, loadModel } from "./model-loader";
+import { LoadedModel, loadModel, type SelfCheckStatus } from "./model-loader";
+import type { FlatLayout } from "../../models/transform/flat-decoder";
 import { providerOrder, ProviderName } from "./providers";
 
 export interface GenerateRequest {
@@ -66,12 +67,21 @@ export interface EngineOptions {
   encodecChunks?: ChunkOptions;
   /** Keep the self-attention cache's buffers between windows and requests (kv-pool.ts); false: allocate per window. */
   kvPool?: Partial<KvPoolOptions> | false;
+  /** Check the flat decoder against the published graph on these weights when the file is new (default true). */
+  selfCheck?: boolean;
+  /** Where a one-line fallback notice goes (default console.warn). */
+  log?: (line: string) => void;
 }
 
 export interface EngineInfo {
   modelDir: string;
   variant: DecoderVariant;
   decoderGraph: "plain" | "flat";
+  /** The flat layout the decoder runs ("published": the published graph) and why. */
+  decoderLayout: FlatLayout | "published";
+  decoderLayoutReason: string;
+  /** The flat decoder's self-check against the published graph on these weights. */
+  selfCheck: SelfCheckStatus;
   provider: ProviderName;
   fallbacks: { provider: ProviderName; reason: string }[];
   contractModel: boolean;
@@ -103,6 +113,8 @@ export class MusicGenEngine {
       threads: options.threads,
       sessionOptions: options.sessionOptions,
       decoderGraph: options.decoderGraph,
+      selfCheck: options.selfCheck,
+      log: options.log,
     });
     const engine = new MusicGenEngine(model, options.encodecChunks, options.kvPool);
     if (options.warmup !== false) await engine.warmUp();
@@ -115,6 +127,9 @@ export class MusicGenEngine {
       modelDir: m.dir,
       variant: m.variant,
       decoderGraph: m.decoderGraph.kind,
+      decoderLayout: m.decoderLayout,
+      decoderLayoutReason: m.decoderLayoutReason,
+      selfCheck: m.selfCheck,
       provider: m.provider,
       fallbacks: m.fallbacks,
       contractModel: m.config.contractModel,

@@ -92,6 +92,7 @@ export class HelperContext {
       version: VERSION,
       model_dir: this.settings.modelDir,
       contract_model: info?.contractModel ?? false,
+      ...(info ? { decoder_layout: info.decoderLayout, self_check: info.selfCheck } : {}),
       ...(status === "ok" ? {} : { fetch_command: this.host.fetchCommand, reason: this.host.reason ?? undefined }),
     };
   }

@@ -36,7 +36,7 @@ export interface BuildTestModelOptions {
 }
 
 /** Bump whenever a graph, weight or config changes: tests cache built models under this version. */
-export const BUILDER_VERSION = "4";
+export const BUILDER_VERSION = "5";
 
 interface GraphJob {
   file: string;

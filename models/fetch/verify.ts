@@ -4,7 +4,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultModelDir, modelsRoot } from "../paths";
-import type { DecoderVariant } from "../layout";
+import { DecoderVariant, ONNX_DIR, ONNX_FILES } from "../layout";
+import { FLAT_REASON_KEY } from "../transform/flat-decoder";
+import { readMetadata, sourcesUnchanged } from "../transform/onnx-file";
+import { selfCheckFlat } from "../transform/self-check";
 import { DECODER_VARIANTS, getModelEntry, loadManifest, Manifest, ModelEntry, modelNames } from "../manifest";
 import { ModelFileError, refetchFix } from "./errors";
 import { hashFile } from "./hash";
@@ -44,6 +47,40 @@ export interface VerifyReport {
   ok: boolean;
   /** Notes such as "no lock file: sizes are approximate". */
   notes: string[];
+  /** With `deep`, per installed MusicGen decoder variant: the graph the engine will run and its self-check, run afresh. */
+  decoders?: DecoderCheck[];
+}
+
+export interface DecoderCheck {
+  variant: DecoderVariant;
+  /** The flat rewrite's layout ("in-place", "capacity"), or "published" when the engine runs the published graph. */
+  decoder_layout: string;
+  /** Why that layout (the flat file's recorded reason, or why there is none). */
+  reason: string;
+  self_check: { status: "passed" | "failed" | "not-run"; reason: string };
+}
+
+/** The flat decoder of `variant` checked against the published one on the folder's own weights (models/transform/self-check.ts). */
+async function checkDecoder(dir: string, variant: DecoderVariant): Promise<DecoderCheck> {
+  const flat = path.join(dir, ONNX_DIR, ONNX_FILES.decoderFlat[variant]);
+  const notRun = (reason: string): DecoderCheck => ({ variant, decoder_layout: "published", reason, self_check: { status: "not-run", reason } });
+  if (!fs.existsSync(flat)) return notRun("no flat decoder file (`npx cuesmith models fetch` writes it)");
+  if (!sourcesUnchanged(flat)) return notRun("the flat decoder was written for another version of the published decoder");
+  const check = await selfCheckFlat(dir, variant, { record: false });
+  return {
+    variant,
+    decoder_layout: check.status === "passed" ? check.layout : "published",
+    reason: check.status === "passed" ? readMetadata(flat)[FLAT_REASON_KEY] ?? "" : `the ${check.layout} rewrite failed its self-check: the engine deletes it at load and falls back`,
+    self_check: { status: check.status, reason: check.reason },
+  };
+}
+
+function isMusicgenFolder(dir: string): boolean {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")).model_type === "musicgen";
+  } catch {
+    return false;
+  }
 }
 
 export interface VerifyOptions {
@@ -170,6 +207,11 @@ export async function verifyModel(dir: string, opts: VerifyOptions = {}): Promis
   const notes: string[] = [];
   if (!lock) notes.push(`no ${LOCK_FILE} (not fetched by cuesmith): sizes of files without a pinned value are checked approximately${deep ? ", their sha256 not at all" : ""}`);
   else if (lock.revision !== entry.revision) notes.push(`the folder was fetched at revision ${lock.revision}; the manifest now pins ${entry.revision}`);
+  const decoders: DecoderCheck[] = [];
+  // the graph check needs only the decoder files (a contract model's other files differ from the manifest's)
+  if (deep && isMusicgenFolder(abs)) {
+    for (const v of checked) if (fs.existsSync(path.join(abs, ONNX_DIR, ONNX_FILES.decoder[v]))) decoders.push(await checkDecoder(abs, v));
+  }
   return {
     dir: abs,
     model: entry.name,
@@ -180,6 +222,7 @@ export async function verifyModel(dir: string, opts: VerifyOptions = {}): Promis
     files: results,
     ok: results.every((r) => r.status === "ok"),
     notes,
+    ...(deep ? { decoders } : {}),
   };
 }
 

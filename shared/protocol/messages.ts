@@ -187,6 +187,10 @@ export interface HealthInfo {
   model_dir: string;
   /** True when the loaded model is a random-weight contract model (its audio is noise). */
   contract_model: boolean;
+  /** The decoder graph in use: a flat rewrite's layout ("in-place", "capacity") or "published"; absent while loading. */
+  decoder_layout?: string;
+  /** The flat decoder's check against the published graph on these weights ("passed" / "failed" / "not-run", and why). */
+  self_check?: { status: string; reason: string };
   /** With status model_missing: the command that fetches the model. */
   fetch_command?: string;
   /** With a status other than ok: why, in words (e.g. which model file is missing). */

@@ -1,15 +1,19 @@
-// The flat decoder (models/transform/flat-decoder.ts, issue #6) must be a pure speed change: on the tiny contract
-// model the engine produces exactly the codes of the published graph, greedy and sampled, for one prompt, a
-// batch of different lengths and a multi-window piece, in every cache layout and for fp32 and q8.
+// The flat decoder (models/transform/flat-decoder.ts) must be a pure speed change: on the tiny contract model and on
+// decoders made by torch.onnx.export (BART's eager attention, SDPA's decompositions) the engine produces exactly the
+// codes of the published graph, greedy and sampled, for one prompt, a batch of different lengths and a multi-window
+// piece, in both cache layouts and for fp32 and q8; the exported decoders get the in-place layout.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import { buildTestModel } from "../../models/build";
 import { ONNX_DIR, ONNX_FILES } from "../../models/layout";
-import { writeFlatDecoder } from "../../models/transform";
+import { FLAT_LAYOUT_KEY, FLAT_REASON_KEY, writeFlatDecoder } from "../../models/transform";
+import { readMetadata } from "../../models/transform/onnx-file";
+import { quantizeDecoderFile } from "../../models/transform/quantize";
 import { GenerateRequest, MusicGenEngine } from "../../helper/engine/musicgen";
 import { tinyModelDir } from "../helpers/contract-model";
+import { ExportedAttention, exportedModelDir } from "../helpers/exported-model";
 
 const codesOf = (r: { codes: Int32Array[][] }) => r.codes.map((c) => c.map((row) => Array.from(row)));
 const load = (dir: string, decoderGraph: "flat" | "plain", variant: "fp32" | "q8" = "fp32") =>
@@ -73,14 +77,6 @@ describe("flat decoder graph", () => {
     });
     afterAll(() => fs.rmSync(path.dirname(other), { recursive: true, force: true }));
 
-    it("the time-major cache gives the same codes", async () => {
-      writeFlatDecoder(other, "fp32", "time-major");
-      const tm = await load(other, "flat");
-      expect((await ort.InferenceSession.create(path.join(other, ONNX_DIR, ONNX_FILES.decoderFlat.fp32))).inputNames).not.toContain("past_length");
-      await expectSameCodes(plain, tm, { prompts: ["a", "b"], durationSec: [2, 1.1], seed: 5, topK: 1 });
-      await expectSameCodes(plain, tm, { prompts: ["a"], durationSec: 1.5, seed: 6, topK: 250 });
-    });
-
     it("the in-place attention (no copy of the past) gives the same codes, greedy and sampled", async () => {
       writeFlatDecoder(other, "fp32", "in-place");
       const file = path.join(other, ONNX_DIR, ONNX_FILES.decoderFlat.fp32);
@@ -109,6 +105,44 @@ describe("flat decoder graph", () => {
       const src = path.join(other, ONNX_DIR, ONNX_FILES.decoder.fp32);
       fs.copyFileSync(path.join(other, ONNX_DIR, ONNX_FILES.decoder.q8), src);
       expect((await MusicGenEngine.load(other, { provider: "cpu", warmup: false, variant: "fp32" })).info.decoderGraph).toBe("plain");
+    });
+  });
+
+  describe.each<[ExportedAttention, string]>([
+    ["bart", "3-D reshape + bmm"],
+    ["sdpa-after", "4-D MatMul with a scale Mul on K"],
+    ["sdpa-before", "4-D MatMul with a scale Mul on K"],
+  ])("a decoder exported by torch.onnx.export (%s attention)", (attention, form) => {
+    let exported: string;
+    let published: MusicGenEngine;
+    let rewritten: MusicGenEngine;
+    beforeAll(async () => {
+      exported = await exportedModelDir(attention, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-exported-")), "m"));
+      const file = writeFlatDecoder(exported, "fp32");
+      expect(readMetadata(file)[FLAT_LAYOUT_KEY]).toBe("in-place");
+      expect(readMetadata(file)[FLAT_REASON_KEY]).toContain(form);
+      published = await load(exported, "plain");
+      rewritten = await MusicGenEngine.load(exported, { provider: "cpu", warmup: false });
+    });
+    afterAll(() => fs.rmSync(path.dirname(exported), { recursive: true, force: true }));
+
+    it("gets the in-place layout, and its self-check passes", () => {
+      expect(rewritten.info).toMatchObject({ decoderGraph: "flat", decoderLayout: "in-place", selfCheck: { status: "passed" } });
+      expect(rewritten.info.decoderLayoutReason).toContain(form);
+    });
+
+    it("gives the published graph's codes, greedy and sampled, across windows", async () => {
+      await expectSameCodes(published, rewritten, { prompts: ["a", "cinematic strings", "lo-fi"], durationSec: [1.5, 2.2, 0.5], seed: 4, topK: 1 });
+      await expectSameCodes(published, rewritten, { prompts: ["warm piano", "synthwave"], durationSec: [1.2, 0.8], seed: [11, 12], topK: 250 });
+      if (attention === "bart") await expectSameCodes(published, rewritten, { prompts: ["long ambient bed"], durationSec: 31, seed: 2, topK: 1 });
+    });
+
+    it("q8 (quantized from the export) gets the in-place layout and the published q8 graph's codes", async () => {
+      quantizeDecoderFile(path.join(exported, ONNX_DIR, ONNX_FILES.decoder.fp32), path.join(exported, ONNX_DIR, ONNX_FILES.decoder.q8));
+      expect(readMetadata(writeFlatDecoder(exported, "q8"))[FLAT_LAYOUT_KEY]).toBe("in-place");
+      const [p8, f8] = [await load(exported, "plain", "q8"), await MusicGenEngine.load(exported, { provider: "cpu", warmup: false, variant: "q8" })];
+      expect(f8.info).toMatchObject({ decoderLayout: "in-place", selfCheck: { status: "passed" } });
+      await expectSameCodes(p8, f8, { prompts: ["a", "b"], durationSec: [1.6, 0.9], seed: 7, topK: 1 });
     });
   });
 });

@@ -98,6 +98,8 @@ describe("the helper daemon", () => {
     expect(status).toBe(200);
     expect(json).toMatchObject({ status: "ok", model_loaded: true, provider: "cpu", queue_length: 0, contract_model: true });
     expect(typeof json.version).toBe("string");
+    // the decoder graph in use, and its check against the published graph on the loaded weights
+    expect(json).toMatchObject({ decoder_layout: "in-place", self_check: { status: "passed" } });
   });
 
   it("gives structured 400/404/413 errors", async () => {

@@ -1,8 +1,11 @@
 // An independent check: transformers.js implements the same model. With greedy decoding on the same contract
-// model and prompt, Cuesmith's codes must equal transformers.js's step for step.
+// model and prompt, Cuesmith's codes must equal transformers.js's step for step — on our hand-built contract model
+// and on decoders made by torch.onnx.export, where the engine runs the in-place rewrite of the exported graph.
 import * as path from "node:path";
 import { MusicGenEngine } from "../../helper/engine/musicgen";
+import { writeFlatDecoder } from "../../models/transform";
 import { tinyModelDir } from "../helpers/contract-model";
+import { ExportedAttention, exportedModelDir } from "../helpers/exported-model";
 
 // transformers.js ships CommonJS for Node; require keeps ts-jest from compiling its types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,5 +65,20 @@ describe("equivalence with transformers.js (greedy, guidance 3)", () => {
       const stable = Math.min(n, n - k + 1);
       expect(Array.from(row.subarray(0, stable))).toEqual(reference.codes[k].slice(0, stable));
     });
+  });
+});
+
+describe.each<ExportedAttention>(["bart", "sdpa-after", "sdpa-before"])("equivalence with transformers.js on the %s export (greedy, guidance 3)", (attention) => {
+  it("the engine on the in-place rewrite gives transformers.js's codes step for step", async () => {
+    const dir = await exportedModelDir(attention);
+    writeFlatDecoder(dir, "fp32");
+    const engine = await MusicGenEngine.load(dir, { provider: "cpu", warmup: false, variant: "fp32" });
+    expect(engine.info).toMatchObject({ decoderLayout: "in-place", selfCheck: { status: "passed" } });
+    const prompt = "warm cinematic strings";
+    const reference = await transformersJsGreedy(dir, prompt, 60);
+    expect(reference.codes[0]).toHaveLength(60);
+    const ours = await engine.generate({ prompts: [prompt], durationSec: 1.2, topK: 1, guidanceScale: 3, padEdges: "start" });
+    expect(ours.codes[0].map((r) => Array.from(r))).toEqual(reference.codes);
+    await engine.dispose();
   });
 });

@@ -81,6 +81,19 @@ describe("cuesmith models verify / list", () => {
     expect(report.files.find((f: { file: string }) => f.file === "onnx/decoder_model_merged.onnx").status).toBe("missing");
   });
 
+  it("verify --deep shows the decoder layout and its self-check on the folder's own weights", async () => {
+    const out = path.join(tmp("deep"), "m");
+    expect((await run(["build-test", "--size", "tiny", "--out", out])).code).toBe(0);
+    const text = await run(["verify", "--model-dir", out, "--variant", "fp32", "--deep"]);
+    expect(text.out).toContainEqual(expect.stringMatching(/^ {2}decoder fp32: decoder_layout in-place \(all 2 cached self-attentions matched .*\); self_check passed: 12 calls/));
+    const json = JSON.parse((await run(["verify", "--model-dir", out, "--variant", "fp32", "--deep", "--json"])).out.join("\n"));
+    expect(json.decoders).toMatchObject([{ variant: "fp32", decoder_layout: "in-place", self_check: { status: "passed" } }]);
+    // without the flat file the engine runs the published graph, and verify says so
+    fs.rmSync(path.join(out, "onnx", "decoder_model_merged_flat.onnx"));
+    const none = JSON.parse((await run(["verify", "--model-dir", out, "--variant", "fp32", "--deep", "--json"])).out.join("\n"));
+    expect(none.decoders).toMatchObject([{ decoder_layout: "published", self_check: { status: "not-run" } }]);
+  });
+
   it("list --root: nothing installed, in text and JSON", async () => {
     const root = tmp("root");
     const text = await run(["list", "--root", root]);
