@@ -1,5 +1,5 @@
 // The real helper daemon on a free port with a tiny contract model, driven over real HTTP and WebSocket.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,6 +8,7 @@ import { decodeWav } from "../../helper/audio/wav";
 import type { RunningHelper } from "../../helper/server/app";
 import { startTestHelper } from "../helpers/daemon";
 import { ffmpegEbur128File, hasFfmpeg } from "../helpers/audio";
+import { tinyModelDir } from "../helpers/contract-model";
 import { OP, rawGet, rawHttp, rawWebSocket, wsFrame } from "../helpers/raw-client";
 
 async function http(helper: RunningHelper, method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -527,4 +528,48 @@ describe("hardening: --lan", () => {
     await waitUntil(() => ws.messages.some((m) => m.type === "hello"), 10_000, "hello");
     ws.socket.destroy();
   });
+});
+
+describe("the process guard in `cuesmith serve`", () => {
+  const ROOT = path.resolve(__dirname, "..", "..");
+  (fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js")) ? it : it.skip)(
+    "logs a fault with its request or connection, closes that one, and keeps serving",
+    async () => {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-guard-"));
+      const args = ["-r", path.join(ROOT, "tests", "helpers", "fault-injection.js"), path.join(ROOT, "bin", "cuesmith.js")];
+      const child = spawn(process.execPath, [...args, "serve", "--port", "0", "--no-fetch", "--model-dir", await tinyModelDir(), "--provider", "cpu"], {
+        env: { ...process.env, CUESMITH_HOME: home },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let log = "";
+      child.stderr.on("data", (c) => (log += c.toString()));
+      let exited = false;
+      child.on("exit", () => (exited = true));
+      try {
+        await waitUntil(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(log) || exited, 60_000, "the daemon to listen");
+        const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log)![1];
+        const live: RunningHelper = { url, port: Number(url.split(":")[2]) } as RunningHelper;
+        // an uncaught exception while answering GET /report: that request is cut off, the rest go on
+        await expect(fetch(`${url}/report`)).rejects.toThrow();
+        await waitUntil(() => log.includes("uncaught exception in http#"), 10_000, "the fault's log line");
+        expect(log).toMatch(/uncaught exception in http#\d+ GET \/report; closing that connection, still serving: Error: injected fault: report/);
+        expect((await http(live, "GET", "/health")).status).toBe(200);
+        // an unhandled rejection while a WebSocket message is handled: that connection is closed, others stay
+        const bystander = await Client.open(live);
+        const victim = await Client.open(live);
+        const closed = closeCodeOf(victim.ws);
+        victim.send({ type: "feedback", id: "f", job_id: "x", reason: "other" });
+        expect(await closed).not.toBe("open");
+        expect(log).toMatch(/unhandled rejection in ws#\d+; closing that connection, still serving: Error: injected fault: feedback/);
+        bystander.send({ type: "health", id: "h" });
+        expect((await bystander.waitFor((m) => m.type === "health")).status).toBe("ok");
+        bystander.close();
+        const gen = await http(live, "POST", "/generate", { prompt: "calm piano", duration_sec: 1, seed: 1 });
+        expect(gen.status).toBe(200);
+        expect(exited).toBe(false);
+      } finally {
+        child.kill("SIGTERM");
+      }
+    },
+  );
 });
