@@ -97,6 +97,12 @@ export async function startHelper(settings: HelperSettings, host: EngineHost, op
     refuseRaw(socket, 400, "invalid_message", `malformed HTTP request (${err.code ?? err.message})`);
   });
 
+  // CONNECT (a proxy tunnel) is no request the helper serves; without a listener Node would just drop the socket
+  server.on("connect", (_req: http.IncomingMessage, socket: Duplex) => {
+    socket.on("error", () => socket.destroy());
+    refuseRaw(socket, 405, "invalid_message", "CONNECT is not supported");
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(settings.port, settings.lan ? "0.0.0.0" : settings.host, () => resolve());

@@ -33,11 +33,15 @@ export function parseHttpAnswer(raw: Buffer): RawHttpAnswer {
   return { status: status ? Number(status) : 0, statusLine, headers, body, json };
 }
 
-/** Sends `request` as is and collects the answer until the helper closes (or `timeoutMs`). */
+/**
+ * Sends `request` as is and collects the answer until the helper closes (or `timeoutMs`). The socket is not
+ * half-closed: Node's HTTP server drops a response still being prepared when the client ends its side, and real
+ * clients (curl, browsers) keep it open.
+ */
 export function rawHttp(port: number, request: string | Buffer, timeoutMs = 10_000): Promise<RawHttpAnswer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = net.connect(port, "127.0.0.1", () => socket.end(request));
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(request));
     const timer = setTimeout(() => socket.destroy(), timeoutMs);
     socket.on("data", (c) => chunks.push(c));
     socket.on("error", (err: NodeJS.ErrnoException) => (err.code === "ECONNRESET" ? undefined : reject(err)));
@@ -140,6 +144,8 @@ export function rawWebSocket(port: number, target = "/", headers: Record<string,
           }
         } else if (opcode === OP.close) {
           session.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+          // answer like a real client, so the helper's closing handshake completes at once
+          if (socket.writable) socket.end(wsFrame(OP.close, payload.subarray(0, 2)));
         }
       }
     });
