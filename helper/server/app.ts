@@ -38,6 +38,13 @@ export async function startHelper(settings: HelperSettings, host: EngineHost, op
   const ctx = await HelperContext.create(settings, host);
   const policy: AccessPolicy = { lan: settings.lan, token: settings.token, allowedOrigins: settings.allowedOrigins };
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  // a handshake ws cannot accept (no Sec-WebSocket-Key, a wrong version): the same JSON 400 as any bad request
+  // (ws's own status and headers kept: 405 for a method other than GET, the versions it speaks for a bad version)
+  wss.on("wsClientError", (err: Error, socket: Duplex) => {
+    const status = /method/i.test(err.message) ? 405 : 400;
+    const headers: Record<string, string> = /version/i.test(err.message) ? { "Sec-WebSocket-Version": "13, 8" } : {};
+    refuseRaw(socket, status, "invalid_message", `not a valid WebSocket handshake: ${err.message}`, headers);
+  });
   let requests = 0;
   let connections = 0;
   wss.on("connection", (socket) => {
@@ -107,6 +114,8 @@ export async function startHelper(settings: HelperSettings, host: EngineHost, op
     server.once("error", reject);
     server.listen(settings.port, settings.lan ? "0.0.0.0" : settings.host, () => resolve());
   });
+  // after start-up, a server error (say, out of file descriptors on accept) is logged; the server keeps listening
+  server.on("error", (err) => log(`server error: ${err.message}`));
   const port = (server.address() as AddressInfo).port;
   // the helper's own pages (/ui/) talk to it from its own origin
   policy.allowedOrigins = [...policy.allowedOrigins, `http://127.0.0.1:${port}`, `http://localhost:${port}`];
@@ -135,7 +144,7 @@ function requireTarget(raw: string | undefined): RequestTarget {
  * status line, the JSON error body with its length, and `Connection: close`, then the socket is closed once the
  * answer is out (modelled on ws's abortHandshake).
  */
-export function refuseRaw(socket: Duplex, status: number, code: string, message: string): void {
+export function refuseRaw(socket: Duplex, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify({ error: { code, message } });
   socket.once("finish", () => socket.destroy());
@@ -145,6 +154,9 @@ export function refuseRaw(socket: Duplex, status: number, code: string, message:
       "Content-Type: application/json; charset=utf-8\r\n" +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       "Cache-Control: no-store\r\n" +
+      Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join("") +
       `\r\n${body}`,
   );
 }

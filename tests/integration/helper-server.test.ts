@@ -381,6 +381,17 @@ describe("hardening: nothing a client sends takes the helper down", () => {
     expect(Number(res.headers["content-length"])).toBe(Buffer.byteLength(res.body));
     expect(res.json.error.code).toBe("forbidden");
     await expect(rawWebSocket(helper.port, "//[")).rejects.toThrow(/400 Bad Request/);
+    // a handshake ws itself refuses gets the same JSON shape, with ws's status and headers
+    const badVersion = await rawHttp(
+      helper.port,
+      "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n",
+    );
+    expect(badVersion.statusLine).toBe("HTTP/1.1 400 Bad Request");
+    expect(badVersion.headers["sec-websocket-version"]).toBe("13, 8");
+    expect(badVersion.json.error.code).toBe("invalid_message");
+    const connect = await rawHttp(helper.port, `CONNECT 127.0.0.1:${helper.port} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    expect(connect.status).toBe(405);
+    expect(connect.json.error.code).toBe("invalid_message");
   });
 
   it("sends anti-framing headers with /ui/", async () => {
