@@ -400,6 +400,7 @@ describe("hardening: nothing a client sends takes the helper down", () => {
       expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     }
+    expect((await fetch(`${helper.url}/health`)).headers.get("x-content-type-options")).toBe("nosniff");
   });
 
   it("answers an oversize WebSocket message with too_large, then closes 1009", async () => {
