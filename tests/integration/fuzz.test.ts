@@ -134,8 +134,10 @@ describe("the helper under a fuzzer", () => {
 
   // Tags that are names on Object.prototype: the fuzzer's prototype keys, run every time rather than left to chance.
   it("treats prototype names as ordinary tags, and a bad job never fails its batch neighbours", async () => {
+    // a helper of its own: the random cases above may have stored presets under these names already
+    const fresh = await startTestHelper();
     const call = async (method: string, route: string, body?: unknown) => {
-      const res = await fetch(`${helper.url}${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${fresh.url}${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
       const text = await res.text();
       return { status: res.status, json: JSON.parse(text) };
     };
@@ -157,7 +159,7 @@ describe("the helper under a fuzzer", () => {
         found.push(`PUT ${route}: ${put.status} ${JSON.stringify(put.json)}`);
       }
       // one batch over WebSocket: the neighbour of a prototype-tag job must still be made
-      const ws = await rawWebSocket(helper.port);
+      const ws = await rawWebSocket(fresh.port);
       ws.socket.write(wsFrame(OP.text, JSON.stringify({ type: "generate", id: "pb", jobs: [{ job_id: "odd", scene_tag: tag, duration_sec: 0.5, seed: 2 }, { job_id: "plain", prompt: "calm piano", duration_sec: 0.5, seed: 3 }] })));
       const end = Date.now() + 60_000;
       const outcome = (id: string) => ws.messages.find((m) => (m.type === "done" || m.type === "error") && (m.job_id === id || (m.type === "error" && m.job_id === undefined)));
@@ -168,6 +170,7 @@ describe("the helper under a fuzzer", () => {
       }
       ws.socket.destroy();
     }
+    await fresh.close();
     expect(found).toEqual([]);
   });
 
