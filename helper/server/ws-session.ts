@@ -79,6 +79,8 @@ export function attachSession(ctx: HelperContext, socket: WebSocket, options: Se
   });
 
   function onMessage(data: Buffer, isBinary: boolean): void {
+    // messages ws had already read when the connection started closing start no work: nobody would get the answer
+    if (socket.readyState !== socket.OPEN || dropped) return;
     if (data.length > MAX_MESSAGE_BYTES) {
       send({ type: "error", error: { code: "too_large", message: `message is ${data.length} bytes; the limit is ${MAX_MESSAGE_BYTES}` } });
       socket.close(CLOSE_TOO_LARGE, "message too large");
