@@ -67,6 +67,7 @@ export async function runServeCommand(argv: string[], io: CliIO): Promise<number
         }
       : undefined,
   });
+  if (values.token !== undefined) log(`note: --token is visible to other users of this machine (ps); --token-file PATH or ${TOKEN_ENV} keep it private`);
   const helper = await startHelper(settings, host, { log });
   log(`cuesmith helper listening on ${helper.url} (WebSocket and HTTP)${settings.lan ? " — LAN mode, token required" : ""}`);
 
