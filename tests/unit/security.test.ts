@@ -2,6 +2,8 @@ import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { main } from "../../helper/cli/main";
+import { SERVE_USAGE } from "../../helper/cli/serve-command";
 import { loadSettings, readTokenFile } from "../../helper/config/settings";
 import { currentScope, handleFault, installProcessGuard, runInScope } from "../../helper/server/process-guard";
 import { decodePathSegment, parseRequestTarget } from "../../helper/server/request-target";
@@ -70,6 +72,23 @@ describe("the --lan token's sources", () => {
     expect(loadSettings({ lan: true }, { CUESMITH_HOME: h, CUESMITH_TOKEN: " from-env " }).token).toBe("from-env");
     expect(loadSettings({ lan: true, token: "from-flag" }, { CUESMITH_HOME: h, CUESMITH_TOKEN: "from-env" }).token).toBe("from-flag");
     expect(() => loadSettings({ lan: true }, { CUESMITH_HOME: home() })).toThrow(/--token-file PATH, CUESMITH_TOKEN/);
+  });
+});
+
+describe("`cuesmith serve` token options", () => {
+  const run = async (args: string[]) => {
+    const err: string[] = [];
+    const code = await main(["serve", ...args], { out: () => {}, err: (l) => err.push(l) });
+    return { code, err: err.join("\n") };
+  };
+  it("refuses --token with --token-file, and a token file it cannot use, before starting anything", async () => {
+    expect(await run(["--lan", "--token", "a", "--token-file", "b"])).toEqual({ code: 2, err: "cuesmith: give --token or --token-file, not both" });
+    const missing = await run(["--lan", "--token-file", path.join(os.tmpdir(), "cuesmith-no-such-token")]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/cannot read the token file .*ENOENT/);
+  });
+  it("names every token source in its usage text", () => {
+    for (const s of ["--token-file PATH", "CUESMITH_TOKEN", "--token TOKEN", "Authorization: Bearer", "?token="]) expect(SERVE_USAGE).toContain(s);
   });
 });
 
