@@ -53,7 +53,8 @@ export async function startHelper(settings: HelperSettings, host: EngineHost, op
   });
 
   const server = http.createServer((req, res) => {
-    const id = `http#${++requests} ${req.method} ${String(req.url).slice(0, 80)}`;
+    // the target is quoted: it is client input and may hold control characters meant to forge log lines
+    const id = `http#${++requests} ${req.method} ${JSON.stringify(String(req.url).slice(0, 80))}`;
     runInScope({ id, close: () => res.destroy() }, () => {
       serveRequest(req, res).catch((err: unknown) => {
         log(`${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

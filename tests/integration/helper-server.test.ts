@@ -565,7 +565,7 @@ describe("the process guard in `cuesmith serve`", () => {
         // an uncaught exception while answering GET /report: that request is cut off, the rest go on
         await expect(fetch(`${url}/report`)).rejects.toThrow();
         await waitUntil(() => log.includes("uncaught exception in http#"), 10_000, "the fault's log line");
-        expect(log).toMatch(/uncaught exception in http#\d+ GET \/report; closing that connection, still serving: Error: injected fault: report/);
+        expect(log).toMatch(/uncaught exception in http#\d+ GET "\/report"; closing that connection, still serving: Error: injected fault: report/);
         expect((await http(live, "GET", "/health")).status).toBe(200);
         // an unhandled rejection while a WebSocket message is handled: that connection is closed, others stay
         const bystander = await Client.open(live);
