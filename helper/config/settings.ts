@@ -88,7 +88,26 @@ export function validateSettings(partial: Record<string, unknown>, source: strin
   return s;
 }
 
-/** Defaults, then the config file (if present), then explicit overrides. */
+/** The environment variable that may carry the `--lan` token (kept out of `ps`, unlike `--token`). */
+export const TOKEN_ENV = "CUESMITH_TOKEN";
+
+/** A token from `--token-file PATH`: the file's contents, trimmed (editors and `echo` add a line break). */
+export function readTokenFile(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read the token file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const token = text.trim();
+  if (token === "") throw new Error(`the token file ${file} is empty`);
+  return token;
+}
+
+/**
+ * Defaults, then the config file (if present), then the environment (the token only), then explicit overrides.
+ * The token's sources, strongest first: `--token` / `--token-file` (as overrides), `CUESMITH_TOKEN`, config.json.
+ */
 export function loadSettings(overrides: Partial<HelperSettings> = {}, env: NodeJS.ProcessEnv = process.env): HelperSettings {
   const file = path.join(cuesmithHome(env), "config.json");
   let fromFile: Partial<HelperSettings> = {};
@@ -102,7 +121,10 @@ export function loadSettings(overrides: Partial<HelperSettings> = {}, env: NodeJ
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${file} must hold a JSON object`);
     fromFile = validateSettings(raw as Record<string, unknown>, file);
   }
-  const settings = { ...defaultSettings(env), ...fromFile, ...validateSettings(overrides as Record<string, unknown>, "flags") };
-  if (settings.lan && !settings.token) throw new Error("--lan needs a token (--token or \"token\" in config.json): the helper would otherwise be open to the network");
+  const fromEnv: Partial<HelperSettings> = env[TOKEN_ENV]?.trim() ? { token: env[TOKEN_ENV].trim() } : {};
+  const settings = { ...defaultSettings(env), ...fromFile, ...fromEnv, ...validateSettings(overrides as Record<string, unknown>, "flags") };
+  if (settings.lan && !settings.token) {
+    throw new Error(`--lan needs a token (--token-file PATH, ${TOKEN_ENV}, --token, or "token" in config.json): the helper would otherwise be open to the network`);
+  }
   return settings;
 }

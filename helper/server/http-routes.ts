@@ -9,9 +9,10 @@ import type { HelperContext } from "./context";
 import { HttpError, readJsonBody, sendError, sendJson, sendText } from "./http-util";
 import { errorBody } from "./errors";
 import { serveUi } from "./static-ui";
+import { decodePathSegment, RequestTarget } from "./request-target";
 
-export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://helper");
+/** Routes one request whose target the caller has already parsed (see app.ts, the guarded boundary). */
+export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
   const route = `${req.method} ${url.pathname}`;
   try {
     if (route === "GET /health") return sendJson(res, 200, ctx.health());
@@ -44,7 +45,9 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
     }
     const presetMatch = /^\/presets\/([^/]+)$/.exec(url.pathname);
     if (presetMatch) {
-      const tag = normalizeTag(decodeURIComponent(presetMatch[1]));
+      const decoded = decodePathSegment(presetMatch[1]);
+      if (decoded === null) throw new HttpError(400, "invalid_field", "the tag in the path has a malformed %-escape", "tag");
+      const tag = normalizeTag(decoded);
       if (tag === null) throw new HttpError(400, "invalid_field", "the tag must be letters, digits and _", "tag");
       if (req.method === "GET") {
         const preset = ctx.presets.get(tag);

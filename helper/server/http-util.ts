@@ -7,16 +7,19 @@ export class HttpError extends Error {
   }
 }
 
+/** Answers are never cached, and never sniffed into another type (a JSON error echoing input must not become HTML). */
+const NO_CACHE_NO_SNIFF = { "cache-control": "no-store", "x-content-type-options": "nosniff" } as const;
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.writeHead(status, { ...NO_CACHE_NO_SNIFF, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
 
 export function sendText(res: ServerResponse, status: number, type: string, text: string): void {
   if (res.headersSent) return;
-  res.writeHead(status, { "content-type": `${type}; charset=utf-8`, "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.writeHead(status, { ...NO_CACHE_NO_SNIFF, "content-type": `${type}; charset=utf-8`, "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
 

@@ -1,7 +1,7 @@
 // Who may talk to the helper. It listens on 127.0.0.1, but a web page in the user's browser can still reach
 // localhost: refuse browser origins we do not know (cross-site WebSocket hijacking) and Host names that are
 // not local (DNS rebinding). In --lan mode a shared token is required instead.
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 
 export interface AccessPolicy {
   /** Team mode: any Host, but every request needs the token. */
@@ -35,20 +35,29 @@ export function isOriginAllowed(origin: string | undefined, policy: AccessPolicy
   return policy.allowedOrigins.some((o) => o.toLowerCase() === origin.toLowerCase());
 }
 
+/**
+ * Both sides are hashed first, so the comparison always runs over 32 bytes: neither an early exit nor a length
+ * check tells a caller how long the token is or how much of it was right.
+ */
 export function tokenMatches(given: string | undefined | null, expected: string | undefined): boolean {
   if (!expected) return true;
   if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 export type AccessDenial = { status: 403 | 401; code: "forbidden"; message: string };
 
-/** Checks one HTTP request or WebSocket handshake; null when it may proceed. */
+/**
+ * Checks one HTTP request or WebSocket handshake; null when it may proceed. `upgradeQuery` is the handshake's
+ * parsed query string: only a WebSocket handshake may carry `?token=` (UXP's WebSocket cannot set headers);
+ * plain HTTP must send `Authorization: Bearer`, so tokens do not end up in proxy logs and browser history.
+ * Nothing here parses the request target: the caller did that inside its guarded boundary.
+ */
 export function checkAccess(
-  req: { headers: Record<string, string | string[] | undefined>; url?: string },
+  req: { headers: Record<string, string | string[] | undefined> },
   policy: AccessPolicy,
+  upgradeQuery?: URLSearchParams,
 ): AccessDenial | null {
   const header = (name: string) => {
     const v = req.headers[name];
@@ -58,10 +67,14 @@ export function checkAccess(
     return { status: 403, code: "forbidden", message: `origin ${header("origin")} is not allowed to use the helper (add it to allowedOrigins in the helper's config)` };
   }
   if (policy.lan) {
-    const url = new URL(req.url ?? "/", "http://helper");
-    const bearer = header("authorization")?.replace(/^Bearer\s+/i, "");
-    if (!tokenMatches(url.searchParams.get("token") ?? bearer, policy.token)) {
-      return { status: 401, code: "forbidden", message: "this helper is shared on the network: pass its token as ?token=… or Authorization: Bearer …" };
+    const auth = header("authorization");
+    const bearer = auth !== undefined && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, "") : undefined;
+    if (!tokenMatches(bearer ?? upgradeQuery?.get("token"), policy.token)) {
+      return {
+        status: 401,
+        code: "forbidden",
+        message: "this helper is shared on the network: send its token as Authorization: Bearer … (a WebSocket may also use ?token=…)",
+      };
     }
     return null;
   }

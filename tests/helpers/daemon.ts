@@ -3,11 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { defaultSettings, HelperSettings } from "../../helper/config/settings";
-import { RunningHelper, startHelper } from "../../helper/server/app";
+import { HelperServerOptions, RunningHelper, startHelper } from "../../helper/server/app";
 import { EngineHost } from "../../helper/service/engine-host";
 import { tinyModelDir } from "./contract-model";
 
-export async function startTestHelper(over: Partial<HelperSettings> = {}, modelDir?: string): Promise<RunningHelper> {
+export async function startTestHelper(over: Partial<HelperSettings> = {}, modelDir?: string, options: HelperServerOptions = {}): Promise<RunningHelper> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-home-"));
   const settings: HelperSettings = {
     ...defaultSettings({ CUESMITH_HOME: home }),
@@ -19,5 +19,5 @@ export async function startTestHelper(over: Partial<HelperSettings> = {}, modelD
   };
   const host = new EngineHost({ modelDir: settings.modelDir, modelName: settings.modelName, variant: "auto", provider: "cpu" });
   await host.ready;
-  return startHelper(settings, host);
+  return startHelper(settings, host, options);
 }

@@ -1,5 +1,5 @@
 // The real helper daemon on a free port with a tiny contract model, driven over real HTTP and WebSocket.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,6 +8,8 @@ import { decodeWav } from "../../helper/audio/wav";
 import type { RunningHelper } from "../../helper/server/app";
 import { startTestHelper } from "../helpers/daemon";
 import { ffmpegEbur128File, hasFfmpeg } from "../helpers/audio";
+import { tinyModelDir } from "../helpers/contract-model";
+import { OP, rawGet, rawHttp, rawWebSocket, wsFrame } from "../helpers/raw-client";
 
 async function http(helper: RunningHelper, method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${helper.url}${route}`, {
@@ -303,4 +305,288 @@ describe("without a model", () => {
       await helper.close();
     }
   });
+});
+
+/** Polls `pred` until it holds (or throws after `timeoutMs`). */
+async function waitUntil(pred: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await pred())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The close code a ws client saw, or "open" if the connection is still up after `timeoutMs`. */
+function closeCodeOf(ws: WebSocket, timeoutMs = 20_000): Promise<number | "open"> {
+  if (ws.readyState === ws.CLOSED) return Promise.resolve(1006);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve("open"), timeoutMs);
+    ws.on("error", () => {});
+    ws.once("close", (code) => (clearTimeout(timer), resolve(code)));
+  });
+}
+
+describe("hardening: nothing a client sends takes the helper down", () => {
+  let helper: RunningHelper;
+  const alive = async () => (await http(helper, "GET", "/health")).status === 200;
+  beforeAll(async () => {
+    helper = await startTestHelper();
+  });
+  afterAll(() => helper.close());
+
+  it("answers malformed request targets with 400 invalid_message", async () => {
+    for (const target of ["//[", "http://[::1:8001/health", "http://[/", "*", "/ui/[x]"]) {
+      const res = await rawGet(helper.port, target);
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe("invalid_message");
+      expect(await alive()).toBe(true);
+    }
+    // absolute-form targets that parse are routed by their path
+    expect((await rawGet(helper.port, `http://127.0.0.1:${helper.port}/health`)).status).toBe(200);
+  });
+
+  it("answers bad percent-encoding with 400, not 500", async () => {
+    for (const target of ["/presets/%", "/presets/%zz", "/presets/%E0%A4%A"]) {
+      const res = await rawGet(helper.port, target);
+      expect(res.status).toBe(400);
+      expect(res.json.error).toMatchObject({ code: "invalid_field", field: "tag" });
+    }
+    expect((await rawGet(helper.port, "/ui/%")).status).toBe(400);
+    expect(await alive()).toBe(true);
+  });
+
+  it("answers HTTP that Node cannot parse with a JSON 400", async () => {
+    const requests = [
+      "get /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+      "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n",
+      "GET /health HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+      "\x00\x01\x02 garbage\r\n\r\n",
+    ];
+    for (const request of requests) {
+      const res = await rawHttp(helper.port, request);
+      expect(res.status).toBe(400);
+      expect(res.headers["content-type"]).toMatch(/application\/json/);
+      expect(res.json.error.code).toBe("invalid_message");
+      expect(Number(res.headers["content-length"])).toBe(Buffer.byteLength(res.body));
+    }
+    expect(await alive()).toBe(true);
+  });
+
+  it("refuses an upgrade with a real status line, a length and Connection: close", async () => {
+    const res = await rawHttp(
+      helper.port,
+      "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
+    expect(res.statusLine).toBe("HTTP/1.1 403 Forbidden");
+    expect(res.headers.connection).toBe("close");
+    expect(Number(res.headers["content-length"])).toBe(Buffer.byteLength(res.body));
+    expect(res.json.error.code).toBe("forbidden");
+    await expect(rawWebSocket(helper.port, "//[")).rejects.toThrow(/400 Bad Request/);
+    // a handshake ws itself refuses gets the same JSON shape, with ws's status and headers
+    const badVersion = await rawHttp(
+      helper.port,
+      "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n",
+    );
+    expect(badVersion.statusLine).toBe("HTTP/1.1 400 Bad Request");
+    expect(badVersion.headers["sec-websocket-version"]).toBe("13, 8");
+    expect(badVersion.json.error.code).toBe("invalid_message");
+    const connect = await rawHttp(helper.port, `CONNECT 127.0.0.1:${helper.port} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    expect(connect.status).toBe(405);
+    expect(connect.json.error.code).toBe("invalid_message");
+  });
+
+  it("sends anti-framing headers with /ui/", async () => {
+    for (const route of ["/ui/", "/ui/nope.js", "/ui"]) {
+      const res = await fetch(`${helper.url}${route}`, { redirect: "manual" });
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    }
+    expect((await fetch(`${helper.url}/health`)).headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("answers an oversize WebSocket message with too_large, then closes 1009", async () => {
+    const client = await Client.open(helper);
+    await client.waitFor((m) => m.type === "hello");
+    const closed = closeCodeOf(client.ws);
+    client.send(JSON.stringify({ type: "health", id: "big", pad: "x".repeat(262_145) }));
+    expect((await client.waitFor((m) => m.type === "error")).error.code).toBe("too_large");
+    expect(await closed).toBe(1009);
+    // far over the limit ws refuses it from the frame header alone: the close code is the answer
+    const huge = await Client.open(helper);
+    const hugeClosed = closeCodeOf(huge.ws);
+    huge.ws.on("error", () => {});
+    huge.send("x".repeat(4 * 262_144 + 1));
+    expect(await hugeClosed).toBe(1009);
+    expect(await alive()).toBe(true);
+  });
+
+  it("closes a connection that sends invalid UTF-8 (1007) or unmasked frames (1002), answers binary, and serves the others", async () => {
+    const bystander = await Client.open(helper);
+    const utf8 = await rawWebSocket(helper.port);
+    utf8.socket.write(wsFrame(OP.text, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])));
+    await utf8.closed;
+    expect(utf8.closeCode).toBe(1007);
+    const unmasked = await rawWebSocket(helper.port);
+    unmasked.socket.write(wsFrame(OP.text, '{"type":"health","id":"u"}', { mask: false }));
+    await unmasked.closed;
+    expect(unmasked.closeCode).toBe(1002);
+    const reserved = await rawWebSocket(helper.port);
+    reserved.socket.write(wsFrame(OP.text, "{}", { rsv: 4 }));
+    await reserved.closed;
+    expect(reserved.closeCode).toBe(1002);
+    const binary = await rawWebSocket(helper.port);
+    binary.socket.write(wsFrame(OP.binary, Buffer.from([1, 2, 3])));
+    binary.socket.write(wsFrame(OP.text, '{"type":"health","id":"after"}'));
+    await waitUntil(() => binary.messages.some((m) => m.type === "health"), 20_000, "health after binary");
+    expect(binary.messages.find((m) => m.type === "error").error.code).toBe("invalid_message");
+    binary.socket.destroy();
+    bystander.send({ type: "health", id: "still" });
+    expect((await bystander.waitFor((m) => m.type === "health")).status).toBe("ok");
+    bystander.close();
+  });
+});
+
+describe("hardening: jobs and slow clients", () => {
+  it("a cancel that arrives before its job starts wins over a full queue", async () => {
+    const helper = await startTestHelper({ maxQueue: 1, maxBatch: 1 });
+    try {
+      const client = await Client.open(helper);
+      // fill the queue: one job running, one waiting
+      client.send({ type: "generate", id: "run", jobs: [{ job_id: "running", prompt: "drone", duration_sec: 300, seed: 1 }] });
+      await client.waitFor((m) => m.type === "progress" && m.job_id === "running");
+      client.send({ type: "generate", id: "wait", jobs: [{ job_id: "waiting", prompt: "drone", duration_sec: 300, seed: 2 }] });
+      await client.waitFor((m) => m.type === "queued" && m.job_id === "waiting");
+      // one burst: every generate followed at once by its cancel, in a single write
+      const socket = (client.ws as unknown as { _socket: import("node:net").Socket })._socket;
+      socket.cork();
+      const N = 100;
+      for (let i = 0; i < N; i++) {
+        client.send({ type: "generate", id: `g${i}`, jobs: [{ job_id: `j${i}`, prompt: "x", duration_sec: 0.5, seed: 100 + i }] });
+        client.send({ type: "cancel", id: `c${i}`, job_id: `j${i}` });
+      }
+      socket.uncork();
+      const outcomes = await Promise.all(Array.from({ length: N }, (_, i) => client.waitFor((m) => m.type === "error" && m.job_id === `j${i}`)));
+      expect(outcomes.map((m) => m.error.code)).toEqual(Array(N).fill("cancelled"));
+      for (let i = 0; i < N; i++) expect(client.messages.find((m) => m.id === `c${i}`)?.type).toBe("ack");
+      client.close();
+    } finally {
+      await helper.close();
+    }
+  });
+
+  it("drops a client that stops reading (1008) and cancels its jobs", async () => {
+    const logs: string[] = [];
+    const helper = await startTestHelper({}, undefined, { limits: { maxBufferedBytes: 64 * 1024, closeGraceMs: 200 }, log: (l) => logs.push(l) });
+    try {
+      const client = await Client.open(helper);
+      await client.waitFor((m) => m.type === "hello");
+      client.send({ type: "generate", id: "g", jobs: [{ job_id: "long", prompt: "drone", duration_sec: 300, seed: 3 }] });
+      await client.waitFor((m) => m.type === "progress" && m.job_id === "long");
+      const socket = (client.ws as unknown as { _socket: import("node:net").Socket })._socket;
+      socket.pause(); // stop reading: every reply now piles up on the helper's side
+      const closed = closeCodeOf(client.ws, 30_000);
+      for (let i = 0; i < 16_000; i++) client.send({ type: "presets.get", id: `p${i}` });
+      await waitUntil(() => logs.some((l) => l.includes("unread")), 30_000, "the helper to give up on the client");
+      socket.resume();
+      expect([1006, 1008]).toContain(await closed);
+      await waitUntil(async () => (await http(helper, "GET", "/health")).json.queue_length === 0, 20_000, "the job to be cancelled");
+      const other = await Client.open(helper);
+      other.send({ type: "health", id: "h" });
+      expect((await other.waitFor((m) => m.type === "health")).status).toBe("ok");
+      other.close();
+    } finally {
+      await helper.close();
+    }
+  });
+
+  it("pings every client and drops one that stops answering", async () => {
+    // short enough to be quick, long enough that a loaded CI box answers the lively client's pings in time
+    const helper = await startTestHelper({}, undefined, { limits: { heartbeatMs: 400 } });
+    try {
+      const silent = new WebSocket(helper.url.replace("http", "ws"), { autoPong: false });
+      await new Promise((r) => silent.once("open", r));
+      const lively = await Client.open(helper);
+      expect(await closeCodeOf(silent, 20_000)).not.toBe("open");
+      // a client that answers pings stays, across many heartbeats
+      await new Promise((r) => setTimeout(r, 1500));
+      lively.send({ type: "health", id: "h" });
+      expect((await lively.waitFor((m) => m.type === "health")).status).toBe("ok");
+      lively.close();
+    } finally {
+      await helper.close();
+    }
+  });
+});
+
+describe("hardening: --lan", () => {
+  let helper: RunningHelper;
+  beforeAll(async () => {
+    helper = await startTestHelper({ lan: true, token: "s3cret-token" });
+  });
+  afterAll(() => helper.close());
+
+  it("parses the target before the token check, so a bad one is a 400 and not a crash", async () => {
+    for (const target of ["//[", "http://[::1:8001/health"]) expect((await rawGet(helper.port, target)).status).toBe(400);
+    expect((await rawGet(helper.port, "/health", { Authorization: "Bearer s3cret-token" })).status).toBe(200);
+  });
+
+  it("takes ?token= on the WebSocket handshake only; plain HTTP needs the bearer header", async () => {
+    expect((await rawGet(helper.port, "/health?token=s3cret-token")).status).toBe(401);
+    const refused = await rawHttp(
+      helper.port,
+      "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
+    expect(refused.statusLine).toBe("HTTP/1.1 401 Unauthorized");
+    expect(Number(refused.headers["content-length"])).toBe(Buffer.byteLength(refused.body));
+    const ws = await rawWebSocket(helper.port, "/?token=s3cret-token");
+    await waitUntil(() => ws.messages.some((m) => m.type === "hello"), 10_000, "hello");
+    ws.socket.destroy();
+  });
+});
+
+describe("the process guard in `cuesmith serve`", () => {
+  const ROOT = path.resolve(__dirname, "..", "..");
+  (fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js")) ? it : it.skip)(
+    "logs a fault with its request or connection, closes that one, and keeps serving",
+    async () => {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-guard-"));
+      const args = ["-r", path.join(ROOT, "tests", "helpers", "fault-injection.js"), path.join(ROOT, "bin", "cuesmith.js")];
+      const child = spawn(process.execPath, [...args, "serve", "--port", "0", "--no-fetch", "--model-dir", await tinyModelDir(), "--provider", "cpu"], {
+        env: { ...process.env, CUESMITH_HOME: home },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let log = "";
+      child.stderr.on("data", (c) => (log += c.toString()));
+      let exited = false;
+      child.on("exit", () => (exited = true));
+      try {
+        await waitUntil(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(log) || exited, 60_000, "the daemon to listen");
+        const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log)![1];
+        const live: RunningHelper = { url, port: Number(url.split(":")[2]) } as RunningHelper;
+        // an uncaught exception while answering GET /report: that request is cut off, the rest go on
+        await expect(fetch(`${url}/report`)).rejects.toThrow();
+        await waitUntil(() => log.includes("uncaught exception in http#"), 10_000, "the fault's log line");
+        expect(log).toMatch(/uncaught exception in http#\d+ GET "\/report"; closing that connection, still serving: Error: injected fault: report/);
+        expect((await http(live, "GET", "/health")).status).toBe(200);
+        // an unhandled rejection while a WebSocket message is handled: that connection is closed, others stay
+        const bystander = await Client.open(live);
+        const victim = await Client.open(live);
+        const closed = closeCodeOf(victim.ws);
+        victim.send({ type: "feedback", id: "f", job_id: "x", reason: "other" });
+        expect(await closed).not.toBe("open");
+        expect(log).toMatch(/unhandled rejection in ws#\d+; closing that connection, still serving: Error: injected fault: feedback/);
+        bystander.send({ type: "health", id: "h" });
+        expect((await bystander.waitFor((m) => m.type === "health")).status).toMatch(/^(ok|loading)$/); // it answers
+        bystander.close();
+        // the daemon listens before its model has loaded: wait for it, then make a bed
+        await waitUntil(async () => (await http(live, "GET", "/health")).json.status === "ok", 60_000, "the model to load");
+        const gen = await http(live, "POST", "/generate", { prompt: "calm piano", duration_sec: 1, seed: 1 });
+        expect(gen.status).toBe(200);
+        expect(exited).toBe(false);
+      } finally {
+        child.kill("SIGTERM");
+      }
+    },
+  );
 });
