@@ -69,6 +69,8 @@ export async function runServeCommand(argv: string[], io: CliIO): Promise<number
   });
   if (values.token !== undefined) log(`note: --token is visible to other users of this machine (ps); --token-file PATH or ${TOKEN_ENV} keep it private`);
   const helper = await startHelper(settings, host, { log });
+  const swept = helper.ctx.sweptTempFiles.length;
+  if (swept > 0) log(`removed ${swept} temp file(s) left by an interrupted write`);
   log(`cuesmith helper listening on ${helper.url} (WebSocket and HTTP)${settings.lan ? " — LAN mode, token required" : ""}`);
 
   await new Promise<void>((resolve) => {

@@ -2,8 +2,8 @@
 // preset table, the feedback log, and a short memory of finished jobs (so feedback can name a job by id).
 // Before the stores open, temp files that interrupted writes left in the helper's folders are swept away.
 import * as path from "node:path";
-import type { AnalyzeResult, BedSpec, FeedbackBody, HealthInfo, JobResult, JobSpec } from "../../shared/protocol";
-import { submitBed } from "../service/voice-service";
+import type { AnalyzeResult, AnalyzeSpec, BedSpec, FeedbackBody, HealthInfo, JobResult, JobSpec } from "../../shared/protocol";
+import { analyzeVoiceOver, AnalysisWithAudio, submitBed } from "../service/voice-service";
 import type { HelperSettings } from "../config/settings";
 import { GenerationQueue } from "../jobs/generation-queue";
 import { buildReport, renderReport } from "../report";
@@ -70,8 +70,13 @@ export class HelperContext {
    * A bed under a voice-over: analysed first (so errors in the clip come back at once), then queued. `signal`:
    * abort it when the client disconnects or cancels during the analysis, so its ffmpeg is stopped.
    */
+  /** The voice-over analysis alone; `signal` stops it (and its ffmpeg) when the caller is gone. */
+  analyze(spec: AnalyzeSpec, signal?: AbortSignal): Promise<AnalysisWithAudio> {
+    return analyzeVoiceOver(spec, { signal, allowUncMediaPaths: this.settings.allowUncMediaPaths });
+  }
+
   async submitBed(spec: BedSpec, jobId: string, events: JobEvents = {}, signal?: AbortSignal): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
-    const submitted = await submitBed(this.service, spec, jobId, events, signal);
+    const submitted = await submitBed(this.service, spec, jobId, events, { signal, allowUncMediaPaths: this.settings.allowUncMediaPaths });
     submitted.job.result.then((r) => this.remember(r), () => {});
     return submitted;
   }

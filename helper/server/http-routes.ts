@@ -2,7 +2,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { httpStatusFor, JobResult, MAX_MESSAGE_BYTES, Result, parseAnalyzeSpec, parseBedSpec, parseFeedback, parseJobSpec, parsePreset } from "../../shared/protocol";
 import type { SubmittedJob } from "../service/bed-service";
-import { analyzeVoiceOver } from "../service/voice-service";
 import { normalizeTag } from "../../shared/presets";
 import { parseSince } from "../report";
 import type { HelperContext } from "./context";
@@ -20,11 +19,12 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
     if (route === "POST /generate") return await generate(ctx, req, res);
     if (route === "GET /presets") return sendJson(res, 200, { presets: ctx.presets.all() });
     if (route === "POST /analyze") {
-      return sendJson(res, 200, (await analyzeVoiceOver(await parsedBody(req, parseAnalyzeSpec))).result);
+      const spec = await parsedBody(req, parseAnalyzeSpec);
+      return sendJson(res, 200, (await ctx.analyze(spec, abortOnHangUp(res))).result);
     }
     if (route === "POST /bed") {
       const spec = await parsedBody(req, parseBedSpec);
-      const { job, analysis } = await ctx.submitBed(spec, spec.job_id ?? ctx.newJobId());
+      const { job, analysis } = await ctx.submitBed(spec, spec.job_id ?? ctx.newJobId(), {}, abortOnHangUp(res));
       return await waitForJob(res, job, (result) => ({ ...result, analysis }));
     }
     if (route === "POST /feedback") {
@@ -84,6 +84,13 @@ async function parsedBody<T>(req: IncomingMessage, parse: (value: unknown, path:
 async function generate(ctx: HelperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const spec = await parsedBody(req, parseJobSpec);
   await waitForJob(res, ctx.submit(spec, spec.job_id ?? ctx.newJobId()));
+}
+
+/** A signal that fires when the client hangs up before its answer is sent: its clip decode is stopped. */
+function abortOnHangUp(res: ServerResponse): AbortSignal {
+  const ac = new AbortController();
+  res.once("close", () => !res.writableEnded && ac.abort());
+  return ac.signal;
 }
 
 /** Answers with the job's result when it is done; a client that hangs up first cancels it. */

@@ -9,7 +9,6 @@ import type { HelperContext } from "./context";
 import { errorBody } from "./errors";
 import { VERSION } from "../version";
 import { JobError, JobEvents, SubmittedJob } from "../service/bed-service";
-import { analyzeVoiceOver } from "../service/voice-service";
 import { CLOSE_POLICY, CLOSE_TOO_LARGE, DEFAULT_SERVER_LIMITS, ServerLimits } from "./limits";
 import { runInScope } from "./process-guard";
 
@@ -28,7 +27,10 @@ export function attachSession(ctx: HelperContext, socket: WebSocket, options: Se
   const jobs = new Map<string, SubmittedJob>();
   let dropped = false;
 
+  /** Aborted when the connection goes: analyses still running for it stop (their ffmpeg is killed). */
+  const closed = new AbortController();
   const cancelAll = () => {
+    closed.abort();
     for (const job of jobs.values()) job.cancel();
   };
 
@@ -115,17 +117,17 @@ export function attachSession(ctx: HelperContext, socket: WebSocket, options: Se
         });
         return;
       case "analyze":
-        return void analyzeVoiceOver(msg).then(({ result }) => send({ type: "analysis", id: msg.id, result }), fail);
+        return void ctx.analyze(msg, closed.signal).then(({ result }) => send({ type: "analysis", id: msg.id, result }), fail);
       case "bed": {
         const { type: _type, id: _id, ...spec } = msg;
         const jobId = spec.job_id ?? defaultJobId(msg.id, 0);
-        return track(msg.id, jobId, "job_id", (events) => ctx.submitBed(spec, jobId, events).then((b) => b.job));
+        return track(msg.id, jobId, "job_id", (events, signal) => ctx.submitBed(spec, jobId, events, signal).then((b) => b.job));
       }
     }
   }
 
   /** Runs one job for this connection: queued, progress (throttled), then done or error, all keyed by job id. */
-  function track(msgId: string, jobId: string, field: string, start: (events: JobEvents) => SubmittedJob | Promise<SubmittedJob>): void {
+  function track(msgId: string, jobId: string, field: string, start: (events: JobEvents, signal: AbortSignal) => SubmittedJob | Promise<SubmittedJob>): void {
     const fail = (err: unknown) => send({ type: "error", id: msgId, job_id: jobId, error: errorBody(err) });
     if (jobs.has(jobId)) return fail(new JobError("invalid_field", `job_id "${jobId}" is already in use`, field));
     let lastProgress = 0;
@@ -139,13 +141,21 @@ export function attachSession(ctx: HelperContext, socket: WebSocket, options: Se
       },
     };
     // a placeholder until the job exists, so the id is taken at once and a cancel before then is not lost
+    // until then a cancel (or the connection closing) also stops the clip analysis a bed job starts with
     let cancelled = false;
-    jobs.set(jobId, { result: new Promise(() => {}), cancel: () => (cancelled = true) });
+    const starting = new AbortController();
+    jobs.set(jobId, {
+      result: new Promise(() => {}),
+      cancel: () => {
+        cancelled = true;
+        starting.abort();
+      },
+    });
     Promise.resolve()
       .then(() => {
         // a cancel that came first wins: the job is never started, so it cannot be refused (queue_full) instead
         if (cancelled) throw new JobError("cancelled", `job "${jobId}" was cancelled before it started`);
-        return start(events);
+        return start(events, starting.signal);
       })
       .then((job) => {
         if (cancelled) job.cancel();

@@ -5,6 +5,7 @@
 import { createHash, randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { MAX_DURATION_SEC, OUTPUT_SAMPLE_RATE } from "../../shared/protocol";
 import type { JobResult, JobSpec, SpeechRegion } from "../../shared/protocol";
 import { applyDucking, DUCK_DEFAULTS } from "../audio/duck";
 import { integratedLoudness, truePeakDb } from "../audio/loudness";
@@ -22,7 +23,7 @@ import { cacheKey, RenderCache } from "./render-cache";
 
 /** Extra seconds generated beyond the request so the silence trim can cut without coming up short. */
 const TRIM_MARGIN_SEC = 1;
-const OUTPUT_RATE = 48000;
+const OUTPUT_RATE = OUTPUT_SAMPLE_RATE;
 /** Bumped whenever finishing changes, so cached files from older versions are not reused. */
 const FINISH_VERSION = 1;
 
@@ -142,7 +143,7 @@ export class BedService {
     }
 
     const handle = this.queue.submit(
-      { prompt, durationSec: Math.min(spec.duration_sec + TRIM_MARGIN_SEC, 300), seed, ...settings },
+      { prompt, durationSec: Math.min(spec.duration_sec + TRIM_MARGIN_SEC, MAX_DURATION_SEC), seed, ...settings },
       { onQueued: events.onQueued, onProgress: events.onProgress },
     );
     let cancelled = false;

@@ -1,6 +1,7 @@
 // The voice-over flow: the clip's audio (decoded with ffmpeg, speech found by Silero VAD) and its transcript (typed
 // or pasted, else transcribed by Whisper when a model folder is installed) -> emotion and undertone -> a prompt;
 // and a bed of the clip's length, ducked under the speech.
+import { DEFAULT_DUCK_DB, MAX_DURATION_SEC, MIN_DURATION_SEC } from "../../shared/protocol";
 import type { AnalyzeResult, AnalyzeSpec, BedSpec } from "../../shared/protocol";
 import { decodeAudio } from "../voice/decode-audio";
 import { detectLanguage } from "../voice/emotion/analyze-text";
@@ -99,16 +100,16 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
  * analyze + generate + duck. Resolves with the job (already queued) and its analysis. `signal` stops the analysis
  * (and its ffmpeg) when the caller goes away before the job is queued; after that, cancel the returned job.
  */
-export async function submitBed(service: BedService, spec: BedSpec, jobId: string, events: JobEvents = {}, signal?: AbortSignal): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
-  const { result: analysis, mediaSec } = await analyzeVoiceOver(spec, { signal });
-  if (signal?.aborted) throw new JobError("cancelled", "the job was cancelled");
+export async function submitBed(service: BedService, spec: BedSpec, jobId: string, events: JobEvents = {}, options: AnalyzeOptions = {}): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
+  const { result: analysis, mediaSec } = await analyzeVoiceOver(spec, options);
+  if (options.signal?.aborted) throw new JobError("cancelled", "the job was cancelled");
   const duration = spec.duration_sec ?? mediaSec;
   if (duration === null) throw new JobError("invalid_field", "give duration_sec, or the clip's media_path so the bed can match its length", "duration_sec");
   const job = service.submit(
-    { prompt: analysis.prompt, duration_sec: Math.min(300, Math.max(0.5, Math.round(duration * 1000) / 1000)), seed: spec.seed, output_dir: spec.output_dir, job_id: jobId },
+    { prompt: analysis.prompt, duration_sec: Math.min(MAX_DURATION_SEC, Math.max(MIN_DURATION_SEC, round3(duration))), seed: spec.seed, output_dir: spec.output_dir, job_id: jobId },
     jobId,
     events,
-    { regions: analysis.speech_regions, depthDb: spec.duck_db ?? 8 },
+    { regions: analysis.speech_regions, depthDb: spec.duck_db ?? DEFAULT_DUCK_DB },
   );
   return { job, analysis };
 }
