@@ -80,6 +80,15 @@ export const FAKE_IMPORT_DELAY_MS = 30;
 type Listener = (event?: object) => void;
 
 export class FakePpro {
+  /** The API objects reach each other through these, so the area modules never import one another. */
+  project(): FakeProject {
+    return new FakeProject(this);
+  }
+
+  projectItem(id: string): FakeProjectItem {
+    return new FakeProjectItem(this, id);
+  }
+
   private state: ProjectState | null;
   private lockDepth = 0;
   private lockSession = 0;

@@ -3,7 +3,7 @@
  * as Premiere's cast() functions turn one into the other; the wrong kind for a call is a rule error.
  */
 import type { FakePpro } from "./fake-ppro";
-import { FakeProject } from "./project";
+import type { FakeProject } from "./project";
 import { FakePproRuleError, PROJECT_ITEM_TYPES, type NodeState } from "./types";
 import { FakeAction, FakeTickTime } from "./values";
 
@@ -44,7 +44,7 @@ export class FakeProjectItem {
     return parent ? new FakeProjectItem(this.fake, parent) : null;
   }
   async getProject(): Promise<FakeProject> {
-    return new FakeProject(this.fake);
+    return this.fake.project();
   }
   // FolderItem
   async getItems(): Promise<FakeProjectItem[]> {

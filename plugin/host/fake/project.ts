@@ -3,7 +3,7 @@
  * lock / transaction pair every edit goes through.
  */
 import type { FakePpro } from "./fake-ppro";
-import { FakeProjectItem } from "./project-items";
+import type { FakeProjectItem } from "./project-items";
 import { FakeSequence } from "./timeline";
 import { ticksPerFrameForFps } from "../ticks";
 import { FakePproRuleError, ROOT_ID } from "./types";
@@ -30,7 +30,7 @@ export class FakeProject {
   }
   async getRootItem(): Promise<FakeProjectItem> {
     this.fake.requireState();
-    return new FakeProjectItem(this.fake, ROOT_ID);
+    return this.fake.projectItem(ROOT_ID);
   }
   async setActiveSequence(sequence: unknown): Promise<boolean> {
     this.fake.fault("setActiveSequence");

@@ -3,7 +3,7 @@
  * of a linked clip share a link group; getTrackItems answers with a Promise (Adobe's samples await it).
  */
 import type { FakePpro } from "./fake-ppro";
-import { FakeProjectItem } from "./project-items";
+import type { FakeProjectItem } from "./project-items";
 import { AUDIO_MEDIA_TYPE, FakePproRuleError, VIDEO_MEDIA_TYPE, type SequenceState, type TrackItemState, type TrackState } from "./types";
 import { FakeGuid, FakeTickTime } from "./values";
 
@@ -60,7 +60,7 @@ export class FakeTrackItem {
   }
   async getProjectItem(): Promise<FakeProjectItem | null> {
     const nodeId = this.locate().item.nodeId;
-    return nodeId ? new FakeProjectItem(this.fake, nodeId) : null;
+    return nodeId ? this.fake.projectItem(nodeId) : null;
   }
   async isDisabled(): Promise<boolean> {
     return false;
@@ -192,7 +192,7 @@ export class FakeSequence {
   async getProjectItem(): Promise<FakeProjectItem> {
     const node = this.fake.requireState().nodes.find((n) => n.sequenceGuid === this.sequenceGuid);
     if (!node) throw new FakePproRuleError("STALE_ITEM", `Sequence ${this.sequenceGuid} has no project item.`);
-    return new FakeProjectItem(this.fake, node.id);
+    return this.fake.projectItem(node.id);
   }
 }
 
