@@ -13,7 +13,14 @@ import { MusicGenEngine } from "../helper/engine/musicgen";
 import { DecoderVariant, ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { compareDecoders, decoderDims, prepareDecoders } from "../models/transform";
 
-const PROMPTS = ["upbeat synth with light percussion", "warm cinematic strings", "lo-fi beat, vinyl crackle", "tense documentary pulse", "bright ukulele jingle", "slow ambient pad"];
+const PROMPTS = [
+  "upbeat synth with light percussion",
+  "warm cinematic strings",
+  "lo-fi beat, vinyl crackle",
+  "tense documentary pulse",
+  "bright ukulele jingle",
+  "slow ambient pad",
+];
 
 export interface Fidelity {
   model: string;
@@ -28,11 +35,23 @@ export interface Fidelity {
   firstDifferingStep: (number | null)[];
 }
 
-export async function measure(dir: string, variant: DecoderVariant, calls: number, seconds: number, prompts: number): Promise<Fidelity> {
+export async function measure(
+  dir: string,
+  variant: DecoderVariant,
+  calls: number,
+  seconds: number,
+  prompts: number,
+): Promise<Fidelity> {
   const onnxDir = path.join(dir, ONNX_DIR);
-  const cmp = await compareDecoders(path.join(onnxDir, ONNX_FILES.decoder[variant]), path.join(onnxDir, ONNX_FILES.decoderFlat[variant]), decoderDims(dir), { calls, variant });
+  const cmp = await compareDecoders(
+    path.join(onnxDir, ONNX_FILES.decoder[variant]),
+    path.join(onnxDir, ONNX_FILES.decoderFlat[variant]),
+    decoderDims(dir),
+    { calls, variant },
+  );
   const sorted = [...cmp.perCall].sort((a, b) => a - b);
-  const load = (decoderGraph: "flat" | "plain") => MusicGenEngine.load(dir, { provider: "cpu", warmup: false, variant, decoderGraph, selfCheck: false });
+  const load = (decoderGraph: "flat" | "plain") =>
+    MusicGenEngine.load(dir, { provider: "cpu", warmup: false, variant, decoderGraph, selfCheck: false });
   const [flat, plain] = [await load("flat"), await load("plain")];
   let codes = 0;
   let differing = 0;
@@ -41,18 +60,30 @@ export async function measure(dir: string, variant: DecoderVariant, calls: numbe
     const req = { prompts: [prompt], durationSec: seconds, topK: 1, guidanceScale: 3 };
     const [a, b] = [(await flat.generate(req)).codes[0], (await plain.generate(req)).codes[0]];
     let first: number | null = null;
-    a.forEach((row, k) => row.forEach((c, f) => {
-      codes++;
-      if (c !== b[k][f]) {
-        differing++;
-        const step = f + k + 1; // frame f of codebook k is chosen at decoder step f + k + 1 (delay pattern)
-        first = first === null ? step : Math.min(first, step);
-      }
-    }));
+    a.forEach((row, k) =>
+      row.forEach((c, f) => {
+        codes++;
+        if (c !== b[k][f]) {
+          differing++;
+          const step = f + k + 1; // frame f of codebook k is chosen at decoder step f + k + 1 (delay pattern)
+          first = first === null ? step : Math.min(first, step);
+        }
+      }),
+    );
     firstDifferingStep.push(first);
   }
   await Promise.all([flat.dispose(), plain.dispose()]);
-  return { model: dir, variant, calls, maxRelDiff: cmp.maxRelDiff, medianRelDiff: sorted[sorted.length >> 1], stepArgmaxAgreement: cmp.argmaxAgreement, codes, differingCodes: differing, firstDifferingStep };
+  return {
+    model: dir,
+    variant,
+    calls,
+    maxRelDiff: cmp.maxRelDiff,
+    medianRelDiff: sorted[sorted.length >> 1],
+    stepArgmaxAgreement: cmp.argmaxAgreement,
+    codes,
+    differingCodes: differing,
+    firstDifferingStep,
+  };
 }
 
 async function main(): Promise<void> {
@@ -67,7 +98,9 @@ async function main(): Promise<void> {
     },
   });
   if (values.help || !values["model-dir"]?.length) {
-    console.log("usage: node dist/bench/q8-fidelity.js --model-dir DIR [--model-dir DIR2 …] [--calls 60] [--seconds 1.3] [--prompts 4] [--out FILE]");
+    console.log(
+      "usage: node dist/bench/q8-fidelity.js --model-dir DIR [--model-dir DIR2 …] [--calls 60] [--seconds 1.3] [--prompts 4] [--out FILE]",
+    );
     process.exit(values.help ? 0 : 2);
   }
   const results: Fidelity[] = [];

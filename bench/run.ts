@@ -74,10 +74,23 @@ function stepStats(stamps: number[]): { first: number; last: number; at50: numbe
 /** The process's peak resident set; each case runs in its own process (inChild), so it is the case's own. */
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8", layout: Layout, prompts: number, requests: number): Promise<CaseResult[]> {
+async function runCuesmith(
+  dir: string,
+  seconds: number,
+  variant: "fp32" | "q8",
+  layout: Layout,
+  prompts: number,
+  requests: number,
+): Promise<CaseResult[]> {
   const graph = layout === "published" ? "plain" : "flat";
   // the parent wrote (and self-checked) the flat file of this layout; the check's cost is not part of a case
-  const engine = await MusicGenEngine.load(dir, { variant, provider: "cpu", warmup: false, decoderGraph: graph, selfCheck: false });
+  const engine = await MusicGenEngine.load(dir, {
+    variant,
+    provider: "cpu",
+    warmup: false,
+    decoderGraph: graph,
+    selfCheck: false,
+  });
   // time spent inside the decoder's session.run, to separate the engine's own cost from onnxruntime's
   const session = (engine as unknown as { model: LoadedModel }).model.decoder;
   const run = session.run.bind(session);
@@ -96,11 +109,36 @@ async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8",
     runMs = 0;
     const stamps: number[] = [];
     const started = performance.now();
-    const r = await engine.generate({ prompts: Array.from({ length: prompts }, (_, i) => `${PROMPT} ${i}`), durationSec: seconds, seed: 1, topK: 250 }, { onProgress: () => stamps.push(performance.now()) });
+    const r = await engine.generate(
+      {
+        prompts: Array.from({ length: prompts }, (_, i) => `${PROMPT} ${i}`),
+        durationSec: seconds,
+        seed: 1,
+        topK: 250,
+      },
+      { onProgress: () => stamps.push(performance.now()) },
+    );
     const wallMs = performance.now() - started;
     const s = stepStats(stamps);
     const decodeMs = r.timings.decodeMs;
-    rows.push({ impl: "cuesmith", graph, layout: written, prompts, seconds, variant, wallMs, steps: r.steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: (decodeMs - runMs) / decodeMs, encodecMs: r.timings.encodecMs, realTimeFactor: (prompts * seconds) / (wallMs / 1000), peakRssMb: rssMb(), request });
+    rows.push({
+      impl: "cuesmith",
+      graph,
+      layout: written,
+      prompts,
+      seconds,
+      variant,
+      wallMs,
+      steps: r.steps,
+      firstStepsMs: s.first,
+      lastStepsMs: s.last,
+      at50Ms: s.at50,
+      engineOverhead: (decodeMs - runMs) / decodeMs,
+      encodecMs: r.timings.encodecMs,
+      realTimeFactor: (prompts * seconds) / (wallMs / 1000),
+      peakRssMb: rssMb(),
+      request,
+    });
   }
   await engine.dispose();
   return rows;
@@ -121,11 +159,33 @@ async function runTransformersJs(dir: string, seconds: number, variant: "fp32" |
   const streamer = { put: () => stamps.push(performance.now()), end: () => {} };
   const steps = framesFor(seconds) + 3;
   const started = performance.now();
-  await model.generate({ ...tokenizer([PROMPT]), max_new_tokens: steps, do_sample: true, top_k: 250, guidance_scale: 3, streamer });
+  await model.generate({
+    ...tokenizer([PROMPT]),
+    max_new_tokens: steps,
+    do_sample: true,
+    top_k: 250,
+    guidance_scale: 3,
+    streamer,
+  });
   const wallMs = performance.now() - started;
   await model.dispose();
   const s = stepStats(stamps);
-  return { impl: "transformers.js", graph: null, prompts: 1, seconds, variant, wallMs, steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: null, encodecMs: null, realTimeFactor: seconds / (wallMs / 1000), peakRssMb: rssMb() };
+  return {
+    impl: "transformers.js",
+    graph: null,
+    prompts: 1,
+    seconds,
+    variant,
+    wallMs,
+    steps,
+    firstStepsMs: s.first,
+    lastStepsMs: s.last,
+    at50Ms: s.at50,
+    engineOverhead: null,
+    encodecMs: null,
+    realTimeFactor: seconds / (wallMs / 1000),
+    peakRssMb: rssMb(),
+  };
 }
 
 /** RESULTS.md from this line on is written by people, and kept when the tables above are regenerated. */
@@ -136,20 +196,50 @@ function markdown(results: CaseResult[], machine: object): string {
   // the decoder graph a row ran: a flat layout, or the published graph (ours on "plain", and transformers.js)
   const graphOf = (r: CaseResult) => (r.graph === "flat" ? `flat (${r.layout ?? "?"})` : "published");
   const caseOf = (r: CaseResult) => `${r.decoder ?? "contract"} decoder, ${graphOf(r)}`;
-  const rows = results.map((r) => `| ${r.impl} | ${r.decoder ?? "contract"} | ${graphOf(r)} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
+  const rows = results.map(
+    (r) =>
+      `| ${r.impl} | ${r.decoder ?? "contract"} | ${graphOf(r)} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`,
+  );
   // each of our rows against the row it is compared with that is nearest to it in the list, within the same run
   const nearest = (i: number, match: (r: CaseResult) => boolean) =>
-    results.map((r, j) => ({ r, d: Math.abs(i - j) })).filter(({ r }) => r.run === results[i].run && (r.request ?? 1) === (results[i].request ?? 1) && match(r)).sort((a, b) => a.d - b.d)[0]?.r;
+    results
+      .map((r, j) => ({ r, d: Math.abs(i - j) }))
+      .filter(({ r }) => r.run === results[i].run && (r.request ?? 1) === (results[i].request ?? 1) && match(r))
+      .sort((a, b) => a.d - b.d)[0]?.r;
   const first = (r: CaseResult) => (r.request ?? 1) === 1;
-  const speedups = results.filter((r) => r.impl === "cuesmith" && r.prompts === 1 && first(r)).flatMap((ours) => {
-    const ref = nearest(results.indexOf(ours), (r) => r.impl === "transformers.js" && r.seconds === ours.seconds && r.variant === ours.variant);
-    return ref ? [`- ${ours.seconds} s ${ours.variant} (${caseOf(ours)}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`] : [];
-  });
-  const batched = results.filter((r) => r.impl === "cuesmith" && r.prompts > 1).flatMap((b) => {
-    const one = nearest(results.indexOf(b), (r) => r.impl === "cuesmith" && r.prompts === 1 && r.seconds === b.seconds && r.variant === b.variant && r.graph === b.graph && r.layout === b.layout);
-    const again = first(b) ? "" : ` (request ${b.request} of each on its engine)`;
-    return one ? [`- ${b.prompts} × ${b.seconds} s ${b.variant} (${caseOf(b)}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s${again}`] : [];
-  });
+  const speedups = results
+    .filter((r) => r.impl === "cuesmith" && r.prompts === 1 && first(r))
+    .flatMap((ours) => {
+      const ref = nearest(
+        results.indexOf(ours),
+        (r) => r.impl === "transformers.js" && r.seconds === ours.seconds && r.variant === ours.variant,
+      );
+      return ref
+        ? [
+            `- ${ours.seconds} s ${ours.variant} (${caseOf(ours)}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`,
+          ]
+        : [];
+    });
+  const batched = results
+    .filter((r) => r.impl === "cuesmith" && r.prompts > 1)
+    .flatMap((b) => {
+      const one = nearest(
+        results.indexOf(b),
+        (r) =>
+          r.impl === "cuesmith" &&
+          r.prompts === 1 &&
+          r.seconds === b.seconds &&
+          r.variant === b.variant &&
+          r.graph === b.graph &&
+          r.layout === b.layout,
+      );
+      const again = first(b) ? "" : ` (request ${b.request} of each on its engine)`;
+      return one
+        ? [
+            `- ${b.prompts} × ${b.seconds} s ${b.variant} (${caseOf(b)}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s${again}`,
+          ]
+        : [];
+    });
   return [
     "# Benchmark: Cuesmith engine vs transformers.js (same contract-model files, CPU)",
     "",
@@ -171,21 +261,37 @@ function markdown(results: CaseResult[], machine: object): string {
 }
 
 type ChildCase =
-  | { impl: "cuesmith"; dir: string; seconds: number; variant: "fp32" | "q8"; layout: Layout; prompts: number; requests: number }
+  | {
+      impl: "cuesmith";
+      dir: string;
+      seconds: number;
+      variant: "fp32" | "q8";
+      layout: Layout;
+      prompts: number;
+      requests: number;
+    }
   | { impl: "transformers.js"; dir: string; seconds: number; variant: "fp32" | "q8" };
 
 const CHILD_MARK = "BENCH-ROWS ";
 
 /** Runs one case in a fresh node process: its rows, with that process's own peak RSS. */
 function inChild(c: ChildCase): CaseResult[] {
-  const r = spawnSync(process.execPath, [__filename, "--child", JSON.stringify(c)], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [__filename, "--child", JSON.stringify(c)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith(CHILD_MARK));
-  if (r.status !== 0 || !line) throw new Error(`bench case ${JSON.stringify(c)} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ""})`);
+  if (r.status !== 0 || !line)
+    throw new Error(`bench case ${JSON.stringify(c)} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ""})`);
   return JSON.parse(line.slice(CHILD_MARK.length)) as CaseResult[];
 }
 
 async function child(c: ChildCase): Promise<void> {
-  const rows = c.impl === "cuesmith" ? await runCuesmith(c.dir, c.seconds, c.variant, c.layout, c.prompts, c.requests) : [await runTransformersJs(c.dir, c.seconds, c.variant)];
+  const rows =
+    c.impl === "cuesmith"
+      ? await runCuesmith(c.dir, c.seconds, c.variant, c.layout, c.prompts, c.requests)
+      : [await runTransformersJs(c.dir, c.seconds, c.variant)];
   console.log(CHILD_MARK + JSON.stringify(rows));
 }
 
@@ -195,19 +301,43 @@ async function child(c: ChildCase): Promise<void> {
  * of fp32 would.
  */
 async function buildExportedModel(dir: string): Promise<void> {
-  console.error(`building the full-size exported-decoder model in ${dir} (once; ~2.3 GB, needs /usr/bin/python3 with python3-torch and python3-onnx)…`);
-  await buildTestModel({ size: "small", outDir: dir, variants: ["fp32"], flat: false, onProgress: (m) => console.error(m) });
+  console.error(
+    `building the full-size exported-decoder model in ${dir} (once; ~2.3 GB, needs /usr/bin/python3 with python3-torch and python3-onnx)…`,
+  );
+  await buildTestModel({
+    size: "small",
+    outDir: dir,
+    variants: ["fp32"],
+    flat: false,
+    onProgress: (m) => console.error(m),
+  });
   const decoder = path.join(dir, ONNX_DIR, ONNX_FILES.decoder.fp32);
   fs.rmSync(`${decoder}_data`, { force: true });
-  const r = spawnSync("/usr/bin/python3", [path.join(REPO, "models", "export", "export_decoder.py"), "--size", "small", "--attention", "bart", "--out", decoder], { stdio: "inherit" });
-  if (r.status !== 0) throw new Error("models/export/export_decoder.py failed (Debian: apt-get install python3-torch python3-onnx)");
+  const r = spawnSync(
+    "/usr/bin/python3",
+    [
+      path.join(REPO, "models", "export", "export_decoder.py"),
+      "--size",
+      "small",
+      "--attention",
+      "bart",
+      "--out",
+      decoder,
+    ],
+    { stdio: "inherit" },
+  );
+  if (r.status !== 0)
+    throw new Error("models/export/export_decoder.py failed (Debian: apt-get install python3-torch python3-onnx)");
   await prepareDecoders(dir, { quantizeFromFp32: true, onProgress: (m) => console.error(m) });
 }
 
 /** "exported" when torch.onnx.export wrote the fp32 decoder (its producer is pytorch), else our hand-built contract one. */
 function decoderSource(dir: string): "exported" | "contract" {
   try {
-    const head = fs.readFileSync(path.join(dir, ONNX_DIR, ONNX_FILES.decoder.fp32)).subarray(0, 64).toString("latin1");
+    const head = fs
+      .readFileSync(path.join(dir, ONNX_DIR, ONNX_FILES.decoder.fp32))
+      .subarray(0, 64)
+      .toString("latin1");
     return head.includes("pytorch") ? "exported" : "contract";
   } catch {
     return "contract";
@@ -244,22 +374,36 @@ async function main(): Promise<void> {
   }
   const seconds = values.seconds!.split(",").map(Number);
   const variants = values.variant!.split(",").map((v) => (v === "int8" ? "q8" : v)) as ("fp32" | "q8")[];
-  const dir = path.resolve(values["model-dir"] ?? path.join(OUT_DIR, "models", values.model === "exported" ? "exported-small-s0" : "small-s0"));
+  const dir = path.resolve(
+    values["model-dir"] ?? path.join(OUT_DIR, "models", values.model === "exported" ? "exported-small-s0" : "small-s0"),
+  );
   if (!values["report-only"] && !fs.existsSync(path.join(dir, "config.json"))) {
     if (values.model === "exported") await buildExportedModel(dir);
     else {
       console.error(`building the full-size contract model in ${dir} (once; ~2.3 GB)…`);
-      await buildTestModel({ size: "small", outDir: dir, variants: ["fp32", "q8"], onProgress: (m) => console.error(m) });
+      await buildTestModel({
+        size: "small",
+        outDir: dir,
+        variants: ["fp32", "q8"],
+        onProgress: (m) => console.error(m),
+      });
     }
   }
   const batches = values.batch!.split(",").map(Number);
   const decoder = decoderSource(dir);
   const run = new Date().toISOString().slice(0, 16) + "Z";
-  const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+  const machine = {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+  };
   // --append: add to bench/results.json (several short runs instead of one long one)
-  const results: CaseResult[] = values.append && fs.existsSync(path.join(OUT_DIR, "results.json"))
-    ? (JSON.parse(fs.readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as { results: CaseResult[] }).results
-    : [];
+  const results: CaseResult[] =
+    values.append && fs.existsSync(path.join(OUT_DIR, "results.json"))
+      ? (JSON.parse(fs.readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as { results: CaseResult[] }).results
+      : [];
   for (const variant of values["report-only"] ? [] : variants) {
     for (const s of seconds) {
       for (const layout of layouts) {
@@ -271,7 +415,15 @@ async function main(): Promise<void> {
         }
         for (const prompts of batches) {
           console.error(`cuesmith ${layout} ${variant} ${prompts} × ${s} s…`);
-          for (const row of inChild({ impl: "cuesmith", dir, seconds: s, variant, layout, prompts, requests: Number(values.requests) })) {
+          for (const row of inChild({
+            impl: "cuesmith",
+            dir,
+            seconds: s,
+            variant,
+            layout,
+            prompts,
+            requests: Number(values.requests),
+          })) {
             results.push({ ...row, run, decoder });
             console.error(JSON.stringify(row));
           }

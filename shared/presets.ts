@@ -24,7 +24,11 @@ const TAG_RE = /^[a-z0-9][a-z0-9_]{0,63}$/;
 
 /** "#Vlog-Morning" -> "vlog_morning"; null when what is left is not a usable tag. */
 export function normalizeTag(raw: string): string | null {
-  const tag = raw.trim().replace(/^#/, "").toLowerCase().replace(/[-\s]+/g, "_");
+  const tag = raw
+    .trim()
+    .replace(/^#/, "")
+    .toLowerCase()
+    .replace(/[-\s]+/g, "_");
   return TAG_RE.test(tag) ? tag : null;
 }
 
@@ -46,12 +50,19 @@ export function presetFor(table: Readonly<PresetTable> | ReadonlyMap<string, Pre
 }
 
 /** The prompt for a tag: the table's entry, or one built from the tag's words in the article's style. */
-export function promptForTag(tag: string, table: Readonly<PresetTable> | ReadonlyMap<string, Preset> = DEFAULT_PRESETS): ResolvedPrompt {
+export function promptForTag(
+  tag: string,
+  table: Readonly<PresetTable> | ReadonlyMap<string, Preset> = DEFAULT_PRESETS,
+): ResolvedPrompt {
   const key = normalizeTag(tag);
   if (key === null) throw new RangeError(`"${tag}" is not a tag: use letters, digits and _ (e.g. unboxing)`);
   const preset = presetFor(table, key);
-  if (preset && typeof preset.prompt === "string") return { prompt: preset.prompt, source: "preset", ...(preset.seed !== undefined ? { seed: preset.seed } : {}) };
-  return { prompt: `${key.replace(/_/g, " ")} background music for video, clear instruments, no vocals`, source: "fallback" };
+  if (preset && typeof preset.prompt === "string")
+    return { prompt: preset.prompt, source: "preset", ...(preset.seed !== undefined ? { seed: preset.seed } : {}) };
+  return {
+    prompt: `${key.replace(/_/g, " ")} background music for video, clear instruments, no vocals`,
+    source: "fallback",
+  };
 }
 
 /** Adds the tempo the editor asked for in MusicGen's own words ("..., 110 bpm"), replacing any earlier bpm. */

@@ -9,7 +9,11 @@ import { CliIO, numberOption, parse, UsageError } from "./args";
 export const DOCTOR_USAGE = "cuesmith doctor [--model-dir DIR] [--port N] [--json]";
 
 export async function runDoctorCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(argv, { "model-dir": { type: "string" }, port: { type: "string" }, json: { type: "boolean" } });
+  const { values } = parse(argv, {
+    "model-dir": { type: "string" },
+    port: { type: "string" },
+    json: { type: "boolean" },
+  });
   const port = numberOption("port", values.port, (n) => Number.isInteger(n) && n > 0 && n < 65536, "a port number");
   let settings: HelperSettings;
   try {

@@ -29,7 +29,8 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
     "top-k": { type: "string" },
     temperature: { type: "string" },
   });
-  if ((values.prompt === undefined) === (values.tag === undefined)) throw new UsageError("give exactly one of --prompt TEXT or --tag TAG");
+  if ((values.prompt === undefined) === (values.tag === undefined))
+    throw new UsageError("give exactly one of --prompt TEXT or --tag TAG");
   if (values.prompt !== undefined && values.prompt.trim() === "") throw new UsageError("--prompt must not be empty");
   if (!values.out) throw new UsageError("--out FILE.wav is required");
   if (!/\.wav$/i.test(values.out)) throw new UsageError(`--out must name a .wav file, got "${values.out}"`);
@@ -41,7 +42,8 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
   const temperature = fieldNumberOption("temperature", values.temperature, "temperature");
   let seed = fieldNumberOption("seed", values.seed, "seed");
   const variant = values.variant ?? "auto";
-  if (!["auto", "fp32", "q8"].includes(variant)) throw new UsageError(`--variant must be auto, fp32 or q8, got "${variant}"`);
+  if (!["auto", "fp32", "q8"].includes(variant))
+    throw new UsageError(`--variant must be auto, fp32 or q8, got "${variant}"`);
 
   let prompt: string;
   if (values.tag !== undefined) {
@@ -51,7 +53,8 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    if (resolved.source === "fallback") io.err(`cuesmith: no preset for tag "${values.tag}", using "${resolved.prompt}"`);
+    if (resolved.source === "fallback")
+      io.err(`cuesmith: no preset for tag "${values.tag}", using "${resolved.prompt}"`);
     prompt = resolved.prompt;
     seed ??= resolved.seed;
   } else {
@@ -62,7 +65,11 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
 
   const modelDir = path.resolve(values["model-dir"] ?? defaultModelDir("musicgen-small"));
   const started = performance.now();
-  const engine = await MusicGenEngine.load(modelDir, { variant: variant as "auto", provider: values.provider, warmup: false });
+  const engine = await MusicGenEngine.load(modelDir, {
+    variant: variant as "auto",
+    provider: values.provider,
+    warmup: false,
+  });
   const result = await engine.generate(
     { prompts: [prompt], durationSec: duration, seed, guidanceScale: guidance, topK, temperature },
     { onProgress: progressLine() },
@@ -71,19 +78,21 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
   const out = path.resolve(values.out);
   await writeFileAtomic(out, encodeWav(samples, OUTPUT_RATE, 24));
   const info = engine.info;
-  io.out(JSON.stringify({
-    path: out,
-    samples: samples.length,
-    sample_rate: OUTPUT_RATE,
-    seconds: samples.length / OUTPUT_RATE,
-    seed,
-    prompt,
-    model: info.modelDir,
-    contract_model: info.contractModel,
-    variant: info.variant,
-    provider: info.provider,
-    wall_ms: Math.round(performance.now() - started),
-  }));
+  io.out(
+    JSON.stringify({
+      path: out,
+      samples: samples.length,
+      sample_rate: OUTPUT_RATE,
+      seconds: samples.length / OUTPUT_RATE,
+      seed,
+      prompt,
+      model: info.modelDir,
+      contract_model: info.contractModel,
+      variant: info.variant,
+      provider: info.provider,
+      wall_ms: Math.round(performance.now() - started),
+    }),
+  );
   return 0;
 }
 

@@ -14,7 +14,8 @@ import type { ServiceCommand, ServiceDescription } from "../install/service-file
 import { CliIO, parse, UsageError } from "./args";
 import { runModelsCommand } from "./models-command";
 
-export const INSTALL_USAGE = "cuesmith install [--model-dir DIR] [--dry-run [--platform darwin|win32|linux] [--home DIR]]";
+export const INSTALL_USAGE =
+  "cuesmith install [--model-dir DIR] [--dry-run [--platform darwin|win32|linux] [--home DIR]]";
 export const UNINSTALL_USAGE = "cuesmith uninstall [--keep-model]";
 
 const SERVICE_ID = "com.cuesmith.helper";
@@ -31,8 +32,10 @@ function runCommand(cmd: ServiceCommand): CommandResult {
 function serviceManagerAvailable(platform: DesktopPlatform, env: NodeJS.ProcessEnv): boolean {
   if (env.CUESMITH_SERVICE_MANAGER === "none") return false;
   const probe: ServiceCommand =
-    platform === "darwin" ? { program: "launchctl", args: ["print", `gui/${os.userInfo().uid}`] }
-      : platform === "win32" ? { program: "schtasks", args: ["/Query", "/FO", "CSV", "/NH"] }
+    platform === "darwin"
+      ? { program: "launchctl", args: ["print", `gui/${os.userInfo().uid}`] }
+      : platform === "win32"
+        ? { program: "schtasks", args: ["/Query", "/FO", "CSV", "/NH"] }
         : { program: "systemctl", args: ["--user", "show-environment"] };
   return runCommand(probe).ok;
 }
@@ -41,18 +44,39 @@ function serviceManagerAvailable(platform: DesktopPlatform, env: NodeJS.ProcessE
 function foreignLayout(platform: DesktopPlatform, home: string | undefined, user: string) {
   if (platform === "win32") {
     const h = home ?? `C:\\Users\\${user}`;
-    return { home: h, program: "C:\\Program Files\\nodejs\\node.exe", bin: path.win32.join(h, "AppData", "Roaming", "npm", "node_modules", "cuesmith", "bin", "cuesmith.js"), join: path.win32.join };
+    return {
+      home: h,
+      program: "C:\\Program Files\\nodejs\\node.exe",
+      bin: path.win32.join(h, "AppData", "Roaming", "npm", "node_modules", "cuesmith", "bin", "cuesmith.js"),
+      join: path.win32.join,
+    };
   }
   const h = home ?? (platform === "darwin" ? `/Users/${user}` : `/home/${user}`);
-  return { home: h, program: "/usr/local/bin/node", bin: "/usr/local/lib/node_modules/cuesmith/bin/cuesmith.js", join: path.posix.join };
+  return {
+    home: h,
+    program: "/usr/local/bin/node",
+    bin: "/usr/local/lib/node_modules/cuesmith/bin/cuesmith.js",
+    join: path.posix.join,
+  };
 }
 
-export async function runInstallCommand(argv: string[], io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values } = parse(argv, { "model-dir": { type: "string" }, "dry-run": { type: "boolean" }, platform: { type: "string" }, home: { type: "string" } });
+export async function runInstallCommand(
+  argv: string[],
+  io: CliIO,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values } = parse(argv, {
+    "model-dir": { type: "string" },
+    "dry-run": { type: "boolean" },
+    platform: { type: "string" },
+    home: { type: "string" },
+  });
   const here = process.platform === "win32" || process.platform === "darwin" ? process.platform : "linux";
   const platform = (values.platform ?? here) as DesktopPlatform;
-  if (!PLATFORMS.includes(platform)) throw new UsageError(`--platform must be darwin, win32 or linux, got "${values.platform}"`);
-  if (platform !== here && !values["dry-run"]) throw new UsageError(`--platform ${platform} only works with --dry-run (this machine is ${here})`);
+  if (!PLATFORMS.includes(platform))
+    throw new UsageError(`--platform must be darwin, win32 or linux, got "${values.platform}"`);
+  if (platform !== here && !values["dry-run"])
+    throw new UsageError(`--platform ${platform} only works with --dry-run (this machine is ${here})`);
   if (values.home !== undefined && !values["dry-run"]) throw new UsageError("--home only works with --dry-run");
   const dryRun = values["dry-run"] === true;
   const modelName = "musicgen-small";
@@ -95,7 +119,15 @@ export async function runInstallCommand(argv: string[], io: CliIO, env: NodeJS.P
     modelName,
     modelDir,
     service,
-    ccx: platform === here ? ccxPath() : (platform === "win32" ? path.win32 : path.posix).join(path.dirname(path.dirname(bin)), "plugin", "dist", "cuesmith.ccx"),
+    ccx:
+      platform === here
+        ? ccxPath()
+        : (platform === "win32" ? path.win32 : path.posix).join(
+            path.dirname(path.dirname(bin)),
+            "plugin",
+            "dist",
+            "cuesmith.ccx",
+          ),
     panelName: PANEL_NAME,
     dryRun,
     env,
@@ -113,7 +145,11 @@ export async function runInstallCommand(argv: string[], io: CliIO, env: NodeJS.P
   return install(ctx);
 }
 
-export async function runUninstallCommand(argv: string[], io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runUninstallCommand(
+  argv: string[],
+  io: CliIO,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { values } = parse(argv, { "keep-model": { type: "boolean" } });
   const here = process.platform === "win32" || process.platform === "darwin" ? process.platform : "linux";
   return uninstall({

@@ -11,7 +11,7 @@ export const SERVE_USAGE =
   "cuesmith serve [--port 8001] [--host 127.0.0.1] [--model-dir DIR] [--variant auto|fp32|q8] [--provider auto|cpu|cuda|dml|coreml] " +
   "[--output-dir DIR] [--timeout SEC] [--allow-origin URL]... [--no-fetch] [--lan (--token-file PATH | --token TOKEN)]\n" +
   `        --lan needs a token: --token-file PATH (the file's contents, trimmed), the ${TOKEN_ENV} environment variable, or\n` +
-  "        --token TOKEN (visible to other users in `ps`; prefer the file or the variable), or \"token\" in config.json.\n" +
+  '        --token TOKEN (visible to other users in `ps`; prefer the file or the variable), or "token" in config.json.\n' +
   "        Clients send it as Authorization: Bearer TOKEN; a WebSocket may also use ?token=TOKEN.";
 
 export async function runServeCommand(argv: string[], io: CliIO): Promise<number> {
@@ -29,7 +29,8 @@ export async function runServeCommand(argv: string[], io: CliIO): Promise<number
     token: { type: "string" },
     "token-file": { type: "string" },
   });
-  if (values.token !== undefined && values["token-file"] !== undefined) throw new UsageError("give --token or --token-file, not both");
+  if (values.token !== undefined && values["token-file"] !== undefined)
+    throw new UsageError("give --token or --token-file, not both");
   const overrides: Partial<HelperSettings> = {
     port: numberOption("port", values.port, (n) => Number.isInteger(n) && n >= 0 && n < 65536, "a port number"),
     host: values.host,
@@ -62,16 +63,29 @@ export async function runServeCommand(argv: string[], io: CliIO): Promise<number
     log,
     fetch: settings.autoFetch
       ? async () => {
-          const bar = new ProgressBar({ write: (s) => process.stderr.write(s), tty: !!process.stderr.isTTY, columns: process.stderr.columns });
-          await fetchModel(settings.modelName, { dest: settings.modelDir, variant: settings.variant === "fp32" ? "fp32" : "q8", onProgress: bar.update });
+          const bar = new ProgressBar({
+            write: (s) => process.stderr.write(s),
+            tty: !!process.stderr.isTTY,
+            columns: process.stderr.columns,
+          });
+          await fetchModel(settings.modelName, {
+            dest: settings.modelDir,
+            variant: settings.variant === "fp32" ? "fp32" : "q8",
+            onProgress: bar.update,
+          });
         }
       : undefined,
   });
-  if (values.token !== undefined) log(`note: --token is visible to other users of this machine (ps); --token-file PATH or ${TOKEN_ENV} keep it private`);
+  if (values.token !== undefined)
+    log(
+      `note: --token is visible to other users of this machine (ps); --token-file PATH or ${TOKEN_ENV} keep it private`,
+    );
   const helper = await startHelper(settings, host, { log });
   const swept = helper.ctx.sweptTempFiles.length;
   if (swept > 0) log(`removed ${swept} temp file(s) left by an interrupted write`);
-  log(`cuesmith helper listening on ${helper.url} (WebSocket and HTTP)${settings.lan ? " — LAN mode, token required" : ""}`);
+  log(
+    `cuesmith helper listening on ${helper.url} (WebSocket and HTTP)${settings.lan ? " — LAN mode, token required" : ""}`,
+  );
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

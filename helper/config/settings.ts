@@ -62,10 +62,27 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): HelperSet
 }
 
 const TYPES: Record<keyof HelperSettings, "string" | "number" | "boolean" | "string[]"> = {
-  host: "string", port: "number", lan: "boolean", token: "string", modelName: "string", modelDir: "string",
-  variant: "string", provider: "string", autoFetch: "boolean", outputDir: "string", outputRoots: "string[]",
-  cacheDir: "string", cacheMaxBytes: "number", jobTimeoutSec: "number", maxBatch: "number", maxQueue: "number",
-  allowedOrigins: "string[]", targetLufs: "number", bedLevelDb: "number", presetsFile: "string", feedbackFile: "string",
+  host: "string",
+  port: "number",
+  lan: "boolean",
+  token: "string",
+  modelName: "string",
+  modelDir: "string",
+  variant: "string",
+  provider: "string",
+  autoFetch: "boolean",
+  outputDir: "string",
+  outputRoots: "string[]",
+  cacheDir: "string",
+  cacheMaxBytes: "number",
+  jobTimeoutSec: "number",
+  maxBatch: "number",
+  maxQueue: "number",
+  allowedOrigins: "string[]",
+  targetLufs: "number",
+  bedLevelDb: "number",
+  presetsFile: "string",
+  feedbackFile: "string",
   allowUncMediaPaths: "boolean",
 };
 
@@ -76,15 +93,21 @@ export function validateSettings(partial: Record<string, unknown>, source: strin
     if (value === undefined) continue;
     const type = Object.hasOwn(TYPES, key) ? TYPES[key as keyof HelperSettings] : undefined; // "constructor" is not a setting
     if (!type) throw new Error(`${source}: unknown setting "${key}"`);
-    const ok = type === "string[]" ? Array.isArray(value) && value.every((v) => typeof v === "string") : typeof value === type;
-    if (!ok || (typeof value === "number" && !Number.isFinite(value))) throw new Error(`${source}: "${key}" must be ${type}`);
+    const ok =
+      type === "string[]" ? Array.isArray(value) && value.every((v) => typeof v === "string") : typeof value === type;
+    if (!ok || (typeof value === "number" && !Number.isFinite(value)))
+      throw new Error(`${source}: "${key}" must be ${type}`);
     out[key] = value;
   }
   const s = out as Partial<HelperSettings>;
-  if (s.port !== undefined && !(Number.isInteger(s.port) && s.port >= 0 && s.port < 65536)) throw new Error(`${source}: "port" must be 0-65535`);
-  if (s.variant !== undefined && !["auto", "fp32", "q8"].includes(s.variant)) throw new Error(`${source}: "variant" must be auto, fp32 or q8`);
-  if (s.jobTimeoutSec !== undefined && !(s.jobTimeoutSec > 0)) throw new Error(`${source}: "jobTimeoutSec" must be > 0`);
-  if (s.maxBatch !== undefined && !(Number.isInteger(s.maxBatch) && s.maxBatch >= 1)) throw new Error(`${source}: "maxBatch" must be an integer >= 1`);
+  if (s.port !== undefined && !(Number.isInteger(s.port) && s.port >= 0 && s.port < 65536))
+    throw new Error(`${source}: "port" must be 0-65535`);
+  if (s.variant !== undefined && !["auto", "fp32", "q8"].includes(s.variant))
+    throw new Error(`${source}: "variant" must be auto, fp32 or q8`);
+  if (s.jobTimeoutSec !== undefined && !(s.jobTimeoutSec > 0))
+    throw new Error(`${source}: "jobTimeoutSec" must be > 0`);
+  if (s.maxBatch !== undefined && !(Number.isInteger(s.maxBatch) && s.maxBatch >= 1))
+    throw new Error(`${source}: "maxBatch" must be an integer >= 1`);
   return s;
 }
 
@@ -97,7 +120,9 @@ export function readTokenFile(file: string): string {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new Error(`cannot read the token file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(
+      `cannot read the token file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   const token = text.trim();
   if (token === "") throw new Error(`the token file ${file} is empty`);
@@ -108,7 +133,10 @@ export function readTokenFile(file: string): string {
  * Defaults, then the config file (if present), then the environment (the token only), then explicit overrides.
  * The token's sources, strongest first: `--token` / `--token-file` (as overrides), `CUESMITH_TOKEN`, config.json.
  */
-export function loadSettings(overrides: Partial<HelperSettings> = {}, env: NodeJS.ProcessEnv = process.env): HelperSettings {
+export function loadSettings(
+  overrides: Partial<HelperSettings> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): HelperSettings {
   const file = path.join(cuesmithHome(env), "config.json");
   let fromFile: Partial<HelperSettings> = {};
   if (fs.existsSync(file)) {
@@ -122,9 +150,16 @@ export function loadSettings(overrides: Partial<HelperSettings> = {}, env: NodeJ
     fromFile = validateSettings(raw as Record<string, unknown>, file);
   }
   const fromEnv: Partial<HelperSettings> = env[TOKEN_ENV]?.trim() ? { token: env[TOKEN_ENV].trim() } : {};
-  const settings = { ...defaultSettings(env), ...fromFile, ...fromEnv, ...validateSettings(overrides as Record<string, unknown>, "flags") };
+  const settings = {
+    ...defaultSettings(env),
+    ...fromFile,
+    ...fromEnv,
+    ...validateSettings(overrides as Record<string, unknown>, "flags"),
+  };
   if (settings.lan && !settings.token) {
-    throw new Error(`--lan needs a token (--token-file PATH, ${TOKEN_ENV}, --token, or "token" in config.json): the helper would otherwise be open to the network`);
+    throw new Error(
+      `--lan needs a token (--token-file PATH, ${TOKEN_ENV}, --token, or "token" in config.json): the helper would otherwise be open to the network`,
+    );
   }
   return settings;
 }

@@ -64,7 +64,12 @@ function readJson(dir: string, name: string, required: boolean): Record<string, 
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new EngineError("model_corrupt", `${name} in ${dir} is not valid JSON`, name, "re-fetch the model (`npx cuesmith models verify` shows what is damaged)");
+    throw new EngineError(
+      "model_corrupt",
+      `${name} in ${dir} is not valid JSON`,
+      name,
+      "re-fetch the model (`npx cuesmith models verify` shows what is damaged)",
+    );
   }
 }
 
@@ -87,7 +92,12 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
   try {
     tokenizer = PromptTokenizer.fromJson(tokenizerJson, tokenizerConfig);
   } catch (err) {
-    throw new EngineError("model_corrupt", `tokenizer.json in ${dir} cannot be loaded (${(err as Error).message})`, "tokenizer.json", "re-fetch the model");
+    throw new EngineError(
+      "model_corrupt",
+      `tokenizer.json in ${dir} cannot be loaded (${(err as Error).message})`,
+      "tokenizer.json",
+      "re-fetch the model",
+    );
   }
 
   const sessionOptions: ort.InferenceSession.SessionOptions = {
@@ -114,10 +124,16 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
   const useFlat = verified.layout !== "published";
   if (options.decoderGraph === "flat" && !useFlat) {
     const rel = path.relative(dir, paths.decoderFlat);
-    throw new EngineError("model_missing", `${rel} cannot be used in ${dir}: ${verified.reason}`, rel, "`npx cuesmith models fetch` writes it after a fetch");
+    throw new EngineError(
+      "model_missing",
+      `${rel} cannot be used in ${dir}: ${verified.reason}`,
+      rel,
+      "`npx cuesmith models fetch` writes it after a fetch",
+    );
   }
   const decoder = await open(useFlat ? paths.decoderFlat : paths.decoder);
-  const decoderGraph: DecoderGraph = verified.layout === "published" ? { kind: "plain" } : { kind: "flat", layout: verified.layout };
+  const decoderGraph: DecoderGraph =
+    verified.layout === "published" ? { kind: "plain" } : { kind: "flat", layout: verified.layout };
   const encodec = await open(paths.encodec);
   return {
     dir,
@@ -137,9 +153,22 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
 }
 
 /** The flat decoder when the folder has one that passes its self-check (or the check is off), else the published graph. */
-async function chooseDecoder(dir: string, variant: DecoderVariant, flatFile: string, options: LoadOptions): Promise<{ verified: VerifiedDecoder; selfCheck: SelfCheckStatus }> {
-  if (options.decoderGraph === "plain") return { verified: { layout: "published", reason: "the published graph was asked for" }, selfCheck: { status: "not-run", reason: "the published graph was asked for" } };
-  if (!fs.existsSync(flatFile)) return { verified: { layout: "published", reason: "no flat decoder file" }, selfCheck: { status: "not-run", reason: "no flat decoder file" } };
+async function chooseDecoder(
+  dir: string,
+  variant: DecoderVariant,
+  flatFile: string,
+  options: LoadOptions,
+): Promise<{ verified: VerifiedDecoder; selfCheck: SelfCheckStatus }> {
+  if (options.decoderGraph === "plain")
+    return {
+      verified: { layout: "published", reason: "the published graph was asked for" },
+      selfCheck: { status: "not-run", reason: "the published graph was asked for" },
+    };
+  if (!fs.existsSync(flatFile))
+    return {
+      verified: { layout: "published", reason: "no flat decoder file" },
+      selfCheck: { status: "not-run", reason: "no flat decoder file" },
+    };
   if (options.selfCheck === false) {
     const meta = readMetadata(flatFile);
     const usable = sourcesUnchanged(flatFile);
@@ -148,8 +177,13 @@ async function chooseDecoder(dir: string, variant: DecoderVariant, flatFile: str
       : { layout: "published", reason: "the flat decoder was written for another version of the published decoder" };
     return { verified, selfCheck: { status: "not-run", reason: "self-check turned off" } };
   }
-  const verified = await verifyFlatDecoder(dir, variant, { log: options.log ?? ((line) => console.warn(line)), sessionOptions: options.threads ? { intraOpNumThreads: options.threads } : undefined });
-  const selfCheck: SelfCheckStatus = verified.check ? { status: verified.check.status, reason: verified.check.reason } : { status: "not-run", reason: verified.reason };
+  const verified = await verifyFlatDecoder(dir, variant, {
+    log: options.log ?? ((line) => console.warn(line)),
+    sessionOptions: options.threads ? { intraOpNumThreads: options.threads } : undefined,
+  });
+  const selfCheck: SelfCheckStatus = verified.check
+    ? { status: verified.check.status, reason: verified.check.reason }
+    : { status: "not-run", reason: verified.reason };
   return { verified, selfCheck };
 }
 

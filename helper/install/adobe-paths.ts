@@ -18,7 +18,15 @@ export function upiaPath(platform: DesktopPlatform, env: NodeJS.ProcessEnv = {})
   }
   if (platform === "win32") {
     const common = env.CommonProgramFiles ?? env.COMMONPROGRAMFILES ?? "C:\\Program Files\\Common Files";
-    return path.win32.join(common, "Adobe", "Adobe Desktop Common", "RemoteComponents", "UPI", "UnifiedPluginInstallerAgent", "UnifiedPluginInstallerAgent.exe");
+    return path.win32.join(
+      common,
+      "Adobe",
+      "Adobe Desktop Common",
+      "RemoteComponents",
+      "UPI",
+      "UnifiedPluginInstallerAgent",
+      "UnifiedPluginInstallerAgent.exe",
+    );
   }
   return null;
 }
@@ -26,12 +34,17 @@ export function upiaPath(platform: DesktopPlatform, env: NodeJS.ProcessEnv = {})
 /** The per-user UXP folder (plugins installed through Creative Cloud / UPIA land under it). */
 export function uxpDir(platform: DesktopPlatform, home: string, env: NodeJS.ProcessEnv = {}): string | null {
   if (platform === "darwin") return path.posix.join(home, "Library", "Application Support", "Adobe", "UXP");
-  if (platform === "win32") return path.win32.join(env.APPDATA ?? path.win32.join(home, "AppData", "Roaming"), "Adobe", "UXP");
+  if (platform === "win32")
+    return path.win32.join(env.APPDATA ?? path.win32.join(home, "AppData", "Roaming"), "Adobe", "UXP");
   return null;
 }
 
 /** Files that record installed Premiere Pro UXP plugins: the plugins-info list and the external plugins folder. */
-export function installedPluginRecords(platform: DesktopPlatform, home: string, env: NodeJS.ProcessEnv = {}): { infoFile: string; pluginsDir: string } | null {
+export function installedPluginRecords(
+  platform: DesktopPlatform,
+  home: string,
+  env: NodeJS.ProcessEnv = {},
+): { infoFile: string; pluginsDir: string } | null {
   const uxp = uxpDir(platform, home, env);
   if (!uxp) return null;
   const p = pathFor(platform);
@@ -41,6 +54,7 @@ export function installedPluginRecords(platform: DesktopPlatform, home: string, 
 /** Folders Premiere Pro installs into (one per release: "Adobe Premiere Pro 2025"). */
 export function premiereParentDir(platform: DesktopPlatform, env: NodeJS.ProcessEnv = {}): string | null {
   if (platform === "darwin") return "/Applications";
-  if (platform === "win32") return path.win32.join(env.ProgramFiles ?? env.PROGRAMFILES ?? "C:\\Program Files", "Adobe");
+  if (platform === "win32")
+    return path.win32.join(env.ProgramFiles ?? env.PROGRAMFILES ?? "C:\\Program Files", "Adobe");
   return null;
 }

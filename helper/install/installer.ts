@@ -8,7 +8,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../util/atomic-file";
 import { DesktopPlatform, upiaPath } from "./adobe-paths";
-import { quoteShellArg, quoteWindowsArg, ServiceCommand, ServiceDescription, serviceFiles, ServicePlan } from "./service-files";
+import {
+  quoteShellArg,
+  quoteWindowsArg,
+  ServiceCommand,
+  ServiceDescription,
+  serviceFiles,
+  ServicePlan,
+} from "./service-files";
 
 export const RECORD_FILE = "install-record.json";
 /** What `models fetch` leaves in a folder it filled. */
@@ -64,7 +71,9 @@ function showCommand(platform: DesktopPlatform, cmd: ServiceCommand): string {
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 function encode(contents: string, encoding: "utf8" | "utf16le"): Buffer {
-  return encoding === "utf16le" ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(contents, "utf16le")]) : Buffer.from(contents, "utf8");
+  return encoding === "utf16le"
+    ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(contents, "utf16le")])
+    : Buffer.from(contents, "utf8");
 }
 
 /** Creates the folder and its missing parents, returning the ones it created (outermost first). */
@@ -94,18 +103,23 @@ async function modelStep(ctx: InstallContext, step: string): Promise<{ ok: boole
   }
   ctx.log(`${step} model: fetching ${ctx.modelName} into ${ctx.modelDir}…`);
   const ok = await ctx.fetchModel();
-  if (!ok) ctx.log("      the helper starts without it and picks the model up as soon as `cuesmith models fetch` has run");
+  if (!ok)
+    ctx.log("      the helper starts without it and picks the model up as soon as `cuesmith models fetch` has run");
   return { ok, fetched: ok };
 }
 
 function panelStep(ctx: InstallContext, step: string): InstallRecord["panel"] {
   if (ctx.platform === "linux") {
-    ctx.log(`${step} panel: Premiere Pro runs on macOS and Windows; the panel is ${ctx.ccx ?? "built by `npm run package`"}`);
+    ctx.log(
+      `${step} panel: Premiere Pro runs on macOS and Windows; the panel is ${ctx.ccx ?? "built by `npm run package`"}`,
+    );
     return { via: "none" };
   }
   const upia = upiaPath(ctx.platform, ctx.env);
   if (ctx.dryRun) {
-    ctx.log(`${step} panel: would run \`${showCommand(ctx.platform, { program: upia ?? "UnifiedPluginInstallerAgent", args: ["--install", ctx.ccx ?? "cuesmith.ccx"] })}\` where Creative Cloud installed that agent, else ask you to double-click the .ccx`);
+    ctx.log(
+      `${step} panel: would run \`${showCommand(ctx.platform, { program: upia ?? "UnifiedPluginInstallerAgent", args: ["--install", ctx.ccx ?? "cuesmith.ccx"] })}\` where Creative Cloud installed that agent, else ask you to double-click the .ccx`,
+    );
     return { via: "none" };
   }
   if (!ctx.ccx || !ctx.exists(ctx.ccx)) {
@@ -115,10 +129,14 @@ function panelStep(ctx: InstallContext, step: string): InstallRecord["panel"] {
   if (upia && ctx.exists(upia)) {
     const r = ctx.run({ program: upia, args: ["--install", ctx.ccx] });
     if (r.ok) {
-      ctx.log(`${step} panel: installed with Adobe's Unified Plugin Installer Agent; restart Premiere Pro, then Window → UXP Plugins → Cuesmith`);
+      ctx.log(
+        `${step} panel: installed with Adobe's Unified Plugin Installer Agent; restart Premiere Pro, then Window → UXP Plugins → Cuesmith`,
+      );
       return { via: "upia", upia };
     }
-    ctx.log(`${step} panel: the Unified Plugin Installer Agent refused (${r.output.trim().split("\n").pop() ?? "no output"})`);
+    ctx.log(
+      `${step} panel: the Unified Plugin Installer Agent refused (${r.output.trim().split("\n").pop() ?? "no output"})`,
+    );
   }
   ctx.log(`${step} panel: double-click ${ctx.ccx} — Creative Cloud Desktop installs it — then restart Premiere Pro`);
   return { via: "manual" };
@@ -128,7 +146,9 @@ function serviceStep(ctx: InstallContext, step: string, plan: ServicePlan, recor
   const kind = { darwin: "LaunchAgent", win32: "Scheduled Task", linux: "systemd user unit" }[ctx.platform];
   for (const file of plan.files) {
     if (ctx.dryRun) {
-      ctx.log(`${step} start at login: would write the ${kind} ${file.path}${file.encoding === "utf16le" ? " (UTF-16)" : ""}:`);
+      ctx.log(
+        `${step} start at login: would write the ${kind} ${file.path}${file.encoding === "utf16le" ? " (UTF-16)" : ""}:`,
+      );
       for (const line of file.contents.replace(/\r\n/g, "\n").trimEnd().split("\n")) ctx.log(`      | ${line}`);
       continue;
     }
@@ -150,7 +170,9 @@ function serviceStep(ctx: InstallContext, step: string, plan: ServicePlan, recor
   for (const cmd of plan.register) {
     const r = ctx.run(cmd);
     if (!r.ok) {
-      ctx.log(`      \`${showCommand(ctx.platform, cmd)}\` failed (${r.output.trim().split("\n").pop() ?? ""}); start the helper with: ${plan.startHint}`);
+      ctx.log(
+        `      \`${showCommand(ctx.platform, cmd)}\` failed (${r.output.trim().split("\n").pop() ?? ""}); start the helper with: ${plan.startHint}`,
+      );
       return;
     }
   }
@@ -187,7 +209,9 @@ export async function install(ctx: InstallContext): Promise<number> {
     record.dirs = [...new Set(record.dirs)];
     if (!fs.existsSync(ctx.cuesmithHome)) record.dirs.push(...mkdirsRecorded(ctx.cuesmithHome));
     await writeFileAtomic(path.join(ctx.cuesmithHome, RECORD_FILE), JSON.stringify(record, null, 2) + "\n");
-    ctx.log(`done; \`cuesmith doctor\` checks the result, \`cuesmith uninstall\` removes it (the record: ${path.join(ctx.cuesmithHome, RECORD_FILE)})`);
+    ctx.log(
+      `done; \`cuesmith doctor\` checks the result, \`cuesmith uninstall\` removes it (the record: ${path.join(ctx.cuesmithHome, RECORD_FILE)})`,
+    );
   }
   return model.ok ? 0 : 1;
 }
@@ -228,7 +252,11 @@ export function uninstall(opts: UninstallOptions): number {
   }
   if (record.panel.via === "upia" && record.panel.upia) {
     const r = opts.run({ program: record.panel.upia, args: ["--remove", opts.panelName] });
-    opts.log(r.ok ? "removed the panel from Premiere Pro" : `the panel stays installed; remove it in Creative Cloud Desktop (Plugins → Manage)`);
+    opts.log(
+      r.ok
+        ? "removed the panel from Premiere Pro"
+        : `the panel stays installed; remove it in Creative Cloud Desktop (Plugins → Manage)`,
+    );
   }
   // only a folder the fetch step filled (it leaves its lock file) is ever removed, whatever the record says
   if (record.model.fetched && !opts.keepModel && fs.existsSync(path.join(record.model.dir, MODEL_LOCK_FILE))) {

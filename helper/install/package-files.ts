@@ -26,7 +26,9 @@ export function ccxPath(root = packageRoot()): string | null {
 /** The panel's plugin id from its manifest (`com.cuesmith.panel`), or that default when the manifest is absent. */
 export function pluginId(root = packageRoot()): string {
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(root ?? "", "plugin", "dist", "manifest.json"), "utf8")) as { id?: string };
+    const manifest = JSON.parse(fs.readFileSync(path.join(root ?? "", "plugin", "dist", "manifest.json"), "utf8")) as {
+      id?: string;
+    };
     if (manifest.id) return manifest.id;
   } catch {
     // fall through to the id the panel is published under

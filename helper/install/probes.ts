@@ -13,29 +13,36 @@ import { pluginId } from "./package-files";
 /** GET /health on the port: our helper answers JSON with a version; refused means the port is free. */
 export function probePort(host: string, port: number, timeoutMs = 2000): Promise<PortState> {
   return new Promise((resolve) => {
-    const req = http.get({ host, port, path: "/health", timeout: timeoutMs, agent: false, headers: { Host: `127.0.0.1:${port}` } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c.length + body.length < 65536 ? c : ""));
-      res.on("end", () => {
-        try {
-          const health = JSON.parse(body) as Record<string, unknown>;
-          if (typeof health.version === "string" && "status" in health) return resolve({ state: "ours", health });
-        } catch {
-          // not JSON: someone else's server
-        }
-        resolve({ state: "other", detail: `it answered HTTP ${res.statusCode} without cuesmith's health` });
-      });
-    });
+    const req = http.get(
+      { host, port, path: "/health", timeout: timeoutMs, agent: false, headers: { Host: `127.0.0.1:${port}` } },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c.length + body.length < 65536 ? c : ""));
+        res.on("end", () => {
+          try {
+            const health = JSON.parse(body) as Record<string, unknown>;
+            if (typeof health.version === "string" && "status" in health) return resolve({ state: "ours", health });
+          } catch {
+            // not JSON: someone else's server
+          }
+          resolve({ state: "other", detail: `it answered HTTP ${res.statusCode} without cuesmith's health` });
+        });
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("no answer")));
     req.on("error", (err: NodeJS.ErrnoException) =>
-      resolve(err.code === "ECONNREFUSED" ? { state: "free" } : { state: "other", detail: err.code ?? err.message }));
+      resolve(err.code === "ECONNREFUSED" ? { state: "free" } : { state: "other", detail: err.code ?? err.message }),
+    );
   });
 }
 
 export function isContractModel(dir: string): boolean {
   try {
-    return Boolean((JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")) as Record<string, unknown>).cuesmith_contract_model);
+    return Boolean(
+      (JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")) as Record<string, unknown>)
+        .cuesmith_contract_model,
+    );
   } catch {
     return false;
   }
@@ -63,7 +70,10 @@ function premiereVersions(platform: DesktopPlatform, env: NodeJS.ProcessEnv): st
   if (!parent) return null;
   let names: string[];
   try {
-    names = fs.readdirSync(parent).filter((n) => /^Adobe Premiere Pro/i.test(n)).sort();
+    names = fs
+      .readdirSync(parent)
+      .filter((n) => /^Adobe Premiere Pro/i.test(n))
+      .sort();
   } catch {
     return [];
   }
@@ -79,7 +89,11 @@ function premiereVersions(platform: DesktopPlatform, env: NodeJS.ProcessEnv): st
   });
 }
 
-export function machineProbes(env: NodeJS.ProcessEnv = process.env, platform = process.platform as DesktopPlatform, home = os.homedir()): DoctorProbes {
+export function machineProbes(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform as DesktopPlatform,
+  home = os.homedir(),
+): DoctorProbes {
   return {
     nodeVersion: process.version,
     ffmpeg: () => resolveFfmpeg({ env }),

@@ -54,7 +54,12 @@ export interface ServicePlan {
 }
 
 export function xmlEscape(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 /** One argument as Windows' CommandLineToArgvW (and the C runtime) reads it back. */
@@ -102,7 +107,12 @@ function launchAgent(d: ServiceDescription): ServicePlan {
     ...[d.program, ...d.args].map((a) => `    ${str(a)}`),
     "  </array>",
     ...(envEntries.length
-      ? ["  <key>EnvironmentVariables</key>", "  <dict>", ...envEntries.map(([k, v]) => `    <key>${xmlEscape(k)}</key>${str(v)}`), "  </dict>"]
+      ? [
+          "  <key>EnvironmentVariables</key>",
+          "  <dict>",
+          ...envEntries.map(([k, v]) => `    <key>${xmlEscape(k)}</key>${str(v)}`),
+          "  </dict>",
+        ]
       : []),
     `  <key>WorkingDirectory</key>${str(d.home)}`,
     "  <key>RunAtLoad</key><true/>",

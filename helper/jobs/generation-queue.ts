@@ -8,7 +8,10 @@ import type { GenerateProgress, GenerateRequest, GenerateResult } from "../engin
 
 /** What the queue needs from the engine (the real MusicGenEngine, or a fake in unit tests). */
 export interface BatchEngine {
-  generate(request: GenerateRequest, options: { onProgress?: (p: GenerateProgress) => void; signal?: AbortSignal }): Promise<GenerateResult>;
+  generate(
+    request: GenerateRequest,
+    options: { onProgress?: (p: GenerateProgress) => void; signal?: AbortSignal },
+  ): Promise<GenerateResult>;
   stepsFor(durationSec: number[]): number;
   readonly info: { msPerStep: number | null };
 }
@@ -32,7 +35,10 @@ export interface GenerationOutput {
 export type QueueErrorCode = "cancelled" | "timeout" | "queue_full" | "generation_failed" | "invalid_field";
 
 export class QueueError extends Error {
-  constructor(readonly code: QueueErrorCode, message: string) {
+  constructor(
+    readonly code: QueueErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = "QueueError";
   }
@@ -88,7 +94,8 @@ export function deadlineFor(steps: number, batchSize: number, msPerStep: number 
 /** Why a spec cannot be generated (checked per job, before batching), or null when it can. */
 export function specProblem(spec: GenerationSpec): string | null {
   if (typeof spec.prompt !== "string" || spec.prompt.trim() === "") return "the prompt must be non-empty text";
-  if (typeof spec.durationSec !== "number" || !Number.isFinite(spec.durationSec) || spec.durationSec <= 0) return "the duration must be a positive number of seconds";
+  if (typeof spec.durationSec !== "number" || !Number.isFinite(spec.durationSec) || spec.durationSec <= 0)
+    return "the duration must be a positive number of seconds";
   if (!Number.isSafeInteger(spec.seed)) return "the seed must be a whole number";
   for (const k of ["guidanceScale", "topK", "temperature"] as const) {
     if (typeof spec[k] !== "number" || !Number.isFinite(spec[k])) return `${k} must be a finite number`;
@@ -103,7 +110,10 @@ export class GenerationQueue {
   private readonly maxBatch: number;
   private readonly maxQueued: number;
 
-  constructor(private readonly engine: BatchEngine, private readonly options: QueueOptions = {}) {
+  constructor(
+    private readonly engine: BatchEngine,
+    private readonly options: QueueOptions = {},
+  ) {
     this.maxBatch = options.maxBatch ?? 8;
     this.maxQueued = options.maxQueued ?? 256;
   }
@@ -124,7 +134,9 @@ export class GenerationQueue {
       entry.reject(new QueueError("invalid_field", `this job cannot be generated: ${problem}`));
     } else if (this.waiting.length >= this.maxQueued) {
       entry.settled = true;
-      entry.reject(new QueueError("queue_full", `the queue is full (${this.maxQueued} jobs waiting); try again when it drains`));
+      entry.reject(
+        new QueueError("queue_full", `the queue is full (${this.maxQueued} jobs waiting); try again when it drains`),
+      );
     } else {
       this.waiting.push(entry);
       callbacks.onQueued?.(this.length);
@@ -167,7 +179,9 @@ export class GenerationQueue {
     }
     const compatible = (e: Entry) =>
       !e.solo &&
-      e.spec.guidanceScale === head.spec.guidanceScale && e.spec.topK === head.spec.topK && e.spec.temperature === head.spec.temperature;
+      e.spec.guidanceScale === head.spec.guidanceScale &&
+      e.spec.topK === head.spec.topK &&
+      e.spec.temperature === head.spec.temperature;
     const batch = this.waiting.filter(compatible).slice(0, this.maxBatch);
     this.waiting = this.waiting.filter((e) => !batch.includes(e));
     return batch;
@@ -183,7 +197,9 @@ export class GenerationQueue {
       e.callbacks.onStart?.();
     }
     const durations = entries.map((e) => e.spec.durationSec);
-    const deadline = this.options.timeoutMs ?? deadlineFor(this.engine.stepsFor(durations), entries.length, this.engine.info.msPerStep);
+    const deadline =
+      this.options.timeoutMs ??
+      deadlineFor(this.engine.stepsFor(durations), entries.length, this.engine.info.msPerStep);
     const timer = setTimeout(() => {
       batch.timedOut = true;
       batch.controller.abort();
@@ -204,7 +220,14 @@ export class GenerationQueue {
           onProgress: (p) => entries.forEach((e) => !e.settled && e.callbacks.onProgress?.(p.fraction, p.etaMs)),
         },
       );
-      entries.forEach((e, i) => this.settle(e, { audio: result.audio[i], sampleRate: result.sampleRate, seed: result.seeds[i], batchSize: entries.length }));
+      entries.forEach((e, i) =>
+        this.settle(e, {
+          audio: result.audio[i],
+          sampleRate: result.sampleRate,
+          seed: result.seeds[i],
+          batchSize: entries.length,
+        }),
+      );
     } catch (err) {
       const failure = batch.timedOut
         ? new QueueError("timeout", `generation took longer than ${Math.round(deadline / 1000)} s and was stopped`)

@@ -32,7 +32,11 @@ export interface HelperServerOptions {
   limits?: Partial<ServerLimits>;
 }
 
-export async function startHelper(settings: HelperSettings, host: EngineHost, options: HelperServerOptions = {}): Promise<RunningHelper> {
+export async function startHelper(
+  settings: HelperSettings,
+  host: EngineHost,
+  options: HelperServerOptions = {},
+): Promise<RunningHelper> {
   const log = options.log ?? (() => {});
   const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const ctx = await HelperContext.create(settings, host);
@@ -101,7 +105,8 @@ export async function startHelper(settings: HelperSettings, host: EngineHost, op
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) return void socket.destroy();
     if (err.code === "HPE_HEADER_OVERFLOW") return refuseRaw(socket, 431, "too_large", "request headers are too large");
-    if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return refuseRaw(socket, 408, "invalid_message", "the request did not arrive in time");
+    if (err.code === "ERR_HTTP_REQUEST_TIMEOUT")
+      return refuseRaw(socket, 408, "invalid_message", "the request did not arrive in time");
     refuseRaw(socket, 400, "invalid_message", `malformed HTTP request (${err.code ?? err.message})`);
   });
 
@@ -136,7 +141,12 @@ export async function startHelper(settings: HelperSettings, host: EngineHost, op
 
 function requireTarget(raw: string | undefined): RequestTarget {
   const target = parseRequestTarget(raw);
-  if (!target) throw new HttpError(400, "invalid_message", `the request target ${JSON.stringify(String(raw).slice(0, 100))} is not a valid path or URL`);
+  if (!target)
+    throw new HttpError(
+      400,
+      "invalid_message",
+      `the request target ${JSON.stringify(String(raw).slice(0, 100))} is not a valid path or URL`,
+    );
   return target;
 }
 
@@ -145,7 +155,13 @@ function requireTarget(raw: string | undefined): RequestTarget {
  * status line, the JSON error body with its length, and `Connection: close`, then the socket is closed once the
  * answer is out (modelled on ws's abortHandshake).
  */
-export function refuseRaw(socket: Duplex, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+export function refuseRaw(
+  socket: Duplex,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify({ error: { code, message } });
   socket.once("finish", () => socket.destroy());

@@ -2,7 +2,15 @@
 // preset table, the feedback log, and a short memory of finished jobs (so feedback can name a job by id).
 // Before the stores open, temp files that interrupted writes left in the helper's folders are swept away.
 import * as path from "node:path";
-import type { AnalyzeResult, AnalyzeSpec, BedSpec, FeedbackBody, HealthInfo, JobResult, JobSpec } from "../../shared/protocol";
+import type {
+  AnalyzeResult,
+  AnalyzeSpec,
+  BedSpec,
+  FeedbackBody,
+  HealthInfo,
+  JobResult,
+  JobSpec,
+} from "../../shared/protocol";
 import { analyzeVoiceOver, AnalysisWithAudio, submitBed } from "../service/voice-service";
 import type { HelperSettings } from "../config/settings";
 import { GenerationQueue } from "../jobs/generation-queue";
@@ -33,7 +41,12 @@ export class HelperContext {
   ) {}
 
   static async create(settings: HelperSettings, host: EngineHost): Promise<HelperContext> {
-    const swept = await sweepStaleTempFiles([settings.outputDir, settings.cacheDir, path.dirname(settings.presetsFile), path.dirname(settings.feedbackFile)]);
+    const swept = await sweepStaleTempFiles([
+      settings.outputDir,
+      settings.cacheDir,
+      path.dirname(settings.presetsFile),
+      path.dirname(settings.feedbackFile),
+    ]);
     const presets = await PresetStore.open(settings.presetsFile);
     const feedback = await FeedbackLog.open(settings.feedbackFile);
     const queue = new GenerationQueue(
@@ -44,9 +57,16 @@ export class HelperContext {
           return { msPerStep: host.info?.msPerStep ?? null };
         },
       },
-      { maxBatch: settings.maxBatch, maxQueued: settings.maxQueue, timeoutMs: settings.jobTimeoutSec ? settings.jobTimeoutSec * 1000 : undefined },
+      {
+        maxBatch: settings.maxBatch,
+        maxQueued: settings.maxQueue,
+        timeoutMs: settings.jobTimeoutSec ? settings.jobTimeoutSec * 1000 : undefined,
+      },
     );
-    const cache = new RenderCache<Omit<JobResult, "job_id" | "path" | "cached" | "wall_ms" | "batch_size">>(settings.cacheDir, settings.cacheMaxBytes);
+    const cache = new RenderCache<Omit<JobResult, "job_id" | "path" | "cached" | "wall_ms" | "batch_size">>(
+      settings.cacheDir,
+      settings.cacheMaxBytes,
+    );
     const service = new BedService(host, queue, presets, cache, {
       outputDir: settings.outputDir,
       outputRoots: settings.outputRoots,
@@ -62,7 +82,10 @@ export class HelperContext {
 
   submit(spec: JobSpec, jobId: string, events: JobEvents = {}): SubmittedJob {
     const job = this.service.submit(spec, jobId, events);
-    job.result.then((r) => this.remember(r), () => {});
+    job.result.then(
+      (r) => this.remember(r),
+      () => {},
+    );
     return job;
   }
 
@@ -75,9 +98,20 @@ export class HelperContext {
     return analyzeVoiceOver(spec, { signal, allowUncMediaPaths: this.settings.allowUncMediaPaths });
   }
 
-  async submitBed(spec: BedSpec, jobId: string, events: JobEvents = {}, signal?: AbortSignal): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
-    const submitted = await submitBed(this.service, spec, jobId, events, { signal, allowUncMediaPaths: this.settings.allowUncMediaPaths });
-    submitted.job.result.then((r) => this.remember(r), () => {});
+  async submitBed(
+    spec: BedSpec,
+    jobId: string,
+    events: JobEvents = {},
+    signal?: AbortSignal,
+  ): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
+    const submitted = await submitBed(this.service, spec, jobId, events, {
+      signal,
+      allowUncMediaPaths: this.settings.allowUncMediaPaths,
+    });
+    submitted.job.result.then(
+      (r) => this.remember(r),
+      () => {},
+    );
     return submitted;
   }
 
@@ -104,11 +138,18 @@ export class HelperContext {
 
   /** Stores feedback with what the helper knows of the take; fails (404) for a take it has never made. */
   async recordFeedback(fb: FeedbackBody): Promise<FeedbackRecord> {
-    const remembered = (fb.job_id !== undefined ? this.results.get(fb.job_id) : undefined) ?? [...this.results.values()].find((r) => r.sha256 === fb.sha256);
+    const remembered =
+      (fb.job_id !== undefined ? this.results.get(fb.job_id) : undefined) ??
+      [...this.results.values()].find((r) => r.sha256 === fb.sha256);
     // after a restart the render cache still knows a take by its WAV hash
     const take = remembered ?? (fb.sha256 !== undefined ? this.service.findTake(fb.sha256) : undefined);
     if (!take) {
-      throw new JobError("not_found", fb.job_id !== undefined ? `no finished job "${fb.job_id}" is known to this helper` : `no take with sha256 ${fb.sha256} is known to this helper`);
+      throw new JobError(
+        "not_found",
+        fb.job_id !== undefined
+          ? `no finished job "${fb.job_id}" is known to this helper`
+          : `no take with sha256 ${fb.sha256} is known to this helper`,
+      );
     }
     return this.feedback.append({
       reason: fb.reason,

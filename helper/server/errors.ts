@@ -8,7 +8,9 @@ import { ErrorPayload, isErrorCode } from "../../shared/protocol";
 
 export function errorBody(err: unknown): ErrorPayload {
   if (err instanceof JobError) {
-    return isErrorCode(err.code) ? { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } : { code: "internal", message: err.message };
+    return isErrorCode(err.code)
+      ? { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) }
+      : { code: "internal", message: err.message };
   }
   if (err instanceof QueueError) return { code: err.code, message: err.message };
   if (err instanceof AudioInputError) {
@@ -17,9 +19,11 @@ export function errorBody(err: unknown): ErrorPayload {
     if (err.code === "timeout" || err.code === "cancelled") return { code: err.code, message: err.message };
     return { code: "invalid_field", message: err.message, field: err.field ?? "media_path" };
   }
-  if (err instanceof StoreError) return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
+  if (err instanceof StoreError)
+    return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
   if (err instanceof EngineError) {
-    if (err.code === "model_missing" || err.code === "model_corrupt") return { code: "model_missing", message: err.message };
+    if (err.code === "model_missing" || err.code === "model_corrupt")
+      return { code: "model_missing", message: err.message };
     if (err.code === "busy") return { code: "model_loading", message: err.message };
     if (err.code === "invalid_request") return { code: "invalid_field", message: err.message };
     if (err.code === "aborted") return { code: "cancelled", message: err.message };

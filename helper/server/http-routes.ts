@@ -1,6 +1,16 @@
 // The plain-HTTP face of the helper, for curl, scripts and the source article's original integration.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { httpStatusFor, JobResult, MAX_MESSAGE_BYTES, Result, parseAnalyzeSpec, parseBedSpec, parseFeedback, parseJobSpec, parsePreset } from "../../shared/protocol";
+import {
+  httpStatusFor,
+  JobResult,
+  MAX_MESSAGE_BYTES,
+  Result,
+  parseAnalyzeSpec,
+  parseBedSpec,
+  parseFeedback,
+  parseJobSpec,
+  parsePreset,
+} from "../../shared/protocol";
 import type { SubmittedJob } from "../service/bed-service";
 import { normalizeTag } from "../../shared/presets";
 import { parseSince } from "../report";
@@ -11,7 +21,12 @@ import { serveUi } from "./static-ui";
 import { decodePathSegment, RequestTarget } from "./request-target";
 
 /** Routes one request whose target the caller has already parsed (see app.ts, the guarded boundary). */
-export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
+export async function handleHttp(
+  ctx: HelperContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: RequestTarget,
+): Promise<void> {
   const route = `${req.method} ${url.pathname}`;
   try {
     if (route === "GET /health") return sendJson(res, 200, ctx.health());
@@ -33,7 +48,8 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
     }
     if (route === "GET /report") {
       const format = url.searchParams.get("format") ?? "json";
-      if (!["json", "md", "html"].includes(format)) throw new HttpError(400, "invalid_field", "format must be json, md or html", "format");
+      if (!["json", "md", "html"].includes(format))
+        throw new HttpError(400, "invalid_field", "format must be json, md or html", "format");
       let since: Date;
       try {
         since = parseSince(url.searchParams.get("since") ?? "7d");
@@ -46,7 +62,8 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
     const presetMatch = /^\/presets\/([^/]+)$/.exec(url.pathname);
     if (presetMatch) {
       const decoded = decodePathSegment(presetMatch[1]);
-      if (decoded === null) throw new HttpError(400, "invalid_field", "the tag in the path has a malformed %-escape", "tag");
+      if (decoded === null)
+        throw new HttpError(400, "invalid_field", "the tag in the path has a malformed %-escape", "tag");
       const tag = normalizeTag(decoded);
       if (tag === null) throw new HttpError(400, "invalid_field", "the tag must be letters, digits and _", "tag");
       if (req.method === "GET") {
@@ -94,7 +111,11 @@ function abortOnHangUp(res: ServerResponse): AbortSignal {
 }
 
 /** Answers with the job's result when it is done; a client that hangs up first cancels it. */
-async function waitForJob(res: ServerResponse, job: SubmittedJob, shape: (r: JobResult) => unknown = (r) => r): Promise<void> {
+async function waitForJob(
+  res: ServerResponse,
+  job: SubmittedJob,
+  shape: (r: JobResult) => unknown = (r) => r,
+): Promise<void> {
   const onClose = () => !res.writableEnded && job.cancel();
   res.on("close", onClose);
   try {

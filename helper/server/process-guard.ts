@@ -29,10 +29,17 @@ export function currentScope(): FaultScope | undefined {
 export type FaultKind = "uncaught exception" | "unhandled rejection";
 
 /** Logs one fault, naming its scope when known, and closes that scope's connection. Never throws. */
-export function handleFault(kind: FaultKind, err: unknown, log: (line: string) => void, scope: FaultScope | undefined = currentScope()): void {
+export function handleFault(
+  kind: FaultKind,
+  err: unknown,
+  log: (line: string) => void,
+  scope: FaultScope | undefined = currentScope(),
+): void {
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
   try {
-    log(`${kind} in ${scope ? scope.id : "(no request or connection)"}; ${scope ? "closing that connection" : "nothing to close"}, still serving: ${detail}`);
+    log(
+      `${kind} in ${scope ? scope.id : "(no request or connection)"}; ${scope ? "closing that connection" : "nothing to close"}, still serving: ${detail}`,
+    );
   } catch {
     // a logger that fails must not turn the net into a crash
   }

@@ -64,7 +64,11 @@ export function checkAccess(
     return Array.isArray(v) ? v[0] : v;
   };
   if (!isOriginAllowed(header("origin"), policy)) {
-    return { status: 403, code: "forbidden", message: `origin ${header("origin")} is not allowed to use the helper (add it to allowedOrigins in the helper's config)` };
+    return {
+      status: 403,
+      code: "forbidden",
+      message: `origin ${header("origin")} is not allowed to use the helper (add it to allowedOrigins in the helper's config)`,
+    };
   }
   if (policy.lan) {
     const auth = header("authorization");
@@ -73,13 +77,18 @@ export function checkAccess(
       return {
         status: 401,
         code: "forbidden",
-        message: "this helper is shared on the network: send its token as Authorization: Bearer … (a WebSocket may also use ?token=…)",
+        message:
+          "this helper is shared on the network: send its token as Authorization: Bearer … (a WebSocket may also use ?token=…)",
       };
     }
     return null;
   }
   if (!isLocalHost(header("host"))) {
-    return { status: 403, code: "forbidden", message: `host ${header("host") ?? "(none)"} is not a local name; the helper only answers localhost unless started with --lan` };
+    return {
+      status: 403,
+      code: "forbidden",
+      message: `host ${header("host") ?? "(none)"} is not a local name; the helper only answers localhost unless started with --lan`,
+    };
   }
   return null;
 }

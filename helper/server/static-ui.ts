@@ -44,17 +44,31 @@ export function serveUi(pathname: string, res: ServerResponse, root: string | nu
   }
   const decoded = decodePathSegment(pathname.slice("/ui/".length));
   if (decoded === null) {
-    res.writeHead(400, { ...UI_SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8" }).end("malformed %-escape in the path");
+    res
+      .writeHead(400, { ...UI_SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8" })
+      .end("malformed %-escape in the path");
     return true;
   }
   const rel = decoded || "index.html";
   const file = root ? path.resolve(root, rel) : null;
-  if (!root || !file || !file.startsWith(path.resolve(root) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+  if (
+    !root ||
+    !file ||
+    !file.startsWith(path.resolve(root) + path.sep) ||
+    !fs.existsSync(file) ||
+    !fs.statSync(file).isFile()
+  ) {
     const missing = !root || !fs.existsSync(path.join(root, "index.html"));
-    res.writeHead(404, { ...UI_SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8" }).end(missing ? "the browser UI is not built: run npm run build" : "not found");
+    res
+      .writeHead(404, { ...UI_SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8" })
+      .end(missing ? "the browser UI is not built: run npm run build" : "not found");
     return true;
   }
-  res.writeHead(200, { ...UI_SECURITY_HEADERS, "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream", "Cache-Control": "no-cache" });
+  res.writeHead(200, {
+    ...UI_SECURITY_HEADERS,
+    "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream",
+    "Cache-Control": "no-cache",
+  });
   // a file removed or unreadable between the check and the read ends this answer, not the daemon
   fs.createReadStream(file)
     .on("error", () => res.destroy())

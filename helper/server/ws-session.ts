@@ -4,7 +4,13 @@
 // replies, or stops answering pings is closed, and only that one.
 import type WebSocket from "ws";
 import type { RawData } from "ws";
-import { defaultJobId, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_VERSION, ServerMessage } from "../../shared/protocol";
+import {
+  defaultJobId,
+  MAX_MESSAGE_BYTES,
+  parseClientMessage,
+  PROTOCOL_VERSION,
+  ServerMessage,
+} from "../../shared/protocol";
 import type { HelperContext } from "./context";
 import { errorBody } from "./errors";
 import { VERSION } from "../version";
@@ -47,7 +53,8 @@ export function attachSession(ctx: HelperContext, socket: WebSocket, options: Se
 
   const send = (msg: ServerMessage) => {
     if (socket.readyState !== socket.OPEN || dropped) return;
-    if (socket.bufferedAmount > limits.maxBufferedBytes) return drop(`client left ${socket.bufferedAmount} bytes unread`);
+    if (socket.bufferedAmount > limits.maxBufferedBytes)
+      return drop(`client left ${socket.bufferedAmount} bytes unread`);
     socket.send(JSON.stringify(msg));
   };
 
@@ -84,29 +91,47 @@ export function attachSession(ctx: HelperContext, socket: WebSocket, options: Se
     // messages ws had already read when the connection started closing start no work: nobody would get the answer
     if (socket.readyState !== socket.OPEN || dropped) return;
     if (data.length > MAX_MESSAGE_BYTES) {
-      send({ type: "error", error: { code: "too_large", message: `message is ${data.length} bytes; the limit is ${MAX_MESSAGE_BYTES}` } });
+      send({
+        type: "error",
+        error: { code: "too_large", message: `message is ${data.length} bytes; the limit is ${MAX_MESSAGE_BYTES}` },
+      });
       socket.close(CLOSE_TOO_LARGE, "message too large");
       return;
     }
-    if (isBinary) return send({ type: "error", error: { code: "invalid_message", message: "send JSON text messages, not binary" } });
+    if (isBinary)
+      return send({
+        type: "error",
+        error: { code: "invalid_message", message: "send JSON text messages, not binary" },
+      });
     const parsed = parseClientMessage(data.toString("utf8"));
     if (!parsed.ok) return send({ type: "error", ...(parsed.id ? { id: parsed.id } : {}), error: parsed.error });
     const msg = parsed.value;
-    const fail = (err: unknown, jobId?: string) => send({ type: "error", id: msg.id, ...(jobId ? { job_id: jobId } : {}), error: errorBody(err) });
+    const fail = (err: unknown, jobId?: string) =>
+      send({ type: "error", id: msg.id, ...(jobId ? { job_id: jobId } : {}), error: errorBody(err) });
     switch (msg.type) {
       case "health":
         return send({ type: "health", id: msg.id, ...ctx.health() });
       case "presets.get":
         return send({ type: "presets", id: msg.id, presets: ctx.presets.all() });
       case "presets.set":
-        return void ctx.presets.set(msg.tag, msg.preset).then(() => send({ type: "presets", id: msg.id, presets: ctx.presets.all() }), fail);
+        return void ctx.presets
+          .set(msg.tag, msg.preset)
+          .then(() => send({ type: "presets", id: msg.id, presets: ctx.presets.all() }), fail);
       case "presets.delete":
-        return void ctx.presets.delete(msg.tag).then(() => send({ type: "presets", id: msg.id, presets: ctx.presets.all() }), fail);
+        return void ctx.presets
+          .delete(msg.tag)
+          .then(() => send({ type: "presets", id: msg.id, presets: ctx.presets.all() }), fail);
       case "feedback":
         return void ctx.recordFeedback(msg).then(() => send({ type: "ack", id: msg.id }), fail);
       case "cancel": {
         const job = jobs.get(msg.job_id);
-        if (!job) return send({ type: "error", id: msg.id, job_id: msg.job_id, error: { code: "not_found", message: `no running or queued job "${msg.job_id}" on this connection` } });
+        if (!job)
+          return send({
+            type: "error",
+            id: msg.id,
+            job_id: msg.job_id,
+            error: { code: "not_found", message: `no running or queued job "${msg.job_id}" on this connection` },
+          });
         job.cancel();
         return send({ type: "ack", id: msg.id });
       }
@@ -117,17 +142,26 @@ export function attachSession(ctx: HelperContext, socket: WebSocket, options: Se
         });
         return;
       case "analyze":
-        return void ctx.analyze(msg, closed.signal).then(({ result }) => send({ type: "analysis", id: msg.id, result }), fail);
+        return void ctx
+          .analyze(msg, closed.signal)
+          .then(({ result }) => send({ type: "analysis", id: msg.id, result }), fail);
       case "bed": {
         const { type: _type, id: _id, ...spec } = msg;
         const jobId = spec.job_id ?? defaultJobId(msg.id, 0);
-        return track(msg.id, jobId, "job_id", (events, signal) => ctx.submitBed(spec, jobId, events, signal).then((b) => b.job));
+        return track(msg.id, jobId, "job_id", (events, signal) =>
+          ctx.submitBed(spec, jobId, events, signal).then((b) => b.job),
+        );
       }
     }
   }
 
   /** Runs one job for this connection: queued, progress (throttled), then done or error, all keyed by job id. */
-  function track(msgId: string, jobId: string, field: string, start: (events: JobEvents, signal: AbortSignal) => SubmittedJob | Promise<SubmittedJob>): void {
+  function track(
+    msgId: string,
+    jobId: string,
+    field: string,
+    start: (events: JobEvents, signal: AbortSignal) => SubmittedJob | Promise<SubmittedJob>,
+  ): void {
     const fail = (err: unknown) => send({ type: "error", id: msgId, job_id: jobId, error: errorBody(err) });
     if (jobs.has(jobId)) return fail(new JobError("invalid_field", `job_id "${jobId}" is already in use`, field));
     let lastProgress = 0;

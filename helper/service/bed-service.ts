@@ -28,7 +28,11 @@ const OUTPUT_RATE = OUTPUT_SAMPLE_RATE;
 const FINISH_VERSION = 1;
 
 export class JobError extends Error {
-  constructor(readonly code: string, message: string, readonly field?: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = "JobError";
   }
@@ -77,15 +81,24 @@ export class BedService {
    * configured roots (a symlink leading out of them is refused with 403 `forbidden`, like a `..` escape).
    */
   outputDirFor(requested: string | undefined): string {
-    if (requested !== undefined && !path.isAbsolute(requested)) throw new JobError("invalid_field", "output_dir must be an absolute path", "output_dir");
+    if (requested !== undefined && !path.isAbsolute(requested))
+      throw new JobError("invalid_field", "output_dir must be an absolute path", "output_dir");
     try {
       return confine(requested ?? this.options.outputDir, this.allowedRoots());
     } catch (err) {
       if (err instanceof ConfinementError) {
         const roots = this.options.outputRoots.map((r) => displayPath(r)).join(" or ");
-        throw new JobError("forbidden", `output_dir ${displayPath(requested ?? this.options.outputDir)} must be inside ${roots} (links leading out of them are refused)`, "output_dir");
+        throw new JobError(
+          "forbidden",
+          `output_dir ${displayPath(requested ?? this.options.outputDir)} must be inside ${roots} (links leading out of them are refused)`,
+          "output_dir",
+        );
       }
-      throw new JobError("invalid_field", `output_dir ${displayPath(requested ?? this.options.outputDir)} cannot be used: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "output_dir");
+      throw new JobError(
+        "invalid_field",
+        `output_dir ${displayPath(requested ?? this.options.outputDir)} cannot be used: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        "output_dir",
+      );
     }
   }
 
@@ -93,23 +106,40 @@ export class BedService {
    * `duck`: speech regions (seconds) the bed dips under, for beds under a voice-over. Never throws: a job whose
    * preparation fails (unknown model, refused folder, unusable tag) gets that failure as its result.
    */
-  submit(spec: JobSpec, jobId: string, events: JobEvents = {}, duck?: { regions: SpeechRegion[]; depthDb: number }): SubmittedJob {
+  submit(
+    spec: JobSpec,
+    jobId: string,
+    events: JobEvents = {},
+    duck?: { regions: SpeechRegion[]; depthDb: number },
+  ): SubmittedJob {
     try {
       return this.start(spec, jobId, events, duck);
     } catch (err) {
-      const failure = err instanceof RangeError ? new JobError("invalid_field", err.message, spec.scene_tag !== undefined ? "scene_tag" : "prompt") : err;
+      const failure =
+        err instanceof RangeError
+          ? new JobError("invalid_field", err.message, spec.scene_tag !== undefined ? "scene_tag" : "prompt")
+          : err;
       return { result: Promise.reject(failure), cancel: () => {} };
     }
   }
 
-  private start(spec: JobSpec, jobId: string, events: JobEvents, duck?: { regions: SpeechRegion[]; depthDb: number }): SubmittedJob {
+  private start(
+    spec: JobSpec,
+    jobId: string,
+    events: JobEvents,
+    duck?: { regions: SpeechRegion[]; depthDb: number },
+  ): SubmittedJob {
     const started = performance.now();
     const engine = this.host.require(); // throws model_missing (503) before anything is queued
     const outputDir = this.outputDirFor(spec.output_dir);
     const tag = spec.scene_tag;
     const resolved = tag !== undefined ? this.presets.resolve(tag) : { prompt: spec.prompt ?? "", seed: undefined };
     if (typeof resolved.prompt !== "string" || resolved.prompt.trim() === "") {
-      throw new JobError("invalid_field", tag !== undefined ? `the preset for "${tag}" has no prompt` : "prompt must be non-empty text", tag !== undefined ? "scene_tag" : "prompt");
+      throw new JobError(
+        "invalid_field",
+        tag !== undefined ? `the preset for "${tag}" has no prompt` : "prompt must be non-empty text",
+        tag !== undefined ? "scene_tag" : "prompt",
+      );
     }
     const prompt = withBpm(resolved.prompt, spec.target_bpm);
     const seed = spec.seed ?? resolved.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -121,7 +151,16 @@ export class BedService {
       bedLevelDb: spec.bed_level_db ?? this.options.bedLevelDb,
     };
     const info = engine.info;
-    const key = cacheKey({ model: info.modelDir, variant: info.variant, prompt, duration: spec.duration_sec, seed, ...settings, duck: duck ?? null, finish: FINISH_VERSION });
+    const key = cacheKey({
+      model: info.modelDir,
+      variant: info.variant,
+      prompt,
+      duration: spec.duration_sec,
+      seed,
+      ...settings,
+      duck: duck ?? null,
+      finish: FINISH_VERSION,
+    });
     const fileName = `${slug(tag ?? prompt)}_${spec.duration_sec}s_seed${seed}_${key.slice(0, 8)}.wav`;
     const finish = async (wavPath: string, meta: CachedMeta, batchSize?: number): Promise<JobResult> => {
       const out = path.join(outputDir, fileName);
@@ -157,7 +196,9 @@ export class BedService {
           outRate: OUTPUT_RATE,
         });
         // ducking is baked in after the level chain: the bed is at its normal level between phrases
-        const samples = duck ? applyDucking(bed.samples48k, OUTPUT_RATE, duck.regions, { ...DUCK_DEFAULTS, depthDb: duck.depthDb }) : bed.samples48k;
+        const samples = duck
+          ? applyDucking(bed.samples48k, OUTPUT_RATE, duck.regions, { ...DUCK_DEFAULTS, depthDb: duck.depthDb })
+          : bed.samples48k;
         const wav = encodeWav(samples, OUTPUT_RATE, 24);
         const meta: CachedMeta = {
           duration_sec: bed.samples / OUTPUT_RATE,
@@ -200,7 +241,8 @@ export class BedService {
   private async placeFile(from: string, to: string): Promise<void> {
     const dir = path.dirname(to);
     const stillInside = () => {
-      if (confine(dir, this.allowedRoots()) !== dir) throw new ConfinementError(`${displayPath(dir)} changed while the bed was made`);
+      if (confine(dir, this.allowedRoots()) !== dir)
+        throw new ConfinementError(`${displayPath(dir)} changed while the bed was made`);
     };
     const tmp = tempPathFor(to);
     try {
@@ -217,18 +259,29 @@ export class BedService {
     } catch (err) {
       await fs.promises.rm(tmp, { force: true }).catch(() => {});
       if (err instanceof ConfinementError) {
-        throw new JobError("forbidden", `output_dir ${displayPath(dir)} now leads outside the allowed folders; the bed was not placed`, "output_dir");
+        throw new JobError(
+          "forbidden",
+          `output_dir ${displayPath(dir)} now leads outside the allowed folders; the bed was not placed`,
+          "output_dir",
+        );
       }
       // the OS message spells out the absolute path: say it with the path as the user knows it
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      if (code === "EACCES" || code === "EPERM" || code === "EROFS") throw new JobError("forbidden", `output_dir ${displayPath(dir)} cannot be written (${code})`, "output_dir");
+      if (code === "EACCES" || code === "EPERM" || code === "EROFS")
+        throw new JobError("forbidden", `output_dir ${displayPath(dir)} cannot be written (${code})`, "output_dir");
       throw new JobError("internal", `the bed could not be placed in ${displayPath(dir)} (${code})`, "output_dir");
     }
   }
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "bed";
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "bed"
+  );
 }
 
 function round2(n: number): number {

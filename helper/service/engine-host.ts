@@ -135,7 +135,10 @@ export class EngineHost {
   }
 
   private load(): Promise<MusicGenEngine> {
-    return MusicGenEngine.load(this.options.modelDir, { variant: this.options.variant, provider: this.options.provider });
+    return MusicGenEngine.load(this.options.modelDir, {
+      variant: this.options.variant,
+      provider: this.options.provider,
+    });
   }
 
   private becameReady(): void {
@@ -154,7 +157,10 @@ export class EngineHost {
     this.seenSignature = signature;
     const e = err as Error & { fix?: string };
     // errors that carry their fix already say how to install the model: add nothing
-    this.fail("model_missing", e.fix ? e.message.split("\n")[0] : `${e.message.split("\n")[0]} — install it with \`${this.fetchCommand}\``);
+    this.fail(
+      "model_missing",
+      e.fix ? e.message.split("\n")[0] : `${e.message.split("\n")[0]} — install it with \`${this.fetchCommand}\``,
+    );
     if (!this.closed && !this.watchTimer) {
       this.watchTimer = setInterval(() => this.recheck(false), this.options.watchIntervalMs ?? 2000);
       this.watchTimer.unref();
@@ -173,18 +179,20 @@ export class EngineHost {
     if (signature === null || signature === this.failedSignature || !settled) return;
     this.state = "loading";
     (this.options.log ?? (() => {}))(`the model folder ${this.options.modelDir} changed; loading it`);
-    this.reloading = this.load().then(
-      (engine) => {
-        this.engine = engine;
-        this.becameReady();
-      },
-      (err) => {
-        if (err instanceof EngineError && err.code === "model_missing") this.missing(err, signature);
-        else this.fail("failed", `the model could not be loaded: ${(err as Error).message}`);
-      },
-    ).finally(() => {
-      this.reloading = null;
-    });
+    this.reloading = this.load()
+      .then(
+        (engine) => {
+          this.engine = engine;
+          this.becameReady();
+        },
+        (err) => {
+          if (err instanceof EngineError && err.code === "model_missing") this.missing(err, signature);
+          else this.fail("failed", `the model could not be loaded: ${(err as Error).message}`);
+        },
+      )
+      .finally(() => {
+        this.reloading = null;
+      });
   }
 
   private stopWatching(): void {

@@ -11,7 +11,11 @@ import { PRIVATE_DIR_MODE, writeFileAtomic } from "../util/atomic-file";
 import { STALE_TEMP_MS } from "../util/temp-sweep";
 
 export function cacheKey(parts: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(parts).sort().map((k) => [k, parts[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(parts)
+      .sort()
+      .map((k) => [k, parts[k]]),
+  );
   return createHash("sha256").update(canonical).digest("hex");
 }
 
@@ -35,7 +39,10 @@ export class RenderCache<M extends object> {
   private total = 0;
   private seq = 0;
 
-  constructor(private readonly dir: string, private readonly maxBytes: number) {
+  constructor(
+    private readonly dir: string,
+    private readonly maxBytes: number,
+  ) {
     fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.load();
   }

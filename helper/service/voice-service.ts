@@ -40,7 +40,12 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
   let transcriptionError: string | undefined;
   let audio: Float32Array | null = null;
   if (spec.media_path !== undefined) {
-    audio = await decodeAudio(spec.media_path, { inSec: spec.in_sec, outSec: spec.out_sec, signal: options.signal, allowUnc: options.allowUncMediaPaths });
+    audio = await decodeAudio(spec.media_path, {
+      inSec: spec.in_sec,
+      outSec: spec.out_sec,
+      signal: options.signal,
+      allowUnc: options.allowUncMediaPaths,
+    });
     mediaSec = audio.length / 16000;
     regions = await speechRegions(audio);
     // typed text wins; otherwise the installed Whisper model, if any, listens
@@ -69,10 +74,19 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
       transcription: spec.text !== undefined ? "given" : heard ? "whisper" : "not_installed",
       language,
       ...(transcriptionError !== undefined ? { transcription_error: transcriptionError } : {}),
-      ...(heard ? { spoken_language: heard.language, ...(heard.languageProbability !== undefined ? { language_probability: round3(heard.languageProbability) } : {}) } : {}),
+      ...(heard
+        ? {
+            spoken_language: heard.language,
+            ...(heard.languageProbability !== undefined
+              ? { language_probability: round3(heard.languageProbability) }
+              : {}),
+          }
+        : {}),
       segments: heard
         ? heard.segments
-        : transcript !== null && regions.length > 0 ? [{ start: regions[0].start, end: regions[regions.length - 1].end, text: transcript }] : [],
+        : transcript !== null && regions.length > 0
+          ? [{ start: regions[0].start, end: regions[regions.length - 1].end, text: transcript }]
+          : [],
       speech_regions: regions.map((r) => ({ start: round3(r.start), end: round3(r.end) })),
       emotion: main,
       subtone: emotion?.subtone ?? null,
@@ -91,7 +105,12 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
             },
           }
         : {}),
-      prompt: composePrompt({ emotion: main, subtone: emotion?.subtone, energy: energy ?? undefined, context: spec.context }),
+      prompt: composePrompt({
+        emotion: main,
+        subtone: emotion?.subtone,
+        energy: energy ?? undefined,
+        context: spec.context,
+      }),
     },
   };
 }
@@ -100,13 +119,30 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
  * analyze + generate + duck. Resolves with the job (already queued) and its analysis. `signal` stops the analysis
  * (and its ffmpeg) when the caller goes away before the job is queued; after that, cancel the returned job.
  */
-export async function submitBed(service: BedService, spec: BedSpec, jobId: string, events: JobEvents = {}, options: AnalyzeOptions = {}): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
+export async function submitBed(
+  service: BedService,
+  spec: BedSpec,
+  jobId: string,
+  events: JobEvents = {},
+  options: AnalyzeOptions = {},
+): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
   const { result: analysis, mediaSec } = await analyzeVoiceOver(spec, options);
   if (options.signal?.aborted) throw new JobError("cancelled", "the job was cancelled");
   const duration = spec.duration_sec ?? mediaSec;
-  if (duration === null) throw new JobError("invalid_field", "give duration_sec, or the clip's media_path so the bed can match its length", "duration_sec");
+  if (duration === null)
+    throw new JobError(
+      "invalid_field",
+      "give duration_sec, or the clip's media_path so the bed can match its length",
+      "duration_sec",
+    );
   const job = service.submit(
-    { prompt: analysis.prompt, duration_sec: Math.min(MAX_DURATION_SEC, Math.max(MIN_DURATION_SEC, round3(duration))), seed: spec.seed, output_dir: spec.output_dir, job_id: jobId },
+    {
+      prompt: analysis.prompt,
+      duration_sec: Math.min(MAX_DURATION_SEC, Math.max(MIN_DURATION_SEC, round3(duration))),
+      seed: spec.seed,
+      output_dir: spec.output_dir,
+      job_id: jobId,
+    },
     jobId,
     events,
     { regions: analysis.speech_regions, depthDb: spec.duck_db ?? DEFAULT_DUCK_DB },

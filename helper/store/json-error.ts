@@ -15,7 +15,10 @@ export function lineColumn(text: string, pos: number): { line: number; column: n
 export function describeJsonError(text: string, err: Error): string {
   const message = err.message;
   const at = / (?:in|after) JSON at position (\d+)/.exec(message);
-  const what = message.replace(/ in JSON at position \d+.*$/, "").replace(/ at position \d+.*$/, "").replace(/, ".*" is not valid JSON$/s, "");
+  const what = message
+    .replace(/ in JSON at position \d+.*$/, "")
+    .replace(/ at position \d+.*$/, "")
+    .replace(/, ".*" is not valid JSON$/s, "");
   const pos = at ? Number(at[1]) : /Unexpected end of JSON input/.test(message) ? text.length : null;
   if (pos === null) return what;
   const { line, column } = lineColumn(text, pos);

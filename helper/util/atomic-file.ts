@@ -16,7 +16,10 @@ export const TEMP_NAME_RE = /^\..+\.\d+\.\d+\.[0-9a-z]+\.tmp$/;
 
 /** A fresh temp path beside `file`, named by TEMP_NAME_RE. */
 export function tempPathFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2) || "0"}.tmp`);
+  return path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2) || "0"}.tmp`,
+  );
 }
 
 export interface AtomicWriteOptions {
@@ -24,7 +27,11 @@ export interface AtomicWriteOptions {
   mode?: number;
 }
 
-export async function writeFileAtomic(file: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const dir = path.dirname(file);
   await fs.promises.mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE }); // only folders it creates
   const tmp = tempPathFor(file);

@@ -24,7 +24,11 @@ export function isInside(root: string, candidate: string, pathImpl: path.Platfor
 }
 
 /** The realpath of an absolute path that may not exist yet: the nearest existing ancestor's realpath + the rest. */
-export function realPathOfNearest(target: string, realpath: (p: string) => string = fs.realpathSync.native, pathImpl: path.PlatformPath = path): string {
+export function realPathOfNearest(
+  target: string,
+  realpath: (p: string) => string = fs.realpathSync.native,
+  pathImpl: path.PlatformPath = path,
+): string {
   let existing = pathImpl.resolve(target);
   const rest: string[] = [];
   for (;;) {
@@ -45,7 +49,12 @@ export function realPathOfNearest(target: string, realpath: (p: string) => strin
  * The real path `requested` names, when that lies inside the real path of one of `roots`; otherwise a
  * ConfinementError. `requested` must be absolute (relative paths are the caller's input error to report).
  */
-export function confine(requested: string, roots: readonly string[], realpath: (p: string) => string = fs.realpathSync.native, pathImpl: path.PlatformPath = path): string {
+export function confine(
+  requested: string,
+  roots: readonly string[],
+  realpath: (p: string) => string = fs.realpathSync.native,
+  pathImpl: path.PlatformPath = path,
+): string {
   // Windows opens a device for `CON`/`NUL`… and silently drops trailing dots: such a folder is never what was meant
   const odd = reservedComponent(requested, pathImpl) ?? trailingDotOrSpace(requested, pathImpl);
   if (odd !== null) throw new ConfinementError(`"${odd}" is not a usable folder name on Windows`);
@@ -59,5 +68,7 @@ export function confine(requested: string, roots: readonly string[], realpath: (
     }
     if (isInside(realRoot, real, pathImpl)) return real;
   }
-  throw new ConfinementError("the folder is outside the folders this helper may write to (output roots), or a link in it leads outside them");
+  throw new ConfinementError(
+    "the folder is outside the folders this helper may write to (output roots), or a link in it leads outside them",
+  );
 }

@@ -52,7 +52,10 @@ function stripLongPrefix(p: string): string {
 /** The path's components, without the root. */
 function components(p: string, impl: PathImpl): string[] {
   const root = impl.parse(p).root;
-  return p.slice(root.length).split(isWin(impl) ? /[\\/]+/ : /\/+/).filter((c) => c !== "");
+  return p
+    .slice(root.length)
+    .split(isWin(impl) ? /[\\/]+/ : /\/+/)
+    .filter((c) => c !== "");
 }
 
 /** The component that is a reserved device name (`CON`, `nul.wav`, `COM1 .txt`), or null. */
@@ -80,7 +83,9 @@ export function comparablePath(p: string, impl: PathImpl = nodePath): string {
   if (!isWin(impl)) return impl.resolve(p).replace(/\/+$/, "") || "/";
   const resolved = impl.resolve(stripLongPrefix(p));
   const root = impl.parse(resolved).root;
-  const rest = components(resolved, impl).map((c) => c.replace(/[. ]+$/, "")).filter((c) => c !== "");
+  const rest = components(resolved, impl)
+    .map((c) => c.replace(/[. ]+$/, ""))
+    .filter((c) => c !== "");
   const joined = rest.length ? root.replace(/\\+$/, "") + "\\" + rest.join("\\") : root;
   return joined.toLowerCase();
 }
@@ -102,15 +107,22 @@ export function isSameOrInside(child: string, parent: string, impl: PathImpl = n
 export function checkMediaPath(p: string, impl: PathImpl = nodePath, options: MediaPathOptions = {}): MediaPathVerdict {
   if (p.includes("\0")) return { ok: false, code: "invalid_path", reason: "the path contains a NUL character" };
   if (isWin(impl)) {
-    if (isDevicePath(p, impl)) return { ok: false, code: "device_path", reason: `${p} names a device, not a media file` };
+    if (isDevicePath(p, impl))
+      return { ok: false, code: "device_path", reason: `${p} names a device, not a media file` };
     if (isUncPath(p, impl)) {
       return options.allowUnc
         ? { ok: true }
-        : { ok: false, code: "unc_path", reason: `${p} is on a network share; copy the clip to a local drive, or set allowUncMediaPaths in ~/.cuesmith/config.json` };
+        : {
+            ok: false,
+            code: "unc_path",
+            reason: `${p} is on a network share; copy the clip to a local drive, or set allowUncMediaPaths in ~/.cuesmith/config.json`,
+          };
     }
     const plain = stripLongPrefix(p);
-    if (!/^[a-z]:[\\/]/i.test(plain)) return { ok: false, code: "not_absolute", reason: `${p} is not a full path with a drive letter (C:\\…)` };
-    if (plain.indexOf(":", 2) !== -1) return { ok: false, code: "invalid_path", reason: `${p} names an alternate data stream (a ":" after the drive)` };
+    if (!/^[a-z]:[\\/]/i.test(plain))
+      return { ok: false, code: "not_absolute", reason: `${p} is not a full path with a drive letter (C:\\…)` };
+    if (plain.indexOf(":", 2) !== -1)
+      return { ok: false, code: "invalid_path", reason: `${p} names an alternate data stream (a ":" after the drive)` };
     const reserved = reservedComponent(plain, impl);
     if (reserved) return { ok: false, code: "reserved_name", reason: `"${reserved}" in ${p} is a Windows device name` };
     return { ok: true };

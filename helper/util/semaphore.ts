@@ -6,7 +6,8 @@ export class Semaphore {
   private readonly waiters: Array<{ grant: () => void; reject: (err: unknown) => void }> = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`a semaphore needs a limit of at least 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`a semaphore needs a limit of at least 1, got ${limit}`);
   }
 
   /** Holders now. */
@@ -51,7 +52,8 @@ export class Semaphore {
       if (released) return;
       released = true;
       const next = this.waiters.shift();
-      if (next) next.grant(); // the slot passes straight on: `holders` is unchanged
+      if (next)
+        next.grant(); // the slot passes straight on: `holders` is unchanged
       else this.holders--;
     };
   }

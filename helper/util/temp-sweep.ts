@@ -16,7 +16,10 @@ export function isOurTempName(name: string): boolean {
 }
 
 /** Removes stale temp files of our naming from each folder (not below it); returns the paths removed. */
-export async function sweepStaleTempFiles(dirs: readonly string[], { olderThanMs = STALE_TEMP_MS, now = Date.now() } = {}): Promise<string[]> {
+export async function sweepStaleTempFiles(
+  dirs: readonly string[],
+  { olderThanMs = STALE_TEMP_MS, now = Date.now() } = {},
+): Promise<string[]> {
   const removed: string[] = [];
   for (const dir of new Set(dirs.map((d) => path.resolve(d)))) {
     let names: string[];

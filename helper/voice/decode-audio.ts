@@ -12,11 +12,24 @@ import { checkMediaPath } from "../util/path-rules";
 import { displayPath } from "../util/display-path";
 import { Semaphore } from "../util/semaphore";
 
-export type AudioInputErrorCode = "ffmpeg_missing" | "file_missing" | "not_a_file" | "refused_path" | "undecodable" | "invalid_range" | "too_long" | "timeout" | "cancelled";
+export type AudioInputErrorCode =
+  | "ffmpeg_missing"
+  | "file_missing"
+  | "not_a_file"
+  | "refused_path"
+  | "undecodable"
+  | "invalid_range"
+  | "too_long"
+  | "timeout"
+  | "cancelled";
 
 export class AudioInputError extends Error {
   /** `field`: the request field at fault (in_sec/out_sec for a too-long clip), when it is not media_path. */
-  constructor(readonly code: AudioInputErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: AudioInputErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = "AudioInputError";
   }
@@ -50,7 +63,8 @@ export interface DecodeOptions {
   pathImpl?: path.PlatformPath;
 }
 
-export const FFMPEG_HINT = "install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg; Windows: winget install Gyan.FFmpeg) or set CUESMITH_FFMPEG to its path";
+export const FFMPEG_HINT =
+  "install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg; Windows: winget install Gyan.FFmpeg) or set CUESMITH_FFMPEG to its path";
 
 /** The ffmpeg to run: `$CUESMITH_FFMPEG`, else `ffmpeg` on the PATH, else the one shipped in an npm package. */
 export function ffmpegBinary(env: NodeJS.ProcessEnv = process.env): string {
@@ -59,17 +73,34 @@ export function ffmpegBinary(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Checks in/out points (finite, in order, at most MAX_ANALYSED_SEC apart); throws an AudioInputError naming the field. */
 export function checkClipRange(inSec: number | undefined, outSec: number | undefined): void {
-  for (const [name, v] of [["in_sec", inSec], ["out_sec", outSec]] as const) {
-    if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new AudioInputError("invalid_range", `${name} must be a number of seconds >= 0, got ${v}`, name);
+  for (const [name, v] of [
+    ["in_sec", inSec],
+    ["out_sec", outSec],
+  ] as const) {
+    if (v !== undefined && (!Number.isFinite(v) || v < 0))
+      throw new AudioInputError("invalid_range", `${name} must be a number of seconds >= 0, got ${v}`, name);
   }
   if (outSec !== undefined && outSec - (inSec ?? 0) > MAX_ANALYSED_SEC) {
-    throw new AudioInputError("too_long", `the clip is ${Math.round(outSec - (inSec ?? 0))} s long; at most ${MAX_ANALYSED_SEC / 60} minutes (${MAX_ANALYSED_SEC} s) are analysed: move the in or out point`, "out_sec");
+    throw new AudioInputError(
+      "too_long",
+      `the clip is ${Math.round(outSec - (inSec ?? 0))} s long; at most ${MAX_ANALYSED_SEC / 60} minutes (${MAX_ANALYSED_SEC} s) are analysed: move the in or out point`,
+      "out_sec",
+    );
   }
-  if (outSec !== undefined && inSec !== undefined && outSec <= inSec) throw new AudioInputError("invalid_range", "out_sec must be after in_sec", "out_sec");
+  if (outSec !== undefined && inSec !== undefined && outSec <= inSec)
+    throw new AudioInputError("invalid_range", "out_sec must be after in_sec", "out_sec");
 }
 
 export async function decodeAudio(file: string, options: DecodeOptions = {}): Promise<Float32Array> {
-  const { inSec, outSec, rate = 16000, ffmpeg = ffmpegBinary(), timeoutMs = DECODE_TIMEOUT_MS, signal, slots = decodeSlots } = options;
+  const {
+    inSec,
+    outSec,
+    rate = 16000,
+    ffmpeg = ffmpegBinary(),
+    timeoutMs = DECODE_TIMEOUT_MS,
+    signal,
+    slots = decodeSlots,
+  } = options;
   checkClipRange(inSec, outSec);
   // before touching the file: a UNC path's first access already authenticates to the server it names
   const verdict = checkMediaPath(file, options.pathImpl ?? path, { allowUnc: options.allowUnc });
@@ -82,7 +113,11 @@ export async function decodeAudio(file: string, options: DecodeOptions = {}): Pr
     throw new AudioInputError("file_missing", `${shown} does not exist`);
   }
   // a FIFO, socket or device would block (or never end) in ffmpeg; a folder is not a clip
-  if (!stat.isFile()) throw new AudioInputError("not_a_file", `${shown} is not a regular file (a folder, pipe or device cannot be analysed)`);
+  if (!stat.isFile())
+    throw new AudioInputError(
+      "not_a_file",
+      `${shown} is not a regular file (a folder, pipe or device cannot be analysed)`,
+    );
   const args = ["-nostdin", "-hide_banner", "-loglevel", "error"];
   if (inSec !== undefined && inSec > 0) args.push("-ss", String(inSec));
   if (outSec !== undefined) args.push("-to", String(outSec));
@@ -102,11 +137,21 @@ export async function decodeAudio(file: string, options: DecodeOptions = {}): Pr
 }
 
 /** Runs one decode; settles only once the process has exited, so a slot is never freed while ffmpeg still runs. */
-function runFfmpeg(ffmpeg: string, args: string[], shown: string, timeoutMs: number, signal?: AbortSignal): Promise<Float32Array> {
+function runFfmpeg(
+  ffmpeg: string,
+  args: string[],
+  shown: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Float32Array> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new AudioInputError("cancelled", "the analysis was cancelled"));
     // its own process group on POSIX, so a kill reaches anything ffmpeg (or a wrapper script) started
-    const child = spawn(ffmpeg, args, { stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32", windowsHide: true });
+    const child = spawn(ffmpeg, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: process.platform !== "win32",
+      windowsHide: true,
+    });
     const chunks: Buffer[] = [];
     let stderr = "";
     let stopped: AudioInputError | null = null;
@@ -125,14 +170,26 @@ function runFfmpeg(ffmpeg: string, args: string[], shown: string, timeoutMs: num
       kill(child);
     };
     const onAbort = () => stop(new AudioInputError("cancelled", "the analysis was cancelled"));
-    const timer = setTimeout(() => stop(new AudioInputError("timeout", `decoding ${shown} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        stop(
+          new AudioInputError(
+            "timeout",
+            `decoding ${shown} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`,
+          ),
+        ),
+      timeoutMs,
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
     child.stdout.on("data", (c: Buffer) => chunks.push(c));
     child.stderr.on("data", (c: Buffer) => {
       if (stderr.length < 16_384) stderr += c.toString();
     });
     child.on("error", (err: NodeJS.ErrnoException) =>
-      finish(err.code === "ENOENT" ? new AudioInputError("ffmpeg_missing", `ffmpeg was not found: ${FFMPEG_HINT}`) : err));
+      finish(
+        err.code === "ENOENT" ? new AudioInputError("ffmpeg_missing", `ffmpeg was not found: ${FFMPEG_HINT}`) : err,
+      ),
+    );
     // "exit", not "close": after a kill, a pipe held open by a stray grandchild must not keep the caller waiting
     child.on("exit", () => {
       if (stopped) finish(stopped);

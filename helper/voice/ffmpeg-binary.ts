@@ -36,7 +36,12 @@ function isFile(file: string): boolean {
 }
 
 /** The first `ffmpeg` on PATH (with PATHEXT's extensions on Windows), or null. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, exists: (file: string) => boolean = isFile): string | null {
+export function findOnPath(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  exists: (file: string) => boolean = isFile,
+): string | null {
   const p = platform === "win32" ? path.win32 : path.posix;
   const pathVar = env.PATH ?? env.Path ?? "";
   const exts = platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD;.BAT;.COM").split(";").filter(Boolean) : [""];

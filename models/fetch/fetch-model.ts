@@ -6,7 +6,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultModelDir } from "../paths";
 import type { DecoderVariant } from "../layout";
-import { DECODER_VARIANTS, DEFAULT_HUB, fileUrl, getModelEntry, loadManifest, Manifest, ModelEntry, modelNames } from "../manifest";
+import {
+  DECODER_VARIANTS,
+  DEFAULT_HUB,
+  fileUrl,
+  getModelEntry,
+  loadManifest,
+  Manifest,
+  ModelEntry,
+  modelNames,
+} from "../manifest";
 import { downloadFile, ExpectedFile, partPath } from "./download";
 import { ModelFileError } from "./errors";
 import { Digests, hashFile } from "./hash";
@@ -88,23 +97,43 @@ function checkAborted(signal: AbortSignal | undefined, file?: string): void {
 /** Reconciles what the hub publishes with what the manifest pins; throws hub_mismatch when they disagree. */
 function reconcile(entry: ModelEntry, file: string, meta: HubFileMeta, hubHost: string): void {
   const m = entry.files[file];
-  const fix = "the hub or mirror serves a different file than the pinned revision; check HF_ENDPOINT (or update cuesmith)";
+  const fix =
+    "the hub or mirror serves a different file than the pinned revision; check HF_ENDPOINT (or update cuesmith)";
   if (m.sha256 && meta.sha256 && meta.sha256 !== m.sha256) {
-    throw new ModelFileError("hub_mismatch", `${hubHost} publishes sha256 ${meta.sha256} for ${file}, the manifest pins ${m.sha256}`, file, fix);
+    throw new ModelFileError(
+      "hub_mismatch",
+      `${hubHost} publishes sha256 ${meta.sha256} for ${file}, the manifest pins ${m.sha256}`,
+      file,
+      fix,
+    );
   }
   if (meta.size !== undefined) {
     if (!m.sizeApprox && meta.size !== m.size) {
-      throw new ModelFileError("hub_mismatch", `${hubHost} says ${file} is ${meta.size} bytes, the manifest pins ${m.size}`, file, fix);
+      throw new ModelFileError(
+        "hub_mismatch",
+        `${hubHost} says ${file} is ${meta.size} bytes, the manifest pins ${m.size}`,
+        file,
+        fix,
+      );
     }
     // an estimated size (no listing was reachable when the entry was written) is never held against the hub
     if (m.sizeApprox && !m.sizeEstimated && !approxSizeOk(meta.size, m.size)) {
-      throw new ModelFileError("hub_mismatch", `${hubHost} says ${file} is ${meta.size} bytes, the manifest expects about ${m.size}`, file, fix);
+      throw new ModelFileError(
+        "hub_mismatch",
+        `${hubHost} says ${file} is ${meta.size} bytes, the manifest expects about ${m.size}`,
+        file,
+        fix,
+      );
     }
   }
 }
 
 /** Does a local file match the expectation? (size first, then the strongest hash known) */
-async function matches(file: string, expected: ExpectedFile & { sizeApprox?: number }, onBytes?: (n: number) => void): Promise<Digests | undefined> {
+async function matches(
+  file: string,
+  expected: ExpectedFile & { sizeApprox?: number },
+  onBytes?: (n: number) => void,
+): Promise<Digests | undefined> {
   let size: number;
   try {
     size = fs.statSync(file).size;
@@ -112,7 +141,8 @@ async function matches(file: string, expected: ExpectedFile & { sizeApprox?: num
     return undefined;
   }
   if (expected.size !== undefined && size !== expected.size) return undefined;
-  if (expected.size === undefined && expected.sizeApprox !== undefined && !approxSizeOk(size, expected.sizeApprox)) return undefined;
+  if (expected.size === undefined && expected.sizeApprox !== undefined && !approxSizeOk(size, expected.sizeApprox))
+    return undefined;
   const d = await hashFile(file, { onBytes, git: !expected.sha256 && !!expected.gitSha1 });
   if (expected.sha256) return d.sha256 === expected.sha256 ? d : undefined;
   if (expected.gitSha1) return d.gitSha1 === expected.gitSha1 ? d : undefined;
@@ -136,16 +166,27 @@ function planFetch(name: string, options: FetchModelOptions): FetchPlan {
   const manifest = options.manifest ?? loadManifest();
   const entry = getModelEntry(name, manifest);
   if (!entry) {
-    throw new ModelFileError("unknown_model", `no model named "${name}" (known: ${modelNames(manifest).join(", ")})`, undefined, "check the name");
+    throw new ModelFileError(
+      "unknown_model",
+      `no model named "${name}" (known: ${modelNames(manifest).join(", ")})`,
+      undefined,
+      "check the name",
+    );
   }
   const variant = options.variant ?? entry.defaultVariant;
-  if (!DECODER_VARIANTS.includes(variant)) throw new ModelFileError("unknown_model", `unknown variant "${variant}" (use q8 or fp32)`);
+  if (!DECODER_VARIANTS.includes(variant))
+    throw new ModelFileError("unknown_model", `unknown variant "${variant}" (use q8 or fp32)`);
   const hubUrl = (options.hubUrl ?? env.HF_ENDPOINT ?? DEFAULT_HUB).replace(/\/+$/, "");
   let hubHost: string;
   try {
     hubHost = new URL(hubUrl).host;
   } catch {
-    throw new ModelFileError("http", `the hub address "${hubUrl}" is not a URL`, undefined, "set HF_ENDPOINT to e.g. https://huggingface.co or a mirror's address");
+    throw new ModelFileError(
+      "http",
+      `the hub address "${hubUrl}" is not a URL`,
+      undefined,
+      "set HF_ENDPOINT to e.g. https://huggingface.co or a mirror's address",
+    );
   }
   return {
     entry,
@@ -163,7 +204,12 @@ async function createTargetFolder(dir: string): Promise<string | undefined> {
   try {
     return await fs.promises.mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new ModelFileError("io", `cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, undefined, "pass --dest with a writable folder");
+    throw new ModelFileError(
+      "io",
+      `cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      undefined,
+      "pass --dest with a writable folder",
+    );
   }
 }
 
@@ -197,7 +243,8 @@ class FetchRun {
   ) {
     const { entry, dir, files } = plan;
     const old = readLock(dir);
-    this.oldLock = old && old.repo === entry.repo && old.revision === entry.revision && old.model === entry.name ? old : undefined;
+    this.oldLock =
+      old && old.repo === entry.repo && old.revision === entry.revision && old.model === entry.name ? old : undefined;
     this.lock = {
       schema: 1,
       model: entry.name,
@@ -241,7 +288,12 @@ class FetchRun {
     const via: LockEntry["via"] = action === "reused" ? "hf-cache" : action === "downloaded" ? "download" : "present";
     const prev = this.lock.files[file];
     if (!prev || prev.sha256 !== d.sha256 || prev.size !== d.size) this.changed = true;
-    this.lock.files[file] = { size: d.size, sha256: d.sha256, verifiedBy, via: prev && action === "present" ? prev.via : via };
+    this.lock.files[file] = {
+      size: d.size,
+      sha256: d.sha256,
+      verifiedBy,
+      via: prev && action === "present" ? prev.via : via,
+    };
     this.results.push({ file, action, size: d.size, sha256: d.sha256, verifiedBy, ...(placed ? { placed } : {}) });
     this.completedBytes += this.plan.entry.files[file].size;
     this.current = 0;
@@ -316,7 +368,13 @@ async function keepIfIntact(run: FetchRun, f: FileContext): Promise<boolean> {
 }
 
 /** Places one Hugging Face cache file if it matches `expect` (or keeps the identical file already in place). */
-async function placeFromCacheIfIntact(run: FetchRun, f: FileContext, cached: CachedFile, expect: ExpectedFile & { sizeApprox?: number }, verifiedBy: VerifiedBy): Promise<boolean> {
+async function placeFromCacheIfIntact(
+  run: FetchRun,
+  f: FileContext,
+  cached: CachedFile,
+  expect: ExpectedFile & { sizeApprox?: number },
+  verifiedBy: VerifiedBy,
+): Promise<boolean> {
   const d = await matches(cached.path, expect, run.phase("reuse", f.index));
   if (!d) return false;
   if (f.present && !f.presentRejected && (await matches(f.dest, { size: d.size, sha256: d.sha256 }))) {
@@ -327,7 +385,12 @@ async function placeFromCacheIfIntact(run: FetchRun, f: FileContext, cached: Cac
   try {
     placed = await placeFromCache(cached.path, f.dest);
   } catch (err) {
-    throw new ModelFileError("io", `cannot place ${f.file} from the Hugging Face cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, f.file, "check the folder is writable");
+    throw new ModelFileError(
+      "io",
+      `cannot place ${f.file} from the Hugging Face cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      f.file,
+      "check the folder is writable",
+    );
   }
   await fs.promises.rm(partPath(f.dest), { force: true }).catch(() => undefined);
   run.record(f.index, "reused", d, verifiedBy, placed);
@@ -340,21 +403,39 @@ async function reuseFromCache(run: FetchRun, f: FileContext): Promise<{ reused: 
   if (!cacheDir) return { reused: false };
   const snap = findCachedFile(cacheDir, entry.repo, entry.revision, f.file);
   if (snap && (f.refSha || snap.sha256 || snap.gitSha1)) {
-    const expect = f.refSha ? { ...f.localExpect } : { ...f.localExpect, sha256: snap.sha256, gitSha1: snap.sha256 ? undefined : snap.gitSha1 };
-    if (await placeFromCacheIfIntact(run, f, snap, expect, f.offlineVerifiedBy ?? "hf-cache-id")) return { reused: true };
+    const expect = f.refSha
+      ? { ...f.localExpect }
+      : { ...f.localExpect, sha256: snap.sha256, gitSha1: snap.sha256 ? undefined : snap.gitSha1 };
+    if (await placeFromCacheIfIntact(run, f, snap, expect, f.offlineVerifiedBy ?? "hf-cache-id"))
+      return { reused: true };
   }
   const blob = f.refSha ? findCachedBlob(cacheDir, entry.repo, f.refSha) : undefined;
-  if (blob && blob.path !== snap?.path && (await placeFromCacheIfIntact(run, f, blob, f.localExpect, f.offlineVerifiedBy!))) return { reused: true };
+  if (
+    blob &&
+    blob.path !== snap?.path &&
+    (await placeFromCacheIfIntact(run, f, blob, f.localExpect, f.offlineVerifiedBy!))
+  )
+    return { reused: true };
   return { reused: false, snapshotPath: snap?.path };
 }
 
 /** Step 3: asks the hub what it publishes, then keeps, reuses or downloads the file against that. */
-async function fetchFromHub(run: FetchRun, f: FileContext, snapshotPath: string | undefined, options: FetchModelOptions): Promise<void> {
+async function fetchFromHub(
+  run: FetchRun,
+  f: FileContext,
+  snapshotPath: string | undefined,
+  options: FetchModelOptions,
+): Promise<void> {
   const { entry, hubUrl, hubHost, cacheDir } = run.plan;
   const { pinned, locked } = f;
   checkAborted(options.signal, f.file);
   const url = fileUrl(entry, f.file, hubUrl);
-  const common = { signal: options.signal, connectTimeoutMs: options.connectTimeoutMs, idleTimeoutMs: options.idleTimeoutMs, file: f.file };
+  const common = {
+    signal: options.signal,
+    connectTimeoutMs: options.connectTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs,
+    file: f.file,
+  };
   const meta = await headFile(url, common);
   reconcile(entry, f.file, meta, hubHost);
   const expected: ExpectedFile = {
@@ -363,8 +444,19 @@ async function fetchFromHub(run: FetchRun, f: FileContext, snapshotPath: string 
   };
   // A git blob id can only be checked when the size is known up front (it is hashed into the id).
   if (expected.size !== undefined) expected.gitSha1 = meta.gitSha1;
-  const verifiedBy: VerifiedBy = pinned.sha256 ? "manifest" : meta.sha256 ? "hub-sha256" : locked ? locked.verifiedBy : expected.gitSha1 ? "hub-git-id" : "size-only";
-  const hubExpect = { ...expected, ...(expected.size === undefined && !pinned.sizeEstimated ? { sizeApprox: pinned.size } : {}) };
+  const verifiedBy: VerifiedBy = pinned.sha256
+    ? "manifest"
+    : meta.sha256
+      ? "hub-sha256"
+      : locked
+        ? locked.verifiedBy
+        : expected.gitSha1
+          ? "hub-git-id"
+          : "size-only";
+  const hubExpect = {
+    ...expected,
+    ...(expected.size === undefined && !pinned.sizeEstimated ? { sizeApprox: pinned.size } : {}),
+  };
 
   if (f.present && !f.presentRejected) {
     // There, but nothing to check it against offline: check it against what the hub publishes.
@@ -376,7 +468,12 @@ async function fetchFromHub(run: FetchRun, f: FileContext, snapshotPath: string 
   // The hub told us the hash: the cache may hold that blob under another revision's snapshot.
   const hubId = !f.refSha ? (expected.sha256 ?? expected.gitSha1) : undefined;
   const hubBlob = cacheDir && hubId ? findCachedBlob(cacheDir, entry.repo, hubId) : undefined;
-  if (hubBlob && hubBlob.path !== snapshotPath && (await placeFromCacheIfIntact(run, f, hubBlob, hubExpect, verifiedBy))) return;
+  if (
+    hubBlob &&
+    hubBlob.path !== snapshotPath &&
+    (await placeFromCacheIfIntact(run, f, hubBlob, hubExpect, verifiedBy))
+  )
+    return;
 
   const d = await downloadFile(url, f.dest, f.file, expected, {
     ...common,
@@ -387,7 +484,12 @@ async function fetchFromHub(run: FetchRun, f: FileContext, snapshotPath: string 
   });
   if (expected.size === undefined && !approxSizeOk(d.size, pinned.size)) {
     await fs.promises.rm(f.dest, { force: true });
-    throw new ModelFileError("wrong_size", `${f.file} downloaded as ${d.size} bytes, the manifest expects about ${pinned.size}; it was deleted`, f.file, "check HF_ENDPOINT serves this model");
+    throw new ModelFileError(
+      "wrong_size",
+      `${f.file} downloaded as ${d.size} bytes, the manifest expects about ${pinned.size}; it was deleted`,
+      f.file,
+      "check HF_ENDPOINT serves this model",
+    );
   }
   run.record(f.index, "downloaded", d, verifiedBy);
 }

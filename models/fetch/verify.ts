@@ -63,14 +63,23 @@ export interface DecoderCheck {
 /** The flat decoder of `variant` checked against the published one on the folder's own weights (models/transform/self-check.ts). */
 async function checkDecoder(dir: string, variant: DecoderVariant): Promise<DecoderCheck> {
   const flat = path.join(dir, ONNX_DIR, ONNX_FILES.decoderFlat[variant]);
-  const notRun = (reason: string): DecoderCheck => ({ variant, decoder_layout: "published", reason, self_check: { status: "not-run", reason } });
+  const notRun = (reason: string): DecoderCheck => ({
+    variant,
+    decoder_layout: "published",
+    reason,
+    self_check: { status: "not-run", reason },
+  });
   if (!fs.existsSync(flat)) return notRun("no flat decoder file (`npx cuesmith models fetch` writes it)");
-  if (!sourcesUnchanged(flat)) return notRun("the flat decoder was written for another version of the published decoder");
+  if (!sourcesUnchanged(flat))
+    return notRun("the flat decoder was written for another version of the published decoder");
   const check = await selfCheckFlat(dir, variant, { record: false });
   return {
     variant,
     decoder_layout: check.status === "passed" ? check.layout : "published",
-    reason: check.status === "passed" ? readMetadata(flat)[FLAT_REASON_KEY] ?? "" : `the ${check.layout} rewrite failed its self-check: the engine deletes it at load and falls back`,
+    reason:
+      check.status === "passed"
+        ? (readMetadata(flat)[FLAT_REASON_KEY] ?? "")
+        : `the ${check.layout} rewrite failed its self-check: the engine deletes it at load and falls back`,
     self_check: { status: check.status, reason: check.reason },
   };
 }
@@ -107,7 +116,10 @@ function resolveModel(dir: string, lock: ModelLock | undefined, manifest: Manife
     const entry = getModelEntry(name, manifest);
     if (entry) return entry;
     if (name === explicit) {
-      throw new ModelFileError("unknown_model", `no model named "${name}" in the manifest (known: ${modelNames(manifest).join(", ")})`);
+      throw new ModelFileError(
+        "unknown_model",
+        `no model named "${name}" in the manifest (known: ${modelNames(manifest).join(", ")})`,
+      );
     }
   }
   throw new ModelFileError("unknown_model", "the model manifest lists no models");
@@ -144,7 +156,15 @@ async function checkFile(
     basis = "approximate";
   }
   const expectedSha256 = m?.sha256 ?? l?.sha256 ?? undefined;
-  const check: FileCheck = { file, status: "ok", expectedSize, sizeApprox: sizeApprox || undefined, expectedSha256, hashChecked: false, basis };
+  const check: FileCheck = {
+    file,
+    status: "ok",
+    expectedSize,
+    sizeApprox: sizeApprox || undefined,
+    expectedSha256,
+    hashChecked: false,
+    basis,
+  };
   const full = path.join(dir, ...file.split("/"));
   let stat: fs.Stats;
   try {
@@ -170,7 +190,12 @@ async function checkFile(
     check.actualSha256 = d.sha256;
     check.hashChecked = true;
     if (d.sha256 !== expectedSha256) {
-      return { ...check, status: "wrong_hash", message: `${file} in ${dir} has sha256 ${d.sha256}, expected ${expectedSha256} (damaged)`, fix };
+      return {
+        ...check,
+        status: "wrong_hash",
+        message: `${file} in ${dir} has sha256 ${d.sha256}, expected ${expectedSha256} (damaged)`,
+        fix,
+      };
     }
   }
   return check;
@@ -188,7 +213,8 @@ export async function verifyModel(dir: string, opts: VerifyOptions = {}): Promis
   let checked: DecoderVariant[];
   if (opts.variant) checked = [opts.variant];
   else {
-    const decoderOf = (v: DecoderVariant) => entry.variants[v].find((f) => !entry.variants[v === "q8" ? "fp32" : "q8"].includes(f));
+    const decoderOf = (v: DecoderVariant) =>
+      entry.variants[v].find((f) => !entry.variants[v === "q8" ? "fp32" : "q8"].includes(f));
     checked = DECODER_VARIANTS.filter((v) => {
       const dec = decoderOf(v);
       return dec !== undefined && fs.existsSync(path.join(abs, ...dec.split("/")));
@@ -202,15 +228,21 @@ export async function verifyModel(dir: string, opts: VerifyOptions = {}): Promis
   for (const f of files) results.push(await checkFile(abs, f, entry, lock, deep, fix, opts.onBytes));
   const byFile = new Map(results.map((r) => [r.file, r]));
   const complete = {} as Record<DecoderVariant, boolean>;
-  for (const v of DECODER_VARIANTS) complete[v] = checked.includes(v) && entry.variants[v].every((f) => byFile.get(f)?.status === "ok");
+  for (const v of DECODER_VARIANTS)
+    complete[v] = checked.includes(v) && entry.variants[v].every((f) => byFile.get(f)?.status === "ok");
 
   const notes: string[] = [];
-  if (!lock) notes.push(`no ${LOCK_FILE} (not fetched by cuesmith): sizes of files without a pinned value are checked approximately${deep ? ", their sha256 not at all" : ""}`);
-  else if (lock.revision !== entry.revision) notes.push(`the folder was fetched at revision ${lock.revision}; the manifest now pins ${entry.revision}`);
+  if (!lock)
+    notes.push(
+      `no ${LOCK_FILE} (not fetched by cuesmith): sizes of files without a pinned value are checked approximately${deep ? ", their sha256 not at all" : ""}`,
+    );
+  else if (lock.revision !== entry.revision)
+    notes.push(`the folder was fetched at revision ${lock.revision}; the manifest now pins ${entry.revision}`);
   const decoders: DecoderCheck[] = [];
   // the graph check needs only the decoder files (a contract model's other files differ from the manifest's)
   if (deep && isMusicgenFolder(abs)) {
-    for (const v of checked) if (fs.existsSync(path.join(abs, ONNX_DIR, ONNX_FILES.decoder[v]))) decoders.push(await checkDecoder(abs, v));
+    for (const v of checked)
+      if (fs.existsSync(path.join(abs, ONNX_DIR, ONNX_FILES.decoder[v]))) decoders.push(await checkDecoder(abs, v));
   }
   return {
     dir: abs,
@@ -267,7 +299,10 @@ function listParts(dir: string, rel = ""): string[] {
 }
 
 /** Folders under the models root (default `~/.cuesmith/models`) and which variants in each are complete. */
-export async function listInstalled(root?: string, opts: { manifest?: Manifest; env?: NodeJS.ProcessEnv } = {}): Promise<InstalledModel[]> {
+export async function listInstalled(
+  root?: string,
+  opts: { manifest?: Manifest; env?: NodeJS.ProcessEnv } = {},
+): Promise<InstalledModel[]> {
   const base = path.resolve(root ?? modelsRoot(opts.env));
   const manifest = opts.manifest ?? loadManifest();
   let entries: fs.Dirent[];
@@ -277,7 +312,9 @@ export async function listInstalled(root?: string, opts: { manifest?: Manifest; 
     return [];
   }
   const out: InstalledModel[] = [];
-  for (const e of entries.filter((d) => d.isDirectory() && !d.name.startsWith(".")).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of entries
+    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(base, e.name);
     const lock = readLock(dir);
     const modelName = lock?.model ?? e.name;
@@ -286,7 +323,16 @@ export async function listInstalled(root?: string, opts: { manifest?: Manifest; 
     let bytes = 0;
     for (const p of partialDownloads) bytes += fs.statSync(path.join(dir, ...p.split("/"))).size;
     if (!entry) {
-      out.push({ name: e.name, dir, model: undefined, revision: lock?.revision, variants: [], bytes, partialDownloads, problems: ["not a model this version of cuesmith knows"] });
+      out.push({
+        name: e.name,
+        dir,
+        model: undefined,
+        revision: lock?.revision,
+        variants: [],
+        bytes,
+        partialDownloads,
+        problems: ["not a model this version of cuesmith knows"],
+      });
       continue;
     }
     const variants: DecoderVariant[] = [];
@@ -305,7 +351,16 @@ export async function listInstalled(root?: string, opts: { manifest?: Manifest; 
     // Report problems of the variants that were attempted (decoder present), or of the default when none is.
     const attempted = await verifyModel(dir, { manifest, model: entry.name, env: opts.env });
     for (const f of attempted.files) if (f.status !== "ok" && f.message) problems.add(f.message);
-    out.push({ name: e.name, dir, model: entry.name, revision: lock?.revision, variants, bytes, partialDownloads, problems: [...problems] });
+    out.push({
+      name: e.name,
+      dir,
+      model: entry.name,
+      revision: lock?.revision,
+      variants,
+      bytes,
+      partialDownloads,
+      problems: [...problems],
+    });
   }
   return out;
 }

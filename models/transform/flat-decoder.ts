@@ -45,11 +45,15 @@ export function flattenDecoder(model: onnx.IModelProto, layout: FlatLayout, reas
   const pastInputs = g.input.filter((i) => PAST.test(i.name ?? ""));
   const presentIdx = g.output.flatMap((o, j) => (PRESENT.test(o.name ?? "") ? [j] : []));
   if (pastInputs.length === 0 || presentIdx.length !== pastInputs.length) {
-    throw new Error(`not a merged decoder: ${pastInputs.length} past decoder inputs, ${presentIdx.length} present decoder outputs`);
+    throw new Error(
+      `not a merged decoder: ${pastInputs.length} past decoder inputs, ${presentIdx.length} present decoder outputs`,
+    );
   }
   const ifNode = g.node.find((n) => n.opType === "If" && (n.output ?? []).some((o) => PRESENT.test(o)));
   if (!ifNode) throw new Error("no If node produces the present.*.decoder.* outputs");
-  const branches = (ifNode.attribute ?? []).filter((a) => a.name === "then_branch" || a.name === "else_branch").map((a) => a.g!);
+  const branches = (ifNode.attribute ?? [])
+    .filter((a) => a.name === "then_branch" || a.name === "else_branch")
+    .map((a) => a.g!);
   if (branches.length !== 2) throw new Error("the If node lacks a branch");
 
   // 1. Adapters at the top: every past input is turned back into the [B, H, past, D] tensor the graph expects,
@@ -59,7 +63,12 @@ export function flattenDecoder(model: onnx.IModelProto, layout: FlatLayout, reas
   const constants: onnx.ITensorProto[] = [];
   constants.push(int64Tensor(`${PREFIX}zero`, [0]), int64Tensor(`${PREFIX}axis2`, [2]));
   if (layout === "in-place") {
-    constants.push(int64Tensor(`${PREFIX}axis3`, [3]), int64Tensor(`${PREFIX}end`, [Number.MAX_SAFE_INTEGER]), int64Tensor(`${PREFIX}two`, [2]), int64Tensor(`${PREFIX}pads_head`, [0, 0, 0, 0, 0, 0, 0]));
+    constants.push(
+      int64Tensor(`${PREFIX}axis3`, [3]),
+      int64Tensor(`${PREFIX}end`, [Number.MAX_SAFE_INTEGER]),
+      int64Tensor(`${PREFIX}two`, [2]),
+      int64Tensor(`${PREFIX}pads_head`, [0, 0, 0, 0, 0, 0, 0]),
+    );
   }
   g.input.push(valueInfo(PAST_LENGTH, 7, [{ dimValue: 1 }]));
   for (const input of pastInputs) {
@@ -68,7 +77,12 @@ export function flattenDecoder(model: onnx.IModelProto, layout: FlatLayout, reas
     adapted.set(name, out);
     const dims = input.type?.tensorType?.shape?.dim ?? [];
     if (dims.length !== 4) throw new Error(`${name} is not 4-D`);
-    adapters.push({ name: `${PREFIX}slice_${name}`, opType: "Slice", input: [name, `${PREFIX}zero`, PAST_LENGTH, `${PREFIX}axis2`], output: [out] });
+    adapters.push({
+      name: `${PREFIX}slice_${name}`,
+      opType: "Slice",
+      input: [name, `${PREFIX}zero`, PAST_LENGTH, `${PREFIX}axis2`],
+      output: [out],
+    });
     input.type!.tensorType!.shape!.dim = [dims[0], dims[1], { dimParam: "past_capacity" }, dims[3]];
   }
   renameUses(g, adapted);
@@ -79,7 +93,13 @@ export function flattenDecoder(model: onnx.IModelProto, layout: FlatLayout, reas
   //    or the present itself where the branch has no past (first call).
   const pastValues = new Set(adapted.values());
   const inputOf = new Map([...adapted].map(([input, out]) => [out, input]));
-  const concats: { branch: onnx.IGraphProto; concat: onnx.INodeProto; past: string; fresh: string; kind: "key" | "value" }[] = [];
+  const concats: {
+    branch: onnx.IGraphProto;
+    concat: onnx.INodeProto;
+    past: string;
+    fresh: string;
+    kind: "key" | "value";
+  }[] = [];
   for (const branch of branches) {
     const producer = new Map<string, onnx.INodeProto>();
     for (const n of branch.node ?? []) for (const o of n.output ?? []) producer.set(o, n);
@@ -103,7 +123,13 @@ export function flattenDecoder(model: onnx.IModelProto, layout: FlatLayout, reas
           throw new Error(`${ifNode.output![j]}: its Concat (${source.name}) is not concat(past, new) on axis 2`);
         }
         slice = ins[1 - pastAt];
-        concats.push({ branch, concat: source, past: inputOf.get(through(ins[pastAt]))!, fresh: slice, kind: PRESENT.exec(ifNode.output![j])![2] as "key" | "value" });
+        concats.push({
+          branch,
+          concat: source,
+          past: inputOf.get(through(ins[pastAt]))!,
+          fresh: slice,
+          kind: PRESENT.exec(ifNode.output![j])![2] as "key" | "value",
+        });
       } else if ((source?.input ?? []).some((v) => pastValues.has(through(v)))) {
         throw new Error(`${ifNode.output![j]} reads the past but is not built by a Concat`);
       }
@@ -113,15 +139,22 @@ export function flattenDecoder(model: onnx.IModelProto, layout: FlatLayout, reas
 
   for (const branch of branches) pruneBranch(branch);
   if (layout === "in-place") {
-    const forms = concats.map((c) => ({ kind: c.kind, ...attendInPlace(c.branch, c.concat, c.past, c.fresh, c.kind) })).filter((f) => f.kind === "key");
-    const described = [...new Set(forms.map((f) => `${f.rank3 ? "3-D reshape + bmm" : "4-D MatMul"}${f.scaled ? " with a scale Mul on K" : ""}`))];
+    const forms = concats
+      .map((c) => ({ kind: c.kind, ...attendInPlace(c.branch, c.concat, c.past, c.fresh, c.kind) }))
+      .filter((f) => f.kind === "key");
+    const described = [
+      ...new Set(
+        forms.map((f) => `${f.rank3 ? "3-D reshape + bmm" : "4-D MatMul"}${f.scaled ? " with a scale Mul on K" : ""}`),
+      ),
+    ];
     reason = reason || `all ${concats.length / 2} cached self-attentions matched (${described.join("; ")})`;
     for (const branch of branches) {
       pruneBranch(branch);
       sortTopologically(branch);
     }
     pruneDead(g);
-    if (!(model.opsetImport ?? []).some((o) => o.domain === MS_DOMAIN)) model.opsetImport = [...(model.opsetImport ?? []), { domain: MS_DOMAIN, version: 1 }];
+    if (!(model.opsetImport ?? []).some((o) => o.domain === MS_DOMAIN))
+      model.opsetImport = [...(model.opsetImport ?? []), { domain: MS_DOMAIN, version: 1 }];
   }
 
   // 3. The If and the graph output the new slices under new names.
@@ -163,15 +196,34 @@ interface AttentionForm {
  * that chain is recomputed from the new slice and past_length. The maths is done in 4-D on the buffer; a 3-D form
  * gets Reshapes of q / P in and of the result out (views of small tensors, not of the cache).
  */
-function attendInPlace(branch: onnx.IGraphProto, concat: onnx.INodeProto, past: string, fresh: string, kind: "key" | "value"): AttentionForm {
+function attendInPlace(
+  branch: onnx.IGraphProto,
+  concat: onnx.INodeProto,
+  past: string,
+  fresh: string,
+  kind: "key" | "value",
+): AttentionForm {
   const nodes = branch.node!;
   const out = concat.output![0];
   const fail = (why: string) => new Error(`in-place attention: ${concat.name ?? out}: ${why}`);
   if ((branch.output ?? []).some((o) => o.name === out)) throw fail("the concatenated cache is still a branch output");
   const p = `${PREFIX}${out}`;
   const add: onnx.INodeProto[] = [];
-  const node = (opType: string, inputs: string[], name: string, attribute?: onnx.IAttributeProto[], domain?: string): string => {
-    add.push({ name: `${p}/${name}`, opType, input: inputs, output: [`${p}/${name}`], ...(attribute ? { attribute } : {}), ...(domain ? { domain } : {}) });
+  const node = (
+    opType: string,
+    inputs: string[],
+    name: string,
+    attribute?: onnx.IAttributeProto[],
+    domain?: string,
+  ): string => {
+    add.push({
+      name: `${p}/${name}`,
+      opType,
+      input: inputs,
+      output: [`${p}/${name}`],
+      ...(attribute ? { attribute } : {}),
+      ...(domain ? { domain } : {}),
+    });
     return `${p}/${name}`;
   };
   const branchConstants: onnx.ITensorProto[] = [];
@@ -180,7 +232,16 @@ function attendInPlace(branch: onnx.IGraphProto, concat: onnx.INodeProto, past: 
     return `${p}/${name}`;
   };
   // the shape of the concatenated cache, [B, H, past_length + seq, D], without the cache
-  const shapeOfConcat = node("Add", [node("Shape", [fresh], "fresh_shape"), node("Concat", [constant("zeros2", [0, 0]), PAST_LENGTH, constant("zero1", [0])], "past_dims", [{ name: "axis", type: AT.INT, i: 0 }])], "concat_shape");
+  const shapeOfConcat = node(
+    "Add",
+    [
+      node("Shape", [fresh], "fresh_shape"),
+      node("Concat", [constant("zeros2", [0, 0]), PAST_LENGTH, constant("zero1", [0])], "past_dims", [
+        { name: "axis", type: AT.INT, i: 0 },
+      ]),
+    ],
+    "concat_shape",
+  );
 
   // walk the chain Concat → … → MatMul
   const chain: onnx.INodeProto[] = [];
@@ -224,22 +285,63 @@ function attendInPlace(branch: onnx.IGraphProto, concat: onnx.INodeProto, past: 
   if (!matmul) throw fail("no MatMul within 8 nodes of the cache");
   if (kind === "key" && !transposed) throw fail("K reaches its MatMul without a Transpose");
 
-  const fused = (name: string, a: string, b: string) => node("FusedMatMul", [a, b], name, [{ name: "transB", type: AT.INT, i: 1 }], MS_DOMAIN);
+  const fused = (name: string, a: string, b: string) =>
+    node("FusedMatMul", [a, b], name, [{ name: "transB", type: AT.INT, i: 1 }], MS_DOMAIN);
   const pastShape = node("Shape", [past], "buffer_shape");
   const bh = () => node("Slice", [pastShape, constant("at0", [0]), constant("at2", [2])], "bh");
   const to4d = (x: string, lastDim: string, name: string) =>
-    node("Reshape", [x, node("Concat", [bh(), constant("minus1", [-1]), lastDim], `${name}_shape`, [{ name: "axis", type: AT.INT, i: 0 }])], name);
-  const dimOf = (x: string, at: number, name: string) => node("Slice", [node("Shape", [x], `${name}_of`), constant(`${name}_from`, [at]), constant(`${name}_to`, [at + 1])], name);
+    node(
+      "Reshape",
+      [
+        x,
+        node("Concat", [bh(), constant("minus1", [-1]), lastDim], `${name}_shape`, [
+          { name: "axis", type: AT.INT, i: 0 },
+        ]),
+      ],
+      name,
+    );
+  const dimOf = (x: string, at: number, name: string) =>
+    node(
+      "Slice",
+      [node("Shape", [x], `${name}_of`), constant(`${name}_from`, [at]), constant(`${name}_to`, [at + 1])],
+      name,
+    );
   const result = matmul.output![0];
   let resultNode: onnx.INodeProto;
   if (kind === "key") {
     let q = matmul.input![0];
     for (const [i, s] of scales.entries()) q = node("Mul", [q, s], `q_scaled${i}`);
     const q4 = rank3 ? to4d(q, dimOf(past, 3, "head_dim"), "q4") : q;
-    const past4 = node("Slice", [fused("scores_buffer", q4, past), `${PREFIX}zero`, PAST_LENGTH, `${PREFIX}axis3`], "scores_past");
-    const scores4 = node("Concat", [past4, fused("scores_new", q4, fresh)], "scores4", [{ name: "axis", type: AT.INT, i: -1 }]);
+    const past4 = node(
+      "Slice",
+      [fused("scores_buffer", q4, past), `${PREFIX}zero`, PAST_LENGTH, `${PREFIX}axis3`],
+      "scores_past",
+    );
+    const scores4 = node("Concat", [past4, fused("scores_new", q4, fresh)], "scores4", [
+      { name: "axis", type: AT.INT, i: -1 },
+    ]);
     resultNode = rank3
-      ? { name: `${p}/scores`, opType: "Reshape", input: [scores4, node("Concat", [node("Slice", [node("Shape", [matmul.input![0]], "q_shape"), constant("q_from", [0]), constant("q_to", [2])], "bh_s"), constant("last", [-1])], "scores_shape", [{ name: "axis", type: AT.INT, i: 0 }])], output: [result] }
+      ? {
+          name: `${p}/scores`,
+          opType: "Reshape",
+          input: [
+            scores4,
+            node(
+              "Concat",
+              [
+                node(
+                  "Slice",
+                  [node("Shape", [matmul.input![0]], "q_shape"), constant("q_from", [0]), constant("q_to", [2])],
+                  "bh_s",
+                ),
+                constant("last", [-1]),
+              ],
+              "scores_shape",
+              [{ name: "axis", type: AT.INT, i: 0 }],
+            ),
+          ],
+          output: [result],
+        }
       : { name: `${p}/scores`, opType: "Identity", input: [scores4], output: [result] };
   } else {
     const probs = matmul.input![0];
@@ -248,18 +350,48 @@ function attendInPlace(branch: onnx.IGraphProto, concat: onnx.INodeProto, past: 
     const pNew = node("Slice", [p4, PAST_LENGTH, `${PREFIX}end`, `${PREFIX}axis3`], "p_new");
     const padEnd = node("Sub", [node("Gather", [pastShape, `${PREFIX}two`], "capacity"), PAST_LENGTH], "pad_end");
     const pads = node("Concat", [`${PREFIX}pads_head`, padEnd], "pads", [{ name: "axis", type: AT.INT, i: 0 }]);
-    const out4 = node("Add", [node("MatMul", [node("Pad", [pPast, pads], "p_padded"), past], "out_past"), node("MatMul", [pNew, fresh], "out_new")], "out4");
+    const out4 = node(
+      "Add",
+      [
+        node("MatMul", [node("Pad", [pPast, pads], "p_padded"), past], "out_past"),
+        node("MatMul", [pNew, fresh], "out_new"),
+      ],
+      "out4",
+    );
     resultNode = rank3
-      ? { name: `${p}/out`, opType: "Reshape", input: [out4, node("Concat", [constant("minus1_out", [-1]), dimOf(probs, 1, "queries"), dimOf(past, 3, "value_dim")], "out_shape", [{ name: "axis", type: AT.INT, i: 0 }])], output: [result] }
+      ? {
+          name: `${p}/out`,
+          opType: "Reshape",
+          input: [
+            out4,
+            node(
+              "Concat",
+              [constant("minus1_out", [-1]), dimOf(probs, 1, "queries"), dimOf(past, 3, "value_dim")],
+              "out_shape",
+              [{ name: "axis", type: AT.INT, i: 0 }],
+            ),
+          ],
+          output: [result],
+        }
       : { name: `${p}/out`, opType: "Identity", input: [out4], output: [result] };
   }
   // Shape reads of the chain now come from the computed shapes
   for (const { node: s, shape: computed } of shapeReads) {
     const start = Number((s.attribute ?? []).find((a) => a.name === "start")?.i ?? 0);
     const end = (s.attribute ?? []).find((a) => a.name === "end")?.i;
-    const replacement: onnx.INodeProto = start === 0 && end == null
-      ? { name: s.name, opType: "Identity", input: [computed], output: s.output }
-      : { name: s.name, opType: "Slice", input: [computed, constant(`${s.output![0]}_start`, [start]), constant(`${s.output![0]}_end`, [end == null ? Number.MAX_SAFE_INTEGER : Number(end)])], output: s.output };
+    const replacement: onnx.INodeProto =
+      start === 0 && end == null
+        ? { name: s.name, opType: "Identity", input: [computed], output: s.output }
+        : {
+            name: s.name,
+            opType: "Slice",
+            input: [
+              computed,
+              constant(`${s.output![0]}_start`, [start]),
+              constant(`${s.output![0]}_end`, [end == null ? Number.MAX_SAFE_INTEGER : Number(end)]),
+            ],
+            output: s.output,
+          };
     nodes.splice(nodes.indexOf(s), 1, replacement);
   }
   // the new nodes go where the MatMul was (everything they read is computed before it); the chain goes
@@ -270,14 +402,25 @@ function attendInPlace(branch: onnx.IGraphProto, concat: onnx.INodeProto, past: 
 }
 
 /** The shape Reshape(x, spec) gives, from x's shape: ONNX's 0 (copy that dim) and -1 (the rest) resolved in the graph. */
-function reshapedShape(node: (op: string, inputs: string[], name: string, attribute?: onnx.IAttributeProto[]) => string, constant: (name: string, v: number[]) => string, shape: string, spec: string, tag: string): string {
+function reshapedShape(
+  node: (op: string, inputs: string[], name: string, attribute?: onnx.IAttributeProto[]) => string,
+  constant: (name: string, v: number[]) => string,
+  shape: string,
+  spec: string,
+  tag: string,
+): string {
   const eq = (a: string, b: string, name: string) => node("Equal", [a, b], `${tag}_${name}`);
   const head = node("Slice", [shape, constant(`${tag}_at0`, [0]), node("Shape", [spec], `${tag}_rank`)], `${tag}_head`);
   const zero = constant(`${tag}_0`, [0]);
   const minus = constant(`${tag}_m1`, [-1]);
   const withCopies = node("Where", [eq(spec, zero, "is0"), head, spec], `${tag}_copied`);
   const isRest = eq(withCopies, minus, "isrest");
-  const known = node("ReduceProd", [node("Where", [isRest, constant(`${tag}_1`, [1]), withCopies], `${tag}_known_dims`)], `${tag}_known`, [{ name: "keepdims", type: AT.INT, i: 1 }]);
+  const known = node(
+    "ReduceProd",
+    [node("Where", [isRest, constant(`${tag}_1`, [1]), withCopies], `${tag}_known_dims`)],
+    `${tag}_known`,
+    [{ name: "keepdims", type: AT.INT, i: 1 }],
+  );
   const total = node("ReduceProd", [shape], `${tag}_total`, [{ name: "keepdims", type: AT.INT, i: 1 }]);
   return node("Where", [isRest, node("Div", [total, known], `${tag}_rest`), withCopies], `${tag}_shape`);
 }
@@ -293,7 +436,8 @@ function isScalarLike(branch: onnx.IGraphProto, v: string, depth = 0): boolean {
     return t != null && (t.dims ?? []).reduce((a: number, b) => a * Number(b), 1) === 1;
   }
   // SDPA's decomposition: sqrt(1 / sqrt(float(shape(q)[-1]))), a scalar by construction
-  if (depth > 8 || !["Sqrt", "Div", "Cast", "Reciprocal", "Mul", "Gather"].includes(producer.opType ?? "")) return false;
+  if (depth > 8 || !["Sqrt", "Div", "Cast", "Reciprocal", "Mul", "Gather"].includes(producer.opType ?? ""))
+    return false;
   if (producer.opType === "Gather") {
     const data = (branch.node ?? []).find((n) => (n.output ?? []).includes(producer.input![0]));
     return data?.opType === "Shape" && isScalarLike(branch, producer.input![1], depth + 1);
@@ -307,14 +451,18 @@ function pruneDead(g: onnx.IGraphProto): void {
   const collect = (graph: onnx.IGraphProto) => {
     for (const n of graph.node ?? []) {
       for (const v of n.input ?? []) used.add(v);
-      for (const a of n.attribute ?? []) for (const sg of [a.g, ...(a.graphs ?? [])]) if (sg) {
-        collect(sg);
-        for (const o of sg.output ?? []) used.add(o.name ?? "");
-      }
+      for (const a of n.attribute ?? [])
+        for (const sg of [a.g, ...(a.graphs ?? [])])
+          if (sg) {
+            collect(sg);
+            for (const o of sg.output ?? []) used.add(o.name ?? "");
+          }
     }
   };
   collect(g);
-  g.node = (g.node ?? []).filter((n) => !(n.name ?? "").startsWith(PREFIX) || (n.output ?? []).some((o) => used.has(o)));
+  g.node = (g.node ?? []).filter(
+    (n) => !(n.name ?? "").startsWith(PREFIX) || (n.output ?? []).some((o) => used.has(o)),
+  );
 }
 
 /** Removes a branch's nodes whose outputs nothing reads (e.g. an Identity that fed a present now renamed). */
@@ -374,7 +522,12 @@ function renameSubgraph(graph: onnx.IGraphProto, map: Map<string, string>): void
 }
 
 function int64Tensor(name: string, values: number[]): onnx.ITensorProto {
-  return { name, dims: [values.length], dataType: 7, rawData: new Uint8Array(BigInt64Array.from(values, BigInt).buffer) };
+  return {
+    name,
+    dims: [values.length],
+    dataType: 7,
+    rawData: new Uint8Array(BigInt64Array.from(values, BigInt).buffer),
+  };
 }
 
 function valueInfo(name: string, elemType: number, dim?: Dim[]): onnx.IValueInfoProto {

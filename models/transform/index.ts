@@ -10,7 +10,14 @@ import { quantizeDecoderFile } from "./quantize";
 import { CompareOptions, ensureVerifiedFlat, VerifiedDecoder } from "./self-check";
 
 export type { FlatLayout } from "./flat-decoder";
-export { flattenDecoder, newSliceName, PAST_LENGTH, FLAT_LAYOUT_KEY, FLAT_REASON_KEY, FLAT_LAYOUTS } from "./flat-decoder";
+export {
+  flattenDecoder,
+  newSliceName,
+  PAST_LENGTH,
+  FLAT_LAYOUT_KEY,
+  FLAT_REASON_KEY,
+  FLAT_LAYOUTS,
+} from "./flat-decoder";
 export { sourcesUnchanged } from "./onnx-file";
 export { compareDecoders, decoderDims, readCheckRecord, SELF_CHECK_TOLERANCE, selfCheckFlat } from "./self-check";
 export type { SelfCheckResult, VerifiedDecoder } from "./self-check";
@@ -23,7 +30,11 @@ export const DEFAULT_FLAT_LAYOUT: FlatLayout = "in-place";
  * `layout` and then each later layout of FLAT_LAYOUTS; the file records the layout it got and why. Throws when
  * none applies (the engine then runs the published graph).
  */
-export function writeFlatDecoder(dir: string, variant: DecoderVariant, layout: FlatLayout = DEFAULT_FLAT_LAYOUT): string {
+export function writeFlatDecoder(
+  dir: string,
+  variant: DecoderVariant,
+  layout: FlatLayout = DEFAULT_FLAT_LAYOUT,
+): string {
   const onnxDir = path.join(dir, ONNX_DIR);
   const source = path.join(onnxDir, ONNX_FILES.decoder[variant]);
   const target = path.join(onnxDir, ONNX_FILES.decoderFlat[variant]);
@@ -31,7 +42,11 @@ export function writeFlatDecoder(dir: string, variant: DecoderVariant, layout: F
   const failures: string[] = [];
   for (const candidate of FLAT_LAYOUTS.slice(FLAT_LAYOUTS.indexOf(layout))) {
     try {
-      const why = failures.length ? `${failures[failures.length - 1]}` : candidate === layout && layout !== DEFAULT_FLAT_LAYOUT ? `${layout} requested` : "";
+      const why = failures.length
+        ? `${failures[failures.length - 1]}`
+        : candidate === layout && layout !== DEFAULT_FLAT_LAYOUT
+          ? `${layout} requested`
+          : "";
       model = flattenDecoder(readModelByReference(source), candidate, why);
       break;
     } catch (err) {
@@ -49,7 +64,11 @@ export function writeFlatDecoder(dir: string, variant: DecoderVariant, layout: F
  * The flat decoder of `variant` after its self-check on these weights (self-check.ts): checked (once per version of
  * the file), or replaced by the next layout, or deleted (then "published"). One `log` line per fallback.
  */
-export function verifyFlatDecoder(dir: string, variant: DecoderVariant, opts: CompareOptions & { log?: (line: string) => void } = {}): Promise<VerifiedDecoder> {
+export function verifyFlatDecoder(
+  dir: string,
+  variant: DecoderVariant,
+  opts: CompareOptions & { log?: (line: string) => void } = {},
+): Promise<VerifiedDecoder> {
   return ensureVerifiedFlat(dir, variant, { ...opts, rewrite: (d, v, layout) => void writeFlatDecoder(d, v, layout) });
 }
 
@@ -87,7 +106,9 @@ export async function prepareDecoders(dir: string, opts: PrepareOptions = {}): P
     }
   };
   if (quantizeFromFp32 && has(ONNX_FILES.decoder.fp32) && !has(ONNX_FILES.decoder.q8)) {
-    await attempt(ONNX_FILES.decoder.q8, () => quantizeDecoderFile(path.join(onnxDir, ONNX_FILES.decoder.fp32), path.join(onnxDir, ONNX_FILES.decoder.q8)));
+    await attempt(ONNX_FILES.decoder.q8, () =>
+      quantizeDecoderFile(path.join(onnxDir, ONNX_FILES.decoder.fp32), path.join(onnxDir, ONNX_FILES.decoder.q8)),
+    );
   }
   for (const variant of flat ? (["fp32", "q8"] as const) : []) {
     const flat = ONNX_FILES.decoderFlat[variant];

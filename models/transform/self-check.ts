@@ -93,7 +93,12 @@ function stream(seed: number): () => number {
 }
 
 /** Runs `plainFile` (the published graph) and `flatFile` side by side; see the file header for the inputs. */
-export async function compareDecoders(plainFile: string, flatFile: string, d: DecoderDims, opts: CompareOptions = {}): Promise<Comparison> {
+export async function compareDecoders(
+  plainFile: string,
+  flatFile: string,
+  d: DecoderDims,
+  opts: CompareOptions = {},
+): Promise<Comparison> {
   const { calls = 12, promptPositions = 5 } = opts;
   const so: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: "all", ...opts.sessionOptions };
   const plain = await ort.InferenceSession.create(plainFile, so);
@@ -120,7 +125,9 @@ export async function compareDecoders(plainFile: string, flatFile: string, d: De
     // beyond past_length, or a cache written at the wrong place, shows in the logits
     const capacity = Math.ceil((total + 1) / 16) * 16;
     const slice = batch * d.heads * d.headDim;
-    const buffers = Array.from({ length: 2 * d.layers }, () => Float32Array.from({ length: slice * capacity }, () => (rnd() - 0.5) * 2000));
+    const buffers = Array.from({ length: 2 * d.layers }, () =>
+      Float32Array.from({ length: slice * capacity }, () => (rnd() - 0.5) * 2000),
+    );
     const base: Record<string, ort.Tensor> = {
       encoder_hidden_states: new ort.Tensor("float32", hidden, [batch, textLen, d.textDim]),
       encoder_attention_mask: new ort.Tensor("int64", mask, [batch, textLen]),
@@ -135,7 +142,10 @@ export async function compareDecoders(plainFile: string, flatFile: string, d: De
       }
     }
     // tokens: position 0 the start token, the window's prompt random, then each row's greedy choice
-    const tokens: number[][] = Array.from({ length: rows }, () => [d.startToken, ...Array.from({ length: promptPositions - 1 }, () => Math.floor(rnd() * d.vocab))]);
+    const tokens: number[][] = Array.from({ length: rows }, () => [
+      d.startToken,
+      ...Array.from({ length: promptPositions - 1 }, () => Math.floor(rnd() * d.vocab)),
+    ]);
     const perCall: number[] = [];
     let agree = 0;
     let from = 0;
@@ -144,10 +154,26 @@ export async function compareDecoders(plainFile: string, flatFile: string, d: De
       const seq = to - from;
       const ids = new BigInt64Array(rows * seq);
       for (let r = 0; r < rows; r++) for (let t = from; t < to; t++) ids[r * seq + t - from] = BigInt(tokens[r][t]);
-      const common = { ...base, ...encoderPast, input_ids: new ort.Tensor("int64", ids, [rows, seq]), use_cache_branch: new ort.Tensor("bool", new Uint8Array([call > 0 ? 1 : 0]), [1]) };
-      const flatFeeds: Record<string, ort.Tensor> = { ...common, [PAST_LENGTH]: new ort.Tensor("int64", new BigInt64Array([BigInt(from)]), [1]) };
+      const common = {
+        ...base,
+        ...encoderPast,
+        input_ids: new ort.Tensor("int64", ids, [rows, seq]),
+        use_cache_branch: new ort.Tensor("bool", new Uint8Array([call > 0 ? 1 : 0]), [1]),
+      };
+      const flatFeeds: Record<string, ort.Tensor> = {
+        ...common,
+        [PAST_LENGTH]: new ort.Tensor("int64", new BigInt64Array([BigInt(from)]), [1]),
+      };
       for (let l = 0; l < d.layers; l++) {
-        ["key", "value"].forEach((kv, j) => (flatFeeds[`past_key_values.${l}.decoder.${kv}`] = new ort.Tensor("float32", buffers[2 * l + j], [batch, d.heads, capacity, d.headDim])));
+        ["key", "value"].forEach(
+          (kv, j) =>
+            (flatFeeds[`past_key_values.${l}.decoder.${kv}`] = new ort.Tensor("float32", buffers[2 * l + j], [
+              batch,
+              d.heads,
+              capacity,
+              d.headDim,
+            ])),
+        );
       }
       const a = await plain.run({ ...common, ...plainPast });
       const b = await flat.run(flatFeeds);
@@ -155,12 +181,20 @@ export async function compareDecoders(plainFile: string, flatFile: string, d: De
       for (let l = 0; l < d.layers; l++) {
         ["key", "value"].forEach((kv, j) => {
           const src = b[newSliceName(l, kv as "key" | "value")].data as Float32Array;
-          for (let r = 0; r < batch * d.heads; r++) buffers[2 * l + j].set(src.subarray(r * seq * d.headDim, (r + 1) * seq * d.headDim), (r * capacity + from) * d.headDim);
+          for (let r = 0; r < batch * d.heads; r++)
+            buffers[2 * l + j].set(
+              src.subarray(r * seq * d.headDim, (r + 1) * seq * d.headDim),
+              (r * capacity + from) * d.headDim,
+            );
         });
       }
       plainPast = {};
-      for (let l = 0; l < d.layers; l++) for (const kv of ["key", "value"]) plainPast[`past_key_values.${l}.decoder.${kv}`] = a[`present.${l}.decoder.${kv}`] as ort.Tensor;
-      if (call === 0) for (const name of Object.keys(encoderPast)) encoderPast[name] = a[name.replace("past_key_values", "present")] as ort.Tensor;
+      for (let l = 0; l < d.layers; l++)
+        for (const kv of ["key", "value"])
+          plainPast[`past_key_values.${l}.decoder.${kv}`] = a[`present.${l}.decoder.${kv}`] as ort.Tensor;
+      if (call === 0)
+        for (const name of Object.keys(encoderPast))
+          encoderPast[name] = a[name.replace("past_key_values", "present")] as ort.Tensor;
 
       const la = a.logits.data as Float32Array;
       const lb = b.logits.data as Float32Array;
@@ -208,7 +242,11 @@ export function readCheckRecord(flatFile: string): SelfCheckResult | undefined {
 }
 
 /** Checks the folder's flat decoder of `variant` against its published decoder and records the result (unless `record` is false). */
-export async function selfCheckFlat(dir: string, variant: DecoderVariant, opts: CompareOptions & { record?: boolean } = {}): Promise<SelfCheckResult> {
+export async function selfCheckFlat(
+  dir: string,
+  variant: DecoderVariant,
+  opts: CompareOptions & { record?: boolean } = {},
+): Promise<SelfCheckResult> {
   const onnxDir = path.join(dir, ONNX_DIR);
   const flatFile = path.join(onnxDir, ONNX_FILES.decoderFlat[variant]);
   const st = fs.statSync(flatFile);
@@ -217,12 +255,29 @@ export async function selfCheckFlat(dir: string, variant: DecoderVariant, opts: 
   const base = { layout, variant, tolerance, size: st.size, mtimeMs: st.mtimeMs };
   let result: SelfCheckResult;
   try {
-    const c = await compareDecoders(path.join(onnxDir, ONNX_FILES.decoder[variant]), flatFile, decoderDims(dir), { ...opts, variant });
+    const c = await compareDecoders(path.join(onnxDir, ONNX_FILES.decoder[variant]), flatFile, decoderDims(dir), {
+      ...opts,
+      variant,
+    });
     const passed = c.maxRelDiff <= tolerance;
     const what = `${c.calls} calls, 2 guided prompts, logits ${passed ? "within" : "beyond"} ${tolerance} of the published graph's (max relative difference ${c.maxRelDiff.toExponential(2)}, greedy choices ${(100 * c.argmaxAgreement).toFixed(1)} % the same)`;
-    result = { ...base, status: passed ? "passed" : "failed", reason: what, maxRelDiff: c.maxRelDiff, argmaxAgreement: c.argmaxAgreement, calls: c.calls };
+    result = {
+      ...base,
+      status: passed ? "passed" : "failed",
+      reason: what,
+      maxRelDiff: c.maxRelDiff,
+      argmaxAgreement: c.argmaxAgreement,
+      calls: c.calls,
+    };
   } catch (err) {
-    result = { ...base, status: "failed", reason: `the flat graph could not be run beside the published one: ${(err as Error).message.split("\n")[0]}`, maxRelDiff: Infinity, argmaxAgreement: 0, calls: 0 };
+    result = {
+      ...base,
+      status: "failed",
+      reason: `the flat graph could not be run beside the published one: ${(err as Error).message.split("\n")[0]}`,
+      maxRelDiff: Infinity,
+      argmaxAgreement: 0,
+      calls: 0,
+    };
   }
   if (opts.record !== false) {
     try {
@@ -255,29 +310,50 @@ export interface EnsureOptions extends CompareOptions {
  * (rewritten and checked), or finally none (the flat file deleted: the engine runs the published graph).
  * A result recorded for the file as it is now is reused.
  */
-export async function ensureVerifiedFlat(dir: string, variant: DecoderVariant, opts: EnsureOptions): Promise<VerifiedDecoder> {
+export async function ensureVerifiedFlat(
+  dir: string,
+  variant: DecoderVariant,
+  opts: EnsureOptions,
+): Promise<VerifiedDecoder> {
   const flatFile = path.join(dir, ONNX_DIR, ONNX_FILES.decoderFlat[variant]);
   let lastFailed: SelfCheckResult | undefined;
   for (;;) {
-    if (!fs.existsSync(flatFile)) return { layout: "published", reason: lastFailed ? `self-check failed: ${lastFailed.reason}` : "no flat decoder file", check: lastFailed };
-    if (!sourcesUnchanged(flatFile)) return { layout: "published", reason: "the flat decoder was written for another version of the published decoder", check: lastFailed };
+    if (!fs.existsSync(flatFile))
+      return {
+        layout: "published",
+        reason: lastFailed ? `self-check failed: ${lastFailed.reason}` : "no flat decoder file",
+        check: lastFailed,
+      };
+    if (!sourcesUnchanged(flatFile))
+      return {
+        layout: "published",
+        reason: "the flat decoder was written for another version of the published decoder",
+        check: lastFailed,
+      };
     const check = readCheckRecord(flatFile) ?? (await selfCheckFlat(dir, variant, opts));
-    if (check.status === "passed") return { layout: check.layout, reason: readMetadata(flatFile)[FLAT_REASON_KEY] ?? "", check };
+    if (check.status === "passed")
+      return { layout: check.layout, reason: readMetadata(flatFile)[FLAT_REASON_KEY] ?? "", check };
     lastFailed = check;
     try {
       fs.rmSync(flatFile, { force: true });
       fs.rmSync(recordFile(flatFile), { force: true });
     } catch (err) {
-      opts.log?.(`cuesmith: the ${check.layout} decoder rewrite (${variant}) failed its self-check (${check.reason}) and cannot be deleted (${(err as Error).message}); using the published decoder graph`);
+      opts.log?.(
+        `cuesmith: the ${check.layout} decoder rewrite (${variant}) failed its self-check (${check.reason}) and cannot be deleted (${(err as Error).message}); using the published decoder graph`,
+      );
       return { layout: "published", reason: `self-check failed: ${check.reason}`, check };
     }
     const next = FLAT_LAYOUTS[FLAT_LAYOUTS.indexOf(check.layout) + 1];
-    opts.log?.(`cuesmith: the ${check.layout} decoder rewrite (${variant}) failed its self-check (${check.reason}); deleted it, ${next ? `trying the ${next} layout` : "using the published decoder graph"}`);
+    opts.log?.(
+      `cuesmith: the ${check.layout} decoder rewrite (${variant}) failed its self-check (${check.reason}); deleted it, ${next ? `trying the ${next} layout` : "using the published decoder graph"}`,
+    );
     if (!next) continue;
     try {
       opts.rewrite(dir, variant, next);
     } catch (err) {
-      opts.log?.(`cuesmith: the ${next} decoder rewrite (${variant}) cannot be written (${(err as Error).message}); using the published decoder graph`);
+      opts.log?.(
+        `cuesmith: the ${next} decoder rewrite (${variant}) cannot be written (${(err as Error).message}); using the published decoder graph`,
+      );
     }
   }
 }

@@ -53,11 +53,18 @@ export interface StorageLike {
 }
 
 type Check = (v: unknown) => boolean;
-const num = (min: number, max: number): Check => (v) => typeof v === "number" && Number.isFinite(v) && v >= min && v <= max;
-const str = (max: number): Check => (v) => typeof v === "string" && v.length <= max;
+const num =
+  (min: number, max: number): Check =>
+  (v) =>
+    typeof v === "number" && Number.isFinite(v) && v >= min && v <= max;
+const str =
+  (max: number): Check =>
+  (v) =>
+    typeof v === "string" && v.length <= max;
 
 const CHECKS: Record<keyof PanelSettings, Check> = {
-  helperAddress: (v) => typeof v === "string" && /^(wss?:\/\/|https?:\/\/)?[A-Za-z0-9.\-[\]:]+(:\d{1,5})?\/?$/.test(v.trim()),
+  helperAddress: (v) =>
+    typeof v === "string" && /^(wss?:\/\/|https?:\/\/)?[A-Za-z0-9.\-[\]:]+(:\d{1,5})?\/?$/.test(v.trim()),
   token: str(256),
   preferTrackName: str(100),
   avoidTracksPattern: (v) => typeof v === "string" && v.length <= 200 && compiles(v),
@@ -119,7 +126,10 @@ export function saveSettings(storage: StorageLike | null, value: PanelSettings):
 }
 
 /** Track-name predicates for the flows. */
-export function trackPolicy(settings: PanelSettings): { excludeTrack: (name: string) => boolean; preferTrack: (name: string) => boolean } {
+export function trackPolicy(settings: PanelSettings): {
+  excludeTrack: (name: string) => boolean;
+  preferTrack: (name: string) => boolean;
+} {
   const avoid = settings.avoidTracksPattern ? new RegExp(settings.avoidTracksPattern, "i") : null;
   const prefer = settings.preferTrackName.trim().toLowerCase();
   return {

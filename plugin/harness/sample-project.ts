@@ -12,13 +12,25 @@ export function sampleProject(voiceOverPath = "/media/voice-over.wav"): FakeProj
       name: "Product launch — rough cut",
       fps: 25,
       videoTracks: [
-        { name: "Video 1", clips: [{ name: "A-roll", mediaPath: "/media/a-roll.mp4", start: at(0), duration: at(40) }] },
+        {
+          name: "Video 1",
+          clips: [{ name: "A-roll", mediaPath: "/media/a-roll.mp4", start: at(0), duration: at(40) }],
+        },
         // the presenter's camera clip, linked to its audio on Dialogue: clicking either selects both
-        { name: "Video 2", clips: [{ name: "Voice-over", mediaPath: voiceOverPath, start: at(0), duration: at(6), link: "presenter" }] },
+        {
+          name: "Video 2",
+          clips: [{ name: "Voice-over", mediaPath: voiceOverPath, start: at(0), duration: at(6), link: "presenter" }],
+        },
       ],
       audioTracks: [
-        { name: "Dialogue", clips: [{ name: "Voice-over", mediaPath: voiceOverPath, start: at(0), duration: at(6), link: "presenter" }] },
-        { name: "Music", clips: [{ name: "licensed sting", mediaPath: "/media/sting.wav", start: at(30), duration: at(2) }] },
+        {
+          name: "Dialogue",
+          clips: [{ name: "Voice-over", mediaPath: voiceOverPath, start: at(0), duration: at(6), link: "presenter" }],
+        },
+        {
+          name: "Music",
+          clips: [{ name: "licensed sting", mediaPath: "/media/sting.wav", start: at(30), duration: at(2) }],
+        },
         { name: "Beds" },
         { name: "Beds 2" },
       ],

@@ -52,7 +52,9 @@ export function silentWav(seconds = 1, rate = 48000): Uint8Array {
 
 interface UxpStorage {
   storage: {
-    localFileSystem: { getTemporaryFolder(): Promise<{ createFile(name: string, options: { overwrite: boolean }): Promise<UxpFile> }> };
+    localFileSystem: {
+      getTemporaryFolder(): Promise<{ createFile(name: string, options: { overwrite: boolean }): Promise<UxpFile> }>;
+    };
     formats: { binary: unknown };
   };
 }
@@ -74,11 +76,22 @@ export async function writeCheckWav(): Promise<string> {
 }
 
 /** Runs the check; never throws (every failure is a line). */
-export async function runPremiereCheck(ppro: premierepro, host: PremiereHost, wavPath: () => Promise<string>): Promise<PremiereCheckReport> {
+export async function runPremiereCheck(
+  ppro: premierepro,
+  host: PremiereHost,
+  wavPath: () => Promise<string>,
+): Promise<PremiereCheckReport> {
   const info = host.getHostInfo();
-  const lines: CheckLine[] = [{ step: "Versions", result: "pass", detail: `Premiere ${info.version} · UXP ${info.uxpVersion} · ${info.os}` }];
+  const lines: CheckLine[] = [
+    { step: "Versions", result: "pass", detail: `Premiere ${info.version} · UXP ${info.uxpVersion} · ${info.os}` },
+  ];
   const leftBehind: string[] = [];
-  const finish = (): PremiereCheckReport => ({ ok: lines.every((l) => l.result !== "fail") && leftBehind.length === 0, host: info, lines, leftBehind });
+  const finish = (): PremiereCheckReport => ({
+    ok: lines.every((l) => l.result !== "fail") && leftBehind.length === 0,
+    host: info,
+    lines,
+    leftBehind,
+  });
 
   /** Runs one step; its line says what came back, or the error in words. */
   async function step<T>(name: string, run: () => Promise<{ value: T; detail: string }>): Promise<T | undefined> {
@@ -152,7 +165,8 @@ export async function runPremiereCheck(ppro: premierepro, host: PremiereHost, wa
     ? await step("Make it the active sequence", async () => {
         await project.setActiveSequence(sequence);
         const now = await host.getActiveSequence();
-        if (!now || now.id !== sequence.guid.toString()) throw new Error("setActiveSequence returned, but another sequence is active");
+        if (!now || now.id !== sequence.guid.toString())
+          throw new Error("setActiveSequence returned, but another sequence is active");
         return { value: now, detail: `"${now.name}" is active` };
       })
     : undefined;
@@ -165,7 +179,10 @@ export async function runPremiereCheck(ppro: premierepro, host: PremiereHost, wa
       const s = await host.getActiveSequence();
       if (!s) throw new Error("no active sequence");
       if (s.audioTrackCount === 0) throw new Error("the new sequence has no audio track to place on");
-      return { value: s, detail: `${s.ticksPerFrame} ticks per frame (${s.fps.toFixed(3)} fps), ${s.audioTrackCount} audio tracks` };
+      return {
+        value: s,
+        detail: `${s.ticksPerFrame} ticks per frame (${s.fps.toFixed(3)} fps), ${s.audioTrackCount} audio tracks`,
+      };
     });
   } else skip("Read ticks and frame rate", need("the scratch sequence") ?? "");
 
@@ -188,9 +205,14 @@ export async function runPremiereCheck(ppro: premierepro, host: PremiereHost, wa
       const read = (await host.getMarkers()).find((m) => m.name === CHECK_MARKER_NAME);
       if (!read) throw new Error("the marker was added but getMarkers does not list it");
       if (read.startTicks !== start || read.durationTicks !== duration) {
-        throw new Error(`the marker reads back at ${read.startTicks} + ${read.durationTicks} ticks, expected ${start} + ${duration}`);
+        throw new Error(
+          `the marker reads back at ${read.startTicks} + ${read.durationTicks} ticks, expected ${start} + ${duration}`,
+        );
       }
-      return { value: start, detail: `"${read.name}" at ${read.startTicks} ticks, ${read.durationTicks} long, id ${read.id ?? "none"}` };
+      return {
+        value: start,
+        detail: `"${read.name}" at ${read.startTicks} ticks, ${read.durationTicks} long, id ${read.id ?? "none"}`,
+      };
     });
   } else skip("Add and read a marker", need("the scratch sequence") ?? "needs the frame rate");
 
@@ -223,10 +245,17 @@ export async function runPremiereCheck(ppro: premierepro, host: PremiereHost, wa
   if (active && imported && freeTrack !== undefined && markerStart !== undefined) {
     placed =
       (await step("Place it on a free track (one transaction)", async () => {
-        await host.placeAudio([{ item: imported, startTicks: markerStart as string, audioTrackIndex: freeTrack }], "Cuesmith check: place");
+        await host.placeAudio(
+          [{ item: imported, startTicks: markerStart as string, audioTrackIndex: freeTrack }],
+          "Cuesmith check: place",
+        );
         return { value: true, detail: `on A${freeTrack + 1} at the marker, read back from the timeline` };
       })) ?? false;
-  } else skip("Place it on a free track (one transaction)", "needs the sequence, a free track, the marker and the imported WAV");
+  } else
+    skip(
+      "Place it on a free track (one transaction)",
+      "needs the sequence, a free track, the marker and the imported WAV",
+    );
 
   if (placed && sequence && freeTrack !== undefined) {
     await step("Take the placement back", async () => {
@@ -239,15 +268,22 @@ export async function runPremiereCheck(ppro: premierepro, host: PremiereHost, wa
         selection = s;
       });
       if (!selection) throw new Error("could not create a track item selection");
-      for (const item of items) (selection as Parameters<typeof editor.createRemoveItemsAction>[0]).addItem(item, false);
+      for (const item of items)
+        (selection as Parameters<typeof editor.createRemoveItemsAction>[0]).addItem(item, false);
       edit(project, "Cuesmith check: remove", () =>
-        editor.createRemoveItemsAction(selection as Parameters<typeof editor.createRemoveItemsAction>[0], false, ppro.Constants.MediaType.AUDIO),
+        editor.createRemoveItemsAction(
+          selection as Parameters<typeof editor.createRemoveItemsAction>[0],
+          false,
+          ppro.Constants.MediaType.AUDIO,
+        ),
       );
       const after = (await host.getAudioTrackOccupancy()).find((t) => t.trackIndex === freeTrack);
-      if (after && after.items.length > 0) throw new Error(`A${freeTrack + 1} still holds ${after.items.length} clip(s)`);
+      if (after && after.items.length > 0)
+        throw new Error(`A${freeTrack + 1} still holds ${after.items.length} clip(s)`);
       return {
         value: true,
-        detail: "removed with a remove edit: plugins cannot call Edit > Undo. In the panel, one Edit > Undo takes back one placement (all beds of one click)",
+        detail:
+          "removed with a remove edit: plugins cannot call Edit > Undo. In the panel, one Edit > Undo takes back one placement (all beds of one click)",
       };
     });
   } else skip("Take the placement back", "nothing was placed");
@@ -278,7 +314,8 @@ export async function runPremiereCheck(ppro: premierepro, host: PremiereHost, wa
   // What is still there, by name, whatever the steps said.
   try {
     if (bin && (await root.getItems()).some((i) => i.name === binName)) leftBehind.push(`bin "${binName}"`);
-    if (sequence && (await project.getSequences()).some((s) => s.guid.toString() === sequence.guid.toString())) leftBehind.push(`sequence "${seqName}"`);
+    if (sequence && (await project.getSequences()).some((s) => s.guid.toString() === sequence.guid.toString()))
+      leftBehind.push(`sequence "${seqName}"`);
   } catch (error) {
     leftBehind.push(`unknown: the project could not be read back (${message(error)})`);
   }

@@ -179,7 +179,8 @@ export class PremiereHost implements Host {
 
   private async requireSequence(project: Project): Promise<Sequence> {
     const sequence = await this.activeSequence(project);
-    if (!sequence) throw new HostError("NO_ACTIVE_SEQUENCE", "No sequence is active: open a sequence in the Timeline first.");
+    if (!sequence)
+      throw new HostError("NO_ACTIVE_SEQUENCE", "No sequence is active: open a sequence in the Timeline first.");
     return sequence;
   }
 
@@ -188,7 +189,10 @@ export class PremiereHost implements Host {
     if (!sequence) return null;
     const timebase = await sequence.getTimebase();
     if (!isTickString(String(timebase)) || toTicks(String(timebase)) <= 0n) {
-      throw new HostError("BAD_TIMEBASE", `Premiere returned an unreadable timebase for "${sequence.name}": ${String(timebase)}`);
+      throw new HostError(
+        "BAD_TIMEBASE",
+        `Premiere returned an unreadable timebase for "${sequence.name}": ${String(timebase)}`,
+      );
     }
     const ticksPerFrame = toTicks(String(timebase)).toString();
     const [videoTrackCount, audioTrackCount, end] = [
@@ -301,7 +305,13 @@ export class PremiereHost implements Host {
     for (const item of items) {
       const mediaType = (await item.getMediaType()).toString();
       const trackType =
-        mediaType === audioType ? "audio" : mediaType === videoType ? "video" : "createAddVideoTransitionAction" in item ? "video" : "audio";
+        mediaType === audioType
+          ? "audio"
+          : mediaType === videoType
+            ? "video"
+            : "createAddVideoTransitionAction" in item
+              ? "video"
+              : "audio";
       clips.push({
         trackType,
         trackIndex: await item.getTrackIndex(),
@@ -344,7 +354,12 @@ export class PremiereHost implements Host {
         const d = toTicks(a.startTicks) - toTicks(b.startTicks);
         return d < 0n ? -1 : d > 0n ? 1 : 0;
       });
-      tracks.push({ trackIndex, name: track.name ?? `Audio ${trackIndex + 1}`, muted: Boolean(await track.isMuted()), items });
+      tracks.push({
+        trackIndex,
+        name: track.name ?? `Audio ${trackIndex + 1}`,
+        muted: Boolean(await track.isMuted()),
+        items,
+      });
     }
     return tracks;
   }
@@ -402,13 +417,15 @@ export class PremiereHost implements Host {
   }
 
   async importFiles(paths: string[], binName: string = DEFAULT_BIN_NAME): Promise<ImportedItem[]> {
-    if (!Array.isArray(paths) || paths.length === 0) throw new HostError("INVALID_ARGUMENT", "importFiles needs at least one file path.");
+    if (!Array.isArray(paths) || paths.length === 0)
+      throw new HostError("INVALID_ARGUMENT", "importFiles needs at least one file path.");
     for (const path of paths) {
       if (typeof path !== "string" || !ABSOLUTE_PATH.test(path)) {
         throw new HostError("INVALID_ARGUMENT", `importFiles needs absolute file paths, got ${JSON.stringify(path)}.`);
       }
     }
-    if (typeof binName !== "string" || binName.trim() === "") throw new HostError("INVALID_ARGUMENT", "importFiles needs a bin name.");
+    if (typeof binName !== "string" || binName.trim() === "")
+      throw new HostError("INVALID_ARGUMENT", "importFiles needs a bin name.");
     const unique = paths.filter((p, i) => paths.findIndex((q) => samePath(p, q)) === i);
 
     const project = await this.requireProject();
@@ -426,7 +443,10 @@ export class PremiereHost implements Host {
       });
       binItem = await this.findBin(root, binName);
       if (!binItem) {
-        throw new HostError("BIN_NOT_FOUND", `Could not create the project bin "${binName}"${created ? " (Premiere accepted the edit but the bin is not there)" : ""}.`);
+        throw new HostError(
+          "BIN_NOT_FOUND",
+          `Could not create the project bin "${binName}"${created ? " (Premiere accepted the edit but the bin is not there)" : ""}.`,
+        );
       }
     }
     const bin = this.asFolder(binItem);
@@ -437,15 +457,22 @@ export class PremiereHost implements Host {
 
     // Listen before importing: the event may come before importFiles resolves.
     let completedAt: number | null = null;
-    const stopListening = this.listenIfAvailable(this.ppro.Constants.OperationCompleteEvent?.IMPORT_MEDIA_COMPLETE, () => {
-      completedAt ??= Date.now();
-    });
+    const stopListening = this.listenIfAvailable(
+      this.ppro.Constants.OperationCompleteEvent?.IMPORT_MEDIA_COMPLETE,
+      () => {
+        completedAt ??= Date.now();
+      },
+    );
     let ok: boolean;
     try {
       ok = await project.importFiles(unique, true, binItem, false);
     } catch (error) {
       stopListening();
-      throw new HostError("IMPORT_FAILED", `Premiere could not import ${unique.join(", ")}: ${errorMessage(error)}`, error);
+      throw new HostError(
+        "IMPORT_FAILED",
+        `Premiere could not import ${unique.join(", ")}: ${errorMessage(error)}`,
+        error,
+      );
     }
     if (!ok) {
       stopListening();
@@ -473,7 +500,8 @@ export class PremiereHost implements Host {
           const path = await this.mediaPathOf(item);
           if (path !== null) fresh.push({ item, path });
         }
-        const found = (path: string) => fresh.some((c) => samePath(c.path, path)) || existing.some((c) => samePath(c.path, path));
+        const found = (path: string) =>
+          fresh.some((c) => samePath(c.path, path)) || existing.some((c) => samePath(c.path, path));
         if (unique.every(found)) break;
         const now = Date.now();
         if (now - started >= waitMs || (completedAt !== null && now - completedAt >= IMPORT_GRACE_MS)) break;
@@ -528,23 +556,33 @@ export class PremiereHost implements Host {
       }
     }
     if (byPath) return byPath;
-    throw new HostError("ITEM_NOT_FOUND", `The project item "${handle.name}" (${handle.mediaPath}) is no longer in the project.`);
+    throw new HostError(
+      "ITEM_NOT_FOUND",
+      `The project item "${handle.name}" (${handle.mediaPath}) is no longer in the project.`,
+    );
   }
 
   private validatePlacements(placements: AudioPlacement[], undoLabel: string): void {
-    if (!Array.isArray(placements) || placements.length === 0) throw new HostError("INVALID_ARGUMENT", "placeAudio needs at least one placement.");
-    if (typeof undoLabel !== "string" || undoLabel.trim() === "") throw new HostError("INVALID_ARGUMENT", "placeAudio needs an undo label.");
+    if (!Array.isArray(placements) || placements.length === 0)
+      throw new HostError("INVALID_ARGUMENT", "placeAudio needs at least one placement.");
+    if (typeof undoLabel !== "string" || undoLabel.trim() === "")
+      throw new HostError("INVALID_ARGUMENT", "placeAudio needs an undo label.");
     for (const p of placements) {
-      if (!p || !p.item || typeof p.item.id !== "string") throw new HostError("INVALID_ARGUMENT", "Each placement needs an imported item.");
+      if (!p || !p.item || typeof p.item.id !== "string")
+        throw new HostError("INVALID_ARGUMENT", "Each placement needs an imported item.");
       if (!isTickString(p.startTicks)) {
         throw new HostError(
           "INVALID_ARGUMENT",
           `Placement start must be a tick string, got ${JSON.stringify(p.startTicks)} (convert seconds with secondsToTicks and snap to a frame).`,
         );
       }
-      if (toTicks(p.startTicks) < 0n) throw new HostError("INVALID_ARGUMENT", `Placement start ${p.startTicks} is before the sequence start.`);
+      if (toTicks(p.startTicks) < 0n)
+        throw new HostError("INVALID_ARGUMENT", `Placement start ${p.startTicks} is before the sequence start.`);
       if (!Number.isInteger(p.audioTrackIndex) || p.audioTrackIndex < 0) {
-        throw new HostError("INVALID_ARGUMENT", `Audio track index must be a whole number ≥ 0, got ${String(p.audioTrackIndex)}.`);
+        throw new HostError(
+          "INVALID_ARGUMENT",
+          `Audio track index must be a whole number ≥ 0, got ${String(p.audioTrackIndex)}.`,
+        );
       }
     }
   }
@@ -570,7 +608,13 @@ export class PremiereHost implements Host {
     const items = await Promise.all(placements.map((p) => this.resolveItem(project, p.item)));
     const spans = placements.map((p) => {
       const start = toTicks(p.startTicks);
-      return { start, end: p.item.durationTicks !== null && isTickString(p.item.durationTicks) ? start + toTicks(p.item.durationTicks) : null };
+      return {
+        start,
+        end:
+          p.item.durationTicks !== null && isTickString(p.item.durationTicks)
+            ? start + toTicks(p.item.durationTicks)
+            : null,
+      };
     });
 
     if (!options.allowOverwrite) {
@@ -588,8 +632,16 @@ export class PremiereHost implements Host {
         }
         placements.forEach((q, j) => {
           const other = spans[j];
-          if (j < i && q.audioTrackIndex === p.audioTrackIndex && other.end !== null && rangesOverlap(other.start, other.end, start, end)) {
-            throw new HostError("TRACK_OCCUPIED", `"${p.item.name}" and "${q.item.name}" would overlap on A${p.audioTrackIndex + 1}.`);
+          if (
+            j < i &&
+            q.audioTrackIndex === p.audioTrackIndex &&
+            other.end !== null &&
+            rangesOverlap(other.start, other.end, start, end)
+          ) {
+            throw new HostError(
+              "TRACK_OCCUPIED",
+              `"${p.item.name}" and "${q.item.name}" would overlap on A${p.audioTrackIndex + 1}.`,
+            );
           }
         });
       });
@@ -601,7 +653,12 @@ export class PremiereHost implements Host {
     try {
       project.lockedAccess(() => {
         const actions = placements.map((p, i) =>
-          editor.createOverwriteItemAction(items[i], this.ppro.TickTime.createWithTicks(p.startTicks), VIDEO_TRACK_FOR_AUDIO_ONLY, p.audioTrackIndex),
+          editor.createOverwriteItemAction(
+            items[i],
+            this.ppro.TickTime.createWithTicks(p.startTicks),
+            VIDEO_TRACK_FOR_AUDIO_ONLY,
+            p.audioTrackIndex,
+          ),
         );
         committed = project.executeTransaction((compound) => {
           for (const action of actions) compound.addAction(action);
@@ -609,7 +666,11 @@ export class PremiereHost implements Host {
       });
     } catch (error) {
       if (error instanceof HostError) throw error;
-      throw new HostError("TRANSACTION_FAILED", `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`, error);
+      throw new HostError(
+        "TRANSACTION_FAILED",
+        `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`,
+        error,
+      );
     }
     if (!committed) throw new HostError("TRANSACTION_FAILED", `Premiere did not apply the edit "${undoLabel}".`);
 
@@ -621,7 +682,9 @@ export class PremiereHost implements Host {
         const wanted = toTicks(p.startTicks);
         return !track?.items.some((it) => {
           const delta = toTicks(it.startTicks) - wanted;
-          return (delta < 0n ? -delta : delta) < ticksPerFrame && (!it.mediaPath || samePath(it.mediaPath, p.item.mediaPath));
+          return (
+            (delta < 0n ? -delta : delta) < ticksPerFrame && (!it.mediaPath || samePath(it.mediaPath, p.item.mediaPath))
+          );
         });
       });
       if (missing.length > 0) {
@@ -669,7 +732,9 @@ export class PremiereHost implements Host {
   onProjectChanged(cb: () => void): Unsubscribe {
     // As Adobe's sample: DIRTY for any change (a marker moved counts), plus a project opened, closed, activated.
     const events = this.ppro.Constants.ProjectEvent;
-    const offs = [events?.DIRTY, events?.OPENED, events?.CLOSED, events?.ACTIVATED].map((name) => this.listenIfAvailable(name, cb));
+    const offs = [events?.DIRTY, events?.OPENED, events?.CLOSED, events?.ACTIVATED].map((name) =>
+      this.listenIfAvailable(name, cb),
+    );
     return () => offs.forEach((off) => off());
   }
 

@@ -38,7 +38,14 @@ const TABS: { id: TabId; label: string }[] = [
   { id: "settings", label: "Settings" },
 ];
 
-export function App({ host, openSocket, storage, helperAddress, onPanelShown = never, onCheckRequested = never }: AppProps) {
+export function App({
+  host,
+  openSocket,
+  storage,
+  helperAddress,
+  onPanelShown = never,
+  onCheckRequested = never,
+}: AppProps) {
   const [settings, setSettings] = useState<PanelSettings>(() => {
     const s = loadSettings(storage);
     return helperAddress ? { ...s, helperAddress } : s;
@@ -100,7 +107,9 @@ export function App({ host, openSocket, storage, helperAddress, onPanelShown = n
         ))}
       </div>
       <div className="content">
-        {feedbackFor && <FeedbackForm target={feedbackFor} connection={connection} onClose={() => setFeedbackFor(null)} />}
+        {feedbackFor && (
+          <FeedbackForm target={feedbackFor} connection={connection} onClose={() => setFeedbackFor(null)} />
+        )}
         {/* kept mounted (display:none, which UXP honours) so a running batch keeps its progress across tabs */}
         <div style={{ display: tab === "markers" ? "block" : "none" }}>
           <MarkersTab
@@ -125,7 +134,15 @@ export function App({ host, openSocket, storage, helperAddress, onPanelShown = n
           />
         </div>
         {tab === "presets" && <PresetsTab connection={connection} online={status.state === "online"} />}
-        {tab === "settings" && <SettingsTab settings={settings} storage={storage} onSaved={applySettings} host={host} checkRequest={checkRequest} />}
+        {tab === "settings" && (
+          <SettingsTab
+            settings={settings}
+            storage={storage}
+            onSaved={applySettings}
+            host={host}
+            checkRequest={checkRequest}
+          />
+        )}
       </div>
       <StatusBar status={status} host={host} onRetry={() => connection.retryNow()} />
     </div>

@@ -48,13 +48,18 @@ export function CheckPremiere({ host, request }: { host: Host; request: number }
     <div className="card" data-testid="check-premiere">
       <div className="card-head">
         <span className="heading">Check Premiere</span>
-        <button className={buttonClass("quiet", running)} data-testid="check-run" disabled={running} onClick={() => void run()}>
+        <button
+          className={buttonClass("quiet", running)}
+          data-testid="check-run"
+          disabled={running}
+          onClick={() => void run()}
+        >
           {running ? "Checking…" : "Run the check"}
         </button>
       </div>
       <p className="muted">
-        Tries every Premiere call the panel uses on a scratch sequence in a scratch bin, then removes both. It adds a few steps to
-        Edit &gt; Undo&apos;s history.
+        Tries every Premiere call the panel uses on a scratch sequence in a scratch bin, then removes both. It adds a
+        few steps to Edit &gt; Undo&apos;s history.
       </p>
       {report && (
         <>
@@ -64,7 +69,8 @@ export function CheckPremiere({ host, request }: { host: Host; request: number }
           <ul className="rows" data-testid="check-lines">
             {report.lines.map((l, i) => (
               <li key={i} className={`check-line check-${l.result}`} data-testid="check-line">
-                <span className="check-mark">{l.result.toUpperCase()}</span> {l.step}: <span className="muted">{l.detail}</span>
+                <span className="check-mark">{l.result.toUpperCase()}</span> {l.step}:{" "}
+                <span className="muted">{l.detail}</span>
               </li>
             ))}
           </ul>

@@ -31,7 +31,10 @@ const checkRequested = signal();
 
 interface UxpEntrypoints {
   setup(config: {
-    panels: Record<string, { show?: () => void; menuItems?: { id: string; label: string }[]; invokeMenu?: (id: string) => void }>;
+    panels: Record<
+      string,
+      { show?: () => void; menuItems?: { id: string; label: string }[]; invokeMenu?: (id: string) => void }
+    >;
   }): void;
 }
 

@@ -31,9 +31,15 @@ function tweakOf(r: Row): ItemTweak {
 function mergeRows(old: Row[], items: ScoreItem[]): Row[] {
   return items.map((item) => {
     const kept = old.find((r) => r.item.key === item.key);
-    if (!kept) return { item, include: true, text: editTextOf(item), seconds: String(item.seconds), status: { kind: "idle" } };
+    if (!kept)
+      return { item, include: true, text: editTextOf(item), seconds: String(item.seconds), status: { kind: "idle" } };
     const tweak = tweakOf(kept);
-    return { ...kept, item, text: tweak.text ?? editTextOf(item), seconds: tweak.seconds !== undefined ? kept.seconds : String(item.seconds) };
+    return {
+      ...kept,
+      item,
+      text: tweak.text ?? editTextOf(item),
+      seconds: tweak.seconds !== undefined ? kept.seconds : String(item.seconds),
+    };
   });
 }
 
@@ -70,14 +76,19 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
       if (timer !== undefined) clearTimeout(timer);
       timer = setTimeout(() => void reload(), 150);
     };
-    const offs = [host.onActiveSequenceChanged(() => void reload()), host.onProjectChanged(soon), onPanelShown(() => void reload())];
+    const offs = [
+      host.onActiveSequenceChanged(() => void reload()),
+      host.onProjectChanged(soon),
+      onPanelShown(() => void reload()),
+    ];
     return () => {
       if (timer !== undefined) clearTimeout(timer);
       offs.forEach((off) => off());
     };
   }, [host, reload, onPanelShown]);
 
-  const update = (key: string, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.item.key === key ? { ...r, ...change } : r)));
+  const update = (key: string, change: Partial<Row>) =>
+    setRows((rs) => rs.map((r) => (r.item.key === key ? { ...r, ...change } : r)));
 
   const run = async (keys: string[]) => {
     const chosen = rows.filter((r) => keys.includes(r.item.key));
@@ -109,14 +120,31 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
         ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         onJob: (item, e) => {
           if (e.kind === "queued") setJobIds((ids) => [...ids, e.job_id]);
-          update(item.key, { status: e.kind === "queued" ? { kind: "queued", position: e.position } : { kind: "running", fraction: e.fraction ?? 0 } });
+          update(item.key, {
+            status:
+              e.kind === "queued"
+                ? { kind: "queued", position: e.position }
+                : { kind: "running", fraction: e.fraction ?? 0 },
+          });
         },
       });
       for (const p of outcome.placed) {
-        update(p.item.key, { status: { kind: "placed", take: history.of(p.item.key).length, path: p.result.path, jobId: p.result.job_id, sha256: p.result.sha256, trackIndex: p.trackIndex } });
+        update(p.item.key, {
+          status: {
+            kind: "placed",
+            take: history.of(p.item.key).length,
+            path: p.result.path,
+            jobId: p.result.job_id,
+            sha256: p.result.sha256,
+            trackIndex: p.trackIndex,
+          },
+        });
       }
       for (const f of outcome.failed) update(f.item.key, { status: { kind: "failed", message: f.message } });
-      if (outcome.placed.length > 0) setNote(`${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step (Edit > Undo removes them).`);
+      if (outcome.placed.length > 0)
+        setNote(
+          `${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step (Edit > Undo removes them).`,
+        );
     } catch (err) {
       setNote(plainMessage(err));
       for (const key of only) update(key, { status: { kind: "failed", message: plainMessage(err) } });
@@ -175,13 +203,26 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
             name={r.item.name}
             title={r.item.name}
             time={sequence ? ticksToTimecode(r.item.startTicks, sequence.ticksPerFrame) : ""}
-            lead={<input type="checkbox" checked={r.include} aria-label={`score ${r.item.name}`} onChange={(e) => update(r.item.key, { include: e.target.checked })} />}
+            lead={
+              <input
+                type="checkbox"
+                checked={r.include}
+                aria-label={`score ${r.item.name}`}
+                onChange={(e) => update(r.item.key, { include: e.target.checked })}
+              />
+            }
             takes={history.of(r.item.key).length}
             onRescore={busy || !online ? undefined : () => void run([r.item.key])}
             onFeedback={(t) => onFeedback({ ...t, label: r.item.name })}
           >
             <div className="row-fields">
-              <input className="text" value={r.text} aria-label="tag or prompt" data-testid="marker-text" onChange={(e) => update(r.item.key, { text: e.target.value })} />
+              <input
+                className="text"
+                value={r.text}
+                aria-label="tag or prompt"
+                data-testid="marker-text"
+                onChange={(e) => update(r.item.key, { text: e.target.value })}
+              />
               <input
                 className="seconds"
                 value={r.seconds}

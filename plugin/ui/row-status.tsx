@@ -24,7 +24,8 @@ export function StatusCell({
   onFeedback: (t: Omit<FeedbackTarget, "label">) => void;
 }) {
   let body: ReactElement | null = null;
-  if (status.kind === "queued") body = <span className="muted">Queued{status.position ? ` (${status.position} ahead)` : ""}</span>;
+  if (status.kind === "queued")
+    body = <span className="muted">Queued{status.position ? ` (${status.position} ahead)` : ""}</span>;
   if (status.kind === "running")
     body = (
       <span className="progress" data-testid="progress">
@@ -52,7 +53,11 @@ export function StatusCell({
       {body}
       <span className="row-actions">
         {status.kind === "placed" && (
-          <button className="quiet" data-testid="feedback" onClick={() => onFeedback({ jobId: status.jobId, sha256: status.sha256 })}>
+          <button
+            className="quiet"
+            data-testid="feedback"
+            onClick={() => onFeedback({ jobId: status.jobId, sha256: status.sha256 })}
+          >
             Feedback
           </button>
         )}
@@ -83,7 +88,18 @@ export interface BedRowProps {
 }
 
 /** A row of the Markers or Clip bed list; its state is a class (UXP has no data-attribute selectors). */
-export function BedRow({ testId, status, name, title, time, lead, children, takes, onRescore, onFeedback }: BedRowProps) {
+export function BedRow({
+  testId,
+  status,
+  name,
+  title,
+  time,
+  lead,
+  children,
+  takes,
+  onRescore,
+  onFeedback,
+}: BedRowProps) {
   return (
     <li className={`row status-${status.kind}`} data-testid={testId} data-status={status.kind}>
       <div className="row-head">

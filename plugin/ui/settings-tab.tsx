@@ -33,7 +33,11 @@ export interface SettingsTabProps {
 
 export function SettingsTab({ settings, storage, onSaved, host, checkRequest }: SettingsTabProps) {
   const [draft, setDraft] = useState<Record<keyof PanelSettings, string>>(
-    () => Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])) as Record<keyof PanelSettings, string>,
+    () =>
+      Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])) as Record<
+        keyof PanelSettings,
+        string
+      >,
   );
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
@@ -68,7 +72,11 @@ export function SettingsTab({ settings, storage, onSaved, host, checkRequest }: 
             data-testid={`setting-${f.key}`}
             onChange={(e) => setDraft((d) => ({ ...d, [f.key]: e.target.value }))}
           />
-          {problems[f.key] ? <span className="error">{problems[f.key]}</span> : f.hint ? <span className="muted">{f.hint}</span> : null}
+          {problems[f.key] ? (
+            <span className="error">{problems[f.key]}</span>
+          ) : f.hint ? (
+            <span className="muted">{f.hint}</span>
+          ) : null}
           {f.key === "helperAddress" && !problems.helperAddress && networkWarning(draft.helperAddress) && (
             <span className="error" data-testid="network-warning">
               {networkWarning(draft.helperAddress)}

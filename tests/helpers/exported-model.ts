@@ -14,7 +14,10 @@ export type ExportedAttention = "bart" | "sdpa-after" | "sdpa-before";
 export const EXPORTED_TINY = { layers: 2, hidden: 16, heads: 2, ffn: 32 };
 
 /** A fresh folder (at `dir`, or under .cache/) with the exported `attention` decoder as its fp32 decoder. */
-export async function exportedModelDir(attention: ExportedAttention, dir = path.join(TEST_MODELS_DIR, `exported-${attention}-${BUILDER_VERSION}`)): Promise<string> {
+export async function exportedModelDir(
+  attention: ExportedAttention,
+  dir = path.join(TEST_MODELS_DIR, `exported-${attention}-${BUILDER_VERSION}`),
+): Promise<string> {
   const decoder = path.join(dir, ONNX_DIR, ONNX_FILES.decoder.fp32);
   const fixture = path.join(EXPORTED_FIXTURES, `${attention}.onnx`);
   if (fs.existsSync(decoder) && fs.statSync(decoder).size === fs.statSync(fixture).size) return dir;
@@ -25,7 +28,12 @@ export async function exportedModelDir(attention: ExportedAttention, dir = path.
   fs.copyFileSync(fixture, path.join(tmp, ONNX_DIR, ONNX_FILES.decoder.fp32));
   const configFile = path.join(tmp, "config.json");
   const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
-  Object.assign(config.decoder, { num_hidden_layers: EXPORTED_TINY.layers, hidden_size: EXPORTED_TINY.hidden, num_attention_heads: EXPORTED_TINY.heads, ffn_dim: EXPORTED_TINY.ffn });
+  Object.assign(config.decoder, {
+    num_hidden_layers: EXPORTED_TINY.layers,
+    hidden_size: EXPORTED_TINY.hidden,
+    num_attention_heads: EXPORTED_TINY.heads,
+    ffn_dim: EXPORTED_TINY.ffn,
+  });
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2) + "\n");
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);

@@ -19,13 +19,42 @@ const ARTICLE = "这个新功能真的太棒了！我们花了三个月打磨细
 /** Every client message type, valid, as docs/protocol.md shows them; jobs are 0.5 s with a fixed seed (cache hits). */
 export function validMessages(id: string): Record<string, unknown>[] {
   return [
-    { type: "generate", id, jobs: [{ job_id: `${id}-a`, scene_tag: "unboxing", duration_sec: 0.5, target_bpm: 110, seed: 1 }] },
-    { type: "generate", id, jobs: [{ prompt: "calm piano under a voice-over, no vocals", duration_sec: 0.5, seed: 2, top_k: 50, temperature: 1, guidance_scale: 3 }] },
+    {
+      type: "generate",
+      id,
+      jobs: [{ job_id: `${id}-a`, scene_tag: "unboxing", duration_sec: 0.5, target_bpm: 110, seed: 1 }],
+    },
+    {
+      type: "generate",
+      id,
+      jobs: [
+        {
+          prompt: "calm piano under a voice-over, no vocals",
+          duration_sec: 0.5,
+          seed: 2,
+          top_k: 50,
+          temperature: 1,
+          guidance_scale: 3,
+        },
+      ],
+    },
     { type: "cancel", id, job_id: "mk-2" },
     { type: "presets.get", id },
-    { type: "presets.set", id, tag: "rainy_city", preset: { prompt: "lo-fi beat, soft rain, warm electric piano", seed: 7 } },
+    {
+      type: "presets.set",
+      id,
+      tag: "rainy_city",
+      preset: { prompt: "lo-fi beat, soft rain, warm electric piano", seed: 7 },
+    },
     { type: "presets.delete", id, tag: "rainy_city" },
-    { type: "feedback", id, job_id: "mk-1", sha256: "3f7a".repeat(16), reason: "too_loud", note: "drowns the voice-over" },
+    {
+      type: "feedback",
+      id,
+      job_id: "mk-1",
+      sha256: "3f7a".repeat(16),
+      reason: "too_loud",
+      note: "drowns the voice-over",
+    },
     { type: "health", id },
     { type: "analyze", id, text: ARTICLE },
     { type: "bed", id, text: "Welcome back to the channel.", duration_sec: 0.5, seed: 9 },
@@ -123,17 +152,28 @@ export class FuzzCases {
         break;
       case 4:
         // a prototype key as an own key (JSON.parse on the other side makes it one too)
-        Object.defineProperty(obj, this.pick(PROTO_KEYS), { value: this.weirdValue(), enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(obj, this.pick(PROTO_KEYS), {
+          value: this.weirdValue(),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
         break;
       case 5: {
-        const renamed = this.pick([key.toUpperCase(), key.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), `${key} `, `${key}\u0000`]);
+        const renamed = this.pick([
+          key.toUpperCase(),
+          key.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
+          `${key} `,
+          `${key}\u0000`,
+        ]);
         obj[renamed] = obj[key];
         delete obj[key];
         break;
       }
       case 6:
         // prototype names where tags and types go
-        for (const k of ["scene_tag", "tag", "type", "reason", "job_id", "id"]) if (k in obj) obj[k] = this.pick(PROTO_KEYS);
+        for (const k of ["scene_tag", "tag", "type", "reason", "job_id", "id"])
+          if (k in obj) obj[k] = this.pick(PROTO_KEYS);
         break;
       case 7:
         return this.pick([[copy], copy.type, null, 4e9, `${JSON.stringify(copy)}`]);
@@ -146,7 +186,9 @@ export class FuzzCases {
   /** JSON text of `value`, with RawJson markers spliced in as they are. */
   stringify(value: unknown): string {
     const raws: string[] = [];
-    const text = JSON.stringify(value, (_k, v: unknown) => (v instanceof RawJson ? `\u0000raw${raws.push(v.text) - 1}\u0000` : v));
+    const text = JSON.stringify(value, (_k, v: unknown) =>
+      v instanceof RawJson ? `\u0000raw${raws.push(v.text) - 1}\u0000` : v,
+    );
     return (text ?? "null").replace(/"\\u0000raw(\d+)\\u0000"/g, (_m, i: string) => raws[Number(i)]);
   }
 
@@ -155,12 +197,27 @@ export class FuzzCases {
     const at = this.int(text.length + 1);
     return this.pick<() => string>([
       () => text.slice(0, at),
-      () => text.slice(0, at) + this.pick(["\u0000", "\u001f", "'", '"', "\\", "}", "]", ",", "\ud83d"]) + text.slice(at),
+      () =>
+        text.slice(0, at) + this.pick(["\u0000", "\u001f", "'", '"', "\\", "}", "]", ",", "\ud83d"]) + text.slice(at),
       () => text.replace(/"/, "'"),
       () => `${text}${text}`,
       () => ` \n\t${text}\u0000`,
       () => text.replace(/:/g, "="),
-      () => this.pick(["", " ", "null", "[]", '"str"', "0", "{}", "{\"type\":null}", "NaN", "Infinity", "undefined", "\ufeff{}"]),
+      () =>
+        this.pick([
+          "",
+          " ",
+          "null",
+          "[]",
+          '"str"',
+          "0",
+          "{}",
+          '{"type":null}',
+          "NaN",
+          "Infinity",
+          "undefined",
+          "\ufeff{}",
+        ]),
     ])();
   }
 
@@ -171,7 +228,8 @@ export class FuzzCases {
     const roll = this.rng.next();
     if (roll < 0.08) return { kind: "text", text: this.stringify(base), label: `valid ${base.type}` };
     if (roll < 0.7) return { kind: "text", text: this.stringify(this.mutate(base)), label: `mutated ${base.type}` };
-    if (roll < 0.93) return { kind: "text", text: this.damageText(this.stringify(base)), label: `damaged ${base.type}` };
+    if (roll < 0.93)
+      return { kind: "text", text: this.damageText(this.stringify(base)), label: `damaged ${base.type}` };
     return this.badFrame(base);
   }
 
@@ -179,19 +237,83 @@ export class FuzzCases {
   badFrame(base: Record<string, unknown>): WsCase {
     const text = this.stringify(base);
     return this.pick<() => WsCase>([
-      () => ({ kind: "frame", frame: wsFrame(OP.text, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), label: "invalid UTF-8", closes: true, code: 1007 }),
-      () => ({ kind: "frame", frame: wsFrame(OP.text, Buffer.concat([Buffer.from('{"type":"health","id":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')])), label: "UTF-8 surrogate", closes: true, code: 1007 }),
-      () => ({ kind: "frame", frame: wsFrame(OP.text, text, { mask: false }), label: "unmasked", closes: true, code: 1002 }),
+      () => ({
+        kind: "frame",
+        frame: wsFrame(OP.text, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])),
+        label: "invalid UTF-8",
+        closes: true,
+        code: 1007,
+      }),
+      () => ({
+        kind: "frame",
+        frame: wsFrame(
+          OP.text,
+          Buffer.concat([Buffer.from('{"type":"health","id":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+        ),
+        label: "UTF-8 surrogate",
+        closes: true,
+        code: 1007,
+      }),
+      () => ({
+        kind: "frame",
+        frame: wsFrame(OP.text, text, { mask: false }),
+        label: "unmasked",
+        closes: true,
+        code: 1002,
+      }),
       () => ({ kind: "frame", frame: wsFrame(OP.binary, Buffer.from(text)), label: "binary", closes: false }),
-      () => ({ kind: "frame", frame: wsFrame(OP.text, text, { rsv: 4 }), label: "reserved bit", closes: true, code: 1002 }),
+      () => ({
+        kind: "frame",
+        frame: wsFrame(OP.text, text, { rsv: 4 }),
+        label: "reserved bit",
+        closes: true,
+        code: 1002,
+      }),
       () => ({ kind: "frame", frame: wsFrame(3, text), label: "reserved opcode", closes: true, code: 1002 }),
-      () => ({ kind: "frame", frame: wsFrame(OP.ping, Buffer.alloc(126)), label: "oversize ping", closes: true, code: 1002 }),
-      () => ({ kind: "frame", frame: wsFrame(OP.continuation, text), label: "continuation without start", closes: true, code: 1002 }),
-      () => ({ kind: "frame", frame: Buffer.concat([wsFrame(OP.text, text.slice(0, 5), { fin: false }), wsFrame(OP.continuation, text.slice(5))]), label: "fragmented", closes: false }),
+      () => ({
+        kind: "frame",
+        frame: wsFrame(OP.ping, Buffer.alloc(126)),
+        label: "oversize ping",
+        closes: true,
+        code: 1002,
+      }),
+      () => ({
+        kind: "frame",
+        frame: wsFrame(OP.continuation, text),
+        label: "continuation without start",
+        closes: true,
+        code: 1002,
+      }),
+      () => ({
+        kind: "frame",
+        frame: Buffer.concat([
+          wsFrame(OP.text, text.slice(0, 5), { fin: false }),
+          wsFrame(OP.continuation, text.slice(5)),
+        ]),
+        label: "fragmented",
+        closes: false,
+      }),
       () => ({ kind: "frame", frame: wsFrame(OP.ping, "hi"), label: "ping", closes: false }),
-      () => ({ kind: "frame", frame: wsFrame(OP.text, JSON.stringify({ ...base, pad: "x".repeat(262_145) })), label: "oversize message", closes: true, code: 1009 }),
-      () => ({ kind: "frame", frame: wsFrame(OP.close, Buffer.from([0x03, 0xe8, 0xff])), label: "close with bad reason", closes: true }),
-      () => ({ kind: "frame", frame: wsFrame(OP.close, Buffer.from([0x00, 0x05])), label: "close with invalid code", closes: true, code: 1002 }),
+      () => ({
+        kind: "frame",
+        frame: wsFrame(OP.text, JSON.stringify({ ...base, pad: "x".repeat(262_145) })),
+        label: "oversize message",
+        closes: true,
+        code: 1009,
+      }),
+      () => ({
+        kind: "frame",
+        frame: wsFrame(OP.close, Buffer.from([0x03, 0xe8, 0xff])),
+        label: "close with bad reason",
+        closes: true,
+      }),
+      () => ({
+        kind: "frame",
+        frame: wsFrame(OP.close, Buffer.from([0x00, 0x05])),
+        label: "close with invalid code",
+        closes: true,
+        code: 1002,
+      }),
     ])();
   }
 
@@ -206,14 +328,26 @@ export class FuzzCases {
       "/presets/rainy_city": { prompt: "lo-fi beat, soft rain", seed: 7 },
     };
     const endpoints: [string, string][] = [
-      ["POST", "/generate"], ["GET", "/health"], ["GET", "/presets"], ["GET", "/presets/unboxing"], ["PUT", "/presets/rainy_city"],
-      ["DELETE", "/presets/rainy_city"], ["POST", "/feedback"], ["GET", "/report?since=7d&format=json"], ["GET", "/report?since=30d&format=md"],
-      ["POST", "/analyze"], ["POST", "/bed"], ["GET", "/ui/"],
+      ["POST", "/generate"],
+      ["GET", "/health"],
+      ["GET", "/presets"],
+      ["GET", "/presets/unboxing"],
+      ["PUT", "/presets/rainy_city"],
+      ["DELETE", "/presets/rainy_city"],
+      ["POST", "/feedback"],
+      ["GET", "/report?since=7d&format=json"],
+      ["GET", "/report?since=30d&format=md"],
+      ["POST", "/analyze"],
+      ["POST", "/bed"],
+      ["GET", "/ui/"],
     ];
     let [method, target] = this.pick(endpoints);
     const path = target.split("?")[0];
     let body: string | undefined = bodies[path] !== undefined ? this.stringify(bodies[path]) : undefined;
-    let headers: [string, string][] = [["Host", `127.0.0.1:${port}`], ["Connection", "close"]];
+    let headers: [string, string][] = [
+      ["Host", `127.0.0.1:${port}`],
+      ["Connection", "close"],
+    ];
     let label = `${method} ${target}`;
     let mayGoUnanswered = false;
     switch (this.int(6)) {
@@ -230,8 +364,10 @@ export class FuzzCases {
           () => `/presets/%${this.pick(["", "z", "zz", "E0%A4%A", "00", "2e%2e"])}`,
           () => `/presets/${this.pick(PROTO_KEYS)}`,
           () => `/presets/${encodeURIComponent(this.pick(CONTROL))}`,
-          () => `/ui/${this.pick(["..%2f..%2fpackage.json", "%2e%2e/%2e%2e/package.json", "../../package.json", "%", "index.html%00", "%c0%ae%c0%ae/"])}`,
-          () => `/report?since=${this.pick(["", "-1d", "1e999d", "99999999999d", "%", "7d&since=1d", "__proto__"])}&format=${this.pick(["json", "pdf", "", "%zz", "toString"])}`,
+          () =>
+            `/ui/${this.pick(["..%2f..%2fpackage.json", "%2e%2e/%2e%2e/package.json", "../../package.json", "%", "index.html%00", "%c0%ae%c0%ae/"])}`,
+          () =>
+            `/report?since=${this.pick(["", "-1d", "1e999d", "99999999999d", "%", "7d&since=1d", "__proto__"])}&format=${this.pick(["json", "pdf", "", "%zz", "toString"])}`,
           () => `${path}?${"a=1&".repeat(2000)}`,
           () => `/${"x".repeat(8000)}`,
           () => `${path}/`,
@@ -244,7 +380,21 @@ export class FuzzCases {
         label = `target ${JSON.stringify(target)}`;
         break;
       case 2:
-        method = this.pick(["PATCH", "OPTIONS", "HEAD", "TRACE", "CONNECT", "get", "G\u0000T", "POSTX", "PROPFIND", "DELETE", "PUT", "GET", "POST"]);
+        method = this.pick([
+          "PATCH",
+          "OPTIONS",
+          "HEAD",
+          "TRACE",
+          "CONNECT",
+          "get",
+          "G\u0000T",
+          "POSTX",
+          "PROPFIND",
+          "DELETE",
+          "PUT",
+          "GET",
+          "POST",
+        ]);
         label = `method ${JSON.stringify(method)} ${target}`;
         break;
       case 3: {
@@ -257,7 +407,10 @@ export class FuzzCases {
           () => [["Bad Header", "1"]],
           () => [["Content-Length", "-1"]],
           () => [["Content-Length", "abc"]],
-          () => [["Content-Length", "1"], ["Content-Length", "2"]],
+          () => [
+            ["Content-Length", "1"],
+            ["Content-Length", "2"],
+          ],
           () => [["Transfer-Encoding", "chunked"]],
           () => [["Content-Type", "text/plain"]],
           () => [["Authorization", "Bearer " + "x".repeat(1000)]],
@@ -285,9 +438,11 @@ export class FuzzCases {
         label = `damaged body ${method} ${target}`;
       }
     }
-    const bodyBuf = body === undefined ? Buffer.alloc(0) : Buffer.from(body, body.startsWith("\u00ff\u00fe") ? "latin1" : "utf8");
+    const bodyBuf =
+      body === undefined ? Buffer.alloc(0) : Buffer.from(body, body.startsWith("\u00ff\u00fe") ? "latin1" : "utf8");
     const hasLength = headers.some(([k]) => /^(content-length|transfer-encoding)$/i.test(k));
-    if (!hasLength && (body !== undefined || method === "POST" || method === "PUT")) headers.push(["Content-Type", "application/json"], ["Content-Length", String(bodyBuf.length)]);
+    if (!hasLength && (body !== undefined || method === "POST" || method === "PUT"))
+      headers.push(["Content-Type", "application/json"], ["Content-Length", String(bodyBuf.length)]);
     else if (hasLength) mayGoUnanswered = true; // a declared length that does not match: the helper may wait for bytes that never come
     const head = [`${method} ${target} HTTP/1.1`, ...headers.map(([k, v]) => `${k}: ${v}`)].join("\r\n") + "\r\n\r\n";
     return { request: Buffer.concat([Buffer.from(head, "latin1"), bodyBuf]), label, mayGoUnanswered };

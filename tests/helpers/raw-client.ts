@@ -54,14 +54,23 @@ export function rawHttp(port: number, request: string | Buffer, timeoutMs = 10_0
 
 /** A simple GET with a keep-alive-free request line (`target` sent byte for byte). */
 export function rawGet(port: number, target: string, headers: Record<string, string> = {}): Promise<RawHttpAnswer> {
-  const lines = [`GET ${target} HTTP/1.1`, "Host: 127.0.0.1", "Connection: close", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `GET ${target} HTTP/1.1`,
+    "Host: 127.0.0.1",
+    "Connection: close",
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   return rawHttp(port, lines.join("\r\n") + "\r\n\r\n");
 }
 
 export const OP = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
 
 /** One WebSocket frame. Clients must mask (RFC 6455 §5.3); `mask: false` makes the frame a server must refuse. */
-export function wsFrame(opcode: number, payload: Buffer | string, opts: { mask?: boolean; fin?: boolean; rsv?: number } = {}): Buffer {
+export function wsFrame(
+  opcode: number,
+  payload: Buffer | string,
+  opts: { mask?: boolean; fin?: boolean; rsv?: number } = {},
+): Buffer {
   const data = typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
   const mask = opts.mask ?? true;
   const len = data.length;
@@ -99,7 +108,14 @@ export function rawWebSocket(port: number, target = "/", headers: Record<string,
     let onClosed!: () => void;
     const session: RawWsSession = { socket, messages: [], closed: new Promise<void>((r) => (onClosed = r)) };
     socket.on("connect", () => {
-      const lines = [`GET ${target} HTTP/1.1`, "Host: 127.0.0.1", "Upgrade: websocket", "Connection: Upgrade", `Sec-WebSocket-Key: ${key}`, "Sec-WebSocket-Version: 13"];
+      const lines = [
+        `GET ${target} HTTP/1.1`,
+        "Host: 127.0.0.1",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        `Sec-WebSocket-Key: ${key}`,
+        "Sec-WebSocket-Version: 13",
+      ];
       socket.write([...lines, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join("\r\n") + "\r\n\r\n");
     });
     socket.on("error", () => {});

@@ -28,10 +28,14 @@ interface Daemon {
 }
 
 async function startDaemon(home: string, modelDir: string): Promise<Daemon> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--model-dir", modelDir, "--provider", "cpu", "--no-fetch"], {
-    env: { ...process.env, CUESMITH_HOME: home },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, "serve", "--port", "0", "--model-dir", modelDir, "--provider", "cpu", "--no-fetch"],
+    {
+      env: { ...process.env, CUESMITH_HOME: home },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let log = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the helper did not start:\n${log}`)), 60_000);
@@ -70,7 +74,11 @@ function killHard(d: Daemon): Promise<void> {
 }
 
 async function post(url: string, route: string, body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${url}${route}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${route}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -78,22 +86,26 @@ async function post(url: string, route: string, body: unknown): Promise<{ status
 async function hammer<T>(lanes: number, send: (n: number) => Promise<T | null>): Promise<T[]> {
   const acked: T[] = [];
   let n = 0;
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    for (;;) {
-      try {
-        const got = await send(n++);
-        if (got !== null) acked.push(got);
-      } catch {
-        return; // connection refused or reset: the daemon is gone
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      for (;;) {
+        try {
+          const got = await send(n++);
+          if (got !== null) acked.push(got);
+        } catch {
+          return; // connection refused or reset: the daemon is gone
+        }
       }
-    }
-  }));
+    }),
+  );
   return acked;
 }
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** Makes leftover temp files look as old as they would be when the user starts the helper again later. */
@@ -105,77 +117,90 @@ function ageTempFiles(home: string): number {
 }
 
 describe("crash safety of the daemon's files", () => {
-  posixIt("kill -9 during WAV writes and feedback appends loses nothing acknowledged and leaves no temp file", async () => {
-    if (!fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js"))) throw new Error("run `npm run build` first (npm test does)");
-    const modelDir = await tinyModelDir();
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-crash-"));
-    const acknowledged: string[] = [];
-    let leftovers = 0;
+  posixIt(
+    "kill -9 during WAV writes and feedback appends loses nothing acknowledged and leaves no temp file",
+    async () => {
+      if (!fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js")))
+        throw new Error("run `npm run build` first (npm test does)");
+      const modelDir = await tinyModelDir();
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-crash-"));
+      const acknowledged: string[] = [];
+      let leftovers = 0;
 
-    // a take the feedback can name, known to the render cache across restarts
-    let d = await startDaemon(home, modelDir);
-    const first = await post(d.url, "/generate", { prompt: "calm piano", duration_sec: 1, seed: 1 });
-    expect(first.status).toBe(200);
-    const sha256: string = first.json.sha256;
+      // a take the feedback can name, known to the render cache across restarts
+      let d = await startDaemon(home, modelDir);
+      const first = await post(d.url, "/generate", { prompt: "calm piano", duration_sec: 1, seed: 1 });
+      expect(first.status).toBe(200);
+      const sha256: string = first.json.sha256;
 
-    for (let run = 0; run < RUNS; run++) {
-      // WAVs: short beds, new seeds, several in flight, so renders, cache entries and placements are being written
-      let firstWav!: () => void;
-      const wrote = new Promise<void>((resolve) => (firstWav = resolve));
-      const wavLoad = hammer(4, async (n) => {
-        const r = await post(d.url, "/generate", { prompt: "lo-fi beat", duration_sec: 20, seed: 1000 * run + n + 2 });
-        if (r.status !== 200) return null;
-        firstWav();
-        return n;
-      });
-      await wrote;
-      await new Promise((r) => setTimeout(r, KILL_AFTER_FIRST_WAV_MS[run]));
-      await killHard(d);
-      await wavLoad;
-      leftovers += ageTempFiles(home);
-      d = await startDaemon(home, modelDir);
+      for (let run = 0; run < RUNS; run++) {
+        // WAVs: short beds, new seeds, several in flight, so renders, cache entries and placements are being written
+        let firstWav!: () => void;
+        const wrote = new Promise<void>((resolve) => (firstWav = resolve));
+        const wavLoad = hammer(4, async (n) => {
+          const r = await post(d.url, "/generate", {
+            prompt: "lo-fi beat",
+            duration_sec: 20,
+            seed: 1000 * run + n + 2,
+          });
+          if (r.status !== 200) return null;
+          firstWav();
+          return n;
+        });
+        await wrote;
+        await new Promise((r) => setTimeout(r, KILL_AFTER_FIRST_WAV_MS[run]));
+        await killHard(d);
+        await wavLoad;
+        leftovers += ageTempFiles(home);
+        d = await startDaemon(home, modelDir);
 
-      // feedback: appends in flight from several clients
-      const fbLoad = hammer(4, async (n) => {
-        const r = await post(d.url, "/feedback", { sha256, reason: "too_loud", note: `run ${run} note ${n}` });
-        return r.status === 201 ? (r.json.id as string) : null;
-      });
-      await new Promise((r) => setTimeout(r, KILL_AFTER_MS[run]));
-      await killHard(d);
-      acknowledged.push(...(await fbLoad));
-      leftovers += ageTempFiles(home);
-      d = await startDaemon(home, modelDir);
-    }
-
-    try {
-      expect(acknowledged.length).toBeGreaterThan(0);
-      // no temp file of ours survives the start-up sweep
-      const temps = filesUnder(home).filter((f) => isOurTempName(path.basename(f)));
-      expect(temps).toEqual([]);
-      // every acknowledged feedback line is there, whole
-      const lines = fs.readFileSync(path.join(home, "feedback.jsonl"), "utf8").split("\n");
-      const ids = new Set(lines.flatMap((l) => {
-        try {
-          return [JSON.parse(l).id as string];
-        } catch {
-          return []; // a torn last line, never acknowledged
-        }
-      }));
-      for (const id of acknowledged) expect(ids.has(id)).toBe(true);
-      // every WAV under a final name parses as the full 48 kHz bed
-      const wavs = filesUnder(home).filter((f) => f.endsWith(".wav"));
-      expect(wavs.length).toBeGreaterThan(1);
-      for (const f of wavs) {
-        const wav = decodeWav(fs.readFileSync(f));
-        expect(wav.sampleRate).toBe(48000);
-        expect([48000, 960000]).toContain(wav.channels[0].length);
+        // feedback: appends in flight from several clients
+        const fbLoad = hammer(4, async (n) => {
+          const r = await post(d.url, "/feedback", { sha256, reason: "too_loud", note: `run ${run} note ${n}` });
+          return r.status === 201 ? (r.json.id as string) : null;
+        });
+        await new Promise((r) => setTimeout(r, KILL_AFTER_MS[run]));
+        await killHard(d);
+        acknowledged.push(...(await fbLoad));
+        leftovers += ageTempFiles(home);
+        d = await startDaemon(home, modelDir);
       }
-      // and the restarted daemon still serves
-      const after = await post(d.url, "/feedback", { sha256, reason: "other", note: "after the crashes" });
-      expect(after.status).toBe(201);
-    } finally {
-      await killHard(d);
-    }
-    console.log(`crash-safety: ${acknowledged.length} acknowledged feedback lines, ${leftovers} temp files left by kills and swept`);
-  }, 120_000);
+
+      try {
+        expect(acknowledged.length).toBeGreaterThan(0);
+        // no temp file of ours survives the start-up sweep
+        const temps = filesUnder(home).filter((f) => isOurTempName(path.basename(f)));
+        expect(temps).toEqual([]);
+        // every acknowledged feedback line is there, whole
+        const lines = fs.readFileSync(path.join(home, "feedback.jsonl"), "utf8").split("\n");
+        const ids = new Set(
+          lines.flatMap((l) => {
+            try {
+              return [JSON.parse(l).id as string];
+            } catch {
+              return []; // a torn last line, never acknowledged
+            }
+          }),
+        );
+        for (const id of acknowledged) expect(ids.has(id)).toBe(true);
+        // every WAV under a final name parses as the full 48 kHz bed
+        const wavs = filesUnder(home).filter((f) => f.endsWith(".wav"));
+        expect(wavs.length).toBeGreaterThan(1);
+        for (const f of wavs) {
+          const wav = decodeWav(fs.readFileSync(f));
+          expect(wav.sampleRate).toBe(48000);
+          expect([48000, 960000]).toContain(wav.channels[0].length);
+        }
+        // and the restarted daemon still serves
+        const after = await post(d.url, "/feedback", { sha256, reason: "other", note: "after the crashes" });
+        expect(after.status).toBe(201);
+      } finally {
+        await killHard(d);
+      }
+      console.log(
+        `crash-safety: ${acknowledged.length} acknowledged feedback lines, ${leftovers} temp files left by kills and swept`,
+      );
+    },
+    120_000,
+  );
 });

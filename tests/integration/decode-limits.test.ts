@@ -45,7 +45,10 @@ async function until(cond: () => boolean, ms = 10_000): Promise<boolean> {
 /** A fake ffmpeg that never finishes: records its pid and a grandchild's pid, then waits. */
 function hangingFfmpeg(dir: string): { bin: string; pids: () => number[] } {
   const bin = script(dir, "ffmpeg-hangs", `echo $$ > "${dir}/pid"\nsleep 300 &\necho $! > "${dir}/child"\nwait`);
-  const pids = () => ["pid", "child"].filter((f) => fs.existsSync(path.join(dir, f))).map((f) => Number(fs.readFileSync(path.join(dir, f), "utf8")));
+  const pids = () =>
+    ["pid", "child"]
+      .filter((f) => fs.existsSync(path.join(dir, f)))
+      .map((f) => Number(fs.readFileSync(path.join(dir, f), "utf8")));
   return { bin, pids };
 }
 
@@ -63,7 +66,10 @@ describe("decodeAudio refuses what is not a regular file, before starting ffmpeg
     const marker = path.join(dir, "ran");
     const bin = script(dir, "ffmpeg-marker", `touch "${marker}"`);
     for (const file of [fifo, dir, "/dev/zero"]) {
-      await expect(decodeAudio(file, { ffmpeg: bin })).rejects.toMatchObject({ code: "not_a_file", message: expect.stringMatching(/not a regular file/) });
+      await expect(decodeAudio(file, { ffmpeg: bin })).rejects.toMatchObject({
+        code: "not_a_file",
+        message: expect.stringMatching(/not a regular file/),
+      });
     }
     expect(fs.existsSync(marker)).toBe(false);
   });
@@ -74,7 +80,10 @@ describe("decodeAudio deadlines and cancellation kill the process and all it sta
     const dir = tmp();
     const fake = hangingFfmpeg(dir);
     const decoding = decodeAudio(clip(dir), { ffmpeg: fake.bin, timeoutMs: 2000 });
-    await expect(decoding).rejects.toMatchObject({ code: "timeout", message: expect.stringMatching(/longer than 2 s/) });
+    await expect(decoding).rejects.toMatchObject({
+      code: "timeout",
+      message: expect.stringMatching(/longer than 2 s/),
+    });
     const pids = fake.pids();
     expect(pids).toHaveLength(2); // it really was running
     expect(await until(() => pids.every((p) => !alive(p)))).toBe(true);
@@ -99,7 +108,10 @@ describe("decodeAudio deadlines and cancellation kill the process and all it sta
     process.env.CUESMITH_FFMPEG = fake.bin;
     try {
       const controller = new AbortController();
-      const analysing = analyzeVoiceOver({ media_path: clip(dir), text: "hello" }, { signal: controller.signal, whisperDir: null, emotionDir: null });
+      const analysing = analyzeVoiceOver(
+        { media_path: clip(dir), text: "hello" },
+        { signal: controller.signal, whisperDir: null, emotionDir: null },
+      );
       expect(await until(() => fake.pids().length === 2)).toBe(true);
       controller.abort();
       await expect(analysing).rejects.toMatchObject({ code: "cancelled" });
@@ -118,7 +130,11 @@ describe("decodeAudio runs at most two decodes at once", () => {
     const runs = path.join(dir, "runs");
     fs.mkdirSync(runs);
     // each run notes how many runs exist while it runs, then outputs two float samples
-    const bin = script(dir, "ffmpeg-slow", `touch "${runs}/$$"\nls "${runs}" | wc -l >> "${dir}/counts"\nsleep 0.4\nls "${runs}" | wc -l >> "${dir}/counts"\nrm "${runs}/$$"\nprintf '\\000\\000\\000\\000\\000\\000\\000\\000'`);
+    const bin = script(
+      dir,
+      "ffmpeg-slow",
+      `touch "${runs}/$$"\nls "${runs}" | wc -l >> "${dir}/counts"\nsleep 0.4\nls "${runs}" | wc -l >> "${dir}/counts"\nrm "${runs}/$$"\nprintf '\\000\\000\\000\\000\\000\\000\\000\\000'`,
+    );
     const file = clip(dir);
     const outs = await Promise.all(Array.from({ length: 6 }, () => decodeAudio(file, { ffmpeg: bin })));
     for (const out of outs) expect(out).toEqual(new Float32Array(2));
@@ -149,21 +165,32 @@ describe("the analysed stretch is capped", () => {
     expect(() => checkClipRange(85_000, 86_000)).not.toThrow();
     expect(() => checkClipRange(0, 86_400)).toThrow(expect.objectContaining({ code: "too_long", field: "out_sec" }));
     expect(() => checkClipRange(undefined, 1201)).toThrow(/at most 20 minutes/);
-    expect(() => checkClipRange(Number.NaN, 10)).toThrow(expect.objectContaining({ code: "invalid_range", field: "in_sec" }));
+    expect(() => checkClipRange(Number.NaN, 10)).toThrow(
+      expect.objectContaining({ code: "invalid_range", field: "in_sec" }),
+    );
     expect(() => checkClipRange(10, 5)).toThrow(expect.objectContaining({ field: "out_sec" }));
   });
 
   it("a too-long clip is refused before anything is spawned", async () => {
-    await expect(decodeAudio(clip(tmp()), { ffmpeg: "/nonexistent/ffmpeg", inSec: 0, outSec: 86_400 })).rejects.toMatchObject({ code: "too_long" });
+    await expect(
+      decodeAudio(clip(tmp()), { ffmpeg: "/nonexistent/ffmpeg", inSec: 0, outSec: 86_400 }),
+    ).rejects.toMatchObject({ code: "too_long" });
   });
 });
 
 describe("media paths follow the rules of the OS the helper runs on", () => {
   it("a Windows network-share path is refused before anything touches it, unless allowed", async () => {
     const unc = "\\\\fileserver\\media\\vo.wav";
-    await expect(decodeAudio(unc, { pathImpl: path.win32 })).rejects.toMatchObject({ code: "refused_path", message: expect.stringMatching(/network share/) });
+    await expect(decodeAudio(unc, { pathImpl: path.win32 })).rejects.toMatchObject({
+      code: "refused_path",
+      message: expect.stringMatching(/network share/),
+    });
     // allowed: it then fails only because the share does not exist on this machine
-    await expect(decodeAudio(unc, { pathImpl: path.win32, allowUnc: true })).rejects.toMatchObject({ code: "file_missing" });
-    await expect(decodeAudio("C:\\clips\\nul.wav", { pathImpl: path.win32 })).rejects.toMatchObject({ code: "refused_path" });
+    await expect(decodeAudio(unc, { pathImpl: path.win32, allowUnc: true })).rejects.toMatchObject({
+      code: "file_missing",
+    });
+    await expect(decodeAudio("C:\\clips\\nul.wav", { pathImpl: path.win32 })).rejects.toMatchObject({
+      code: "refused_path",
+    });
   });
 });

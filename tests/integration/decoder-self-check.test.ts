@@ -19,7 +19,9 @@ const request = { prompts: ["a", "cinematic strings"], durationSec: [1.4, 0.7], 
 /** Changes one weight (a layer-norm gain, stored inline in the flat file) by +3. */
 function corruptOneWeight(file: string): string {
   const model = onnx.ModelProto.decode(fs.readFileSync(file));
-  const tensor = allGraphs(model.graph!).flatMap((g) => g.initializer ?? []).find((t) => /layer_norm\.weight$/.test(t.name ?? "") && (t.rawData?.length ?? 0) > 0);
+  const tensor = allGraphs(model.graph!)
+    .flatMap((g) => g.initializer ?? [])
+    .find((t) => /layer_norm\.weight$/.test(t.name ?? "") && (t.rawData?.length ?? 0) > 0);
   if (!tensor) throw new Error("no inline layer-norm weight in the flat file");
   const raw = Uint8Array.from(tensor.rawData!);
   const view = new DataView(raw.buffer);
@@ -52,11 +54,15 @@ describe("the flat decoder's self-check", () => {
     expect(record.maxRelDiff).toBeLessThan(1e-4);
     // a recorded result for the file as it is is not re-measured …
     fs.writeFileSync(`${flatFile}.check.json`, JSON.stringify({ ...record, reason: "as recorded" }));
-    expect((await MusicGenEngine.load(dir, { provider: "cpu", warmup: false })).info.selfCheck.reason).toBe("as recorded");
+    expect((await MusicGenEngine.load(dir, { provider: "cpu", warmup: false })).info.selfCheck.reason).toBe(
+      "as recorded",
+    );
     // … a changed file is
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(flatFile, later, later);
-    expect((await MusicGenEngine.load(dir, { provider: "cpu", warmup: false })).info.selfCheck.reason).not.toBe("as recorded");
+    expect((await MusicGenEngine.load(dir, { provider: "cpu", warmup: false })).info.selfCheck.reason).not.toBe(
+      "as recorded",
+    );
   });
 
   it("catches one corrupted weight: deletes the file, falls back to the next layout, says so in one line, and the output is the published graph's", async () => {
@@ -66,7 +72,11 @@ describe("the flat decoder's self-check", () => {
     const engine = await MusicGenEngine.load(dir, { provider: "cpu", warmup: false, log: (l) => lines.push(l) });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/in-place decoder rewrite \(fp32\) failed its self-check .*trying the capacity layout/);
-    expect(engine.info).toMatchObject({ decoderGraph: "flat", decoderLayout: "capacity", selfCheck: { status: "passed" } });
+    expect(engine.info).toMatchObject({
+      decoderGraph: "flat",
+      decoderLayout: "capacity",
+      selfCheck: { status: "passed" },
+    });
     expect(codesOf(await engine.generate(request))).toEqual(published);
   });
 
@@ -75,11 +85,16 @@ describe("the flat decoder's self-check", () => {
     corruptOneWeight(flatFile);
     const lines: string[] = [];
     // every rewrite comes out wrong (as a rewrite that misreads the graph would)
-    const verified = await ensureVerifiedFlat(dir, "fp32", { log: (l) => lines.push(l), rewrite: (d, v, layout) => corruptOneWeight(writeFlatDecoder(d, v, layout)) });
+    const verified = await ensureVerifiedFlat(dir, "fp32", {
+      log: (l) => lines.push(l),
+      rewrite: (d, v, layout) => corruptOneWeight(writeFlatDecoder(d, v, layout)),
+    });
     expect(verified).toMatchObject({ layout: "published", check: { status: "failed", layout: "capacity" } });
     expect(verified.check!.maxRelDiff).toBeGreaterThan(1e-2);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/capacity decoder rewrite \(fp32\) failed its self-check .*using the published decoder graph/);
+    expect(lines[1]).toMatch(
+      /capacity decoder rewrite \(fp32\) failed its self-check .*using the published decoder graph/,
+    );
     expect(fs.existsSync(flatFile)).toBe(false);
     const engine = await MusicGenEngine.load(dir, { provider: "cpu", warmup: false });
     expect(engine.info).toMatchObject({ decoderGraph: "plain", decoderLayout: "published" });

@@ -11,11 +11,26 @@ import { tinyModelDir } from "../helpers/contract-model";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-pickup-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function startMissing(name: string, watchIntervalMs: number): Promise<{ helper: RunningHelper; host: EngineHost; modelDir: string }> {
+async function startMissing(
+  name: string,
+  watchIntervalMs: number,
+): Promise<{ helper: RunningHelper; host: EngineHost; modelDir: string }> {
   const home = path.join(tmp, `${name}-home`);
   const modelDir = path.join(tmp, `${name}-model`);
-  const settings: HelperSettings = { ...defaultSettings({ CUESMITH_HOME: home }), port: 0, autoFetch: false, modelDir, outputRoots: [home, os.tmpdir()] };
-  const host = new EngineHost({ modelDir, modelName: settings.modelName, variant: "auto", provider: "cpu", watchIntervalMs });
+  const settings: HelperSettings = {
+    ...defaultSettings({ CUESMITH_HOME: home }),
+    port: 0,
+    autoFetch: false,
+    modelDir,
+    outputRoots: [home, os.tmpdir()],
+  };
+  const host = new EngineHost({
+    modelDir,
+    modelName: settings.modelName,
+    variant: "auto",
+    provider: "cpu",
+    watchIntervalMs,
+  });
   await host.ready;
   return { helper: await startHelper(settings, host), host, modelDir };
 }
@@ -38,7 +53,11 @@ describe("a model fetched while the helper runs", () => {
     const { helper, host, modelDir } = await startMissing("watch", 50);
     try {
       const before = await health(helper);
-      expect(before).toMatchObject({ status: "model_missing", model_loaded: false, fetch_command: "npx cuesmith models fetch musicgen-small" });
+      expect(before).toMatchObject({
+        status: "model_missing",
+        model_loaded: false,
+        fetch_command: "npx cuesmith models fetch musicgen-small",
+      });
       expect(String(before.reason)).toMatch(/does not exist/);
       // the fix is said once, and no restart is asked for
       expect(String(before.reason).match(/models fetch/g)).toHaveLength(1);
@@ -68,7 +87,10 @@ describe("a model fetched while the helper runs", () => {
   it("a job after the install starts the load at once: busy while loading, then the job runs", async () => {
     const { helper, host, modelDir } = await startMissing("job", 60_000); // the poll would not come in time
     try {
-      const missing = await fetch(`${helper.url}/generate`, { method: "POST", body: JSON.stringify({ prompt: "x", duration_sec: 1 }) });
+      const missing = await fetch(`${helper.url}/generate`, {
+        method: "POST",
+        body: JSON.stringify({ prompt: "x", duration_sec: 1 }),
+      });
       expect(missing.status).toBe(503);
       expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("model_missing");
       expect(host.status).toBe("model_missing");
@@ -79,7 +101,10 @@ describe("a model fetched while the helper runs", () => {
       expect(helper.ctx.health().status).toBe("loading");
       await host.settled();
       expect(host.status).toBe("ready");
-      const ok = await fetch(`${helper.url}/generate`, { method: "POST", body: JSON.stringify({ prompt: "x", duration_sec: 1, seed: 1 }) });
+      const ok = await fetch(`${helper.url}/generate`, {
+        method: "POST",
+        body: JSON.stringify({ prompt: "x", duration_sec: 1, seed: 1 }),
+      });
       expect(ok.status).toBe(200);
     } finally {
       host.close();

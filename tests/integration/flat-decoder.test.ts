@@ -44,7 +44,9 @@ describe("flat decoder graph", () => {
   it("returns logits, the new K/V slice per layer and the encoder presents — no whole decoder cache", async () => {
     const s = await ort.InferenceSession.create(path.join(dir, ONNX_DIR, ONNX_FILES.decoderFlat.fp32));
     expect(s.outputNames.filter((n) => n.startsWith("present.") && n.includes(".decoder."))).toEqual([]);
-    expect(s.outputNames).toEqual(expect.arrayContaining(["logits", "new.0.decoder.key", "new.1.decoder.value", "present.0.encoder.key"]));
+    expect(s.outputNames).toEqual(
+      expect.arrayContaining(["logits", "new.0.decoder.key", "new.1.decoder.value", "present.0.encoder.key"]),
+    );
     expect(s.inputNames).toContain("past_length");
     await s.release();
   });
@@ -54,19 +56,40 @@ describe("flat decoder graph", () => {
   });
 
   it("gives the published graph's greedy codes for a batch of prompts with different durations", async () => {
-    await expectSameCodes(plain, flat, { prompts: ["a", "cinematic strings", "lo-fi beat"], durationSec: [1, 3.1, 0.5], seed: 4, topK: 1 });
+    await expectSameCodes(plain, flat, {
+      prompts: ["a", "cinematic strings", "lo-fi beat"],
+      durationSec: [1, 3.1, 0.5],
+      seed: 4,
+      topK: 1,
+    });
   });
 
   it("gives the published graph's greedy codes across windows (> 30 s, re-fed prompts)", async () => {
-    await expectSameCodes(plain, flat, { prompts: ["long ambient bed", "drums"], durationSec: [31, 30.5], seed: 2, topK: 1 });
+    await expectSameCodes(plain, flat, {
+      prompts: ["long ambient bed", "drums"],
+      durationSec: [31, 30.5],
+      seed: 2,
+      topK: 1,
+    });
   });
 
   it("gives the published graph's sampled codes for the same seeds", async () => {
-    await expectSameCodes(plain, flat, { prompts: ["warm piano", "synthwave"], durationSec: [2, 1.2], seed: [11, 12], topK: 250 });
+    await expectSameCodes(plain, flat, {
+      prompts: ["warm piano", "synthwave"],
+      durationSec: [2, 1.2],
+      seed: [11, 12],
+      topK: 250,
+    });
   });
 
   it("works without guidance (decoder batch = prompts)", async () => {
-    await expectSameCodes(plain, flat, { prompts: ["x", "y"], durationSec: [1, 0.7], seed: 3, topK: 50, guidanceScale: 1 });
+    await expectSameCodes(plain, flat, {
+      prompts: ["x", "y"],
+      durationSec: [1, 0.7],
+      seed: 3,
+      topK: 50,
+      guidanceScale: 1,
+    });
   });
 
   describe("other layouts and the q8 decoder", () => {
@@ -104,7 +127,9 @@ describe("flat decoder graph", () => {
       // a re-fetch of another revision: the flat file's byte offsets would point into a different file
       const src = path.join(other, ONNX_DIR, ONNX_FILES.decoder.fp32);
       fs.copyFileSync(path.join(other, ONNX_DIR, ONNX_FILES.decoder.q8), src);
-      expect((await MusicGenEngine.load(other, { provider: "cpu", warmup: false, variant: "fp32" })).info.decoderGraph).toBe("plain");
+      expect(
+        (await MusicGenEngine.load(other, { provider: "cpu", warmup: false, variant: "fp32" })).info.decoderGraph,
+      ).toBe("plain");
     });
   });
 
@@ -117,7 +142,10 @@ describe("flat decoder graph", () => {
     let published: MusicGenEngine;
     let rewritten: MusicGenEngine;
     beforeAll(async () => {
-      exported = await exportedModelDir(attention, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-exported-")), "m"));
+      exported = await exportedModelDir(
+        attention,
+        path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-exported-")), "m"),
+      );
       const file = writeFlatDecoder(exported, "fp32");
       expect(readMetadata(file)[FLAT_LAYOUT_KEY]).toBe("in-place");
       expect(readMetadata(file)[FLAT_REASON_KEY]).toContain(form);
@@ -127,20 +155,46 @@ describe("flat decoder graph", () => {
     afterAll(() => fs.rmSync(path.dirname(exported), { recursive: true, force: true }));
 
     it("gets the in-place layout, and its self-check passes", () => {
-      expect(rewritten.info).toMatchObject({ decoderGraph: "flat", decoderLayout: "in-place", selfCheck: { status: "passed" } });
+      expect(rewritten.info).toMatchObject({
+        decoderGraph: "flat",
+        decoderLayout: "in-place",
+        selfCheck: { status: "passed" },
+      });
       expect(rewritten.info.decoderLayoutReason).toContain(form);
     });
 
     it("gives the published graph's codes, greedy and sampled, across windows", async () => {
-      await expectSameCodes(published, rewritten, { prompts: ["a", "cinematic strings", "lo-fi"], durationSec: [1.5, 2.2, 0.5], seed: 4, topK: 1 });
-      await expectSameCodes(published, rewritten, { prompts: ["warm piano", "synthwave"], durationSec: [1.2, 0.8], seed: [11, 12], topK: 250 });
-      if (attention === "bart") await expectSameCodes(published, rewritten, { prompts: ["long ambient bed"], durationSec: 31, seed: 2, topK: 1 });
+      await expectSameCodes(published, rewritten, {
+        prompts: ["a", "cinematic strings", "lo-fi"],
+        durationSec: [1.5, 2.2, 0.5],
+        seed: 4,
+        topK: 1,
+      });
+      await expectSameCodes(published, rewritten, {
+        prompts: ["warm piano", "synthwave"],
+        durationSec: [1.2, 0.8],
+        seed: [11, 12],
+        topK: 250,
+      });
+      if (attention === "bart")
+        await expectSameCodes(published, rewritten, {
+          prompts: ["long ambient bed"],
+          durationSec: 31,
+          seed: 2,
+          topK: 1,
+        });
     });
 
     it("q8 (quantized from the export) gets the in-place layout and the published q8 graph's codes", async () => {
-      quantizeDecoderFile(path.join(exported, ONNX_DIR, ONNX_FILES.decoder.fp32), path.join(exported, ONNX_DIR, ONNX_FILES.decoder.q8));
+      quantizeDecoderFile(
+        path.join(exported, ONNX_DIR, ONNX_FILES.decoder.fp32),
+        path.join(exported, ONNX_DIR, ONNX_FILES.decoder.q8),
+      );
       expect(readMetadata(writeFlatDecoder(exported, "q8"))[FLAT_LAYOUT_KEY]).toBe("in-place");
-      const [p8, f8] = [await load(exported, "plain", "q8"), await MusicGenEngine.load(exported, { provider: "cpu", warmup: false, variant: "q8" })];
+      const [p8, f8] = [
+        await load(exported, "plain", "q8"),
+        await MusicGenEngine.load(exported, { provider: "cpu", warmup: false, variant: "q8" }),
+      ];
       expect(f8.info).toMatchObject({ decoderLayout: "in-place", selfCheck: { status: "passed" } });
       await expectSameCodes(p8, f8, { prompts: ["a", "b"], durationSec: [1.6, 0.9], seed: 7, topK: 1 });
     });

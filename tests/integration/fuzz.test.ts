@@ -25,11 +25,15 @@ function wsReplyProblem(reply: unknown): string | null {
   const msg = reply as { type: string; error?: { code: string; message: string } };
   if (msg.type !== "error") return null;
   if (!ERROR_CODES.includes(msg.error!.code as never)) return `unknown error code ${msg.error!.code}`;
-  if (msg.error!.code === "internal" || msg.error!.code === "generation_failed") return `a bug answered as ${msg.error!.code}: ${msg.error!.message}`;
+  if (msg.error!.code === "internal" || msg.error!.code === "generation_failed")
+    return `a bug answered as ${msg.error!.code}: ${msg.error!.message}`;
   return null;
 }
 
-function httpAnswerProblem(c: { label: string; request: Buffer; mayGoUnanswered?: boolean }, res: Awaited<ReturnType<typeof rawHttp>>): string | null {
+function httpAnswerProblem(
+  c: { label: string; request: Buffer; mayGoUnanswered?: boolean },
+  res: Awaited<ReturnType<typeof rawHttp>>,
+): string | null {
   if (res.status === 0) return c.mayGoUnanswered ? null : "no answer";
   if (!/^HTTP\/1\.1 \d{3} \S/.test(res.statusLine)) return `bad status line ${JSON.stringify(res.statusLine)}`;
   const head = c.request.toString("latin1", 0, 200);
@@ -40,13 +44,15 @@ function httpAnswerProblem(c: { label: string; request: Buffer; mayGoUnanswered?
     if (isHead) return null;
     if (isUi && res.status < 500 && /text\/plain/.test(res.headers["content-type"] ?? "")) return null;
     const code = res.json?.error?.code;
-    if (typeof code !== "string" || typeof res.json.error.message !== "string") return `${res.status} without a structured error: ${res.body.slice(0, 120)}`;
-    if (!ERROR_CODES.includes(code as never) ) return `unknown error code ${code}`;
+    if (typeof code !== "string" || typeof res.json.error.message !== "string")
+      return `${res.status} without a structured error: ${res.body.slice(0, 120)}`;
+    if (!ERROR_CODES.includes(code as never)) return `unknown error code ${code}`;
     if (res.status >= 500 && !DOCUMENTED_5XX.has(code)) return `${res.status} ${code}: ${res.json.error.message}`;
     return null;
   }
   if (res.status >= 300) return isUi ? null : `unexpected redirect ${res.status}`;
-  if (!isHead && !isUi && !isText && res.json === undefined) return `${res.status} with a body that is not JSON: ${res.body.slice(0, 120)}`;
+  if (!isHead && !isUi && !isText && res.json === undefined)
+    return `${res.status} with a body that is not JSON: ${res.body.slice(0, 120)}`;
   return null;
 }
 
@@ -68,7 +74,10 @@ describe("the helper under a fuzzer", () => {
       for (const reply of session.messages.slice(seen)) {
         const problem = wsReplyProblem(reply);
         const id = (reply as { id?: string })?.id;
-        if (problem) problems.push(`ws ${problem.slice(0, 200)} (after ${id !== undefined ? (labels.get(id) ?? id) : "an unknown message"})`);
+        if (problem)
+          problems.push(
+            `ws ${problem.slice(0, 200)} (after ${id !== undefined ? (labels.get(id) ?? id) : "an unknown message"})`,
+          );
       }
       seen = session.messages.length;
     };
@@ -100,7 +109,8 @@ describe("the helper under a fuzzer", () => {
         session.socket.write(c.frame);
         if (c.closes) {
           await session.closed;
-          if (c.code !== undefined && session.closeCode !== c.code) problems.push(`ws ${c.label}: closed with ${session.closeCode}, expected ${c.code}`);
+          if (c.code !== undefined && session.closeCode !== c.code)
+            problems.push(`ws ${c.label}: closed with ${session.closeCode}, expected ${c.code}`);
           await reopen();
           await probe();
           continue;
@@ -120,10 +130,12 @@ describe("the helper under a fuzzer", () => {
       const c = gen.httpCase(helper.port);
       const t0 = Date.now();
       const res = await rawHttp(helper.port, c.request, c.mayGoUnanswered ? 2_000 : 60_000);
-      if (process.env.FUZZ_TRACE && Date.now() - t0 > 200) console.log("slow", Date.now() - t0, res.status, c.label.slice(0, 100));
+      if (process.env.FUZZ_TRACE && Date.now() - t0 > 200)
+        console.log("slow", Date.now() - t0, res.status, c.label.slice(0, 100));
       const problem = httpAnswerProblem(c, res);
       if (problem) problems.push(`http #${i} ${c.label.slice(0, 100)}: ${problem}`);
-      if (process.env.FUZZ_TRACE) console.log(i, res.status, c.label.slice(0, 80), JSON.stringify(c.request.toString("latin1", 0, 300)));
+      if (process.env.FUZZ_TRACE)
+        console.log(i, res.status, c.label.slice(0, 80), JSON.stringify(c.request.toString("latin1", 0, 300)));
       if ((i + 1) % BATCH === 0) {
         const health = await fetch(`${helper.url}/health`);
         if (health.status !== 200) throw new Error(`GET /health answered ${health.status} after ${c.label}`);
@@ -137,35 +149,71 @@ describe("the helper under a fuzzer", () => {
     // a helper of its own: the random cases above may have stored presets under these names already
     const fresh = await startTestHelper();
     const call = async (method: string, route: string, body?: unknown) => {
-      const res = await fetch(`${fresh.url}${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${fresh.url}${route}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       return { status: res.status, json: JSON.parse(text) };
     };
     const found: string[] = [];
-    for (const tag of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "prototype", "isPrototypeOf"]) {
+    for (const tag of [
+      "constructor",
+      "__proto__",
+      "toString",
+      "hasOwnProperty",
+      "valueOf",
+      "prototype",
+      "isPrototypeOf",
+    ]) {
       const route = `/presets/${encodeURIComponent(tag)}`;
       const gen = await call("POST", "/generate", { scene_tag: tag, duration_sec: 0.5, seed: 1 });
-      if (!(gen.status === 200 || (gen.status === 400 && gen.json.error.field === "scene_tag"))) found.push(`POST /generate scene_tag ${tag}: ${gen.status} ${JSON.stringify(gen.json)}`);
+      if (!(gen.status === 200 || (gen.status === 400 && gen.json.error.field === "scene_tag")))
+        found.push(`POST /generate scene_tag ${tag}: ${gen.status} ${JSON.stringify(gen.json)}`);
       const before = await call("GET", route);
-      if (before.status !== 404 && before.status !== 400) found.push(`GET ${route} before any PUT: ${before.status} ${JSON.stringify(before.json)}`);
+      if (before.status !== 404 && before.status !== 400)
+        found.push(`GET ${route} before any PUT: ${before.status} ${JSON.stringify(before.json)}`);
       const put = await call("PUT", route, { prompt: "warm strings", seed: 5 });
       if (put.status === 200) {
         const got = await call("GET", route);
-        if (got.status !== 200 || got.json.preset.prompt !== "warm strings") found.push(`GET ${route} after PUT: ${got.status} ${JSON.stringify(got.json)}`);
+        if (got.status !== 200 || got.json.preset.prompt !== "warm strings")
+          found.push(`GET ${route} after PUT: ${got.status} ${JSON.stringify(got.json)}`);
         const del = await call("DELETE", route);
         const after = await call("GET", route);
-        if (del.status !== 200 || after.status !== 404) found.push(`DELETE ${route}: ${del.status}, then GET ${after.status} ${JSON.stringify(after.json)}`);
+        if (del.status !== 200 || after.status !== 404)
+          found.push(`DELETE ${route}: ${del.status}, then GET ${after.status} ${JSON.stringify(after.json)}`);
       } else if (put.status !== 400) {
         found.push(`PUT ${route}: ${put.status} ${JSON.stringify(put.json)}`);
       }
       // one batch over WebSocket: the neighbour of a prototype-tag job must still be made
       const ws = await rawWebSocket(fresh.port);
-      ws.socket.write(wsFrame(OP.text, JSON.stringify({ type: "generate", id: "pb", jobs: [{ job_id: "odd", scene_tag: tag, duration_sec: 0.5, seed: 2 }, { job_id: "plain", prompt: "calm piano", duration_sec: 0.5, seed: 3 }] })));
+      ws.socket.write(
+        wsFrame(
+          OP.text,
+          JSON.stringify({
+            type: "generate",
+            id: "pb",
+            jobs: [
+              { job_id: "odd", scene_tag: tag, duration_sec: 0.5, seed: 2 },
+              { job_id: "plain", prompt: "calm piano", duration_sec: 0.5, seed: 3 },
+            ],
+          }),
+        ),
+      );
       const end = Date.now() + 60_000;
-      const outcome = (id: string) => ws.messages.find((m) => (m.type === "done" || m.type === "error") && (m.job_id === id || (m.type === "error" && m.job_id === undefined)));
+      const outcome = (id: string) =>
+        ws.messages.find(
+          (m) =>
+            (m.type === "done" || m.type === "error") &&
+            (m.job_id === id || (m.type === "error" && m.job_id === undefined)),
+        );
       while (!(outcome("odd") && outcome("plain")) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       const plain = outcome("plain");
-      if (plain?.type !== "done" && !(plain?.type === "error" && plain.job_id === undefined && plain.error.field?.endsWith("scene_tag"))) {
+      if (
+        plain?.type !== "done" &&
+        !(plain?.type === "error" && plain.job_id === undefined && plain.error.field?.endsWith("scene_tag"))
+      ) {
         found.push(`WS batch with scene_tag ${tag}: its neighbour ended ${JSON.stringify(plain)}`);
       }
       ws.socket.destroy();

@@ -11,7 +11,13 @@ import { ffmpegEbur128File, hasFfmpeg } from "../helpers/audio";
 import { tinyModelDir } from "../helpers/contract-model";
 import { OP, rawGet, rawHttp, rawWebSocket, wsFrame } from "../helpers/raw-client";
 
-async function http(helper: RunningHelper, method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
+async function http(
+  helper: RunningHelper,
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${helper.url}${route}`, {
     method,
     headers: { "content-type": "application/json", ...headers },
@@ -71,10 +77,22 @@ describe("the helper daemon", () => {
   afterAll(() => helper.close());
 
   it("answers the source article's exact request with a 15.000 s, 48 kHz, loudness-safe bed", async () => {
-    const { status, json } = await http(helper, "POST", "/generate", { scene_tag: "unboxing", duration_sec: 15, target_bpm: 110 });
+    const { status, json } = await http(helper, "POST", "/generate", {
+      scene_tag: "unboxing",
+      duration_sec: 15,
+      target_bpm: 110,
+    });
     expect(status).toBe(200);
-    expect(json).toMatchObject({ duration_sec: 15, sample_rate: 48000, samples: 720000, cached: false, contract_model: true });
-    expect(json.prompt).toBe("upbeat tech product reveal music, clean synth melody, light percussion, modern and confident, 110 bpm");
+    expect(json).toMatchObject({
+      duration_sec: 15,
+      sample_rate: 48000,
+      samples: 720000,
+      cached: false,
+      contract_model: true,
+    });
+    expect(json.prompt).toBe(
+      "upbeat tech product reveal music, clean synth melody, light percussion, modern and confident, 110 bpm",
+    );
     expect(path.isAbsolute(json.path)).toBe(true);
     expect(json.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(json.loudness_lufs).toBeCloseTo(-26, 0);
@@ -90,7 +108,12 @@ describe("the helper daemon", () => {
       expect(measured.truePeak).toBeLessThanOrEqual(-0.9);
     }
     // the same request again is a cache hit: the same file content, at once
-    const again = await http(helper, "POST", "/generate", { scene_tag: "unboxing", duration_sec: 15, target_bpm: 110, seed: json.seed });
+    const again = await http(helper, "POST", "/generate", {
+      scene_tag: "unboxing",
+      duration_sec: 15,
+      target_bpm: 110,
+      seed: json.seed,
+    });
     expect(again.json.cached).toBe(true);
     expect(again.json.sha256).toBe(json.sha256);
   });
@@ -98,7 +121,13 @@ describe("the helper daemon", () => {
   it("reports health", async () => {
     const { status, json } = await http(helper, "GET", "/health");
     expect(status).toBe(200);
-    expect(json).toMatchObject({ status: "ok", model_loaded: true, provider: "cpu", queue_length: 0, contract_model: true });
+    expect(json).toMatchObject({
+      status: "ok",
+      model_loaded: true,
+      provider: "cpu",
+      queue_length: 0,
+      contract_model: true,
+    });
     expect(typeof json.version).toBe("string");
     // the decoder graph in use, and its check against the published graph on the loaded weights
     expect(json).toMatchObject({ decoder_layout: "in-place", self_check: { status: "passed" } });
@@ -111,7 +140,12 @@ describe("the helper daemon", () => {
     const bad = await http(helper, "POST", "/generate", "{not json");
     expect(bad.status).toBe(400);
     expect(bad.json.error.code).toBe("invalid_message");
-    const big = await http(helper, "POST", "/generate", JSON.stringify({ prompt: "x".repeat(2_000_000), duration_sec: 1 }));
+    const big = await http(
+      helper,
+      "POST",
+      "/generate",
+      JSON.stringify({ prompt: "x".repeat(2_000_000), duration_sec: 1 }),
+    );
     expect(big.status).toBe(413);
     const missing = await http(helper, "GET", "/nope");
     expect(missing.status).toBe(404);
@@ -124,12 +158,18 @@ describe("the helper daemon", () => {
   it("runs several jobs of one WebSocket message as one batch, with progress", async () => {
     const client = await Client.open(helper);
     await client.waitFor((m) => m.type === "hello");
-    client.send({ type: "generate", id: "m1", jobs: [
-      { job_id: "a", prompt: "calm piano", duration_sec: 2, seed: 1 },
-      { job_id: "b", scene_tag: "transition", duration_sec: 3.5, seed: 2 },
-      { job_id: "c", prompt: "lo-fi beat", duration_sec: 1.25, seed: 3 },
-    ] });
-    const done = await Promise.all(["a", "b", "c"].map((id) => client.waitFor((m) => m.type === "done" && m.job_id === id)));
+    client.send({
+      type: "generate",
+      id: "m1",
+      jobs: [
+        { job_id: "a", prompt: "calm piano", duration_sec: 2, seed: 1 },
+        { job_id: "b", scene_tag: "transition", duration_sec: 3.5, seed: 2 },
+        { job_id: "c", prompt: "lo-fi beat", duration_sec: 1.25, seed: 3 },
+      ],
+    });
+    const done = await Promise.all(
+      ["a", "b", "c"].map((id) => client.waitFor((m) => m.type === "done" && m.job_id === id)),
+    );
     expect(done.map((d) => d.result.samples)).toEqual([96000, 168000, 60000]);
     expect(done.map((d) => d.result.batch_size)).toEqual([3, 3, 3]); // one decode for the three markers
     for (const id of ["a", "b", "c"]) {
@@ -141,7 +181,11 @@ describe("the helper daemon", () => {
 
   it("cancels a running job and keeps serving", async () => {
     const client = await Client.open(helper);
-    client.send({ type: "generate", id: "m2", jobs: [{ job_id: "long", prompt: "drone", duration_sec: 120, seed: 1 }] });
+    client.send({
+      type: "generate",
+      id: "m2",
+      jobs: [{ job_id: "long", prompt: "drone", duration_sec: 120, seed: 1 }],
+    });
     await client.waitFor((m) => m.type === "progress" && m.job_id === "long");
     client.send({ type: "cancel", id: "c1", job_id: "long" });
     const err = await client.waitFor((m) => m.type === "error" && m.job_id === "long");
@@ -153,7 +197,10 @@ describe("the helper daemon", () => {
   });
 
   it("edits presets, with pinned seeds for a series", async () => {
-    const put = await http(helper, "PUT", "/presets/series_intro", { prompt: "inspiring orchestral intro, soft harp", seed: 77 });
+    const put = await http(helper, "PUT", "/presets/series_intro", {
+      prompt: "inspiring orchestral intro, soft harp",
+      seed: 77,
+    });
     expect(put.status).toBe(200);
     const list = await http(helper, "GET", "/presets");
     expect(list.json.presets.series_intro).toEqual({ prompt: "inspiring orchestral intro, soft harp", seed: 77 });
@@ -164,8 +211,17 @@ describe("the helper daemon", () => {
   });
 
   it("round-trips feedback into the report", async () => {
-    const gen = await http(helper, "POST", "/generate", { scene_tag: "tutorial", duration_sec: 1, seed: 5, job_id: "fb-job" });
-    const fb = await http(helper, "POST", "/feedback", { job_id: "fb-job", reason: "too_loud", note: "drowns the voice" });
+    const gen = await http(helper, "POST", "/generate", {
+      scene_tag: "tutorial",
+      duration_sec: 1,
+      seed: 5,
+      job_id: "fb-job",
+    });
+    const fb = await http(helper, "POST", "/feedback", {
+      job_id: "fb-job",
+      reason: "too_loud",
+      note: "drowns the voice",
+    });
     expect(fb.status).toBe(201);
     // the same WAV reported twice for the same reason counts once
     await http(helper, "POST", "/feedback", { sha256: gen.json.sha256, reason: "too_loud" });
@@ -210,7 +266,10 @@ describe("the helper daemon", () => {
     const ok = await Client.open(helper, { headers: {} });
     ok.close();
     const res = await new Promise<number>((resolve) => {
-      const req = require("node:http").request({ host: "127.0.0.1", port: helper.port, path: "/health", headers: { host: "evil.example:8001" } }, (r: any) => resolve(r.statusCode));
+      const req = require("node:http").request(
+        { host: "127.0.0.1", port: helper.port, path: "/health", headers: { host: "evil.example:8001" } },
+        (r: any) => resolve(r.statusCode),
+      );
       req.end();
     });
     expect(res).toBe(403);
@@ -229,7 +288,12 @@ describe("voice-over beds", () => {
   it("analyses the article's transcript over HTTP and WebSocket", async () => {
     const { status, json } = await http(helper, "POST", "/analyze", { text: ARTICLE });
     expect(status).toBe(200);
-    expect(json).toMatchObject({ emotion: "enthusiastic", subtone: "slightly_apologetic", transcription: "given", language: "zh" });
+    expect(json).toMatchObject({
+      emotion: "enthusiastic",
+      subtone: "slightly_apologetic",
+      transcription: "given",
+      language: "zh",
+    });
     expect(json.prompt).toMatch(/warm piano and subtle cello/);
     const client = await Client.open(helper);
     client.send({ type: "analyze", id: "an1", text: ARTICLE });
@@ -238,34 +302,59 @@ describe("voice-over beds", () => {
   });
 
   it("names a clip it cannot read", async () => {
-    const { status, json } = await http(helper, "POST", "/analyze", { media_path: path.join(os.tmpdir(), "no-such-clip.mov") });
+    const { status, json } = await http(helper, "POST", "/analyze", {
+      media_path: path.join(os.tmpdir(), "no-such-clip.mov"),
+    });
     expect(status).toBe(400);
     expect(json.error).toMatchObject({ code: "invalid_field", field: "media_path" });
   });
 
-  (hasFfmpeg && hasEspeak ? it : it.skip)("makes a bed of the clip's length that dips 8 dB under the speech", async () => {
-    const vo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "vo.wav");
-    spawnSync("espeak-ng", ["-v", "en", "-m", "-w", vo, '<speak>Welcome back to the channel.<break time="2000ms"/>Today we test the new camera.</speak>']);
-    const bed = await http(helper, "POST", "/bed", { media_path: vo, text: "Welcome back to the channel. Today we test the new camera.", seed: 9 });
-    expect(bed.status).toBe(200);
-    const regions = bed.json.analysis.speech_regions;
-    expect(regions).toHaveLength(2);
-    const seconds = bed.json.duration_sec;
-    expect(bed.json.samples).toBe(Math.round(seconds * 48000));
-    // the same bed without ducking (same prompt, length and seed) shows what the ducking did
-    const plain = await http(helper, "POST", "/generate", { prompt: bed.json.prompt, duration_sec: seconds, seed: 9 });
-    const a = decodeWav(fs.readFileSync(bed.json.path)).channels[0];
-    const b = decodeWav(fs.readFileSync(plain.json.path)).channels[0];
-    const gainDb = (t: number) => {
-      const from = Math.round((t - 0.1) * 48000), to = Math.round((t + 0.1) * 48000);
-      let ea = 0, eb = 0;
-      for (let i = from; i < to; i++) { ea += a[i] * a[i]; eb += b[i] * b[i]; }
-      return 10 * Math.log10(ea / eb);
-    };
-    const underSpeech = gainDb((regions[0].start + regions[0].end) / 2);
-    const betweenPhrases = gainDb((regions[0].end + regions[1].start) / 2);
-    expect(Math.abs(betweenPhrases - underSpeech - 8)).toBeLessThanOrEqual(1);
-  });
+  (hasFfmpeg && hasEspeak ? it : it.skip)(
+    "makes a bed of the clip's length that dips 8 dB under the speech",
+    async () => {
+      const vo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "vo.wav");
+      spawnSync("espeak-ng", [
+        "-v",
+        "en",
+        "-m",
+        "-w",
+        vo,
+        '<speak>Welcome back to the channel.<break time="2000ms"/>Today we test the new camera.</speak>',
+      ]);
+      const bed = await http(helper, "POST", "/bed", {
+        media_path: vo,
+        text: "Welcome back to the channel. Today we test the new camera.",
+        seed: 9,
+      });
+      expect(bed.status).toBe(200);
+      const regions = bed.json.analysis.speech_regions;
+      expect(regions).toHaveLength(2);
+      const seconds = bed.json.duration_sec;
+      expect(bed.json.samples).toBe(Math.round(seconds * 48000));
+      // the same bed without ducking (same prompt, length and seed) shows what the ducking did
+      const plain = await http(helper, "POST", "/generate", {
+        prompt: bed.json.prompt,
+        duration_sec: seconds,
+        seed: 9,
+      });
+      const a = decodeWav(fs.readFileSync(bed.json.path)).channels[0];
+      const b = decodeWav(fs.readFileSync(plain.json.path)).channels[0];
+      const gainDb = (t: number) => {
+        const from = Math.round((t - 0.1) * 48000),
+          to = Math.round((t + 0.1) * 48000);
+        let ea = 0,
+          eb = 0;
+        for (let i = from; i < to; i++) {
+          ea += a[i] * a[i];
+          eb += b[i] * b[i];
+        }
+        return 10 * Math.log10(ea / eb);
+      };
+      const underSpeech = gainDb((regions[0].start + regions[0].end) / 2);
+      const betweenPhrases = gainDb((regions[0].end + regions[1].start) / 2);
+      expect(Math.abs(betweenPhrases - underSpeech - 8)).toBeLessThanOrEqual(1);
+    },
+  );
 });
 
 describe("timeouts", () => {
@@ -275,7 +364,11 @@ describe("timeouts", () => {
     try {
       const client = await Client.open(helper);
       client.send({ type: "generate", id: "t1", jobs: [{ job_id: "slow", prompt: "x", duration_sec: 300, seed: 1 }] });
-      client.send({ type: "generate", id: "t2", jobs: [{ job_id: "fast", prompt: "x", duration_sec: 0.5, seed: 1, top_k: 50 }] });
+      client.send({
+        type: "generate",
+        id: "t2",
+        jobs: [{ job_id: "fast", prompt: "x", duration_sec: 0.5, seed: 1, top_k: 50 }],
+      });
       const err = await client.waitFor((m) => m.type === "error" && m.job_id === "slow");
       expect(err.error.code).toBe("timeout");
       const next = await client.waitFor((m) => (m.type === "done" || m.type === "error") && m.job_id === "fast");
@@ -292,7 +385,11 @@ describe("without a model", () => {
     const helper = await startTestHelper({}, path.join(os.tmpdir(), "cuesmith-no-model-here"));
     try {
       const health = await http(helper, "GET", "/health");
-      expect(health.json).toMatchObject({ status: "model_missing", model_loaded: false, fetch_command: "npx cuesmith models fetch musicgen-small" });
+      expect(health.json).toMatchObject({
+        status: "model_missing",
+        model_loaded: false,
+        fetch_command: "npx cuesmith models fetch musicgen-small",
+      });
       const gen = await http(helper, "POST", "/generate", { scene_tag: "unboxing", duration_sec: 15 });
       expect(gen.status).toBe(503);
       expect(gen.json.error.code).toBe("model_missing");
@@ -308,7 +405,11 @@ describe("without a model", () => {
 });
 
 /** Polls `pred` until it holds (or throws after `timeoutMs`). */
-async function waitUntil(pred: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
+async function waitUntil(
+  pred: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await pred())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -453,20 +554,34 @@ describe("hardening: jobs and slow clients", () => {
     try {
       const client = await Client.open(helper);
       // fill the queue: one job running, one waiting
-      client.send({ type: "generate", id: "run", jobs: [{ job_id: "running", prompt: "drone", duration_sec: 300, seed: 1 }] });
+      client.send({
+        type: "generate",
+        id: "run",
+        jobs: [{ job_id: "running", prompt: "drone", duration_sec: 300, seed: 1 }],
+      });
       await client.waitFor((m) => m.type === "progress" && m.job_id === "running");
-      client.send({ type: "generate", id: "wait", jobs: [{ job_id: "waiting", prompt: "drone", duration_sec: 300, seed: 2 }] });
+      client.send({
+        type: "generate",
+        id: "wait",
+        jobs: [{ job_id: "waiting", prompt: "drone", duration_sec: 300, seed: 2 }],
+      });
       await client.waitFor((m) => m.type === "queued" && m.job_id === "waiting");
       // one burst: every generate followed at once by its cancel, in a single write
       const socket = (client.ws as unknown as { _socket: import("node:net").Socket })._socket;
       socket.cork();
       const N = 100;
       for (let i = 0; i < N; i++) {
-        client.send({ type: "generate", id: `g${i}`, jobs: [{ job_id: `j${i}`, prompt: "x", duration_sec: 0.5, seed: 100 + i }] });
+        client.send({
+          type: "generate",
+          id: `g${i}`,
+          jobs: [{ job_id: `j${i}`, prompt: "x", duration_sec: 0.5, seed: 100 + i }],
+        });
         client.send({ type: "cancel", id: `c${i}`, job_id: `j${i}` });
       }
       socket.uncork();
-      const outcomes = await Promise.all(Array.from({ length: N }, (_, i) => client.waitFor((m) => m.type === "error" && m.job_id === `j${i}`)));
+      const outcomes = await Promise.all(
+        Array.from({ length: N }, (_, i) => client.waitFor((m) => m.type === "error" && m.job_id === `j${i}`)),
+      );
       expect(outcomes.map((m) => m.error.code)).toEqual(Array(N).fill("cancelled"));
       for (let i = 0; i < N; i++) expect(client.messages.find((m) => m.id === `c${i}`)?.type).toBe("ack");
       client.close();
@@ -477,11 +592,18 @@ describe("hardening: jobs and slow clients", () => {
 
   it("drops a client that stops reading (1008) and cancels its jobs", async () => {
     const logs: string[] = [];
-    const helper = await startTestHelper({}, undefined, { limits: { maxBufferedBytes: 64 * 1024, closeGraceMs: 200 }, log: (l) => logs.push(l) });
+    const helper = await startTestHelper({}, undefined, {
+      limits: { maxBufferedBytes: 64 * 1024, closeGraceMs: 200 },
+      log: (l) => logs.push(l),
+    });
     try {
       const client = await Client.open(helper);
       await client.waitFor((m) => m.type === "hello");
-      client.send({ type: "generate", id: "g", jobs: [{ job_id: "long", prompt: "drone", duration_sec: 300, seed: 3 }] });
+      client.send({
+        type: "generate",
+        id: "g",
+        jobs: [{ job_id: "long", prompt: "drone", duration_sec: 300, seed: 3 }],
+      });
       await client.waitFor((m) => m.type === "progress" && m.job_id === "long");
       const socket = (client.ws as unknown as { _socket: import("node:net").Socket })._socket;
       socket.pause(); // stop reading: every reply now piles up on the helper's side
@@ -490,7 +612,11 @@ describe("hardening: jobs and slow clients", () => {
       await waitUntil(() => logs.some((l) => l.includes("unread")), 30_000, "the helper to give up on the client");
       socket.resume();
       expect([1006, 1008]).toContain(await closed);
-      await waitUntil(async () => (await http(helper, "GET", "/health")).json.queue_length === 0, 20_000, "the job to be cancelled");
+      await waitUntil(
+        async () => (await http(helper, "GET", "/health")).json.queue_length === 0,
+        20_000,
+        "the job to be cancelled",
+      );
       const other = await Client.open(helper);
       other.send({ type: "health", id: "h" });
       expect((await other.waitFor((m) => m.type === "health")).status).toBe("ok");
@@ -527,7 +653,8 @@ describe("hardening: --lan", () => {
   afterAll(() => helper.close());
 
   it("parses the target before the token check, so a bad one is a 400 and not a crash", async () => {
-    for (const target of ["//[", "http://[::1:8001/health"]) expect((await rawGet(helper.port, target)).status).toBe(400);
+    for (const target of ["//[", "http://[::1:8001/health"])
+      expect((await rawGet(helper.port, target)).status).toBe(400);
     expect((await rawGet(helper.port, "/health", { Authorization: "Bearer s3cret-token" })).status).toBe(200);
   });
 
@@ -551,23 +678,37 @@ describe("the process guard in `cuesmith serve`", () => {
     "logs a fault with its request or connection, closes that one, and keeps serving",
     async () => {
       const home = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-guard-"));
-      const args = ["-r", path.join(ROOT, "tests", "helpers", "fault-injection.js"), path.join(ROOT, "bin", "cuesmith.js")];
-      const child = spawn(process.execPath, [...args, "serve", "--port", "0", "--no-fetch", "--model-dir", await tinyModelDir(), "--provider", "cpu"], {
-        env: { ...process.env, CUESMITH_HOME: home },
-        stdio: ["ignore", "ignore", "pipe"],
-      });
+      const args = [
+        "-r",
+        path.join(ROOT, "tests", "helpers", "fault-injection.js"),
+        path.join(ROOT, "bin", "cuesmith.js"),
+      ];
+      const child = spawn(
+        process.execPath,
+        [...args, "serve", "--port", "0", "--no-fetch", "--model-dir", await tinyModelDir(), "--provider", "cpu"],
+        {
+          env: { ...process.env, CUESMITH_HOME: home },
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
       let log = "";
       child.stderr.on("data", (c) => (log += c.toString()));
       let exited = false;
       child.on("exit", () => (exited = true));
       try {
-        await waitUntil(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(log) || exited, 60_000, "the daemon to listen");
+        await waitUntil(
+          () => /listening on http:\/\/127\.0\.0\.1:\d+/.test(log) || exited,
+          60_000,
+          "the daemon to listen",
+        );
         const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log)![1];
         const live: RunningHelper = { url, port: Number(url.split(":")[2]) } as RunningHelper;
         // an uncaught exception while answering GET /report: that request is cut off, the rest go on
         await expect(fetch(`${url}/report`)).rejects.toThrow();
         await waitUntil(() => log.includes("uncaught exception in http#"), 10_000, "the fault's log line");
-        expect(log).toMatch(/uncaught exception in http#\d+ GET "\/report"; closing that connection, still serving: Error: injected fault: report/);
+        expect(log).toMatch(
+          /uncaught exception in http#\d+ GET "\/report"; closing that connection, still serving: Error: injected fault: report/,
+        );
         expect((await http(live, "GET", "/health")).status).toBe(200);
         // an unhandled rejection while a WebSocket message is handled: that connection is closed, others stay
         const bystander = await Client.open(live);
@@ -575,12 +716,18 @@ describe("the process guard in `cuesmith serve`", () => {
         const closed = closeCodeOf(victim.ws);
         victim.send({ type: "feedback", id: "f", job_id: "x", reason: "other" });
         expect(await closed).not.toBe("open");
-        expect(log).toMatch(/unhandled rejection in ws#\d+; closing that connection, still serving: Error: injected fault: feedback/);
+        expect(log).toMatch(
+          /unhandled rejection in ws#\d+; closing that connection, still serving: Error: injected fault: feedback/,
+        );
         bystander.send({ type: "health", id: "h" });
         expect((await bystander.waitFor((m) => m.type === "health")).status).toMatch(/^(ok|loading)$/); // it answers
         bystander.close();
         // the daemon listens before its model has loaded: wait for it, then make a bed
-        await waitUntil(async () => (await http(live, "GET", "/health")).json.status === "ok", 60_000, "the model to load");
+        await waitUntil(
+          async () => (await http(live, "GET", "/health")).json.status === "ok",
+          60_000,
+          "the model to load",
+        );
         const gen = await http(live, "POST", "/generate", { prompt: "calm piano", duration_sec: 1, seed: 1 });
         expect(gen.status).toBe(200);
         expect(exited).toBe(false);

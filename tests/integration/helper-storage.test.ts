@@ -8,7 +8,11 @@ import type { RunningHelper } from "../../helper/server/app";
 import { startTestHelper } from "../helpers/daemon";
 
 async function http(helper: RunningHelper, method: string, route: string, body?: unknown) {
-  const res = await fetch(`${helper.url}${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${helper.url}${route}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as any };
 }
 
@@ -46,13 +50,21 @@ describe("prototype names as scene tags", () => {
 
   it("a batch holding constructor/valueof tags and a refused folder: every other job still finishes", async () => {
     const outside = tmp();
-    const finals = await wsJobs(helper, { type: "generate", id: "p1", jobs: [
-      { job_id: "ctor", scene_tag: "constructor", duration_sec: 1, seed: 1 },
-      { job_id: "plain", scene_tag: "unboxing", duration_sec: 1, seed: 2 },
-      { job_id: "valueof", scene_tag: "valueOf", duration_sec: 1, seed: 3 },
-      { job_id: "escape", prompt: "calm piano", duration_sec: 1, seed: 4, output_dir: outside },
-      { job_id: "prompt", prompt: "lo-fi beat", duration_sec: 1, seed: 5 },
-    ] }, ["ctor", "plain", "valueof", "escape", "prompt"]);
+    const finals = await wsJobs(
+      helper,
+      {
+        type: "generate",
+        id: "p1",
+        jobs: [
+          { job_id: "ctor", scene_tag: "constructor", duration_sec: 1, seed: 1 },
+          { job_id: "plain", scene_tag: "unboxing", duration_sec: 1, seed: 2 },
+          { job_id: "valueof", scene_tag: "valueOf", duration_sec: 1, seed: 3 },
+          { job_id: "escape", prompt: "calm piano", duration_sec: 1, seed: 4, output_dir: outside },
+          { job_id: "prompt", prompt: "lo-fi beat", duration_sec: 1, seed: 5 },
+        ],
+      },
+      ["ctor", "plain", "valueof", "escape", "prompt"],
+    );
     for (const id of ["ctor", "plain", "valueof", "prompt"]) expect(finals[id]).toMatchObject({ type: "done" });
     expect(finals.ctor.result.prompt).toBe("constructor background music for video, clear instruments, no vocals");
     expect(finals.escape).toMatchObject({ type: "error", error: { code: "forbidden", field: "output_dir" } });
@@ -61,10 +73,16 @@ describe("prototype names as scene tags", () => {
   });
 
   it("a stored preset named constructor keeps working after a restart, and edits stay allowed", async () => {
-    expect((await http(helper, "PUT", "/presets/constructor", { prompt: "building blocks, playful marimba", seed: 11 })).status).toBe(200);
+    expect(
+      (await http(helper, "PUT", "/presets/constructor", { prompt: "building blocks, playful marimba", seed: 11 }))
+        .status,
+    ).toBe(200);
     await helper.close();
     helper = await startTestHelper({ presetsFile, outputRoots: [tmp()] }); // a new daemon reading the same file
-    expect(await http(helper, "GET", "/presets/constructor")).toMatchObject({ status: 200, json: { preset: { prompt: "building blocks, playful marimba", seed: 11 } } });
+    expect(await http(helper, "GET", "/presets/constructor")).toMatchObject({
+      status: 200,
+      json: { preset: { prompt: "building blocks, playful marimba", seed: 11 } },
+    });
     expect((await http(helper, "PUT", "/presets/rainy_city", { prompt: "lo-fi beat, soft rain" })).status).toBe(200);
     expect((await http(helper, "DELETE", "/presets/tutorial")).status).toBe(200);
     const gen = await http(helper, "POST", "/generate", { scene_tag: "constructor", duration_sec: 1 });
@@ -97,7 +115,11 @@ describe("output folders confined on their real path", () => {
   it("follows a symlink that stays inside, and creates missing subfolders", async () => {
     fs.mkdirSync(path.join(root, "real"));
     fs.symlinkSync(path.join(root, "real"), path.join(root, "alias"));
-    const r = await http(helper, "POST", "/generate", { prompt: "calm piano", duration_sec: 1, output_dir: path.join(root, "alias", "beds") });
+    const r = await http(helper, "POST", "/generate", {
+      prompt: "calm piano",
+      duration_sec: 1,
+      output_dir: path.join(root, "alias", "beds"),
+    });
     expect(r.status).toBe(200);
     expect(path.dirname(r.json.path)).toBe(path.join(root, "real", "beds"));
     expect(fs.existsSync(r.json.path)).toBe(true);

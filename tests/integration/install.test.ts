@@ -36,7 +36,8 @@ function snapshot(root: string): Record<string, string> {
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js"))) throw new Error("run `npm run build` first (npm test does)");
+  if (!fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js")))
+    throw new Error("run `npm run build` first (npm test does)");
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -45,22 +46,36 @@ describe("cuesmith install --dry-run --platform", () => {
     const r = cuesmith(["install", "--dry-run", "--platform", "darwin", "--home", "/Users/Zoë Ångström"]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^cuesmith install --dry-run for darwin \(nothing is written\):$/m);
-    expect(r.out).toContain("[1/3] model: would fetch musicgen-small into /Users/Zoë Ångström/.cuesmith/models/musicgen-small");
-    expect(r.out).toContain("[2/3] panel: would run `'/Library/Application Support/Adobe/Adobe Desktop Common/RemoteComponents/UPI/UnifiedPluginInstallerAgent/UnifiedPluginInstallerAgent.app/Contents/MacOS/UnifiedPluginInstallerAgent' --install /usr/local/lib/node_modules/cuesmith/plugin/dist/cuesmith.ccx`");
-    expect(r.out).toContain("[3/3] start at login: would write the LaunchAgent /Users/Zoë Ångström/Library/LaunchAgents/com.cuesmith.helper.plist:");
+    expect(r.out).toContain(
+      "[1/3] model: would fetch musicgen-small into /Users/Zoë Ångström/.cuesmith/models/musicgen-small",
+    );
+    expect(r.out).toContain(
+      "[2/3] panel: would run `'/Library/Application Support/Adobe/Adobe Desktop Common/RemoteComponents/UPI/UnifiedPluginInstallerAgent/UnifiedPluginInstallerAgent.app/Contents/MacOS/UnifiedPluginInstallerAgent' --install /usr/local/lib/node_modules/cuesmith/plugin/dist/cuesmith.ccx`",
+    );
+    expect(r.out).toContain(
+      "[3/3] start at login: would write the LaunchAgent /Users/Zoë Ångström/Library/LaunchAgents/com.cuesmith.helper.plist:",
+    );
     expect(r.out).toContain("      |     <string>/usr/local/lib/node_modules/cuesmith/bin/cuesmith.js</string>");
-    expect(r.out).toContain("      then: launchctl bootstrap 'gui/$(id -u)' '/Users/Zoë Ångström/Library/LaunchAgents/com.cuesmith.helper.plist'");
+    expect(r.out).toContain(
+      "      then: launchctl bootstrap 'gui/$(id -u)' '/Users/Zoë Ångström/Library/LaunchAgents/com.cuesmith.helper.plist'",
+    );
     expect(fs.existsSync(home)).toBe(false);
   });
 
   it("win32: the Scheduled Task XML (UTF-16) for the user named by the home folder, schtasks commands", () => {
     const r = cuesmith(["install", "--dry-run", "--platform", "win32", "--home", "C:\\Users\\Zoë Ångström"]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("[3/3] start at login: would write the Scheduled Task C:\\Users\\Zoë Ångström\\AppData\\Local\\Cuesmith\\com.cuesmith.helper.task.xml (UTF-16):");
+    expect(r.out).toContain(
+      "[3/3] start at login: would write the Scheduled Task C:\\Users\\Zoë Ångström\\AppData\\Local\\Cuesmith\\com.cuesmith.helper.task.xml (UTF-16):",
+    );
     expect(r.out).toContain("      |       <UserId>Zoë Ångström</UserId>");
     expect(r.out).toContain("      |       <Command>C:\\Program Files\\nodejs\\node.exe</Command>");
-    expect(r.out).toContain("      |       <Arguments>&quot;C:\\Users\\Zoë Ångström\\AppData\\Roaming\\npm\\node_modules\\cuesmith\\bin\\cuesmith.js&quot; serve</Arguments>");
-    expect(r.out).toContain('      then: schtasks /Create /TN "Cuesmith Helper" /XML "C:\\Users\\Zoë Ångström\\AppData\\Local\\Cuesmith\\com.cuesmith.helper.task.xml" /F; schtasks /Run /TN "Cuesmith Helper"');
+    expect(r.out).toContain(
+      "      |       <Arguments>&quot;C:\\Users\\Zoë Ångström\\AppData\\Roaming\\npm\\node_modules\\cuesmith\\bin\\cuesmith.js&quot; serve</Arguments>",
+    );
+    expect(r.out).toContain(
+      '      then: schtasks /Create /TN "Cuesmith Helper" /XML "C:\\Users\\Zoë Ångström\\AppData\\Local\\Cuesmith\\com.cuesmith.helper.task.xml" /F; schtasks /Run /TN "Cuesmith Helper"',
+    );
     expect(r.out).toMatch(/UnifiedPluginInstallerAgent\.exe" --install/);
   });
 
@@ -69,7 +84,9 @@ describe("cuesmith install --dry-run --platform", () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`would write the systemd user unit ${home}/.config/systemd/user/cuesmith-helper.service:`);
     expect(r.out).toContain(`      | ExecStart="${process.execPath}" "${BIN}" "serve"`);
-    expect(r.out).toContain("      then: systemctl --user daemon-reload; systemctl --user enable --now cuesmith-helper.service");
+    expect(r.out).toContain(
+      "      then: systemctl --user daemon-reload; systemctl --user enable --now cuesmith-helper.service",
+    );
     expect(fs.existsSync(home)).toBe(false);
   });
 
@@ -99,13 +116,33 @@ describe("cuesmith install / uninstall with a temporary home", () => {
     expect(r.out).toMatch(/\[2\/3\] panel: Premiere Pro runs on macOS and Windows/);
     const unit = path.join(home, ".config", "systemd", "user", "cuesmith-helper.service");
     expect(r.out).toContain(`[3/3] start at login: wrote the systemd user unit ${unit}`);
-    expect(r.out).toMatch(/no service manager answers here; start the helper with: systemctl --user daemon-reload && systemctl --user enable --now cuesmith-helper\.service/);
-    expect(fs.readFileSync(unit, "utf8")).toContain(`ExecStart="${process.execPath}" "${BIN}" "serve" "--model-dir" "${tiny}"`);
+    expect(r.out).toMatch(
+      /no service manager answers here; start the helper with: systemctl --user daemon-reload && systemctl --user enable --now cuesmith-helper\.service/,
+    );
+    expect(fs.readFileSync(unit, "utf8")).toContain(
+      `ExecStart="${process.execPath}" "${BIN}" "serve" "--model-dir" "${tiny}"`,
+    );
     const record = JSON.parse(fs.readFileSync(path.join(csHome, "install-record.json"), "utf8"));
-    expect(record).toMatchObject({ platform: "linux", service: { registered: false }, model: { dir: tiny, fetched: false } });
+    expect(record).toMatchObject({
+      platform: "linux",
+      service: { registered: false },
+      model: { dir: tiny, fetched: false },
+    });
     expect(record.files.map((f: { path: string }) => f.path)).toEqual([unit]);
-    expect(Object.keys(snapshot(tmp)).filter((k) => !(k in before)).sort()).toEqual(
-      [".config/", ".config/systemd/", ".config/systemd/user/", ".config/systemd/user/cuesmith-helper.service", ".cuesmith/install-record.json"].map((k) => `Zoë Ångström/${k}`).sort(),
+    expect(
+      Object.keys(snapshot(tmp))
+        .filter((k) => !(k in before))
+        .sort(),
+    ).toEqual(
+      [
+        ".config/",
+        ".config/systemd/",
+        ".config/systemd/user/",
+        ".config/systemd/user/cuesmith-helper.service",
+        ".cuesmith/install-record.json",
+      ]
+        .map((k) => `Zoë Ångström/${k}`)
+        .sort(),
     );
 
     const u = cuesmith(["uninstall"]);

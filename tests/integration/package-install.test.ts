@@ -12,7 +12,13 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-pkg-"));
 const prefix = path.join(tmp, "prefix");
 const home = path.join(tmp, "home");
 const binary = process.platform === "win32" ? path.join(prefix, "cuesmith.cmd") : path.join(prefix, "bin", "cuesmith");
-const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home, CUESMITH_HOME: path.join(home, ".cuesmith"), ONNXRUNTIME_NODE_INSTALL: "skip" };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  HOME: home,
+  USERPROFILE: home,
+  CUESMITH_HOME: path.join(home, ".cuesmith"),
+  ONNXRUNTIME_NODE_INSTALL: "skip",
+};
 delete env.npm_config_prefix;
 
 function npm(args: string[], options: SpawnSyncOptions) {
@@ -25,18 +31,39 @@ function npm(args: string[], options: SpawnSyncOptions) {
 }
 
 function cuesmith(args: string[]) {
-  const r = spawnSync(binary, args, { cwd: tmp, env, encoding: "utf8", timeout: 120_000, shell: process.platform === "win32" });
+  const r = spawnSync(binary, args, {
+    cwd: tmp,
+    env,
+    encoding: "utf8",
+    timeout: 120_000,
+    shell: process.platform === "win32",
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 let packed: { filename: string; files: { path: string }[] };
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js"))) throw new Error("run `npm run build` first (npm test does)");
+  if (!fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js")))
+    throw new Error("run `npm run build` first (npm test does)");
   fs.mkdirSync(home, { recursive: true });
   spawnSync(process.execPath, [path.join(ROOT, "scripts", "package-plugin.js")], { cwd: ROOT, encoding: "utf8" });
-  packed = JSON.parse(npm(["pack", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: ROOT, env: process.env }))[0];
-  npm(["install", "-g", "--prefix", prefix, path.join(tmp, packed.filename), "--prefer-offline", "--no-audit", "--no-fund"], { cwd: tmp, env });
+  packed = JSON.parse(
+    npm(["pack", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: ROOT, env: process.env }),
+  )[0];
+  npm(
+    [
+      "install",
+      "-g",
+      "--prefix",
+      prefix,
+      path.join(tmp, packed.filename),
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+    ],
+    { cwd: tmp, env },
+  );
 }, 400_000);
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -44,10 +71,22 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe("the installable package", () => {
   it("holds the built helper and panel, and no sources, tests or source maps", () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ["bin/cuesmith.js", "dist/helper/cli/main.js", "dist/models/manifest.json", "dist/shared/presets.js", "plugin/dist/manifest.json", "plugin/dist/cuesmith.ccx", "package.json"]) {
+    for (const f of [
+      "bin/cuesmith.js",
+      "dist/helper/cli/main.js",
+      "dist/models/manifest.json",
+      "dist/shared/presets.js",
+      "plugin/dist/manifest.json",
+      "plugin/dist/cuesmith.ccx",
+      "package.json",
+    ]) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => /^(tests|helper|models|shared|bench|dist\/bench)\//.test(f) || f.endsWith(".map") || f.endsWith(".ts"))).toEqual([]);
+    expect(
+      files.filter(
+        (f) => /^(tests|helper|models|shared|bench|dist\/bench)\//.test(f) || f.endsWith(".map") || f.endsWith(".ts"),
+      ),
+    ).toEqual([]);
   });
 
   it("installs into a fresh prefix whose `cuesmith --version` is the package's", () => {

@@ -11,7 +11,10 @@ import { ExportedAttention, exportedModelDir } from "../helpers/exported-model";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const tjs = require("@huggingface/transformers");
 
-interface TjsRun { codes: number[][]; audio: Float32Array }
+interface TjsRun {
+  codes: number[][];
+  audio: Float32Array;
+}
 
 async function transformersJsGreedy(modelDir: string, prompt: string, frames: number): Promise<TjsRun> {
   tjs.env.allowRemoteModels = false;
@@ -46,7 +49,13 @@ describe("equivalence with transformers.js (greedy, guidance 3)", () => {
   });
 
   it("produces the same codes step for step with transformers.js's delay-pattern edges", async () => {
-    const ours = await engine.generate({ prompts: [prompt], durationSec: seconds, topK: 1, guidanceScale: 3, padEdges: "start" });
+    const ours = await engine.generate({
+      prompts: [prompt],
+      durationSec: seconds,
+      topK: 1,
+      guidanceScale: 3,
+      padEdges: "start",
+    });
     expect(reference.codes[0]).toHaveLength(100);
     expect(ours.codes[0].map((r) => Array.from(r))).toEqual(reference.codes);
     // the same codes through the same EnCodec graph give the same audio
@@ -68,17 +77,26 @@ describe("equivalence with transformers.js (greedy, guidance 3)", () => {
   });
 });
 
-describe.each<ExportedAttention>(["bart", "sdpa-after", "sdpa-before"])("equivalence with transformers.js on the %s export (greedy, guidance 3)", (attention) => {
-  it("the engine on the in-place rewrite gives transformers.js's codes step for step", async () => {
-    const dir = await exportedModelDir(attention);
-    writeFlatDecoder(dir, "fp32");
-    const engine = await MusicGenEngine.load(dir, { provider: "cpu", warmup: false, variant: "fp32" });
-    expect(engine.info).toMatchObject({ decoderLayout: "in-place", selfCheck: { status: "passed" } });
-    const prompt = "warm cinematic strings";
-    const reference = await transformersJsGreedy(dir, prompt, 60);
-    expect(reference.codes[0]).toHaveLength(60);
-    const ours = await engine.generate({ prompts: [prompt], durationSec: 1.2, topK: 1, guidanceScale: 3, padEdges: "start" });
-    expect(ours.codes[0].map((r) => Array.from(r))).toEqual(reference.codes);
-    await engine.dispose();
-  });
-});
+describe.each<ExportedAttention>(["bart", "sdpa-after", "sdpa-before"])(
+  "equivalence with transformers.js on the %s export (greedy, guidance 3)",
+  (attention) => {
+    it("the engine on the in-place rewrite gives transformers.js's codes step for step", async () => {
+      const dir = await exportedModelDir(attention);
+      writeFlatDecoder(dir, "fp32");
+      const engine = await MusicGenEngine.load(dir, { provider: "cpu", warmup: false, variant: "fp32" });
+      expect(engine.info).toMatchObject({ decoderLayout: "in-place", selfCheck: { status: "passed" } });
+      const prompt = "warm cinematic strings";
+      const reference = await transformersJsGreedy(dir, prompt, 60);
+      expect(reference.codes[0]).toHaveLength(60);
+      const ours = await engine.generate({
+        prompts: [prompt],
+        durationSec: 1.2,
+        topK: 1,
+        guidanceScale: 3,
+        padEdges: "start",
+      });
+      expect(ours.codes[0].map((r) => Array.from(r))).toEqual(reference.codes);
+      await engine.dispose();
+    });
+  },
+);

@@ -65,7 +65,11 @@ function typeOnlySpecifiers(file: string, text: string): Set<string> {
   const typeOnly = new Set<string>();
   const runtime = new Set<string>();
   for (const stmt of source.statements) {
-    if ((ts.isImportDeclaration(stmt) || ts.isExportDeclaration(stmt)) && stmt.moduleSpecifier && ts.isStringLiteral(stmt.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(stmt) || ts.isExportDeclaration(stmt)) &&
+      stmt.moduleSpecifier &&
+      ts.isStringLiteral(stmt.moduleSpecifier)
+    ) {
       const spec = stmt.moduleSpecifier.text;
       let onlyTypes: boolean;
       if (ts.isImportDeclaration(stmt)) {
@@ -74,7 +78,11 @@ function typeOnlySpecifiers(file: string, text: string): Set<string> {
         onlyTypes =
           clause !== undefined &&
           (clause.isTypeOnly ||
-            (clause.name === undefined && named !== undefined && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)));
+            (clause.name === undefined &&
+              named !== undefined &&
+              ts.isNamedImports(named) &&
+              named.elements.length > 0 &&
+              named.elements.every((e) => e.isTypeOnly)));
       } else {
         onlyTypes = stmt.isTypeOnly;
       }

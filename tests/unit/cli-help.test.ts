@@ -40,7 +40,8 @@ describe("cuesmith COMMAND --help", () => {
   it("the top level lists every command and exits 0 for --help, 2 with no command", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["serve", "generate", "models fetch", "report", "analyze", "install", "uninstall", "doctor"]) expect(r.out).toContain(`cuesmith ${c}`);
+    for (const c of ["serve", "generate", "models fetch", "report", "analyze", "install", "uninstall", "doctor"])
+      expect(r.out).toContain(`cuesmith ${c}`);
     expect(r.out).toContain("COMMAND --help");
     expect((await run([])).code).toBe(2);
   });

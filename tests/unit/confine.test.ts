@@ -92,7 +92,14 @@ describe("confine (real paths on this machine)", () => {
     };
     const w = path.win32;
     expect(realPathOfNearest("C:\\Users\\Ed\\Music\\new\\x", realpath, w)).toBe("C:\\Users\\Ed\\Music\\new\\x");
-    expect(confine("c:\\users\\ed\\Music\\beds", ["C:\\Users\\Ed"], (p) => realpath(p.replace(/^c:\\users\\ed/, "C:\\Users\\Ed")), w)).toBe("C:\\Users\\Ed\\Music\\beds");
+    expect(
+      confine(
+        "c:\\users\\ed\\Music\\beds",
+        ["C:\\Users\\Ed"],
+        (p) => realpath(p.replace(/^c:\\users\\ed/, "C:\\Users\\Ed")),
+        w,
+      ),
+    ).toBe("C:\\Users\\Ed\\Music\\beds");
     expect(() => confine("C:\\Users\\Ed\\Music\\lnk\\beds", ["C:\\Users\\Ed"], realpath, w)).toThrow(ConfinementError);
   });
 

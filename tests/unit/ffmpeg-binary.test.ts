@@ -26,15 +26,27 @@ describe("resolveFfmpeg", () => {
   const packageDir = (name: string) => (name === "@ffmpeg-installer/linux-x64" ? pkg : null);
 
   it("prefers the system ffmpeg on PATH", () => {
-    expect(resolveFfmpeg({ env: { PATH: `/nonexistent:${bin}` }, platform: "linux", arch: "x64", packageDir })).toEqual({ path: sysFfmpeg, source: "system" });
+    expect(resolveFfmpeg({ env: { PATH: `/nonexistent:${bin}` }, platform: "linux", arch: "x64", packageDir })).toEqual(
+      { path: sysFfmpeg, source: "system" },
+    );
   });
 
   it("takes $CUESMITH_FFMPEG over everything", () => {
-    expect(resolveFfmpeg({ env: { PATH: bin, CUESMITH_FFMPEG: "/opt/ff/ffmpeg" }, platform: "linux", arch: "x64", packageDir })).toEqual({ path: "/opt/ff/ffmpeg", source: "system" });
+    expect(
+      resolveFfmpeg({
+        env: { PATH: bin, CUESMITH_FFMPEG: "/opt/ff/ffmpeg" },
+        platform: "linux",
+        arch: "x64",
+        packageDir,
+      }),
+    ).toEqual({ path: "/opt/ff/ffmpeg", source: "system" });
   });
 
   it("falls back to the bundled binary, making it executable when the package's chmod step was skipped", () => {
-    expect(resolveFfmpeg({ env: { PATH: "/nonexistent" }, platform: "linux", arch: "x64", packageDir })).toEqual({ path: shipped, source: "bundled" });
+    expect(resolveFfmpeg({ env: { PATH: "/nonexistent" }, platform: "linux", arch: "x64", packageDir })).toEqual({
+      path: shipped,
+      source: "bundled",
+    });
     expect(fs.statSync(shipped).mode & 0o100).toBe(0o100);
   });
 
@@ -56,14 +68,21 @@ describe("resolveFfmpeg", () => {
 });
 
 const shippedHere = resolveFfmpeg({ env: { PATH: "" } });
-(shippedHere && process.platform === "linux" && process.arch === "x64" ? describe : describe.skip)("the shipped linux-x64 ffmpeg", () => {
-  it("decodes a WAV to 16 kHz mono float", () => {
-    expect(shippedHere!.source).toBe("bundled");
-    const wav = path.join(tmp, "tone.wav");
-    const tone = new Float32Array(48000).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 48000));
-    fs.writeFileSync(wav, encodeWav(tone, 48000, 16));
-    const r = spawnSync(shippedHere!.path, ["-nostdin", "-loglevel", "error", "-i", wav, "-ac", "1", "-ar", "16000", "-f", "f32le", "-"], { maxBuffer: 1 << 24 });
-    expect(r.status).toBe(0);
-    expect(r.stdout.length).toBe(16000 * 4);
-  });
-});
+(shippedHere && process.platform === "linux" && process.arch === "x64" ? describe : describe.skip)(
+  "the shipped linux-x64 ffmpeg",
+  () => {
+    it("decodes a WAV to 16 kHz mono float", () => {
+      expect(shippedHere!.source).toBe("bundled");
+      const wav = path.join(tmp, "tone.wav");
+      const tone = new Float32Array(48000).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 48000));
+      fs.writeFileSync(wav, encodeWav(tone, 48000, 16));
+      const r = spawnSync(
+        shippedHere!.path,
+        ["-nostdin", "-loglevel", "error", "-i", wav, "-ac", "1", "-ar", "16000", "-f", "f32le", "-"],
+        { maxBuffer: 1 << 24 },
+      );
+      expect(r.status).toBe(0);
+      expect(r.stdout.length).toBe(16000 * 4);
+    });
+  },
+);

@@ -26,7 +26,8 @@ function install(fixture: string, edit: (cached: onnx.IGraphProto) => void = () 
 }
 
 const metadata = () => readMetadata(path.join(dir, ONNX_DIR, ONNX_FILES.decoderFlat.fp32));
-const selfKeyConcat = (g: onnx.IGraphProto, layer: number) => g.node!.find((n) => n.opType === "Concat" && n.input!.includes(`past_key_values.${layer}.decoder.key`))!;
+const selfKeyConcat = (g: onnx.IGraphProto, layer: number) =>
+  g.node!.find((n) => n.opType === "Concat" && n.input!.includes(`past_key_values.${layer}.decoder.key`))!;
 
 describe("attention forms", () => {
   it.each([
@@ -50,7 +51,9 @@ describe("attention forms", () => {
     });
     writeFlatDecoder(dir, "fp32");
     expect(metadata()[FLAT_LAYOUT_KEY]).toBe("capacity");
-    expect(metadata()[FLAT_REASON_KEY]).toMatch(/^in-place does not apply: .*Mul by encoder_hidden_states, which is not a scalar/);
+    expect(metadata()[FLAT_REASON_KEY]).toMatch(
+      /^in-place does not apply: .*Mul by encoder_hidden_states, which is not a scalar/,
+    );
   });
 
   it("an unknown node between the cache and its MatMul: capacity", () => {
@@ -58,7 +61,12 @@ describe("attention forms", () => {
       const concat = selfKeyConcat(g, 0);
       const relay = `${concat.output![0]}/relay`;
       for (const n of g.node!) n.input = n.input!.map((v) => (v === concat.output![0] ? relay : v));
-      g.node!.splice(g.node!.indexOf(concat) + 1, 0, { name: "relay", opType: "Neg", input: [concat.output![0]], output: [relay] });
+      g.node!.splice(g.node!.indexOf(concat) + 1, 0, {
+        name: "relay",
+        opType: "Neg",
+        input: [concat.output![0]],
+        output: [relay],
+      });
     });
     writeFlatDecoder(dir, "fp32");
     expect(metadata()[FLAT_LAYOUT_KEY]).toBe("capacity");
@@ -70,7 +78,9 @@ describe("attention forms", () => {
       const concat = selfKeyConcat(g, 0);
       Object.assign(concat, { opType: "MultiHeadAttention", domain: "com.microsoft", attribute: [] });
     });
-    expect(() => writeFlatDecoder(dir, "fp32")).toThrow(/in-place does not apply: .*; capacity does not apply: .*reads the past but is not built by a Concat/);
+    expect(() => writeFlatDecoder(dir, "fp32")).toThrow(
+      /in-place does not apply: .*; capacity does not apply: .*reads the past but is not built by a Concat/,
+    );
     expect(fs.existsSync(path.join(dir, ONNX_DIR, ONNX_FILES.decoderFlat.fp32))).toBe(false);
   });
 });

@@ -27,7 +27,16 @@ function context(over: Partial<InstallContext> = {}) {
     cuesmithHome: csHome,
     modelName: "musicgen-small",
     modelDir,
-    service: { id: "com.cuesmith.helper", name: "Cuesmith Helper", program: "/usr/local/bin/node", args: ["/pkg/bin/cuesmith.js", "serve"], env: {}, home, logFile: path.join(csHome, "helper.log"), uid: 501 },
+    service: {
+      id: "com.cuesmith.helper",
+      name: "Cuesmith Helper",
+      program: "/usr/local/bin/node",
+      args: ["/pkg/bin/cuesmith.js", "serve"],
+      env: {},
+      home,
+      logFile: path.join(csHome, "helper.log"),
+      uid: 501,
+    },
     ccx,
     panelName: "Cuesmith",
     dryRun: false,
@@ -59,18 +68,33 @@ describe("install / uninstall", () => {
 
     expect(await install(ctx)).toBe(0);
     expect(lines[0]).toMatch(/^\[1\/3\] model: fetching musicgen-small/);
-    expect(lines.some((l) => /^\[2\/3\] panel: installed with Adobe's Unified Plugin Installer Agent/.test(l))).toBe(true);
+    expect(lines.some((l) => /^\[2\/3\] panel: installed with Adobe's Unified Plugin Installer Agent/.test(l))).toBe(
+      true,
+    );
     const plist = path.join(home, "Library", "LaunchAgents", "com.cuesmith.helper.plist");
     expect(fs.existsSync(plist)).toBe(true);
     expect(ran).toEqual([
       { program: upiaPath("darwin"), args: ["--install", ctx.ccx] },
       { program: "launchctl", args: ["bootstrap", "gui/501", plist] },
     ]);
-    expect(readRecord(csHome)).toMatchObject({ model: { fetched: true }, panel: { via: "upia" }, service: { registered: true } });
+    expect(readRecord(csHome)).toMatchObject({
+      model: { fetched: true },
+      panel: { via: "upia" },
+      service: { registered: true },
+    });
 
     ran.length = 0;
     const out: string[] = [];
-    expect(uninstall({ cuesmithHome: csHome, keepModel: false, panelName: "Cuesmith", log: (l) => out.push(l), run: ctx.run, serviceManagerAvailable: () => true })).toBe(0);
+    expect(
+      uninstall({
+        cuesmithHome: csHome,
+        keepModel: false,
+        panelName: "Cuesmith",
+        log: (l) => out.push(l),
+        run: ctx.run,
+        serviceManagerAvailable: () => true,
+      }),
+    ).toBe(0);
     expect(ran).toEqual([
       { program: "launchctl", args: ["bootout", "gui/501/com.cuesmith.helper"] },
       { program: upiaPath("darwin"), args: ["--remove", "Cuesmith"] },
@@ -93,7 +117,9 @@ describe("install / uninstall", () => {
   it("without the agent, says which .ccx to double-click", async () => {
     const { ctx, lines } = context({ exists: (f) => fs.existsSync(f) });
     await install(ctx);
-    expect(lines.find((l) => l.startsWith("[2/3]"))).toBe(`[2/3] panel: double-click ${ctx.ccx} — Creative Cloud Desktop installs it — then restart Premiere Pro`);
+    expect(lines.find((l) => l.startsWith("[2/3]"))).toBe(
+      `[2/3] panel: double-click ${ctx.ccx} — Creative Cloud Desktop installs it — then restart Premiere Pro`,
+    );
   });
 
   it("keeps a changed service file, and never removes a model folder the fetch did not fill", async () => {
@@ -105,9 +131,19 @@ describe("install / uninstall", () => {
     const elsewhere = path.join(tmp, "precious");
     fs.mkdirSync(elsewhere);
     fs.writeFileSync(path.join(elsewhere, "keep.txt"), "x");
-    fs.writeFileSync(path.join(csHome, "install-record.json"), JSON.stringify({ ...record, model: { dir: elsewhere, fetched: true } }));
+    fs.writeFileSync(
+      path.join(csHome, "install-record.json"),
+      JSON.stringify({ ...record, model: { dir: elsewhere, fetched: true } }),
+    );
     const out: string[] = [];
-    uninstall({ cuesmithHome: csHome, keepModel: false, panelName: "Cuesmith", log: (l) => out.push(l), run: ctx.run, serviceManagerAvailable: () => false });
+    uninstall({
+      cuesmithHome: csHome,
+      keepModel: false,
+      panelName: "Cuesmith",
+      log: (l) => out.push(l),
+      run: ctx.run,
+      serviceManagerAvailable: () => false,
+    });
     expect(fs.existsSync(plist)).toBe(true);
     expect(out).toContain(`kept ${plist}: it changed since install wrote it`);
     expect(fs.existsSync(path.join(elsewhere, "keep.txt"))).toBe(true);

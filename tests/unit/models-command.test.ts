@@ -78,19 +78,31 @@ describe("cuesmith models verify / list", () => {
     const report = JSON.parse(r.out.join("\n"));
     expect(report.checked).toEqual(["fp32"]);
     expect(report.files.find((f: { file: string }) => f.file === "config.json").status).toBe("wrong_size");
-    expect(report.files.find((f: { file: string }) => f.file === "onnx/decoder_model_merged.onnx").status).toBe("missing");
+    expect(report.files.find((f: { file: string }) => f.file === "onnx/decoder_model_merged.onnx").status).toBe(
+      "missing",
+    );
   });
 
   it("verify --deep shows the decoder layout and its self-check on the folder's own weights", async () => {
     const out = path.join(tmp("deep"), "m");
     expect((await run(["build-test", "--size", "tiny", "--out", out])).code).toBe(0);
     const text = await run(["verify", "--model-dir", out, "--variant", "fp32", "--deep"]);
-    expect(text.out).toContainEqual(expect.stringMatching(/^ {2}decoder fp32: decoder_layout in-place \(all 2 cached self-attentions matched .*\); self_check passed: 12 calls/));
-    const json = JSON.parse((await run(["verify", "--model-dir", out, "--variant", "fp32", "--deep", "--json"])).out.join("\n"));
-    expect(json.decoders).toMatchObject([{ variant: "fp32", decoder_layout: "in-place", self_check: { status: "passed" } }]);
+    expect(text.out).toContainEqual(
+      expect.stringMatching(
+        /^ {2}decoder fp32: decoder_layout in-place \(all 2 cached self-attentions matched .*\); self_check passed: 12 calls/,
+      ),
+    );
+    const json = JSON.parse(
+      (await run(["verify", "--model-dir", out, "--variant", "fp32", "--deep", "--json"])).out.join("\n"),
+    );
+    expect(json.decoders).toMatchObject([
+      { variant: "fp32", decoder_layout: "in-place", self_check: { status: "passed" } },
+    ]);
     // without the flat file the engine runs the published graph, and verify says so
     fs.rmSync(path.join(out, "onnx", "decoder_model_merged_flat.onnx"));
-    const none = JSON.parse((await run(["verify", "--model-dir", out, "--variant", "fp32", "--deep", "--json"])).out.join("\n"));
+    const none = JSON.parse(
+      (await run(["verify", "--model-dir", out, "--variant", "fp32", "--deep", "--json"])).out.join("\n"),
+    );
     expect(none.decoders).toMatchObject([{ decoder_layout: "published", self_check: { status: "not-run" } }]);
   });
 
@@ -101,7 +113,9 @@ describe("cuesmith models verify / list", () => {
     expect(text.out[0]).toMatch(/no models installed in .* run `npx cuesmith models fetch musicgen-small`/);
     fs.mkdirSync(path.join(root, "musicgen-small"));
     const json = await run(["list", "--root", root, "--json"]);
-    expect(JSON.parse(json.out.join("\n")).models).toMatchObject([{ name: "musicgen-small", model: "musicgen-small", variants: [] }]);
+    expect(JSON.parse(json.out.join("\n")).models).toMatchObject([
+      { name: "musicgen-small", model: "musicgen-small", variants: [] },
+    ]);
   });
 });
 
@@ -113,7 +127,9 @@ describe("cuesmith models build-test", () => {
       expect(r.code).toBe(0);
       expect(r.out[0]).toContain(out);
     }
-    expect(JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8")).cuesmith_contract_model).toMatchObject({ seed: 7 });
+    expect(JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8")).cuesmith_contract_model).toMatchObject({
+      seed: 7,
+    });
     expect(fs.existsSync(path.join(out, "onnx", "decoder_model_merged.onnx"))).toBe(true);
   });
 

@@ -5,10 +5,24 @@ import { applyEdit, applyTweak, editTextOf, type ScoreItem } from "../../plugin/
 import { bedTargets } from "../../plugin/core/clip-bed";
 import { addressPermitted, networkWarning } from "../../plugin/core/network-permission";
 import type { ClipInfo } from "../../plugin/host/host";
-import { DEFAULT_SETTINGS, loadSettings, saveSettings, settingsProblems, trackPolicy, type StorageLike } from "../../plugin/core/settings";
+import {
+  DEFAULT_SETTINGS,
+  loadSettings,
+  saveSettings,
+  settingsProblems,
+  trackPolicy,
+  type StorageLike,
+} from "../../plugin/core/settings";
 import { secondsToTicks } from "../../shared/time";
 
-const item: ScoreItem = { key: "m1", name: "#unboxing", tag: "unboxing", startTicks: secondsToTicks(2).toString(), endTicks: secondsToTicks(5).toString(), seconds: 3 };
+const item: ScoreItem = {
+  key: "m1",
+  name: "#unboxing",
+  tag: "unboxing",
+  startTicks: secondsToTicks(2).toString(),
+  endTicks: secondsToTicks(5).toString(),
+  seconds: 3,
+};
 
 describe("editing a marker's bed", () => {
   it("shows a tag with its # and a prompt as it is", () => {
@@ -16,7 +30,11 @@ describe("editing a marker's bed", () => {
     expect(editTextOf({ ...item, tag: undefined, prompt: "calm piano" })).toBe("calm piano");
   });
   it("reads one word as a tag and anything else as a prompt, and moves the end with the length", () => {
-    expect(applyEdit(item, { text: "Tutorial", seconds: 4 })).toMatchObject({ tag: "tutorial", seconds: 4, endTicks: secondsToTicks(6).toString() });
+    expect(applyEdit(item, { text: "Tutorial", seconds: 4 })).toMatchObject({
+      tag: "tutorial",
+      seconds: 4,
+      endTicks: secondsToTicks(6).toString(),
+    });
     const prompt = applyEdit(item, { text: "warm strings, no vocals", seconds: 3 });
     expect(prompt.prompt).toBe("warm strings, no vocals");
     expect(prompt).not.toHaveProperty("tag");
@@ -38,7 +56,10 @@ describe("panel settings", () => {
     const store = memory();
     saveSettings(store, { ...DEFAULT_SETTINGS, preferTrackName: "Music", loudnessLufs: -16 });
     expect(loadSettings(store)).toMatchObject({ preferTrackName: "Music", loudnessLufs: -16 });
-    store.data.set([...store.data.keys()][0], JSON.stringify({ loudnessLufs: 99, avoidTracksPattern: "(", token: "t" }));
+    store.data.set(
+      [...store.data.keys()][0],
+      JSON.stringify({ loudnessLufs: 99, avoidTracksPattern: "(", token: "t" }),
+    );
     expect(loadSettings(store)).toEqual({ ...DEFAULT_SETTINGS, token: "t" });
     store.data.set([...store.data.keys()][0], "{not json");
     expect(loadSettings(store)).toEqual(DEFAULT_SETTINGS);
@@ -66,10 +87,19 @@ describe("the helper's address", () => {
     expect(helperSocketUrl("studio:8001", "a b")).toBe("ws://studio:8001/?token=a%20b");
   });
   it("health turns into what the editor needs to know", () => {
-    const base = { model_loaded: true, provider: "cpu", queue_length: 0, version: "0.1.0", model_dir: "/m", contract_model: false };
+    const base = {
+      model_loaded: true,
+      provider: "cpu",
+      queue_length: 0,
+      version: "0.1.0",
+      model_dir: "/m",
+      contract_model: false,
+    };
     expect(healthMessage({ ...base, status: "ok" })).toBeNull();
     expect(healthMessage({ ...base, status: "ok", contract_model: true })).toMatch(/noise/);
-    expect(healthMessage({ ...base, status: "model_missing", fetch_command: "npx cuesmith models fetch musicgen-small" })).toMatch(/not installed: run "npx cuesmith models fetch/);
+    expect(
+      healthMessage({ ...base, status: "model_missing", fetch_command: "npx cuesmith models fetch musicgen-small" }),
+    ).toMatch(/not installed: run "npx cuesmith models fetch/);
   });
 });
 
@@ -85,7 +115,17 @@ class FakeSocket implements SocketLike {
     this.sent.push(data);
     const msg = JSON.parse(data);
     if (msg.type === "health") {
-      const reply = { type: "health", id: msg.id, status: "ok", model_loaded: true, provider: "cpu", queue_length: 0, version: "0.1.0", model_dir: "/m", contract_model: false };
+      const reply = {
+        type: "health",
+        id: msg.id,
+        status: "ok",
+        model_loaded: true,
+        provider: "cpu",
+        queue_length: 0,
+        version: "0.1.0",
+        model_dir: "/m",
+        contract_model: false,
+      };
       queueMicrotask(() => this.onmessage?.({ data: JSON.stringify(reply) }));
     }
   }
@@ -152,10 +192,23 @@ describe("reconnecting to the helper", () => {
 
 describe("the editor's tweaks follow the marker", () => {
   it("applies only what the editor changed to the marker as it reads now", () => {
-    const moved: ScoreItem = { ...item, startTicks: secondsToTicks(4).toString(), endTicks: secondsToTicks(5).toString(), seconds: 1 };
+    const moved: ScoreItem = {
+      ...item,
+      startTicks: secondsToTicks(4).toString(),
+      endTicks: secondsToTicks(5).toString(),
+      seconds: 1,
+    };
     expect(applyTweak(moved)).toBe(moved); // untouched: the marker's new place and length
-    expect(applyTweak(moved, { text: "#tutorial" })).toMatchObject({ tag: "tutorial", startTicks: moved.startTicks, seconds: 1 });
-    expect(applyTweak(moved, { seconds: 2.5 })).toMatchObject({ tag: "unboxing", seconds: 2.5, endTicks: secondsToTicks(6.5).toString() });
+    expect(applyTweak(moved, { text: "#tutorial" })).toMatchObject({
+      tag: "tutorial",
+      startTicks: moved.startTicks,
+      seconds: 1,
+    });
+    expect(applyTweak(moved, { seconds: 2.5 })).toMatchObject({
+      tag: "unboxing",
+      seconds: 2.5,
+      endTicks: secondsToTicks(6.5).toString(),
+    });
     expect(() => applyTweak(moved, { seconds: 0 })).toThrow(/0.5 to 300 s/);
   });
 });
@@ -183,7 +236,10 @@ describe("which selected clips get a bed", () => {
     const slow = clip({ mediaPath: "/media/slow.wav", speed: 0.5 });
     const { targets, refused } = bedTargets([video, slow]);
     expect(targets).toEqual([]);
-    expect(refused.map((r) => r.message)).toEqual([expect.stringMatching(/only the video.*select its audio/), expect.stringMatching(/50 % speed.*100 %/)]);
+    expect(refused.map((r) => r.message)).toEqual([
+      expect.stringMatching(/only the video.*select its audio/),
+      expect.stringMatching(/50 % speed.*100 %/),
+    ]);
     expect(bedTargets([video, slow], true).targets).toEqual([video, slow]);
   });
   it("keeps clips without media apart (each its own bed)", () => {
@@ -195,9 +251,12 @@ describe("which selected clips get a bed", () => {
 
 describe("the manifest's network list", () => {
   it("allows the default address in every spelling Settings accepts, and warns for one outside it", () => {
-    for (const address of ["127.0.0.1:8001", "localhost:8001", "ws://127.0.0.1:8001", "http://localhost:8001/"]) expect(addressPermitted(address)).toBe(true);
+    for (const address of ["127.0.0.1:8001", "localhost:8001", "ws://127.0.0.1:8001", "http://localhost:8001/"])
+      expect(addressPermitted(address)).toBe(true);
     expect(networkWarning("127.0.0.1:8001")).toBeNull();
-    expect(networkWarning("192.168.1.20:8001")).toMatch(/Premiere will refuse ws:\/\/192\.168\.1\.20:8001.*requiredPermissions\.network\.domains/);
+    expect(networkWarning("192.168.1.20:8001")).toMatch(
+      /Premiere will refuse ws:\/\/192\.168\.1\.20:8001.*requiredPermissions\.network\.domains/,
+    );
     expect(addressPermitted("127.0.0.1:9000")).toBe(false);
     expect(addressPermitted("10.0.0.5:8001", "all")).toBe(true);
   });

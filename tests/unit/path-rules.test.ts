@@ -60,14 +60,26 @@ describe("isSameOrInside (posix) stays case-sensitive", () => {
 });
 
 describe("reserved names and trailing dots (win32)", () => {
-  it.each(["C:\\media\\CON", "C:\\media\\con.wav", "C:\\NUL\\a.wav", "C:\\media\\Com1.mp4", "C:\\media\\LPT9.txt", "C:\\media\\aux .wav", "C:\\media\\COM¹.wav", "C:\\x\\PRN.tar.gz"])(
-    "%s has a device name",
-    (p) => {
-      expect(reservedComponent(p, win)).not.toBeNull();
-    },
-  );
+  it.each([
+    "C:\\media\\CON",
+    "C:\\media\\con.wav",
+    "C:\\NUL\\a.wav",
+    "C:\\media\\Com1.mp4",
+    "C:\\media\\LPT9.txt",
+    "C:\\media\\aux .wav",
+    "C:\\media\\COM¹.wav",
+    "C:\\x\\PRN.tar.gz",
+  ])("%s has a device name", (p) => {
+    expect(reservedComponent(p, win)).not.toBeNull();
+  });
 
-  it.each(["C:\\media\\console.wav", "C:\\media\\CONFIG", "C:\\media\\com10.wav", "C:\\media\\nullish.mov", "C:\\media\\LPT.wav"])("%s is an ordinary name", (p) => {
+  it.each([
+    "C:\\media\\console.wav",
+    "C:\\media\\CONFIG",
+    "C:\\media\\com10.wav",
+    "C:\\media\\nullish.mov",
+    "C:\\media\\LPT.wav",
+  ])("%s is an ordinary name", (p) => {
     expect(reservedComponent(p, win)).toBeNull();
   });
 
@@ -85,15 +97,24 @@ describe("reserved names and trailing dots (win32)", () => {
 });
 
 describe("UNC and device paths (win32)", () => {
-  it.each(["\\\\server\\share\\clip.mov", "//server/share/clip.mov", "\\\\?\\UNC\\server\\share\\clip.mov", "\\\\.\\UNC\\server\\share\\clip.mov", "\\\\192.168.1.5\\media\\a.wav"])(
-    "%s is UNC",
-    (p) => {
-      expect(isUncPath(p, win)).toBe(true);
-      expect(isDevicePath(p, win)).toBe(false);
-    },
-  );
+  it.each([
+    "\\\\server\\share\\clip.mov",
+    "//server/share/clip.mov",
+    "\\\\?\\UNC\\server\\share\\clip.mov",
+    "\\\\.\\UNC\\server\\share\\clip.mov",
+    "\\\\192.168.1.5\\media\\a.wav",
+  ])("%s is UNC", (p) => {
+    expect(isUncPath(p, win)).toBe(true);
+    expect(isDevicePath(p, win)).toBe(false);
+  });
 
-  it.each(["C:\\clip.mov", "\\\\?\\C:\\clip.mov", "\\\\.\\PhysicalDrive0", "\\\\?\\Volume{0b1e}\\clip.mov", "\\clip.mov"])("%s is not UNC", (p) => {
+  it.each([
+    "C:\\clip.mov",
+    "\\\\?\\C:\\clip.mov",
+    "\\\\.\\PhysicalDrive0",
+    "\\\\?\\Volume{0b1e}\\clip.mov",
+    "\\clip.mov",
+  ])("%s is not UNC", (p) => {
     expect(isUncPath(p, win)).toBe(false);
   });
 
@@ -140,7 +161,7 @@ describe("checkMediaPath", () => {
 describe("safeFileName", () => {
   it.each([
     ["unboxing 15s", "unboxing 15s"],
-    ["a/b\\c:d*e?f\"g<h>i|j", "a_b_c_d_e_f_g_h_i_j"],
+    ['a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j"],
     ["take.", "take"],
     ["take . ", "take"],
     ["CON", "_CON"],

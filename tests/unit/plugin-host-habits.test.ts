@@ -15,10 +15,21 @@ function project() {
       id: "seq-1",
       name: "Cut",
       fps: 25,
-      videoTracks: [{ name: "V1", clips: [{ name: "Interview", mediaPath: "/media/interview.mov", start: t(0), duration: t(8), link: "i1" }] }],
+      videoTracks: [
+        {
+          name: "V1",
+          clips: [{ name: "Interview", mediaPath: "/media/interview.mov", start: t(0), duration: t(8), link: "i1" }],
+        },
+      ],
       audioTracks: [
-        { name: "Dialogue", clips: [{ name: "Interview", mediaPath: "/media/interview.mov", start: t(0), duration: t(8), link: "i1" }] },
-        { name: "Music", clips: [{ name: "slow", mediaPath: "/media/slow.wav", start: t(10), duration: t(4), speed: 0.5 }] },
+        {
+          name: "Dialogue",
+          clips: [{ name: "Interview", mediaPath: "/media/interview.mov", start: t(0), duration: t(8), link: "i1" }],
+        },
+        {
+          name: "Music",
+          clips: [{ name: "slow", mediaPath: "/media/slow.wav", start: t(10), duration: t(4), speed: 0.5 }],
+        },
         { name: "Beds" },
       ],
       markers: [{ name: "#unboxing", start: t(2), duration: t(3), id: "m-unboxing" }],
@@ -78,10 +89,19 @@ describe("the host's habits", () => {
   });
 
   it("finds its bin with FolderItem.cast, never a clip that has the bin's name", async () => {
-    const host = new FakeHost({ ...project(), rootItems: [{ name: "Cuesmith", mediaPath: "/media/Cuesmith" }] }, { files: ["/beds/a.wav"] });
+    const host = new FakeHost(
+      { ...project(), rootItems: [{ name: "Cuesmith", mediaPath: "/media/Cuesmith" }] },
+      { files: ["/beds/a.wav"] },
+    );
     await host.importFiles(["/beds/a.wav"]);
     expect(host.binItems("Cuesmith").map((i) => i.mediaPath)).toEqual(["/beds/a.wav"]);
-    expect(host.binItems("").filter((i) => i.name === "Cuesmith").map((i) => i.kind).sort()).toEqual(["bin", "clip"]);
+    expect(
+      host
+        .binItems("")
+        .filter((i) => i.name === "Cuesmith")
+        .map((i) => i.kind)
+        .sort(),
+    ).toEqual(["bin", "clip"]);
   });
 });
 
@@ -156,7 +176,10 @@ describe("Check Premiere", () => {
     host.failNext("removeBin", new Error("bin locked"));
     const report = await host.checkPremiere();
     expect(report.ok).toBe(false);
-    expect(report.lines.find((l) => l.step === "Remove the scratch bin")).toMatchObject({ result: "fail", detail: "bin locked" });
+    expect(report.lines.find((l) => l.step === "Remove the scratch bin")).toMatchObject({
+      result: "fail",
+      detail: "bin locked",
+    });
     expect(report.leftBehind).toEqual([expect.stringMatching(/^bin "Cuesmith check /)]);
     expect(checkReportText(report)).toMatch(/LEFT IN THE PROJECT \(remove by hand\): bin "Cuesmith check/);
   });

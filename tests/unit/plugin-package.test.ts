@@ -11,7 +11,12 @@ const ROOT = resolve(__dirname, "..", "..");
 const DIST = join(ROOT, "plugin", "dist");
 
 const { packagePlugin } = require(join(ROOT, "scripts", "package-plugin.js")) as {
-  packagePlugin(options: { distDir?: string; outFile?: string }): { outFile: string; files: string[]; bytes: number; manifest: Record<string, unknown> };
+  packagePlugin(options: { distDir?: string; outFile?: string }): {
+    outFile: string;
+    files: string[];
+    bytes: number;
+    manifest: Record<string, unknown>;
+  };
 };
 
 interface Manifest {
@@ -74,10 +79,20 @@ describe("plugin package (.ccx)", () => {
     const manifest = JSON.parse(strFromU8(zip["manifest.json"])) as Manifest;
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 
-    expect(manifest).toMatchObject({ manifestVersion: 5, id: "com.cuesmith.panel", name: "Cuesmith", version: pkg.version, main: "index.html" });
+    expect(manifest).toMatchObject({
+      manifestVersion: 5,
+      id: "com.cuesmith.panel",
+      name: "Cuesmith",
+      version: pkg.version,
+      main: "index.html",
+    });
     expect(manifest.host).toEqual({ app: "premierepro", minVersion: "25.6.0" });
     expect(manifest.entrypoints).toHaveLength(1);
-    expect(manifest.entrypoints[0]).toMatchObject({ type: "panel", id: "cuesmith.panel", label: { default: "Cuesmith" } });
+    expect(manifest.entrypoints[0]).toMatchObject({
+      type: "panel",
+      id: "cuesmith.panel",
+      label: { default: "Cuesmith" },
+    });
     // importFiles takes paths and Premiere reads them; the check's WAV goes to UXP's own temporary folder.
     expect(manifest.requiredPermissions.localFileSystem).toBe("request");
     // Exactly what Settings checks addresses against.
@@ -91,8 +106,13 @@ describe("plugin package (.ccx)", () => {
     const zip = unzipSync(new Uint8Array(readFileSync(outFile)));
     const manifest = JSON.parse(strFromU8(zip["manifest.json"])) as Manifest;
     const panelIcons = manifest.entrypoints[0].icons ?? [];
-    expect(panelIcons.flatMap((i) => i.theme)).toEqual(expect.arrayContaining(["darkest", "dark", "medium", "lightest", "light"]));
-    const all = [...panelIcons.map((i) => ({ ...i, expect: 23 })), ...(manifest.icons ?? []).map((i) => ({ ...i, expect: 48 }))];
+    expect(panelIcons.flatMap((i) => i.theme)).toEqual(
+      expect.arrayContaining(["darkest", "dark", "medium", "lightest", "light"]),
+    );
+    const all = [
+      ...panelIcons.map((i) => ({ ...i, expect: 23 })),
+      ...(manifest.icons ?? []).map((i) => ({ ...i, expect: 48 })),
+    ];
     expect(all.length).toBe(3);
     for (const icon of all) {
       expect([icon.width, icon.height]).toEqual([icon.expect, icon.expect]);
@@ -107,7 +127,9 @@ describe("plugin package (.ccx)", () => {
   it("refuses a folder that is not a built panel", () => {
     const empty = mkdtempSync(join(tmpdir(), "cuesmith-empty-"));
     try {
-      expect(() => packagePlugin({ distDir: empty, outFile: join(empty, "x.ccx") })).toThrow(/manifest\.json is missing.*npm run build:plugin/);
+      expect(() => packagePlugin({ distDir: empty, outFile: join(empty, "x.ccx") })).toThrow(
+        /manifest\.json is missing.*npm run build:plugin/,
+      );
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

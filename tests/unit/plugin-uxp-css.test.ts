@@ -29,11 +29,13 @@ function builtHtml(): { html: string; css: string } {
 
 describe("the built panel uses nothing UXP lacks", () => {
   beforeAll(() => {
-    if (!existsSync(join(DIST, "index.js"))) throw new Error(`${DIST} has no built panel: run \`npm run build:plugin\` first.`);
+    if (!existsSync(join(DIST, "index.js")))
+      throw new Error(`${DIST} has no built panel: run \`npm run build:plugin\` first.`);
   });
 
   it("keeps the list with its sources", () => {
-    for (const entry of UXP_UNSUPPORTED) expect(entry.source).toMatch(/^https:\/\/developer\.adobe\.com\/|premiere-uxp\.md/);
+    for (const entry of UXP_UNSUPPORTED)
+      expect(entry.source).toMatch(/^https:\/\/developer\.adobe\.com\/|premiere-uxp\.md/);
     // the constructs the issue names come from Adobe's own pages
     for (const id of ["data-attribute-selector", "disabled-on-non-input", "title"]) {
       expect(UXP_UNSUPPORTED.find((e) => e.id === id)?.source).toMatch(/^https:\/\/developer\.adobe\.com\//);
@@ -41,24 +43,29 @@ describe("the built panel uses nothing UXP lacks", () => {
   });
 
   it("finds every listed construct in a sample that has them (the patterns work)", () => {
-    const css = '.row[data-status="x"] { float: left; } button:disabled { font: 12px x; transition: none; } @font-face {} .g { display: grid; } @keyframes k {}';
+    const css =
+      '.row[data-status="x"] { float: left; } button:disabled { font: 12px x; transition: none; } @font-face {} .g { display: grid; } @keyframes k {}';
     const html = "<title>x</title><iframe></iframe><canvas></canvas><input type=file>";
     const hits = UXP_UNSUPPORTED.filter((e) => e.pattern.test(e.in === "css" ? css : html)).map((e) => e.id);
     expect(hits.sort()).toEqual(UXP_UNSUPPORTED.map((e) => e.id).sort());
     // and leaves what UXP supports alone
-    const fine = "input:disabled { color: red; } button.cta.disabled { color: grey; } .x { font-size: 12px; font-weight: 700; }";
+    const fine =
+      "input:disabled { color: red; } button.cta.disabled { color: grey; } .x { font-size: 12px; font-weight: 700; }";
     expect(UXP_UNSUPPORTED.filter((e) => e.in === "css" && e.pattern.test(fine)).map((e) => e.id)).toEqual([]);
   });
 
   it("has none of them in its CSS or HTML", () => {
     const { html, css: inline } = builtHtml();
     const css = `${builtCss()}\n${inline}`;
-    const found = UXP_UNSUPPORTED.filter((e) => e.pattern.test(e.in === "css" ? css : html)).map((e) => `${e.id}: ${e.why} (${e.source})`);
+    const found = UXP_UNSUPPORTED.filter((e) => e.pattern.test(e.in === "css" ? css : html)).map(
+      (e) => `${e.id}: ${e.why} (${e.source})`,
+    );
     expect(found).toEqual([]);
   });
 
   it("styles the typography tags it uses explicitly", () => {
     const css = builtCss();
-    for (const tag of UXP_TAGS_NEEDING_STYLE) expect(css).toMatch(new RegExp(`(^|[\\s,}])${tag}\\s*[,{][^}]*font-weight`, "m"));
+    for (const tag of UXP_TAGS_NEEDING_STYLE)
+      expect(css).toMatch(new RegExp(`(^|[\\s,}])${tag}\\s*[,{][^}]*font-weight`, "m"));
   });
 });

@@ -19,7 +19,8 @@ describe("who may talk to the helper", () => {
   });
   it("accepts only local Host names (DNS rebinding)", () => {
     for (const h of ["localhost:8001", "127.0.0.1:8001", "[::1]:8001", "LOCALHOST"]) expect(isLocalHost(h)).toBe(true);
-    for (const h of ["evil.example", "127.0.0.1.evil.example", "localhost.evil.example:8001", undefined]) expect(isLocalHost(h)).toBe(false);
+    for (const h of ["evil.example", "127.0.0.1.evil.example", "localhost.evil.example:8001", undefined])
+      expect(isLocalHost(h)).toBe(false);
   });
   it("accepts panels and tools without an Origin, and only listed web origins (CSWSH)", () => {
     expect(isOriginAllowed(undefined, local)).toBe(true);
@@ -70,7 +71,9 @@ describe("the --lan token's sources", () => {
     fs.writeFileSync(path.join(h, "config.json"), JSON.stringify({ token: "from-config" }));
     expect(loadSettings({ lan: true }, { CUESMITH_HOME: h }).token).toBe("from-config");
     expect(loadSettings({ lan: true }, { CUESMITH_HOME: h, CUESMITH_TOKEN: " from-env " }).token).toBe("from-env");
-    expect(loadSettings({ lan: true, token: "from-flag" }, { CUESMITH_HOME: h, CUESMITH_TOKEN: "from-env" }).token).toBe("from-flag");
+    expect(
+      loadSettings({ lan: true, token: "from-flag" }, { CUESMITH_HOME: h, CUESMITH_TOKEN: "from-env" }).token,
+    ).toBe("from-flag");
     expect(() => loadSettings({ lan: true }, { CUESMITH_HOME: home() })).toThrow(/--token-file PATH, CUESMITH_TOKEN/);
   });
 });
@@ -82,13 +85,17 @@ describe("`cuesmith serve` token options", () => {
     return { code, err: err.join("\n") };
   };
   it("refuses --token with --token-file, and a token file it cannot use, before starting anything", async () => {
-    expect(await run(["--lan", "--token", "a", "--token-file", "b"])).toEqual({ code: 2, err: "cuesmith: give --token or --token-file, not both" });
+    expect(await run(["--lan", "--token", "a", "--token-file", "b"])).toEqual({
+      code: 2,
+      err: "cuesmith: give --token or --token-file, not both",
+    });
     const missing = await run(["--lan", "--token-file", path.join(os.tmpdir(), "cuesmith-no-such-token")]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/cannot read the token file .*ENOENT/);
   });
   it("names every token source in its usage text", () => {
-    for (const s of ["--token-file PATH", "CUESMITH_TOKEN", "--token TOKEN", "Authorization: Bearer", "?token="]) expect(SERVE_USAGE).toContain(s);
+    for (const s of ["--token-file PATH", "CUESMITH_TOKEN", "--token TOKEN", "Authorization: Bearer", "?token="])
+      expect(SERVE_USAGE).toContain(s);
   });
 });
 
@@ -98,7 +105,18 @@ describe("request targets", () => {
     expect(parseRequestTarget("http://127.0.0.1:8001/health")?.pathname).toBe("/health");
     expect(parseRequestTarget("//evil.example/health")?.pathname).toBe("//evil.example/health"); // a path, not a host
     expect(parseRequestTarget("/presets/rainy%20city?x=[1]")?.pathname).toBe("/presets/rainy%20city");
-    for (const bad of ["//[", "/a b", "/ui/<x>", "http://[::1:8001/health", "http://[/", "*", "health", "", undefined, "ftp://x/"]) {
+    for (const bad of [
+      "//[",
+      "/a b",
+      "/ui/<x>",
+      "http://[::1:8001/health",
+      "http://[/",
+      "*",
+      "health",
+      "",
+      undefined,
+      "ftp://x/",
+    ]) {
       expect(parseRequestTarget(bad)).toBeNull();
     }
   });
@@ -119,12 +137,28 @@ describe("the process guard", () => {
     expect(lines[1]).toMatch(/unhandled rejection in \(no request or connection\); nothing to close.*plain reason/);
   });
   it("never throws, even when the logger or the close does", () => {
-    const scope = { id: "http#1", close: () => { throw new Error("already closed"); } };
-    expect(() => handleFault("uncaught exception", new Error("x"), () => { throw new Error("log down"); }, scope)).not.toThrow();
+    const scope = {
+      id: "http#1",
+      close: () => {
+        throw new Error("already closed");
+      },
+    };
+    expect(() =>
+      handleFault(
+        "uncaught exception",
+        new Error("x"),
+        () => {
+          throw new Error("log down");
+        },
+        scope,
+      ),
+    ).not.toThrow();
   });
   it("finds the scope of the work that failed, across timers and promises", async () => {
     const scope = { id: "http#3 GET /x", close: jest.fn() };
-    const seen = await new Promise<unknown>((resolve) => runInScope(scope, () => setImmediate(() => Promise.resolve().then(() => resolve(currentScope())))));
+    const seen = await new Promise<unknown>((resolve) =>
+      runInScope(scope, () => setImmediate(() => Promise.resolve().then(() => resolve(currentScope())))),
+    );
     expect(seen).toBe(scope);
     expect(currentScope()).toBeUndefined();
   });

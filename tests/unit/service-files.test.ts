@@ -1,12 +1,24 @@
 // The helper's start-at-login files for macOS, Windows and Linux, from one description: contents, paths, and
 // quoting of spaces, quotes and non-ASCII user names as each OS reads them back.
-import { quoteShellArg, quoteSystemdArg, quoteWindowsArg, ServiceDescription, serviceFiles, xmlEscape } from "../../helper/install/service-files";
+import {
+  quoteShellArg,
+  quoteSystemdArg,
+  quoteWindowsArg,
+  ServiceDescription,
+  serviceFiles,
+  xmlEscape,
+} from "../../helper/install/service-files";
 
 const mac: ServiceDescription = {
   id: "com.cuesmith.helper",
   name: "Cuesmith Helper",
   program: "/usr/local/bin/node",
-  args: ["/Users/Zoë Ångström/.npm-global/lib/node_modules/cuesmith/bin/cuesmith.js", "serve", "--model-dir", "/Users/Zoë Ångström/Models & Co/m"],
+  args: [
+    "/Users/Zoë Ångström/.npm-global/lib/node_modules/cuesmith/bin/cuesmith.js",
+    "serve",
+    "--model-dir",
+    "/Users/Zoë Ångström/Models & Co/m",
+  ],
   env: { CUESMITH_HOME: "/Users/Zoë Ångström/.cuesmith" },
   home: "/Users/Zoë Ångström",
   logFile: "/Users/Zoë Ångström/.cuesmith/helper.log",
@@ -17,7 +29,12 @@ const win: ServiceDescription = {
   id: "com.cuesmith.helper",
   name: "Cuesmith Helper",
   program: "C:\\Program Files\\nodejs\\node.exe",
-  args: ["C:\\Users\\Zoë Ångström\\AppData\\Roaming\\npm\\node_modules\\cuesmith\\bin\\cuesmith.js", "serve", "--model-dir", "D:\\Models\\"],
+  args: [
+    "C:\\Users\\Zoë Ångström\\AppData\\Roaming\\npm\\node_modules\\cuesmith\\bin\\cuesmith.js",
+    "serve",
+    "--model-dir",
+    "D:\\Models\\",
+  ],
   env: {},
   home: "C:\\Users\\Zoë Ångström",
   logFile: "C:\\Users\\Zoë Ångström\\.cuesmith\\helper.log",
@@ -46,7 +63,10 @@ function windowsArgv(line: string): string[] {
     let quoted = false;
     for (; i < line.length && (quoted || line[i] !== " "); i++) {
       let slashes = 0;
-      while (line[i] === "\\") { slashes++; i++; }
+      while (line[i] === "\\") {
+        slashes++;
+        i++;
+      }
       if (line[i] === '"') {
         arg += "\\".repeat(Math.floor(slashes / 2));
         if (slashes % 2) arg += '"';
@@ -64,7 +84,9 @@ function windowsArgv(line: string): string[] {
 
 /** Reads a systemd Exec line's words back (double quotes, backslash escapes, %% and $$). */
 function systemdWords(line: string): string[] {
-  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, "$1").replace(/%%/g, "%").replace(/\$\$/g, "$"));
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) =>
+    m[1].replace(/\\(.)/g, "$1").replace(/%%/g, "%").replace(/\$\$/g, "$"),
+  );
 }
 
 describe("serviceFiles: macOS LaunchAgent", () => {
@@ -92,14 +114,18 @@ describe("serviceFiles: macOS LaunchAgent", () => {
     );
     expect(file.contents).toContain("<key>CUESMITH_HOME</key><string>/Users/Zoë Ångström/.cuesmith</string>");
     expect(file.contents).toContain("<key>RunAtLoad</key><true/>");
-    expect(file.contents).toContain("<key>StandardErrorPath</key><string>/Users/Zoë Ångström/.cuesmith/helper.log</string>");
+    expect(file.contents).toContain(
+      "<key>StandardErrorPath</key><string>/Users/Zoë Ångström/.cuesmith/helper.log</string>",
+    );
     expect(file.contents.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist')).toBe(true);
   });
 
   it("registers with launchctl bootstrap in the user's GUI domain, and unregisters with bootout", () => {
     expect(plan.register).toEqual([{ program: "launchctl", args: ["bootstrap", "gui/501", file.path] }]);
     expect(plan.unregister).toEqual([{ program: "launchctl", args: ["bootout", "gui/501/com.cuesmith.helper"] }]);
-    expect(plan.startHint).toBe("launchctl bootstrap gui/$(id -u) '/Users/Zoë Ångström/Library/LaunchAgents/com.cuesmith.helper.plist'");
+    expect(plan.startHint).toBe(
+      "launchctl bootstrap gui/$(id -u) '/Users/Zoë Ångström/Library/LaunchAgents/com.cuesmith.helper.plist'",
+    );
   });
 });
 
@@ -110,12 +136,18 @@ describe("serviceFiles: Windows Scheduled Task", () => {
   it("writes Task Scheduler XML as UTF-16 under %LOCALAPPDATA%\\Cuesmith", () => {
     expect(file.path).toBe("C:\\Users\\Zoë Ångström\\AppData\\Local\\Cuesmith\\com.cuesmith.helper.task.xml");
     expect(file.encoding).toBe("utf16le");
-    expect(file.contents.startsWith('<?xml version="1.0" encoding="UTF-16"?>\r\n<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">')).toBe(true);
+    expect(
+      file.contents.startsWith(
+        '<?xml version="1.0" encoding="UTF-16"?>\r\n<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">',
+      ),
+    ).toBe(true);
     expect(file.contents).not.toMatch(/[^\r]\n/);
   });
 
   it("starts at this user's logon, without elevation, never stopped for running long", () => {
-    expect(file.contents).toContain("<LogonTrigger>\r\n      <Enabled>true</Enabled>\r\n      <UserId>Zoë Ångström</UserId>\r\n    </LogonTrigger>");
+    expect(file.contents).toContain(
+      "<LogonTrigger>\r\n      <Enabled>true</Enabled>\r\n      <UserId>Zoë Ångström</UserId>\r\n    </LogonTrigger>",
+    );
     expect(file.contents).toContain("<LogonType>InteractiveToken</LogonType>");
     expect(file.contents).toContain("<RunLevel>LeastPrivilege</RunLevel>");
     expect(file.contents).toContain("<ExecutionTimeLimit>PT0S</ExecutionTimeLimit>");
@@ -124,8 +156,13 @@ describe("serviceFiles: Windows Scheduled Task", () => {
 
   it("quotes the arguments so that Windows reads back exactly the same list", () => {
     expect(file.contents).toContain("<Command>C:\\Program Files\\nodejs\\node.exe</Command>");
-    const line = /<Arguments>(.*)<\/Arguments>/.exec(file.contents)![1].replace(/&quot;/g, '"').replace(/&amp;/g, "&");
-    expect(line).toBe('"C:\\Users\\Zoë Ångström\\AppData\\Roaming\\npm\\node_modules\\cuesmith\\bin\\cuesmith.js" serve --model-dir D:\\Models\\');
+    const line = /<Arguments>(.*)<\/Arguments>/
+      .exec(file.contents)![1]
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&");
+    expect(line).toBe(
+      '"C:\\Users\\Zoë Ångström\\AppData\\Roaming\\npm\\node_modules\\cuesmith\\bin\\cuesmith.js" serve --model-dir D:\\Models\\',
+    );
     expect(windowsArgv(line)).toEqual(win.args);
   });
 
@@ -145,12 +182,16 @@ describe("serviceFiles: Linux systemd user unit", () => {
 
   it("goes to ~/.config/systemd/user (or $XDG_CONFIG_HOME)", () => {
     expect(file.path).toBe("/home/zoë/.config/systemd/user/cuesmith-helper.service");
-    expect(serviceFiles({ ...linux, xdgConfigHome: "/cfg" }, "linux").files[0].path).toBe("/cfg/systemd/user/cuesmith-helper.service");
+    expect(serviceFiles({ ...linux, xdgConfigHome: "/cfg" }, "linux").files[0].path).toBe(
+      "/cfg/systemd/user/cuesmith-helper.service",
+    );
   });
 
   it("quotes ExecStart so that spaces, quotes, % and $ arrive unchanged", () => {
     const exec = /^ExecStart=(.*)$/m.exec(file.contents)![1];
-    expect(exec).toBe('"/usr/bin/node" "/home/zoë/my apps/cuesmith/bin/cuesmith.js" "serve" "--model-dir" "/home/zoë/100%% \\"real\\" $$HOME"');
+    expect(exec).toBe(
+      '"/usr/bin/node" "/home/zoë/my apps/cuesmith/bin/cuesmith.js" "serve" "--model-dir" "/home/zoë/100%% \\"real\\" $$HOME"',
+    );
     expect(systemdWords(exec)).toEqual([linux.program, ...linux.args]);
     expect(file.contents).toContain('Environment="CUESMITH_HOME=/home/zoë/.cuesmith"');
     expect(file.contents).toContain("[Install]\nWantedBy=default.target");
@@ -162,7 +203,9 @@ describe("serviceFiles: Linux systemd user unit", () => {
       { program: "systemctl", args: ["--user", "daemon-reload"] },
       { program: "systemctl", args: ["--user", "enable", "--now", "cuesmith-helper.service"] },
     ]);
-    expect(plan.unregister).toEqual([{ program: "systemctl", args: ["--user", "disable", "--now", "cuesmith-helper.service"] }]);
+    expect(plan.unregister).toEqual([
+      { program: "systemctl", args: ["--user", "disable", "--now", "cuesmith-helper.service"] },
+    ]);
   });
 });
 

@@ -80,14 +80,17 @@ describe("start-up sweep of stale temp files", () => {
     expect(isOurTempName(path.basename(tempPathFor("/x/presets.json")))).toBe(true);
     expect(isOurTempName(path.basename(tempPathFor("/x/bed_15s_seed1_abcd1234.wav")))).toBe(true);
     expect(isOurTempName("bed_15s_seed1_abcd1234.wav.4242.1733380000000.tmp")).toBe(true);
-    for (const name of ["presets.json", "notes.tmp", ".DS_Store", "render.wav", ".hidden.tmp", "x.wav.tmp"]) expect(isOurTempName(name)).toBe(false);
+    for (const name of ["presets.json", "notes.tmp", ".DS_Store", "render.wav", ".hidden.tmp", "x.wav.tmp"])
+      expect(isOurTempName(name)).toBe(false);
   });
 
   it("removes stale temp files of our naming, keeps young ones, other files and folders", async () => {
     const out = tmp();
     const cache = tmp();
     const old = Date.now() / 1000 - (STALE_TEMP_MS / 1000) * 5;
-    const stale = [path.basename(tempPathFor(path.join(out, "bed.wav"))), "bed.wav.123.1700000000000.tmp"].map((n) => path.join(out, n));
+    const stale = [path.basename(tempPathFor(path.join(out, "bed.wav"))), "bed.wav.123.1700000000000.tmp"].map((n) =>
+      path.join(out, n),
+    );
     const staleCache = path.join(cache, path.basename(tempPathFor(path.join(cache, `${"b".repeat(64)}.json`))));
     const young = path.join(cache, path.basename(tempPathFor(path.join(cache, `${"c".repeat(64)}.wav`))));
     const keep = [path.join(out, "bed.wav"), path.join(out, "notes.tmp"), path.join(cache, `${"d".repeat(64)}.wav`)];

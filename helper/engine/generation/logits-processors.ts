@@ -56,7 +56,9 @@ export function kthLargest(a: Float32Array, k: number): number {
   let lo = 0;
   let hi = a.length - 1;
   while (lo < hi) {
-    const x = a[lo], y = a[(lo + hi) >> 1], z = a[hi];
+    const x = a[lo],
+      y = a[(lo + hi) >> 1],
+      z = a[hi];
     const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y; // median of three
     let i = lo;
     let j = hi;

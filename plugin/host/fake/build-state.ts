@@ -18,7 +18,6 @@ import {
   type TrackState,
 } from "./types";
 
-
 export function buildState(description: FakeProjectDescription): ProjectState {
   const state: ProjectState = {
     guid: "fake-project-0001",
@@ -63,11 +62,19 @@ export function buildState(description: FakeProjectDescription): ProjectState {
 
   const sequences = description.sequences ?? (description.sequence ? [description.sequence] : []);
   sequences.forEach((desc, n) => {
-    const ticksPerFrame = desc.ticksPerFrame !== undefined ? toTicks(desc.ticksPerFrame) : ticksPerFrameForFps(desc.fps ?? 25);
+    const ticksPerFrame =
+      desc.ticksPerFrame !== undefined ? toTicks(desc.ticksPerFrame) : ticksPerFrameForFps(desc.fps ?? 25);
     const guid = desc.id ?? `fake-sequence-${String(n + 1).padStart(4, "0")}`;
     const selection: string[] = [];
-    const tracks = (spec: number | FakeTrackDescription[] | undefined, fallback: number, label: string): TrackState[] => {
-      const list: FakeTrackDescription[] = typeof spec === "number" ? Array.from({ length: spec }, () => ({})) : (spec ?? Array.from({ length: fallback }, () => ({})));
+    const tracks = (
+      spec: number | FakeTrackDescription[] | undefined,
+      fallback: number,
+      label: string,
+    ): TrackState[] => {
+      const list: FakeTrackDescription[] =
+        typeof spec === "number"
+          ? Array.from({ length: spec }, () => ({}))
+          : (spec ?? Array.from({ length: fallback }, () => ({})));
       return list.map((t, i) => ({
         name: t.name ?? `${label} ${i + 1}`,
         muted: t.muted ?? false,
@@ -109,14 +116,23 @@ export function buildState(description: FakeProjectDescription): ProjectState {
     const name = desc.name ?? `Sequence ${n + 1}`;
     state.sequences.push({ guid, name, ticksPerFrame, video, audio, markers, selection });
     // Premiere lists every sequence as a project item too (Sequence.getProjectItem()).
-    state.nodes.push({ kind: "sequence", id: `item-${state.nextId++}`, name, parentId: ROOT_ID, mediaPath: "", durationTicks: 0n, sequenceGuid: guid });
+    state.nodes.push({
+      kind: "sequence",
+      id: `item-${state.nextId++}`,
+      name,
+      parentId: ROOT_ID,
+      mediaPath: "",
+      durationTicks: 0n,
+      sequenceGuid: guid,
+    });
   });
   if (description.activeSequence === null) state.active = null;
   else if (description.activeSequence !== undefined) {
-    const seq = state.sequences.find((s) => s.guid === description.activeSequence || s.name === description.activeSequence);
+    const seq = state.sequences.find(
+      (s) => s.guid === description.activeSequence || s.name === description.activeSequence,
+    );
     if (!seq) throw new Error(`Fake project: no sequence ${description.activeSequence}`);
     state.active = seq.guid;
   } else state.active = state.sequences[0]?.guid ?? null;
   return state;
 }
-

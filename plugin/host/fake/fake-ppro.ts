@@ -60,7 +60,6 @@ import {
 } from "./types";
 import { FakeAction, FakeCompoundAction, FakeTickTime, type FakeActionSpec } from "./values";
 
-
 export interface FakePproOptions {
   /** Does this file exist on disk? (Premiere imports nothing for a missing file, yet resolves true.) */
   fileExists?: (path: string) => boolean;
@@ -112,7 +111,8 @@ export class FakePpro {
   readonly Markers = {
     getMarkers: async (owner: unknown): Promise<FakeMarkers> => {
       this.fault("getMarkers");
-      if (!(owner instanceof FakeSequence)) throw new FakePproRuleError("NOT_A_SEQUENCE", "Markers.getMarkers needs a Sequence (or ClipProjectItem).");
+      if (!(owner instanceof FakeSequence))
+        throw new FakePproRuleError("NOT_A_SEQUENCE", "Markers.getMarkers needs a Sequence (or ClipProjectItem).");
       return new FakeMarkers(this, owner.sequenceGuid);
     },
   };
@@ -130,7 +130,11 @@ export class FakePpro {
           `TickTime.createWithTicks needs a tick string, got ${typeof ticks} ${String(ticks)}.`,
         );
       }
-      if (!isTickString(ticks)) throw new FakePproRuleError("BAD_TICKS", `TickTime.createWithTicks needs a decimal integer string, got ${JSON.stringify(ticks)}.`);
+      if (!isTickString(ticks))
+        throw new FakePproRuleError(
+          "BAD_TICKS",
+          `TickTime.createWithTicks needs a decimal integer string, got ${JSON.stringify(ticks)}.`,
+        );
       return new FakeTickTime(toTicks(ticks));
     },
     createWithSeconds: (seconds: number): FakeTickTime => new FakeTickTime(secondsToTicks(seconds), true),
@@ -139,7 +143,8 @@ export class FakePpro {
   };
   readonly SequenceEditor = {
     getEditor: (sequence: unknown): FakeSequenceEditor => {
-      if (!(sequence instanceof FakeSequence)) throw new FakePproRuleError("NOT_A_SEQUENCE", "SequenceEditor.getEditor needs a Sequence.");
+      if (!(sequence instanceof FakeSequence))
+        throw new FakePproRuleError("NOT_A_SEQUENCE", "SequenceEditor.getEditor needs a Sequence.");
       return new FakeSequenceEditor(this, sequence.sequenceGuid);
     },
   };
@@ -174,7 +179,11 @@ export class FakePpro {
     },
   };
   readonly Constants = {
-    SequenceEvent: { ACTIVATED: "fake:SequenceEvent.ACTIVATED", CLOSED: "fake:SequenceEvent.CLOSED", SELECTION_CHANGED: "fake:SequenceEvent.SELECTION_CHANGED" },
+    SequenceEvent: {
+      ACTIVATED: "fake:SequenceEvent.ACTIVATED",
+      CLOSED: "fake:SequenceEvent.CLOSED",
+      SELECTION_CHANGED: "fake:SequenceEvent.SELECTION_CHANGED",
+    },
     ProjectEvent: {
       OPENED: "fake:ProjectEvent.OPENED",
       CLOSED: "fake:ProjectEvent.CLOSED",
@@ -221,7 +230,10 @@ export class FakePpro {
   /** @internal */
   requireLock(what: string): void {
     if (this.lockDepth === 0) {
-      throw new FakePproRuleError("ACTION_OUTSIDE_LOCK", `${what} must be called inside project.lockedAccess() (Premiere 26.3+ rejects actions created outside it).`);
+      throw new FakePproRuleError(
+        "ACTION_OUTSIDE_LOCK",
+        `${what} must be called inside project.lockedAccess() (Premiere 26.3+ rejects actions created outside it).`,
+      );
     }
   }
 
@@ -266,13 +278,21 @@ export class FakePpro {
     }
     if (isThenable(result)) {
       Promise.resolve(result).catch(() => undefined);
-      throw new FakePproRuleError("PROMISE_FROM_LOCK", "The lockedAccess callback returned a Promise: it must be synchronous (no async/await inside the lock).");
+      throw new FakePproRuleError(
+        "PROMISE_FROM_LOCK",
+        "The lockedAccess callback returned a Promise: it must be synchronous (no async/await inside the lock).",
+      );
     }
   }
 
   executeTransaction(callback: (compound: FakeCompoundAction) => void, undoString?: string): boolean {
-    if (this.lockDepth === 0) throw new FakePproRuleError("TRANSACTION_OUTSIDE_LOCK", "executeTransaction must run inside project.lockedAccess().");
-    if (this.openCompound) throw new FakePproRuleError("NESTED_TRANSACTION", "executeTransaction called inside another transaction.");
+    if (this.lockDepth === 0)
+      throw new FakePproRuleError(
+        "TRANSACTION_OUTSIDE_LOCK",
+        "executeTransaction must run inside project.lockedAccess().",
+      );
+    if (this.openCompound)
+      throw new FakePproRuleError("NESTED_TRANSACTION", "executeTransaction called inside another transaction.");
     const compound = new FakeCompoundAction(this, this.lockSession);
     this.openCompound = compound;
     let result: unknown;
@@ -284,7 +304,10 @@ export class FakePpro {
     }
     if (isThenable(result)) {
       Promise.resolve(result).catch(() => undefined);
-      throw new FakePproRuleError("PROMISE_FROM_TRANSACTION", "The executeTransaction callback returned a Promise: add actions synchronously.");
+      throw new FakePproRuleError(
+        "PROMISE_FROM_TRANSACTION",
+        "The executeTransaction callback returned a Promise: add actions synchronously.",
+      );
     }
     if (compound.actions.length === 0) return false;
 
@@ -319,9 +342,13 @@ export class FakePpro {
     this.fault("importFiles");
     const state = this.requireState();
     const [paths, , targetBin] = args;
-    if (!Array.isArray(paths) || !paths.every((p) => typeof p === "string")) throw new TypeError("[FakePpro] importFiles needs an array of path strings.");
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === "string"))
+      throw new TypeError("[FakePpro] importFiles needs an array of path strings.");
     if (args.length >= 3 && targetBin === undefined) {
-      throw new FakePproRuleError("UNDEFINED_BIN", "importFiles got undefined for targetBin: pass null for the root bin (undefined fails in Premiere).");
+      throw new FakePproRuleError(
+        "UNDEFINED_BIN",
+        "importFiles got undefined for targetBin: pass null for the root bin (undefined fails in Premiere).",
+      );
     }
     let parentId = ROOT_ID;
     if (targetBin !== null && targetBin !== undefined) {
@@ -347,7 +374,9 @@ export class FakePpro {
           durationTicks: duration === null || duration === undefined ? DEFAULT_MEDIA_DURATION : toTicks(duration),
         });
       }
-      this.emit(this.Constants.OperationCompleteEvent.IMPORT_MEDIA_COMPLETE, { state: this.Constants.OperationCompleteState.SUCCESS });
+      this.emit(this.Constants.OperationCompleteEvent.IMPORT_MEDIA_COMPLETE, {
+        state: this.Constants.OperationCompleteState.SUCCESS,
+      });
       this.projectChanged();
     };
     if (this.importDelayMs <= 0) land();
@@ -409,21 +438,28 @@ export class FakePpro {
    * Selects timeline clips of the active sequence, as a click does: the other items of a linked clip come along
    * (unless `linked: false`, Premiere's "Linked Selection" turned off). Emits SELECTION_CHANGED.
    */
-  setSelection(refs: { trackType: "audio" | "video"; trackIndex: number; clipIndex?: number; name?: string }[], options: { linked?: boolean } = {}): void {
+  setSelection(
+    refs: { trackType: "audio" | "video"; trackIndex: number; clipIndex?: number; name?: string }[],
+    options: { linked?: boolean } = {},
+  ): void {
     const seq = this.activeSequenceState();
     const picked = refs.map((ref) => {
       const track = (ref.trackType === "audio" ? seq.audio : seq.video)[ref.trackIndex];
       if (!track) throw new Error(`[FakePpro] No ${ref.trackType} track ${ref.trackIndex}.`);
       const sorted = [...track.items].sort((a, b) => (a.start < b.start ? -1 : 1));
       const item = ref.name !== undefined ? sorted.find((it) => it.name === ref.name) : sorted[ref.clipIndex ?? 0];
-      if (!item) throw new Error(`[FakePpro] No clip ${ref.name ?? ref.clipIndex ?? 0} on ${ref.trackType} track ${ref.trackIndex}.`);
+      if (!item)
+        throw new Error(
+          `[FakePpro] No clip ${ref.name ?? ref.clipIndex ?? 0} on ${ref.trackType} track ${ref.trackIndex}.`,
+        );
       return item;
     });
     const all = [...seq.video, ...seq.audio].flatMap((t) => t.items);
     const ids = new Set<string>();
     for (const item of picked) {
       ids.add(item.id);
-      if (options.linked !== false && item.link !== null) for (const other of all) if (other.link === item.link) ids.add(other.id);
+      if (options.linked !== false && item.link !== null)
+        for (const other of all) if (other.link === item.link) ids.add(other.id);
     }
     seq.selection = [...ids];
     this.emit(this.Constants.SequenceEvent.SELECTION_CHANGED, {});
@@ -433,7 +469,11 @@ export class FakePpro {
    * Moves or re-lengthens a marker of the active sequence (by id or name), as an editor dragging it does.
    * Premiere has no marker event; the project turns dirty (ProjectEvent.DIRTY) unless `silent`.
    */
-  moveMarker(idOrName: string, change: { start?: FakeTime; duration?: FakeTime }, options: { silent?: boolean } = {}): void {
+  moveMarker(
+    idOrName: string,
+    change: { start?: FakeTime; duration?: FakeTime },
+    options: { silent?: boolean } = {},
+  ): void {
     const seq = this.activeSequenceState();
     const marker = seq.markers.find((m) => m.guid === idOrName) ?? seq.markers.find((m) => m.name === idOrName);
     if (!marker) throw new Error(`[FakePpro] No marker ${idOrName}.`);
@@ -482,11 +522,20 @@ export class FakePpro {
   /** Items of a bin by name ("" or "/" for the root). Throws when the bin does not exist. */
   binItems(binName: string): FakeBinItemSnapshot[] {
     const state = this.requireState();
-    const bin = binName === "" || binName === "/" ? state.nodes.find((n) => n.kind === "root") : state.nodes.find((n) => n.kind === "bin" && n.name === binName);
+    const bin =
+      binName === "" || binName === "/"
+        ? state.nodes.find((n) => n.kind === "root")
+        : state.nodes.find((n) => n.kind === "bin" && n.name === binName);
     if (!bin) throw new Error(`[FakePpro] No bin ${binName}.`);
     return state.nodes
       .filter((n) => n.parentId === bin.id)
-      .map((n) => ({ id: n.id, name: n.name, kind: n.kind === "clip" ? "clip" : "bin", mediaPath: n.mediaPath, durationTicks: n.durationTicks.toString() }));
+      .map((n) => ({
+        id: n.id,
+        name: n.name,
+        kind: n.kind === "clip" ? "clip" : "bin",
+        mediaPath: n.mediaPath,
+        durationTicks: n.durationTicks.toString(),
+      }));
   }
 
   /** Names of the bins directly under the root. */
@@ -501,4 +550,3 @@ export class FakePpro {
     return this.lockDepth > 0;
   }
 }
-

@@ -44,14 +44,27 @@ export class FakeMarkers {
   ) {}
   getMarkers(filters?: string[]): FakeMarker[] {
     const markers = this.fake.sequenceState(this.sequenceGuid).markers;
-    return markers.filter((m) => !filters || filters.length === 0 || filters.includes(m.type)).map((m) => new FakeMarker(clone(m)));
+    return markers
+      .filter((m) => !filters || filters.length === 0 || filters.includes(m.type))
+      .map((m) => new FakeMarker(clone(m)));
   }
-  createAddMarkerAction(name: string, markerType?: string, startTime?: unknown, duration?: unknown, comments?: string): FakeAction {
+  createAddMarkerAction(
+    name: string,
+    markerType?: string,
+    startTime?: unknown,
+    duration?: unknown,
+    comments?: string,
+  ): FakeAction {
     this.fake.requireLock("createAddMarkerAction");
     if (typeof name !== "string") throw new FakePproRuleError("BAD_ARGUMENT", "createAddMarkerAction needs a name.");
     for (const t of [startTime, duration]) {
-      if (t !== undefined && !(t instanceof FakeTickTime)) throw new FakePproRuleError("BAD_ARGUMENT", "createAddMarkerAction takes TickTimes.");
-      if (t instanceof FakeTickTime && t.fromSeconds) throw new FakePproRuleError("FLOAT_SECONDS", "A marker time made from float seconds can land a frame early: use createWithTicks.");
+      if (t !== undefined && !(t instanceof FakeTickTime))
+        throw new FakePproRuleError("BAD_ARGUMENT", "createAddMarkerAction takes TickTimes.");
+      if (t instanceof FakeTickTime && t.fromSeconds)
+        throw new FakePproRuleError(
+          "FLOAT_SECONDS",
+          "A marker time made from float seconds can land a frame early: use createWithTicks.",
+        );
     }
     const sequenceGuid = this.sequenceGuid;
     const start = startTime instanceof FakeTickTime ? startTime.value : 0n;
@@ -78,4 +91,3 @@ export class FakeMarkers {
     });
   }
 }
-

@@ -20,13 +20,15 @@ export class FakeProjectItem {
   }
   private folder(what: string): NodeState {
     const node = this.node();
-    if (node.kind === "clip" || node.kind === "sequence") throw new FakePproRuleError("NOT_A_BIN", `${what} called on a clip, not a bin.`);
+    if (node.kind === "clip" || node.kind === "sequence")
+      throw new FakePproRuleError("NOT_A_BIN", `${what} called on a clip, not a bin.`);
     return node;
   }
   private clip(what: string): NodeState {
     const node = this.node();
     // A sequence's project item is a ClipProjectItem too (without a media file).
-    if (node.kind !== "clip" && node.kind !== "sequence") throw new FakePproRuleError("NOT_A_CLIP", `${what} called on a bin, not a clip.`);
+    if (node.kind !== "clip" && node.kind !== "sequence")
+      throw new FakePproRuleError("NOT_A_CLIP", `${what} called on a bin, not a clip.`);
     return node;
   }
   get name(): string {
@@ -34,7 +36,11 @@ export class FakeProjectItem {
   }
   get type(): number {
     const kind = this.node().kind;
-    return kind === "root" ? PROJECT_ITEM_TYPES.TYPE_ROOT : kind === "bin" ? PROJECT_ITEM_TYPES.TYPE_BIN : PROJECT_ITEM_TYPES.TYPE_CLIP;
+    return kind === "root"
+      ? PROJECT_ITEM_TYPES.TYPE_ROOT
+      : kind === "bin"
+        ? PROJECT_ITEM_TYPES.TYPE_BIN
+        : PROJECT_ITEM_TYPES.TYPE_CLIP;
   }
   getId(): string {
     return this.node().id;
@@ -65,8 +71,17 @@ export class FakeProjectItem {
       apply: (state, edit) => {
         let finalName = name;
         const siblings = state.nodes.filter((n) => n.parentId === folderId);
-        if (makeUnique) for (let i = 1; siblings.some((n) => n.name === finalName); i++) finalName = `${name} ${String(i).padStart(2, "0")}`;
-        state.nodes.push({ kind: "bin", id: `bin-${state.nextId++}`, name: finalName, parentId: folderId, mediaPath: "", durationTicks: 0n });
+        if (makeUnique)
+          for (let i = 1; siblings.some((n) => n.name === finalName); i++)
+            finalName = `${name} ${String(i).padStart(2, "0")}`;
+        state.nodes.push({
+          kind: "bin",
+          id: `bin-${state.nextId++}`,
+          name: finalName,
+          parentId: folderId,
+          mediaPath: "",
+          durationTicks: 0n,
+        });
         edit.binsCreated.push(finalName);
         edit.changes.push(`created bin ${finalName}`);
       },
@@ -76,9 +91,11 @@ export class FakeProjectItem {
   createRemoveItemAction(item: unknown): FakeAction {
     this.fake.requireLock("createRemoveItemAction");
     const folderId = this.folder("createRemoveItemAction").id;
-    if (!(item instanceof FakeProjectItem)) throw new FakePproRuleError("BAD_ARGUMENT", "createRemoveItemAction needs a ProjectItem.");
+    if (!(item instanceof FakeProjectItem))
+      throw new FakePproRuleError("BAD_ARGUMENT", "createRemoveItemAction needs a ProjectItem.");
     const target = item.node();
-    if (target.parentId !== folderId) throw new FakePproRuleError("BAD_ARGUMENT", `createRemoveItemAction: ${target.name} is not in this bin.`);
+    if (target.parentId !== folderId)
+      throw new FakePproRuleError("BAD_ARGUMENT", `createRemoveItemAction: ${target.name} is not in this bin.`);
     return this.fake.newAction({
       describe: `remove ${target.name}`,
       isPlacement: false,
@@ -86,16 +103,20 @@ export class FakeProjectItem {
       fault: target.kind === "bin" ? "removeBin" : undefined,
       apply: (state, edit) => {
         const doomed = new Set([target.id]);
-        for (let grew = true; grew; ) {
+        for (let grew = true; grew;) {
           grew = false;
-          for (const n of state.nodes) if (n.parentId !== null && doomed.has(n.parentId) && !doomed.has(n.id)) (doomed.add(n.id), (grew = true));
+          for (const n of state.nodes)
+            if (n.parentId !== null && doomed.has(n.parentId) && !doomed.has(n.id)) (doomed.add(n.id), (grew = true));
         }
-        const sequences = new Set(state.nodes.filter((n) => doomed.has(n.id) && n.sequenceGuid).map((n) => n.sequenceGuid as string));
+        const sequences = new Set(
+          state.nodes.filter((n) => doomed.has(n.id) && n.sequenceGuid).map((n) => n.sequenceGuid as string),
+        );
         state.nodes = state.nodes.filter((n) => !doomed.has(n.id));
         state.sequences = state.sequences.filter((s) => !sequences.has(s.guid));
         if (state.active !== null && sequences.has(state.active)) state.active = null;
         for (const seq of state.sequences) {
-          for (const track of [...seq.audio, ...seq.video]) for (const it of track.items) if (it.nodeId !== null && doomed.has(it.nodeId)) it.nodeId = null;
+          for (const track of [...seq.audio, ...seq.video])
+            for (const it of track.items) if (it.nodeId !== null && doomed.has(it.nodeId)) it.nodeId = null;
         }
         edit.changes.push(`removed ${target.name}`);
       },
@@ -105,8 +126,13 @@ export class FakeProjectItem {
   createMoveItemAction(item: unknown, newParent: unknown): FakeAction {
     this.fake.requireLock("createMoveItemAction");
     this.folder("createMoveItemAction");
-    if (!(item instanceof FakeProjectItem)) throw new FakePproRuleError("BAD_ARGUMENT", "createMoveItemAction needs a ProjectItem.");
-    if (!(newParent instanceof FakeProjectItem) || newParent.node().kind === "clip" || newParent.node().kind === "sequence") {
+    if (!(item instanceof FakeProjectItem))
+      throw new FakePproRuleError("BAD_ARGUMENT", "createMoveItemAction needs a ProjectItem.");
+    if (
+      !(newParent instanceof FakeProjectItem) ||
+      newParent.node().kind === "clip" ||
+      newParent.node().kind === "sequence"
+    ) {
       throw new FakePproRuleError("NOT_A_BIN", "createMoveItemAction: the new parent must be a bin.");
     }
     const itemId = item.node().id;
@@ -141,4 +167,3 @@ export class FakeProjectItem {
     return false;
   }
 }
-

@@ -34,7 +34,8 @@ export class FakeProject {
   }
   async setActiveSequence(sequence: unknown): Promise<boolean> {
     this.fake.fault("setActiveSequence");
-    if (!(sequence instanceof FakeSequence)) throw new FakePproRuleError("NOT_A_SEQUENCE", "setActiveSequence needs a Sequence.");
+    if (!(sequence instanceof FakeSequence))
+      throw new FakePproRuleError("NOT_A_SEQUENCE", "setActiveSequence needs a Sequence.");
     this.fake.setActiveSequence(this.fake.sequenceState(sequence.sequenceGuid).guid);
     return true;
   }
@@ -44,13 +45,34 @@ export class FakeProject {
    */
   async createSequence(name: string, presetPath?: string): Promise<FakeSequence> {
     this.fake.fault("createSequence");
-    if (typeof name !== "string" || name === "") throw new FakePproRuleError("BAD_ARGUMENT", "createSequence needs a name.");
-    if (presetPath !== undefined) throw new FakePproRuleError("BAD_ARGUMENT", "createSequence's presetPath is deprecated: use createSequenceWithPresetPath.");
+    if (typeof name !== "string" || name === "")
+      throw new FakePproRuleError("BAD_ARGUMENT", "createSequence needs a name.");
+    if (presetPath !== undefined)
+      throw new FakePproRuleError(
+        "BAD_ARGUMENT",
+        "createSequence's presetPath is deprecated: use createSequenceWithPresetPath.",
+      );
     const state = this.fake.requireState();
     const guid = `fake-sequence-${String(state.nextId++).padStart(4, "0")}`;
     const tracks = (label: string) => [1, 2, 3].map((i) => ({ name: `${label} ${i}`, muted: false, items: [] }));
-    state.sequences.push({ guid, name, ticksPerFrame: ticksPerFrameForFps(25), video: tracks("Video"), audio: tracks("Audio"), markers: [], selection: [] });
-    state.nodes.push({ kind: "sequence", id: `item-${state.nextId++}`, name, parentId: ROOT_ID, mediaPath: "", durationTicks: 0n, sequenceGuid: guid });
+    state.sequences.push({
+      guid,
+      name,
+      ticksPerFrame: ticksPerFrameForFps(25),
+      video: tracks("Video"),
+      audio: tracks("Audio"),
+      markers: [],
+      selection: [],
+    });
+    state.nodes.push({
+      kind: "sequence",
+      id: `item-${state.nextId++}`,
+      name,
+      parentId: ROOT_ID,
+      mediaPath: "",
+      durationTicks: 0n,
+      sequenceGuid: guid,
+    });
     this.fake.setActiveSequence(guid);
     this.fake.projectChanged();
     return new FakeSequence(this.fake, guid);
@@ -58,7 +80,8 @@ export class FakeProject {
   /** Deletes a sequence and its project item (not undoable here, as in Premiere's API: no transaction). */
   async deleteSequence(sequence: unknown): Promise<boolean> {
     this.fake.fault("deleteSequence");
-    if (!(sequence instanceof FakeSequence)) throw new FakePproRuleError("NOT_A_SEQUENCE", "deleteSequence needs a Sequence.");
+    if (!(sequence instanceof FakeSequence))
+      throw new FakePproRuleError("NOT_A_SEQUENCE", "deleteSequence needs a Sequence.");
     const state = this.fake.requireState();
     const guid = sequence.sequenceGuid;
     if (!state.sequences.some((s) => s.guid === guid)) return false;
@@ -78,4 +101,3 @@ export class FakeProject {
     return this.fake.executeTransaction(callback, undoString);
   }
 }
-

@@ -14,14 +14,22 @@ export class FakeSequenceEditor {
     readonly sequenceGuid: string,
   ) {}
 
-  createOverwriteItemAction(projectItem: unknown, when: unknown, videoTrackIndex: number, audioTrackIndex: number): FakeAction {
+  createOverwriteItemAction(
+    projectItem: unknown,
+    when: unknown,
+    videoTrackIndex: number,
+    audioTrackIndex: number,
+  ): FakeAction {
     const fake = this.fake;
     fake.requireLock("createOverwriteItemAction");
     if (!(projectItem instanceof FakeProjectItem) || projectItem.node().kind !== "clip") {
       throw new FakePproRuleError("NOT_A_CLIP", "createOverwriteItemAction needs a clip project item.");
     }
     if (typeof when === "number") {
-      throw new FakePproRuleError("FLOAT_SECONDS", `createOverwriteItemAction got the number ${when}; pass TickTime.createWithTicks(tickString).`);
+      throw new FakePproRuleError(
+        "FLOAT_SECONDS",
+        `createOverwriteItemAction got the number ${when}; pass TickTime.createWithTicks(tickString).`,
+      );
     }
     if (!(when instanceof FakeTickTime)) throw new TypeError("[FakePpro] createOverwriteItemAction needs a TickTime.");
     if (when.fromSeconds) {
@@ -79,9 +87,15 @@ export class FakeSequenceEditor {
   }
 
   /** Removes the selection's track items (no ripple modelled: `ripple` must be false). */
-  createRemoveItemsAction(selection: unknown, ripple: boolean, _mediaType: unknown, _shiftOverlapping?: boolean): FakeAction {
+  createRemoveItemsAction(
+    selection: unknown,
+    ripple: boolean,
+    _mediaType: unknown,
+    _shiftOverlapping?: boolean,
+  ): FakeAction {
     this.fake.requireLock("createRemoveItemsAction");
-    if (!(selection instanceof FakeTrackItemSelection)) throw new FakePproRuleError("BAD_ARGUMENT", "createRemoveItemsAction needs a TrackItemSelection.");
+    if (!(selection instanceof FakeTrackItemSelection))
+      throw new FakePproRuleError("BAD_ARGUMENT", "createRemoveItemsAction needs a TrackItemSelection.");
     if (ripple) throw new FakePproRuleError("BAD_ARGUMENT", "The fake models only non-ripple removes.");
     const ids = new Set(selection.ids);
     const sequenceGuid = this.sequenceGuid;
@@ -93,7 +107,8 @@ export class FakeSequenceEditor {
       apply: (state, edit) => {
         const sequence = state.sequences.find((s) => s.guid === sequenceGuid);
         if (!sequence) throw new FakePproRuleError("STALE_ITEM", `Sequence ${sequenceGuid} no longer exists.`);
-        for (const track of [...sequence.audio, ...sequence.video]) track.items = track.items.filter((it) => !ids.has(it.id));
+        for (const track of [...sequence.audio, ...sequence.video])
+          track.items = track.items.filter((it) => !ids.has(it.id));
         sequence.selection = sequence.selection.filter((id) => !ids.has(id));
         edit.changes.push(`removed ${ids.size} track item(s)`);
       },
@@ -111,9 +126,14 @@ function overwrite(state: ProjectState, track: TrackState, item: TrackItemState)
     }
     const left = it.start < item.start;
     if (left) kept.push({ ...it, end: item.start });
-    if (it.end > item.end) kept.push({ ...it, id: left ? `ti-${state.nextId++}` : it.id, start: item.end, inPoint: it.inPoint + (item.end - it.start) });
+    if (it.end > item.end)
+      kept.push({
+        ...it,
+        id: left ? `ti-${state.nextId++}` : it.id,
+        start: item.end,
+        inPoint: it.inPoint + (item.end - it.start),
+      });
   }
   kept.push(item);
   track.items = kept.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
 }
-

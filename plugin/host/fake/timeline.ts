@@ -4,7 +4,14 @@
  */
 import type { FakePpro } from "./fake-ppro";
 import type { FakeProjectItem } from "./project-items";
-import { AUDIO_MEDIA_TYPE, FakePproRuleError, VIDEO_MEDIA_TYPE, type SequenceState, type TrackItemState, type TrackState } from "./types";
+import {
+  AUDIO_MEDIA_TYPE,
+  FakePproRuleError,
+  VIDEO_MEDIA_TYPE,
+  type SequenceState,
+  type TrackItemState,
+  type TrackState,
+} from "./types";
 import { FakeGuid, FakeTickTime } from "./values";
 
 export class FakeTrackItem {
@@ -40,7 +47,7 @@ export class FakeTrackItem {
   async getOutPoint(): Promise<FakeTickTime> {
     const { item } = this.locate();
     // A retimed clip reads (end - start) x speed of its media.
-    return new FakeTickTime(item.inPoint + (item.end - item.start) * BigInt(Math.round(item.speed * 1000)) / 1000n);
+    return new FakeTickTime(item.inPoint + ((item.end - item.start) * BigInt(Math.round(item.speed * 1000))) / 1000n);
   }
   /** Playback speed as a ratio (1 = 100 %), as ExtendScript's TrackItem.getSpeed() reported it. */
   async getSpeed(): Promise<number> {
@@ -117,7 +124,8 @@ export class FakeTrackItemSelection {
     readonly ids: string[],
   ) {}
   addItem(trackItem: unknown, skipDuplicateCheck = false): boolean {
-    if (!(trackItem instanceof FakeTrackItem)) throw new FakePproRuleError("BAD_ARGUMENT", "TrackItemSelection.addItem needs a track item.");
+    if (!(trackItem instanceof FakeTrackItem))
+      throw new FakePproRuleError("BAD_ARGUMENT", "TrackItemSelection.addItem needs a track item.");
     if (!skipDuplicateCheck && this.ids.includes(trackItem.itemId)) return false;
     (this as { sequenceGuid: string | null }).sequenceGuid ??= trackItem.sequenceGuid;
     this.ids.push(trackItem.itemId);
@@ -161,7 +169,10 @@ export class FakeSequence {
   private track(type: "audio" | "video", index: number): FakeTrack {
     const count = type === "audio" ? this.state().audio.length : this.state().video.length;
     if (!Number.isInteger(index) || index < 0 || index >= count) {
-      throw new FakePproRuleError("TRACK_INDEX", `${type} track index ${String(index)} does not exist (the sequence has ${count}).`);
+      throw new FakePproRuleError(
+        "TRACK_INDEX",
+        `${type} track index ${String(index)} does not exist (the sequence has ${count}).`,
+      );
     }
     return new FakeTrack(this.fake, this.sequenceGuid, type, index);
   }
@@ -175,7 +186,8 @@ export class FakeSequence {
   async getEndTime(): Promise<FakeTickTime> {
     const seq = this.state();
     let end = 0n;
-    for (const track of [...seq.audio, ...seq.video]) for (const item of track.items) if (item.end > end) end = item.end;
+    for (const track of [...seq.audio, ...seq.video])
+      for (const item of track.items) if (item.end > end) end = item.end;
     return new FakeTickTime(end);
   }
   async getZeroPoint(): Promise<FakeTickTime> {
@@ -195,4 +207,3 @@ export class FakeSequence {
     return this.fake.projectItem(node.id);
   }
 }
-

@@ -247,14 +247,25 @@ export const FAKE_MARKER_TYPES = {
   flvCuePoint: "FlashCuePoint",
 } as const;
 
-export const PROJECT_ITEM_TYPES = { TYPE_CLIP: 1, TYPE_BIN: 2, TYPE_ROOT: 3, TYPE_FILE: 4, TYPE_STYLE: 5, TYPE_COMPOUND: 6 } as const;
+export const PROJECT_ITEM_TYPES = {
+  TYPE_CLIP: 1,
+  TYPE_BIN: 2,
+  TYPE_ROOT: 3,
+  TYPE_FILE: 4,
+  TYPE_STYLE: 5,
+  TYPE_COMPOUND: 6,
+} as const;
 
 export function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 export function basename(path: string): string {
@@ -265,10 +276,11 @@ export function basename(path: string): string {
 export function time(value: FakeTime | undefined, what: string): bigint | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "string") {
-    if (!isTickString(value)) throw new RangeError(`Fake project: ${what} must be a tick string or { seconds }, got ${JSON.stringify(value)}`);
+    if (!isTickString(value))
+      throw new RangeError(`Fake project: ${what} must be a tick string or { seconds }, got ${JSON.stringify(value)}`);
     return toTicks(value);
   }
-  if (typeof value === "object" && value !== null && typeof value.seconds === "number") return secondsToTicks(value.seconds);
+  if (typeof value === "object" && value !== null && typeof value.seconds === "number")
+    return secondsToTicks(value.seconds);
   throw new RangeError(`Fake project: ${what} must be a tick string or { seconds }`);
 }
-

@@ -69,15 +69,26 @@ export class FakeCompoundAction {
     return this.actions.length === 0;
   }
   addAction(action: FakeAction): boolean {
-    if (this.closed) throw new FakePproRuleError("ADD_ACTION_OUTSIDE_TRANSACTION", "addAction called after the executeTransaction callback returned.");
-    if (!(action instanceof FakeAction)) throw new TypeError("[FakePpro] addAction needs an Action created by the API.");
+    if (this.closed)
+      throw new FakePproRuleError(
+        "ADD_ACTION_OUTSIDE_TRANSACTION",
+        "addAction called after the executeTransaction callback returned.",
+      );
+    if (!(action instanceof FakeAction))
+      throw new TypeError("[FakePpro] addAction needs an Action created by the API.");
     if (action.session !== this.session || !this.fake.inLockSession(action.session)) {
-      throw new FakePproRuleError("STALE_ACTION", `Action "${action.spec.describe}" was created in another lockedAccess call; create actions in the lock that commits them.`);
+      throw new FakePproRuleError(
+        "STALE_ACTION",
+        `Action "${action.spec.describe}" was created in another lockedAccess call; create actions in the lock that commits them.`,
+      );
     }
-    if (action.used || this.actions.includes(action)) throw new FakePproRuleError("ACTION_REUSED", `Action "${action.spec.describe}" was already added to a transaction.`);
+    if (action.used || this.actions.includes(action))
+      throw new FakePproRuleError(
+        "ACTION_REUSED",
+        `Action "${action.spec.describe}" was already added to a transaction.`,
+      );
     action.used = true;
     this.actions.push(action);
     return true;
   }
 }
-
