@@ -66,7 +66,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
     } catch (err) {
       setNote(plainMessage(err));
     }
-  }, [host, settings.defaultMarkerSeconds]);
+  }, [host, settings.defaultMarkerSeconds, remembered]);
 
   useEffect(() => {
     void reload();

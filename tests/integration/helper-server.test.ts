@@ -1,6 +1,7 @@
 // The real helper daemon on a free port with a tiny contract model, driven over real HTTP and WebSocket.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as nodeHttp from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import WebSocket from "ws";
@@ -266,7 +267,7 @@ describe("the helper daemon", () => {
     const ok = await Client.open(helper, { headers: {} });
     ok.close();
     const res = await new Promise<number>((resolve) => {
-      const req = require("node:http").request(
+      const req = nodeHttp.request(
         { host: "127.0.0.1", port: helper.port, path: "/health", headers: { host: "evil.example:8001" } },
         (r: any) => resolve(r.statusCode),
       );

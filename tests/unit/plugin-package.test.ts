@@ -10,6 +10,8 @@ import { MANIFEST_NETWORK_DOMAINS } from "../../plugin/core/network-permission";
 const ROOT = resolve(__dirname, "..", "..");
 const DIST = join(ROOT, "plugin", "dist");
 
+// scripts/ holds plain CommonJS that node runs as it is (no TypeScript to import from)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { packagePlugin } = require(join(ROOT, "scripts", "package-plugin.js")) as {
   packagePlugin(options: { distDir?: string; outFile?: string }): {
     outFile: string;

@@ -106,7 +106,10 @@ export class FakeProjectItem {
         for (let grew = true; grew;) {
           grew = false;
           for (const n of state.nodes)
-            if (n.parentId !== null && doomed.has(n.parentId) && !doomed.has(n.id)) (doomed.add(n.id), (grew = true));
+            if (n.parentId !== null && doomed.has(n.parentId) && !doomed.has(n.id)) {
+              doomed.add(n.id);
+              grew = true;
+            }
         }
         const sequences = new Set(
           state.nodes.filter((n) => doomed.has(n.id) && n.sequenceGuid).map((n) => n.sequenceGuid as string),
