@@ -11,7 +11,7 @@ import { CliIO, numberOption, parse, UsageError } from "./args";
 
 export const GENERATE_USAGE =
   "cuesmith generate [--model-dir DIR] (--prompt TEXT | --tag TAG) --duration SEC [--seed N] [--bpm N] --out FILE.wav " +
-  "[--variant auto|fp32|q8] [--provider auto|cpu|cuda|dml|coreml] [--guidance 3] [--top-k 250] [--temperature 1]";
+  "[--variant auto|fp32|q8] [--provider auto|webgpu|cpu|cuda|dml|coreml] [--guidance 3] [--top-k 250] [--temperature 1]";
 
 const OUTPUT_RATE = 48000;
 
@@ -84,8 +84,10 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
     contract_model: info.contractModel,
     variant: info.variant,
     provider: info.provider,
+    ...(info.adapter ? { gpu_adapter: `${info.adapter.vendor} ${info.adapter.architecture} (${info.adapter.device})` } : {}),
     wall_ms: Math.round(performance.now() - started),
   }));
+  await engine.dispose(); // frees the device memory of the webgpu provider before the process ends
   return 0;
 }
 

@@ -7,7 +7,7 @@ import { fetchModel, ProgressBar } from "../../models/fetch";
 import { CliIO, numberOption, parse, UsageError } from "./args";
 
 export const SERVE_USAGE =
-  "cuesmith serve [--port 8001] [--host 127.0.0.1] [--model-dir DIR] [--variant auto|fp32|q8] [--provider auto|cpu|cuda|dml|coreml] " +
+  "cuesmith serve [--port 8001] [--host 127.0.0.1] [--model-dir DIR] [--variant auto|fp32|q8] [--provider auto|webgpu|cpu|cuda|dml|coreml] " +
   "[--output-dir DIR] [--timeout SEC] [--allow-origin URL]... [--no-fetch] [--lan --token TOKEN]";
 
 export async function runServeCommand(argv: string[], io: CliIO): Promise<number> {
@@ -54,7 +54,7 @@ export async function runServeCommand(argv: string[], io: CliIO): Promise<number
     fetch: settings.autoFetch
       ? async () => {
           const bar = new ProgressBar({ write: (s) => process.stderr.write(s), tty: !!process.stderr.isTTY, columns: process.stderr.columns });
-          await fetchModel(settings.modelName, { dest: settings.modelDir, variant: settings.variant === "fp32" ? "fp32" : "q8", onProgress: bar.update });
+          await fetchModel(settings.modelName, { dest: settings.modelDir, variant: settings.variant === "fp32" || settings.provider === "webgpu" ? "fp32" : "q8", onProgress: bar.update });
         }
       : undefined,
   });

@@ -12,7 +12,8 @@ import { Rng } from "./generation/rng";
 import { planWindows, Window } from "./generation/windows";
 import { KvBufferPool, KvPoolOptions } from "./kv-pool";
 import { LoadedModel, loadModel } from "./model-loader";
-import { providerOrder, ProviderName } from "./providers";
+import { ProviderName, resolveProviders } from "./providers";
+import type { AdapterInfo } from "./webgpu/runtime";
 
 export interface GenerateRequest {
   prompts: string[];
@@ -53,7 +54,7 @@ export interface GenerateResult {
 
 export interface EngineOptions {
   variant?: DecoderVariant | "auto";
-  /** "auto" (default), or one of cuda, dml, coreml, cpu. */
+  /** "auto" (default), or one of webgpu, cuda, dml, coreml, cpu. */
   provider?: string;
   threads?: number;
   /** Further onnxruntime session options (bench/session-options.ts compares some; the defaults won). */
@@ -79,6 +80,8 @@ export interface EngineInfo {
   frameRate: number;
   /** Measured at load: milliseconds per decoder step for one guided prompt (null without warm-up). */
   msPerStep: number | null;
+  /** The WebGPU adapter the decoder runs on (provider webgpu only). */
+  adapter?: AdapterInfo;
 }
 
 export const DEFAULTS = { guidanceScale: 3, topK: 250, temperature: 1 } as const;
@@ -99,7 +102,7 @@ export class MusicGenEngine {
   static async load(modelDir: string, options: EngineOptions = {}): Promise<MusicGenEngine> {
     const model = await loadModel(modelDir, {
       variant: options.variant ?? "auto",
-      providers: providerOrder(options.provider ?? process.env.CUESMITH_PROVIDER),
+      providers: await resolveProviders(options.provider ?? process.env.CUESMITH_PROVIDER),
       threads: options.threads,
       sessionOptions: options.sessionOptions,
       decoderGraph: options.decoderGraph,
@@ -121,6 +124,7 @@ export class MusicGenEngine {
       sampleRate: m.config.sampleRate,
       frameRate: m.config.frameRate,
       msPerStep: this.msPerStep,
+      ...(m.adapter ? { adapter: m.adapter } : {}),
     };
   }
 
@@ -226,7 +230,7 @@ export class MusicGenEngine {
         ...windows.slice(w + 1).map((win) => ({ from: win.promptFrames, to: win.promptFrames + win.calls - 1 })),
       ];
       let lastStamp = performance.now();
-      const windowCodes = await decodeWindow({ session: this.model.decoder, graph: this.model.decoderGraph, kvPool: this.kvPool }, cfg, {
+      const windowCodes = await decodeWindow({ session: this.model.decoder, graph: this.model.decoderGraph, kvPool: this.kvPool, createKvCache: this.model.createKvCache }, cfg, {
         items,
         encoderHidden: selectRows(hidden, members),
         encoderMask: selectRows(new ort.Tensor("int64", tok.mask, [tok.batch, tok.length]), members),

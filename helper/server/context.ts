@@ -83,6 +83,7 @@ export class HelperContext {
       version: VERSION,
       model_dir: this.settings.modelDir,
       contract_model: info?.contractModel ?? false,
+      ...(info?.adapter ? { gpu_adapter: { vendor: info.adapter.vendor, architecture: info.adapter.architecture, device: info.adapter.device, software: info.adapter.software } } : {}),
       ...(status === "ok" ? {} : { fetch_command: this.host.fetchCommand, reason: this.host.reason ?? undefined }),
     };
   }

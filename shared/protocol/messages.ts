@@ -187,6 +187,8 @@ export interface HealthInfo {
   model_dir: string;
   /** True when the loaded model is a random-weight contract model (its audio is noise). */
   contract_model: boolean;
+  /** With provider "webgpu": the adapter the decoder runs on; `software` marks a CPU rasteriser (tests only). */
+  gpu_adapter?: { vendor: string; architecture: string; device: string; software: boolean };
   /** With status model_missing: the command that fetches the model. */
   fetch_command?: string;
   /** With a status other than ok: why, in words (e.g. which model file is missing). */
