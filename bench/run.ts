@@ -1,6 +1,9 @@
 // `npm run bench`: Cuesmith's engine against transformers.js's MusicGen on the same model files (the full-size
 // `small` contract model by default), alternating in one process so both see the same machine. Never run in CI.
 //   npm run bench -- --seconds 5,15,30 --variant fp32,q8 [--graph flat,plain] [--batch 1,8] [--requests 2] [--model-dir DIR] [--no-reference] [--append]
+//   [--provider cpu,webgpu,cuda]
+// --provider: where our engine runs (webgpu: the fp32 published graph with its K/V on the device; its rows also
+// report host↔device bytes per step, measured, against the published graph without residency, computed);
 // --graph: our engine on the flat decoder rewrite and/or the published graph; --batch: prompts per request
 // (transformers.js runs only batch 1); --requests: the same request again on the loaded engine (as the helper serves
 // them), one row each; ratios compare first requests.
@@ -15,6 +18,9 @@ import { FLAT_LAYOUT_KEY, prepareDecoders } from "../models/transform";
 import { readMetadata } from "../models/transform/onnx-file";
 import { modelPaths } from "../models/layout";
 import { framesFor } from "../helper/engine/generation/duration";
+import { webGpuRuntime } from "../helper/engine/webgpu/runtime";
+import { snapshot, transferSince } from "../helper/engine/webgpu/transfer-counter";
+import { publishedMeanBytes, type StepBytes } from "./transfer-bytes";
 
 const PROMPT = "upbeat tech product reveal music, clean synth melody, light percussion, modern and confident";
 const OUT_DIR = path.resolve(__dirname, "..", "..", "bench");
@@ -42,6 +48,12 @@ interface CaseResult {
   run?: string;
   /** 1: the engine's first request after loading; 2, 3…: the same request again on the same engine. */
   request?: number;
+  /** Where our engine ran (absent: cpu). */
+  provider?: string;
+  /** The WebGPU adapter (webgpu rows), e.g. "mesa software (llvmpipe …)": software adapters say nothing of GPU speed. */
+  adapter?: string;
+  /** Host↔device bytes per decoder step (webgpu rows): measured, and the published graph without residency. */
+  transferPerStep?: { resident: StepBytes; publishedNotResident: StepBytes };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -51,8 +63,11 @@ function stepStats(stamps: number[]): { first: number; last: number; at50: numbe
 }
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8", graph: "flat" | "plain", prompts: number, requests: number): Promise<CaseResult[]> {
-  const engine = await MusicGenEngine.load(dir, { variant, provider: "cpu", warmup: false, decoderGraph: graph });
+async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8", graph: "flat" | "plain", prompts: number, requests: number, provider = "cpu"): Promise<CaseResult[]> {
+  const engine = await MusicGenEngine.load(dir, { variant, provider, warmup: false, decoderGraph: graph });
+  const info = engine.info;
+  if (info.provider !== provider) throw new Error(`${provider} could not run: ${info.fallbacks.map((f) => `${f.provider}: ${f.reason}`).join("; ")}`);
+  const gpu = provider === "webgpu" ? await webGpuRuntime() : undefined;
   // time spent inside the decoder's session.run, to separate the engine's own cost from onnxruntime's
   const session = (engine as unknown as { model: LoadedModel }).model.decoder;
   const run = session.run.bind(session);
@@ -70,12 +85,24 @@ async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8",
   for (let request = 1; request <= requests; request++) {
     runMs = 0;
     const stamps: number[] = [];
+    const moved = gpu && snapshot(gpu.transfers);
     const started = performance.now();
-    const r = await engine.generate({ prompts: Array.from({ length: prompts }, (_, i) => `${PROMPT} ${i}`), durationSec: seconds, seed: 1, topK: 250 }, { onProgress: () => stamps.push(performance.now()) });
+    const texts = Array.from({ length: prompts }, (_, i) => `${PROMPT} ${i}`);
+    const r = await engine.generate({ prompts: texts, durationSec: seconds, seed: 1, topK: 250 }, { onProgress: () => stamps.push(performance.now()) });
     const wallMs = performance.now() - started;
     const s = stepStats(stamps);
     const decodeMs = r.timings.decodeMs;
-    rows.push({ impl: "cuesmith", graph, layout, prompts, seconds, variant, wallMs, steps: r.steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: (decodeMs - runMs) / decodeMs, encodecMs: r.timings.encodecMs, realTimeFactor: (prompts * seconds) / (wallMs / 1000), peakRssMb: rssMb(), request });
+    const row: CaseResult = { impl: "cuesmith", graph: info.decoderGraph, layout, prompts, seconds, variant: info.variant, wallMs, steps: r.steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: (decodeMs - runMs) / decodeMs, encodecMs: r.timings.encodecMs, realTimeFactor: (prompts * seconds) / (wallMs / 1000), peakRssMb: rssMb(), request };
+    if (provider !== "cpu") row.provider = provider;
+    if (gpu && moved) {
+      const total = transferSince(moved, snapshot(gpu.transfers));
+      const { config: m, tokenizer } = (engine as unknown as { model: LoadedModel }).model;
+      const textLength = tokenizer.encodeBatch(texts).length;
+      const shape = { layers: m.layers, heads: m.heads, headDim: m.headDim, batch: 2 * prompts, codebooks: m.codebooks, vocab: m.codebookSize, textLength };
+      row.adapter = `${gpu.adapter.vendor} ${gpu.adapter.architecture} (${gpu.adapter.device})${gpu.adapter.software ? " [software]" : ""}`;
+      row.transferPerStep = { resident: { uploaded: total.uploaded / r.steps, readBack: total.readBack / r.steps }, publishedNotResident: publishedMeanBytes(shape, r.steps) };
+    }
+    rows.push(row);
   }
   await engine.dispose();
   return rows;
@@ -122,6 +149,11 @@ function markdown(results: CaseResult[], machine: object): string {
     const again = first(b) ? "" : ` (request ${b.request} of each on its engine)`;
     return one ? [`- ${b.prompts} × ${b.seconds} s ${b.variant} (${b.graph}${b.layout ? `, ${b.layout}` : ""}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s${again}`] : [];
   });
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const transfers = results.flatMap((r) => (r.transferPerStep ? [
+    `- ${r.provider} ${r.prompts} × ${r.seconds} s on ${r.adapter}: per step up ${kb(r.transferPerStep.resident.uploaded)}, back ${kb(r.transferPerStep.resident.readBack)} (K/V resident); ` +
+      `the published graph without residency: up ${kb(r.transferPerStep.publishedNotResident.uploaded)}, back ${kb(r.transferPerStep.publishedNotResident.readBack)}`,
+  ] : []));
   return [
     "# Benchmark: Cuesmith engine vs transformers.js (same contract-model files, CPU)",
     "",
@@ -135,6 +167,7 @@ function markdown(results: CaseResult[], machine: object): string {
     ...speedups,
     ...batched,
     "",
+    ...(transfers.length ? ["Host↔device bytes per decoder step (cpu: n/a). A software adapter's timings say nothing about a GPU:", ...transfers, ""] : []),
     "Engine overhead: decode time outside the decoder's session.run (tokens, sampling, KV cache writes), as a share of decode time.",
     "Peak RSS is the process maximum so far (all cases share the process).",
     "",
@@ -153,6 +186,7 @@ async function main(): Promise<void> {
       append: { type: "boolean", default: false },
       requests: { type: "string", default: "1" },
       "report-only": { type: "boolean", default: false },
+      provider: { type: "string", default: "cpu" },
     },
   });
   const seconds = values.seconds!.split(",").map(Number);
@@ -166,6 +200,7 @@ async function main(): Promise<void> {
   await prepareDecoders(dir, { quantizeFromFp32: false });
   const graphs = values.graph!.split(",") as ("flat" | "plain")[];
   const batches = values.batch!.split(",").map(Number);
+  const providers = values.provider!.split(",");
   const run = new Date().toISOString().slice(0, 16) + "Z";
   const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.arch()}` };
   // --append: add to bench/results.json (several short runs instead of one long one)
@@ -174,14 +209,18 @@ async function main(): Promise<void> {
     : [];
   for (const variant of values["report-only"] ? [] : variants) {
     for (const s of seconds) {
-      for (const graph of graphs) {
-        for (const prompts of batches) {
-          console.error(`cuesmith ${graph} ${variant} ${prompts} × ${s} s…`);
-          for (const row of await runCuesmith(dir, s, variant, graph, prompts, Number(values.requests))) {
-            results.push({ ...row, run });
-            console.error(JSON.stringify(row));
+      for (const provider of providers) {
+        // webgpu runs the fp32 published graph only (session.ts)
+        if (provider === "webgpu" && variant !== "fp32") continue;
+        for (const graph of provider === "webgpu" ? ["plain" as const] : graphs) {
+          for (const prompts of batches) {
+            console.error(`cuesmith ${provider} ${graph} ${variant} ${prompts} × ${s} s…`);
+            for (const row of await runCuesmith(dir, s, variant, graph, prompts, Number(values.requests), provider)) {
+              results.push({ ...row, run });
+              console.error(JSON.stringify(row));
+            }
+            writeResults(results, machine, dir);
           }
-          writeResults(results, machine, dir);
         }
       }
       if (!values["no-reference"]) {

@@ -54,18 +54,18 @@ describe("write-buffer shim", () => {
 describe("transfer counter", () => {
   it("counts uploads in bytes (offsets and sizes in elements) and reads mapped for READ only", async () => {
     const { Queue } = fakeQueueClass();
-    class Buffer {
+    class FakeBuffer {
       constructor(readonly size: number) {}
-      async mapAsync(): Promise<void> {}
+      async mapAsync(_mode: number, _offset?: number, _size?: number): Promise<void> {}
     }
-    const totals = installTransferCounter(Queue.prototype, Buffer.prototype);
-    expect(installTransferCounter(Queue.prototype, Buffer.prototype)).toBe(totals);
+    const totals = installTransferCounter(Queue.prototype, FakeBuffer.prototype);
+    expect(installTransferCounter(Queue.prototype, FakeBuffer.prototype)).toBe(totals);
     const before = snapshot(totals);
     new Queue().writeBuffer({}, 0, new Float32Array(10), 2, 3); // 12 bytes
     new Queue().writeBuffer({}, 0, new ArrayBuffer(5)); // 5 bytes
-    await new Buffer(4096).mapAsync(1); // GPUMapMode.READ: whole buffer
-    await new Buffer(4096).mapAsync(1, 1024, 256);
-    await new Buffer(4096).mapAsync(2); // WRITE: not a read-back
+    await new FakeBuffer(4096).mapAsync(1); // GPUMapMode.READ: whole buffer
+    await new FakeBuffer(4096).mapAsync(1, 1024, 256);
+    await new FakeBuffer(4096).mapAsync(2); // WRITE: not a read-back
     expect(transferSince(before, snapshot(totals))).toEqual({ uploaded: 17, readBack: 4096 + 256, reads: 2 });
     expect(uploadBytes(new BigInt64Array(4))).toBe(32);
   });
@@ -101,15 +101,15 @@ describe("device-resident KV cache", () => {
   it("feeds each step's presents back as the next past and disposes every device tensor exactly once", () => {
     const cache = new DeviceKvCache({ layers: 2, batch: 2, heads: 4, headDim: 16, capacity: 10 });
     const feeds: Record<string, ort.Tensor> = {};
-    cache.feed(feeds, 0, 1);
+    cache.feed(feeds, 0);
     expect(feeds["past_key_values.1.decoder.value"].dims).toEqual([2, 4, 0, 16]);
     const steps = [outputs(0, 1), outputs(1, 1), outputs(2, 1)];
     steps.forEach((out, t) => {
       if (t > 0) {
-        cache.feed(feeds, t, 1);
+        cache.feed(feeds, t);
         expect(feeds["past_key_values.0.decoder.key"]).toBe(steps[t - 1]["present.0.decoder.key"]);
       }
-      cache.update(asOut(out), t, 1);
+      cache.update(asOut(out), t);
     });
     // a later step's decoder presents replace the earlier ones; its empty encoder presents go at once
     expect(steps[0]["present.0.decoder.key"].disposed).toBe(1);
