@@ -55,18 +55,28 @@ describeGpu(`webgpu provider on ${WEBGPU_ADAPTER?.device ?? "no adapter"}`, () =
     expect(info.fallbacks).toEqual([]);
   });
 
+  /**
+   * Asserts that step i read back its logits (`logits[i]` bytes) plus the same few bytes every step: nothing that
+   * grows with the past, i.e. no K/V. (onnxruntime-web keeps some shape-related nodes on the CPU; they read a few
+   * small int64 tensors, 56 bytes per decoder batch row here.) Returns those extra bytes.
+   */
+  function expectLogitsOnly(perStep: TransferTotals[], logits: number[]): number {
+    expect(perStep).toHaveLength(logits.length);
+    const extra = perStep.map((step, i) => step.readBack - logits[i]);
+    expect(new Set(extra).size).toBe(1);
+    expect(extra[0]).toBeGreaterThanOrEqual(0);
+    expect(extra[0]).toBeLessThan(1024);
+    return extra[0];
+  }
+
   it("greedy: a batch of two prompts gives the CPU engine's codes; each step reads back its logits only", async () => {
     const { g, c, perStep } = await both({ prompts: ["upbeat synth", "calm piano"], durationSec: [1, 0.5], seed: 1, topK: 1 });
     expect(codesOf(g)).toEqual(codesOf(c));
-    expect(perStep).toHaveLength(g.steps);
-    // guided batch of 2 prompts: 2 × 2 × 4 decoder rows of 2048 fp32 logits = 128 KiB a step, nothing else
+    // guided batch of 2 prompts: 2 × 2 × 4 decoder rows of 2048 fp32 logits = 128 KiB a step
     const logitsBytes = 2 * 2 * K * V * 4;
-    for (const step of perStep) expect(step.readBack).toBe(logitsBytes);
-    // the published graph's presents (self-attention K/V of every layer) would add far more each step
-    const cfgLayers = 2, heads = 4, headDim = 16;
-    const lastPresent = 2 * cfgLayers * (2 * 2) * heads * g.steps * headDim * 4;
-    expect(perStep[perStep.length - 1].readBack).toBeLessThan(logitsBytes + lastPresent);
-    for (const step of perStep.slice(1)) expect(step.uploaded).toBeLessThan(logitsBytes);
+    expectLogitsOnly(perStep, perStep.map(() => logitsBytes));
+    // uploads: token ids, the small inputs and the kernels' uniforms, never the cache (one layer's K alone is 1 KiB a position)
+    for (const step of perStep.slice(1)) expect(step.uploaded).toBeLessThan(16 * 1024);
   }, SLOW);
 
   it("seeded sampling gives the CPU engine's draws and audio", async () => {
@@ -80,9 +90,9 @@ describeGpu(`webgpu provider on ${WEBGPU_ADAPTER?.device ?? "no adapter"}`, () =
     const { g, c, perStep } = await both({ prompts: ["ambient pad"], durationSec: 31, seed: 3 });
     expect(g.steps).toBe(1503 + 53);
     expect(codesOf(g)).toEqual(codesOf(c));
-    // still only logits, in the second window too (its first call returns the re-fed prompt's 601 positions)
+    // still only logits, in the second window too: its first call returns logits for the re-fed 600 frames + 1
     const oneRow = 2 * K * V * 4;
-    expect(perStep.filter((s) => s.readBack !== oneRow)).toEqual([{ uploaded: expect.any(Number), readBack: oneRow * 601, reads: 1 }]);
+    expectLogitsOnly(perStep, perStep.map((_, i) => (i === 1503 ? oneRow * 601 : oneRow)));
   }, SLOW);
 
   it("dispose releases the decoder session; the engine refuses work afterwards", async () => {
