@@ -52,6 +52,8 @@ export async function openWebGpuDecoder(dir: string, variant: DecoderVariant | "
     graphOptimizationLevel: "all",
     preferredOutputLocation,
     externalData: externalData(file),
+    // errors only: onnxruntime warns on every load that shape-related nodes stay on the CPU, which is by design
+    logSeverityLevel: 3,
   });
   // onnxruntime-web and -node share onnxruntime-common's session interface
   return { session: session as unknown as InferenceSession, variant: "fp32", adapter };
