@@ -1,10 +1,13 @@
 // The small pieces of the webgpu provider that need no GPU: the write-buffer shim for dawn.node, the host↔device
-// byte counter, software-adapter detection and the device-resident KV cache's bookkeeping (with fake tensors).
+// byte counter, software-adapter detection, the device-resident KV cache's bookkeeping (with fake tensors) and
+// where webgpu sits in the provider order.
 import * as ort from "onnxruntime-node";
+import { availableProviders, providerOrder, resolveProviders } from "../../helper/engine/providers";
 import { DeviceKvCache } from "../../helper/engine/webgpu/device-kv-cache";
 import { isSoftwareAdapter } from "../../helper/engine/webgpu/runtime";
 import { installTransferCounter, snapshot, transferSince, uploadBytes } from "../../helper/engine/webgpu/transfer-counter";
 import { copyView, installWriteBufferShim, type WriteBufferTarget } from "../../helper/engine/webgpu/write-buffer-shim";
+import { WEBGPU_ADAPTER } from "../helpers/webgpu";
 
 /** A queue that, like dawn.node, refuses views on a SharedArrayBuffer and records what it was given. */
 function fakeQueueClass() {
@@ -119,5 +122,22 @@ describe("device-resident KV cache", () => {
     cache.release();
     const all = steps.flatMap((s) => Object.values(s));
     expect(all.map((t) => t.disposed)).toEqual(all.map(() => 1));
+  });
+});
+
+describe("provider order with webgpu", () => {
+  it("pins a named provider with CPU behind it, and refuses unknown names", async () => {
+    expect(await resolveProviders("webgpu")).toEqual(["webgpu", "cpu"]);
+    expect(await resolveProviders("cpu")).toEqual(["cpu"]);
+    expect(providerOrder("webgpu")).toEqual(["webgpu", "cpu"]);
+    expect(() => providerOrder("metal")).toThrow(/webgpu/);
+    expect(availableProviders()).not.toContain("webgpu");
+  });
+
+  it("auto takes webgpu only on a hardware adapter (Mesa's llvmpipe here is software)", async () => {
+    const software = !WEBGPU_ADAPTER || WEBGPU_ADAPTER.architecture === "software" || /llvmpipe|swiftshader/i.test(WEBGPU_ADAPTER.device);
+    const auto = await resolveProviders("auto");
+    expect(auto.includes("webgpu")).toBe(!software);
+    expect(auto[auto.length - 1]).toBe("cpu");
   });
 });
