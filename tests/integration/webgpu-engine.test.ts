@@ -6,7 +6,9 @@
 import { MusicGenEngine, GenerateRequest, GenerateProgress } from "../../helper/engine/musicgen";
 import { webGpuRuntime } from "../../helper/engine/webgpu/runtime";
 import { snapshot, transferSince, type TransferTotals } from "../../helper/engine/webgpu/transfer-counter";
+import type { HealthInfo } from "../../shared/protocol/messages";
 import { tinyModelDir } from "../helpers/contract-model";
+import { startTestHelper } from "../helpers/daemon";
 import { WEBGPU_ADAPTER } from "../helpers/webgpu";
 
 const describeGpu = WEBGPU_ADAPTER ? describe : describe.skip;
@@ -97,6 +99,18 @@ describeGpu(`webgpu provider on ${WEBGPU_ADAPTER?.device ?? "no adapter"}`, () =
     // still only logits, in the second window too: its first call returns logits for the re-fed 600 frames + 1
     const oneRow = 2 * K * V * 4;
     expectLogitsOnly(perStep, perStep.map((_, i) => (i === 1503 ? oneRow * 601 : oneRow)), new Map([[1503, 601]]));
+  }, SLOW);
+
+  it("/health of a helper on webgpu names the adapter", async () => {
+    const helper = await startTestHelper({}, undefined, "webgpu");
+    try {
+      const health = (await (await fetch(`${helper.url}/health`)).json()) as HealthInfo;
+      expect(health).toMatchObject({ status: "ok", provider: "webgpu", gpu_adapter: { software: true } });
+      expect(health.gpu_adapter?.vendor).toMatch(/\S/);
+      expect(typeof health.gpu_adapter?.architecture).toBe("string");
+    } finally {
+      await helper.close();
+    }
   }, SLOW);
 
   it("dispose releases the decoder session; the engine refuses work afterwards", async () => {
