@@ -215,7 +215,12 @@ async function main(): Promise<void> {
         for (const graph of provider === "webgpu" ? ["plain" as const] : graphs) {
           for (const prompts of batches) {
             console.error(`cuesmith ${provider} ${graph} ${variant} ${prompts} × ${s} s…`);
-            for (const row of await runCuesmith(dir, s, variant, graph, prompts, Number(values.requests), provider)) {
+            // a provider that cannot run here (no adapter, no CUDA libraries) is reported, and the others still run
+            const rows = await runCuesmith(dir, s, variant, graph, prompts, Number(values.requests), provider).catch((err: Error) => {
+              console.error(`cuesmith ${provider}: ${err.message}`);
+              return [];
+            });
+            for (const row of rows) {
               results.push({ ...row, run });
               console.error(JSON.stringify(row));
             }
