@@ -9,21 +9,42 @@ import * as ort from "onnxruntime-node";
 import { CHUNK_DEFAULTS, decodeCodes } from "../helper/engine/encodec-chunks";
 import { ONNX_DIR, ONNX_FILES } from "../models/layout";
 
-interface Case { seconds: number; mode: "whole" | "chunked"; ms: number; baseMb: number; peakMb: number }
+interface Case {
+  seconds: number;
+  mode: "whole" | "chunked";
+  ms: number;
+  baseMb: number;
+  peakMb: number;
+}
 
 async function child(dir: string, seconds: number, mode: "whole" | "chunked"): Promise<Case> {
-  const encodec = await ort.InferenceSession.create(path.join(dir, ONNX_DIR, ONNX_FILES.encodec), { graphOptimizationLevel: "all" });
+  const encodec = await ort.InferenceSession.create(path.join(dir, ONNX_DIR, ONNX_FILES.encodec), {
+    graphOptimizationLevel: "all",
+  });
   const frames = seconds * 50;
-  const codes = Array.from({ length: 4 }, (_, k) => Int32Array.from({ length: frames }, (_, f) => (Math.floor(f / 3) * 7919 + k * 104729) % 2048));
+  const codes = Array.from({ length: 4 }, (_, k) =>
+    Int32Array.from({ length: frames }, (_, f) => (Math.floor(f / 3) * 7919 + k * 104729) % 2048),
+  );
   const baseMb = Math.round(process.memoryUsage().rss / 2 ** 20);
   const t0 = performance.now();
   await decodeCodes(encodec, codes, frames * 640, mode === "whole" ? { chunkFrames: frames } : {});
-  return { seconds, mode, ms: Math.round(performance.now() - t0), baseMb, peakMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return {
+    seconds,
+    mode,
+    ms: Math.round(performance.now() - t0),
+    baseMb,
+    peakMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { "model-dir": { type: "string", default: "bench/models/small-s0" }, seconds: { type: "string", default: "30,60,120,300" }, out: { type: "string" }, child: { type: "string" } },
+    options: {
+      "model-dir": { type: "string", default: "bench/models/small-s0" },
+      seconds: { type: "string", default: "30,60,120,300" },
+      out: { type: "string" },
+      child: { type: "string" },
+    },
   });
   const dir = path.resolve(values["model-dir"]!);
   if (values.child) {
@@ -34,7 +55,10 @@ async function main(): Promise<void> {
   const results: Case[] = [];
   for (const seconds of values.seconds!.split(",").map(Number)) {
     for (const mode of ["whole", "chunked"] as const) {
-      const out = execFileSync(process.execPath, [__filename, "--model-dir", dir, "--child", `${seconds}:${mode}`], { encoding: "utf8", maxBuffer: 1 << 20 });
+      const out = execFileSync(process.execPath, [__filename, "--model-dir", dir, "--child", `${seconds}:${mode}`], {
+        encoding: "utf8",
+        maxBuffer: 1 << 20,
+      });
       results.push(JSON.parse(out) as Case);
       const r = results[results.length - 1];
       console.log(`| ${r.seconds} s | ${r.mode} | ${(r.ms / 1000).toFixed(1)} s | ${r.peakMb - r.baseMb} MB |`);

@@ -9,7 +9,13 @@ async function main(): Promise<void> {
   const model = new ModelBuilder();
   const s = new Scope(model, "g");
   s.to("y", "Slice", ["x", s.ints([0]), "past_length", s.ints([2])]);
-  const graph: onnx.IGraphProto = graphProto("slice", s, [valueInfo("x", "float32", [2, 16, "capacity", 64]), valueInfo("past_length", "int64", [1])], [valueInfo("y", "float32")], model.initializers);
+  const graph: onnx.IGraphProto = graphProto(
+    "slice",
+    s,
+    [valueInfo("x", "float32", [2, 16, "capacity", 64]), valueInfo("past_length", "int64", [1])],
+    [valueInfo("y", "float32")],
+    model.initializers,
+  );
   const session = await ort.InferenceSession.create(Buffer.from(encodeModel(graph)), { intraOpNumThreads: 1 });
   for (const capacity of [64, 1536, 16384, 65536]) {
     const x = new ort.Tensor("float32", new Float32Array(2 * 16 * capacity * 64).fill(1), [2, 16, capacity, 64]);
@@ -21,7 +27,9 @@ async function main(): Promise<void> {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    console.log(`input ${(x.data.byteLength / 2 ** 20).toFixed(0)} MiB, Slice of 50 positions: median ${times[15].toFixed(3)} ms`);
+    console.log(
+      `input ${(x.data.byteLength / 2 ** 20).toFixed(0)} MiB, Slice of 50 positions: median ${times[15].toFixed(3)} ms`,
+    );
   }
 }
 

@@ -63,10 +63,19 @@ function stepStats(stamps: number[]): { first: number; last: number; at50: numbe
 }
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8", graph: "flat" | "plain", prompts: number, requests: number, provider = "cpu"): Promise<CaseResult[]> {
+async function runCuesmith(
+  dir: string,
+  seconds: number,
+  variant: "fp32" | "q8",
+  graph: "flat" | "plain",
+  prompts: number,
+  requests: number,
+  provider = "cpu",
+): Promise<CaseResult[]> {
   const engine = await MusicGenEngine.load(dir, { variant, provider, warmup: false, decoderGraph: graph });
   const info = engine.info;
-  if (info.provider !== provider) throw new Error(`${provider} could not run: ${info.fallbacks.map((f) => `${f.provider}: ${f.reason}`).join("; ")}`);
+  if (info.provider !== provider)
+    throw new Error(`${provider} could not run: ${info.fallbacks.map((f) => `${f.provider}: ${f.reason}`).join("; ")}`);
   const gpu = provider === "webgpu" ? await webGpuRuntime() : undefined;
   // time spent inside the decoder's session.run, to separate the engine's own cost from onnxruntime's
   const session = (engine as unknown as { model: LoadedModel }).model.decoder;
@@ -88,19 +97,50 @@ async function runCuesmith(dir: string, seconds: number, variant: "fp32" | "q8",
     const moved = gpu && snapshot(gpu.transfers);
     const started = performance.now();
     const texts = Array.from({ length: prompts }, (_, i) => `${PROMPT} ${i}`);
-    const r = await engine.generate({ prompts: texts, durationSec: seconds, seed: 1, topK: 250 }, { onProgress: () => stamps.push(performance.now()) });
+    const r = await engine.generate(
+      { prompts: texts, durationSec: seconds, seed: 1, topK: 250 },
+      { onProgress: () => stamps.push(performance.now()) },
+    );
     const wallMs = performance.now() - started;
     const s = stepStats(stamps);
     const decodeMs = r.timings.decodeMs;
-    const row: CaseResult = { impl: "cuesmith", graph: info.decoderGraph, layout, prompts, seconds, variant: info.variant, wallMs, steps: r.steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: (decodeMs - runMs) / decodeMs, encodecMs: r.timings.encodecMs, realTimeFactor: (prompts * seconds) / (wallMs / 1000), peakRssMb: rssMb(), request };
+    const row: CaseResult = {
+      impl: "cuesmith",
+      graph: info.decoderGraph,
+      layout,
+      prompts,
+      seconds,
+      variant: info.variant,
+      wallMs,
+      steps: r.steps,
+      firstStepsMs: s.first,
+      lastStepsMs: s.last,
+      at50Ms: s.at50,
+      engineOverhead: (decodeMs - runMs) / decodeMs,
+      encodecMs: r.timings.encodecMs,
+      realTimeFactor: (prompts * seconds) / (wallMs / 1000),
+      peakRssMb: rssMb(),
+      request,
+    };
     if (provider !== "cpu") row.provider = provider;
     if (gpu && moved) {
       const total = transferSince(moved, snapshot(gpu.transfers));
       const { config: m, tokenizer } = (engine as unknown as { model: LoadedModel }).model;
       const textLength = tokenizer.encodeBatch(texts).length;
-      const shape = { layers: m.layers, heads: m.heads, headDim: m.headDim, batch: 2 * prompts, codebooks: m.codebooks, vocab: m.codebookSize, textLength };
+      const shape = {
+        layers: m.layers,
+        heads: m.heads,
+        headDim: m.headDim,
+        batch: 2 * prompts,
+        codebooks: m.codebooks,
+        vocab: m.codebookSize,
+        textLength,
+      };
       row.adapter = `${gpu.adapter.vendor} ${gpu.adapter.architecture} (${gpu.adapter.device})${gpu.adapter.software ? " [software]" : ""}`;
-      row.transferPerStep = { resident: { uploaded: total.uploaded / r.steps, readBack: total.readBack / r.steps }, publishedNotResident: publishedMeanBytes(shape, r.steps) };
+      row.transferPerStep = {
+        resident: { uploaded: total.uploaded / r.steps, readBack: total.readBack / r.steps },
+        publishedNotResident: publishedMeanBytes(shape, r.steps),
+      };
     }
     rows.push(row);
   }
@@ -123,11 +163,33 @@ async function runTransformersJs(dir: string, seconds: number, variant: "fp32" |
   const streamer = { put: () => stamps.push(performance.now()), end: () => {} };
   const steps = framesFor(seconds) + 3;
   const started = performance.now();
-  await model.generate({ ...tokenizer([PROMPT]), max_new_tokens: steps, do_sample: true, top_k: 250, guidance_scale: 3, streamer });
+  await model.generate({
+    ...tokenizer([PROMPT]),
+    max_new_tokens: steps,
+    do_sample: true,
+    top_k: 250,
+    guidance_scale: 3,
+    streamer,
+  });
   const wallMs = performance.now() - started;
   await model.dispose();
   const s = stepStats(stamps);
-  return { impl: "transformers.js", graph: null, prompts: 1, seconds, variant, wallMs, steps, firstStepsMs: s.first, lastStepsMs: s.last, at50Ms: s.at50, engineOverhead: null, encodecMs: null, realTimeFactor: seconds / (wallMs / 1000), peakRssMb: rssMb() };
+  return {
+    impl: "transformers.js",
+    graph: null,
+    prompts: 1,
+    seconds,
+    variant,
+    wallMs,
+    steps,
+    firstStepsMs: s.first,
+    lastStepsMs: s.last,
+    at50Ms: s.at50,
+    engineOverhead: null,
+    encodecMs: null,
+    realTimeFactor: seconds / (wallMs / 1000),
+    peakRssMb: rssMb(),
+  };
 }
 
 /** RESULTS.md from this line on is written by people, and kept when the tables above are regenerated. */
@@ -135,25 +197,59 @@ const NOTES_MARKER = "<!-- notes: kept by bench/run.ts when it rewrites the tabl
 
 function markdown(results: CaseResult[], machine: object): string {
   const f1 = (x: number | null) => (x === null ? "—" : x.toFixed(1));
-  const rows = results.map((r) => `| ${r.impl} | ${r.graph === "flat" ? `flat (${r.layout ?? "?"})` : r.graph ?? "published"} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`);
+  const rows = results.map(
+    (r) =>
+      `| ${r.impl} | ${r.graph === "flat" ? `flat (${r.layout ?? "?"})` : (r.graph ?? "published")} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`,
+  );
   // each of our rows against the row it is compared with that is nearest to it in the list, within the same run
   const nearest = (i: number, match: (r: CaseResult) => boolean) =>
-    results.map((r, j) => ({ r, d: Math.abs(i - j) })).filter(({ r }) => r.run === results[i].run && (r.request ?? 1) === (results[i].request ?? 1) && match(r)).sort((a, b) => a.d - b.d)[0]?.r;
+    results
+      .map((r, j) => ({ r, d: Math.abs(i - j) }))
+      .filter(({ r }) => r.run === results[i].run && (r.request ?? 1) === (results[i].request ?? 1) && match(r))
+      .sort((a, b) => a.d - b.d)[0]?.r;
   const first = (r: CaseResult) => (r.request ?? 1) === 1;
-  const speedups = results.filter((r) => r.impl === "cuesmith" && r.prompts === 1 && first(r)).flatMap((ours) => {
-    const ref = nearest(results.indexOf(ours), (r) => r.impl === "transformers.js" && r.seconds === ours.seconds && r.variant === ours.variant);
-    return ref ? [`- ${ours.seconds} s ${ours.variant} (${ours.graph}${ours.layout ? `, ${ours.layout}` : ""}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`] : [];
-  });
-  const batched = results.filter((r) => r.impl === "cuesmith" && r.prompts > 1).flatMap((b) => {
-    const one = nearest(results.indexOf(b), (r) => r.impl === "cuesmith" && r.prompts === 1 && r.seconds === b.seconds && r.variant === b.variant && r.graph === b.graph && r.layout === b.layout);
-    const again = first(b) ? "" : ` (request ${b.request} of each on its engine)`;
-    return one ? [`- ${b.prompts} × ${b.seconds} s ${b.variant} (${b.graph}${b.layout ? `, ${b.layout}` : ""}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s${again}`] : [];
-  });
+  const speedups = results
+    .filter((r) => r.impl === "cuesmith" && r.prompts === 1 && first(r))
+    .flatMap((ours) => {
+      const ref = nearest(
+        results.indexOf(ours),
+        (r) => r.impl === "transformers.js" && r.seconds === ours.seconds && r.variant === ours.variant,
+      );
+      return ref
+        ? [
+            `- ${ours.seconds} s ${ours.variant} (${ours.graph}${ours.layout ? `, ${ours.layout}` : ""}): Cuesmith ${(ref.wallMs / ours.wallMs).toFixed(2)}× transformers.js`,
+          ]
+        : [];
+    });
+  const batched = results
+    .filter((r) => r.impl === "cuesmith" && r.prompts > 1)
+    .flatMap((b) => {
+      const one = nearest(
+        results.indexOf(b),
+        (r) =>
+          r.impl === "cuesmith" &&
+          r.prompts === 1 &&
+          r.seconds === b.seconds &&
+          r.variant === b.variant &&
+          r.graph === b.graph &&
+          r.layout === b.layout,
+      );
+      const again = first(b) ? "" : ` (request ${b.request} of each on its engine)`;
+      return one
+        ? [
+            `- ${b.prompts} × ${b.seconds} s ${b.variant} (${b.graph}${b.layout ? `, ${b.layout}` : ""}): ${(b.wallMs / one.wallMs).toFixed(2)}× the wall time of 1 × ${b.seconds} s${again}`,
+          ]
+        : [];
+    });
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  const transfers = results.flatMap((r) => (r.transferPerStep ? [
-    `- ${r.provider} ${r.prompts} × ${r.seconds} s on ${r.adapter}: per step up ${kb(r.transferPerStep.resident.uploaded)}, back ${kb(r.transferPerStep.resident.readBack)} (K/V resident); ` +
-      `the published graph without residency: up ${kb(r.transferPerStep.publishedNotResident.uploaded)}, back ${kb(r.transferPerStep.publishedNotResident.readBack)}`,
-  ] : []));
+  const transfers = results.flatMap((r) =>
+    r.transferPerStep
+      ? [
+          `- ${r.provider} ${r.prompts} × ${r.seconds} s on ${r.adapter}: per step up ${kb(r.transferPerStep.resident.uploaded)}, back ${kb(r.transferPerStep.resident.readBack)} (K/V resident); ` +
+            `the published graph without residency: up ${kb(r.transferPerStep.publishedNotResident.uploaded)}, back ${kb(r.transferPerStep.publishedNotResident.readBack)}`,
+        ]
+      : [],
+  );
   return [
     "# Benchmark: Cuesmith engine vs transformers.js (same contract-model files, CPU)",
     "",
@@ -167,7 +263,13 @@ function markdown(results: CaseResult[], machine: object): string {
     ...speedups,
     ...batched,
     "",
-    ...(transfers.length ? ["Host↔device bytes per decoder step (cpu: n/a). A software adapter's timings say nothing about a GPU:", ...transfers, ""] : []),
+    ...(transfers.length
+      ? [
+          "Host↔device bytes per decoder step (cpu: n/a). A software adapter's timings say nothing about a GPU:",
+          ...transfers,
+          "",
+        ]
+      : []),
     "Engine overhead: decode time outside the decoder's session.run (tokens, sampling, KV cache writes), as a share of decode time.",
     "Peak RSS is the process maximum so far (all cases share the process).",
     "",
@@ -202,11 +304,18 @@ async function main(): Promise<void> {
   const batches = values.batch!.split(",").map(Number);
   const providers = values.provider!.split(",");
   const run = new Date().toISOString().slice(0, 16) + "Z";
-  const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+  const machine = {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+  };
   // --append: add to bench/results.json (several short runs instead of one long one)
-  const results: CaseResult[] = values.append && fs.existsSync(path.join(OUT_DIR, "results.json"))
-    ? (JSON.parse(fs.readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as { results: CaseResult[] }).results
-    : [];
+  const results: CaseResult[] =
+    values.append && fs.existsSync(path.join(OUT_DIR, "results.json"))
+      ? (JSON.parse(fs.readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as { results: CaseResult[] }).results
+      : [];
   for (const variant of values["report-only"] ? [] : variants) {
     for (const s of seconds) {
       for (const provider of providers) {
@@ -216,10 +325,12 @@ async function main(): Promise<void> {
           for (const prompts of batches) {
             console.error(`cuesmith ${provider} ${graph} ${variant} ${prompts} × ${s} s…`);
             // a provider that cannot run here (no adapter, no CUDA libraries) is reported, and the others still run
-            const rows = await runCuesmith(dir, s, variant, graph, prompts, Number(values.requests), provider).catch((err: Error) => {
-              console.error(`cuesmith ${provider}: ${err.message}`);
-              return [];
-            });
+            const rows = await runCuesmith(dir, s, variant, graph, prompts, Number(values.requests), provider).catch(
+              (err: Error) => {
+                console.error(`cuesmith ${provider}: ${err.message}`);
+                return [];
+              },
+            );
             for (const row of rows) {
               results.push({ ...row, run });
               console.error(JSON.stringify(row));

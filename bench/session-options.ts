@@ -8,7 +8,11 @@ import { parseArgs } from "node:util";
 import type * as ort from "onnxruntime-node";
 import { MusicGenEngine } from "../helper/engine/musicgen";
 
-interface Setting { name: string; threads?: number; options?: ort.InferenceSession.SessionOptions }
+interface Setting {
+  name: string;
+  threads?: number;
+  options?: ort.InferenceSession.SessionOptions;
+}
 
 const SETTINGS: Setting[] = [
   { name: "defaults (threads = cores, spinning, optimisation all)" },
@@ -22,24 +26,48 @@ const SETTINGS: Setting[] = [
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { "model-dir": { type: "string", default: "bench/models/small-s0" }, seconds: { type: "string", default: "5" }, rounds: { type: "string", default: "2" }, out: { type: "string" } },
+    options: {
+      "model-dir": { type: "string", default: "bench/models/small-s0" },
+      seconds: { type: "string", default: "5" },
+      rounds: { type: "string", default: "2" },
+      out: { type: "string" },
+    },
   });
   const dir = path.resolve(values["model-dir"]!);
   const seconds = Number(values.seconds);
   const walls = SETTINGS.map(() => [] as number[]);
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const [i, s] of SETTINGS.entries()) {
-      const engine = await MusicGenEngine.load(dir, { variant: "q8", provider: "cpu", warmup: false, threads: s.threads, sessionOptions: s.options });
+      const engine = await MusicGenEngine.load(dir, {
+        variant: "q8",
+        provider: "cpu",
+        warmup: false,
+        threads: s.threads,
+        sessionOptions: s.options,
+      });
       const t0 = performance.now();
-      await engine.generate({ prompts: ["upbeat tech product reveal music"], durationSec: seconds, seed: 1, topK: 250 });
+      await engine.generate({
+        prompts: ["upbeat tech product reveal music"],
+        durationSec: seconds,
+        seed: 1,
+        topK: 250,
+      });
       walls[i].push(performance.now() - t0);
       await engine.dispose();
       console.error(`${s.name}: ${(walls[i][walls[i].length - 1] / 1000).toFixed(1)} s`);
     }
   }
   const base = Math.min(...walls[0]);
-  const rows = SETTINGS.map((s, i) => ({ setting: s.name, bestS: Math.min(...walls[i]) / 1000, allS: walls[i].map((w) => w / 1000), vsDefaults: Math.min(...walls[i]) / base }));
-  for (const r of rows) console.log(`| ${r.setting} | ${r.bestS.toFixed(1)} s | ${r.allS.map((w) => w.toFixed(1)).join(", ")} | ${r.vsDefaults.toFixed(2)} |`);
+  const rows = SETTINGS.map((s, i) => ({
+    setting: s.name,
+    bestS: Math.min(...walls[i]) / 1000,
+    allS: walls[i].map((w) => w / 1000),
+    vsDefaults: Math.min(...walls[i]) / base,
+  }));
+  for (const r of rows)
+    console.log(
+      `| ${r.setting} | ${r.bestS.toFixed(1)} s | ${r.allS.map((w) => w.toFixed(1)).join(", ")} | ${r.vsDefaults.toFixed(2)} |`,
+    );
   if (values.out) fs.writeFileSync(values.out, JSON.stringify({ seconds, rows }, null, 2));
 }
 

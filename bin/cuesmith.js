@@ -9,10 +9,12 @@ if (!fs.existsSync(entry)) {
   console.error("cuesmith: not built yet; run `npm run build` in the project folder");
   process.exit(2);
 }
-require(entry).main(process.argv.slice(2)).then(
-  (code) => process.exit(code ?? 0),
-  (err) => {
-    console.error(`cuesmith: ${err && err.message ? err.message : err}`);
-    process.exit(1);
-  },
-);
+require(entry)
+  .main(process.argv.slice(2))
+  .then(
+    (code) => process.exit(code ?? 0),
+    (err) => {
+      console.error(`cuesmith: ${err && err.message ? err.message : err}`);
+      process.exit(1);
+    },
+  );

@@ -67,18 +67,23 @@ export function parseManifest(raw: unknown): Manifest {
     if (!m || typeof m !== "object") bad(at, "is not an object");
     if (typeof m.repo !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(m.repo)) bad(`${at}.repo`, "must be owner/name");
     const branchOk = m.unpinned === true && typeof m.revision === "string" && /^[A-Za-z0-9._-]+$/.test(m.revision);
-    if (typeof m.revision !== "string" || (!HEX40.test(m.revision) && !branchOk)) bad(`${at}.revision`, "must be a 40-hex commit sha (pin it)");
+    if (typeof m.revision !== "string" || (!HEX40.test(m.revision) && !branchOk))
+      bad(`${at}.revision`, "must be a 40-hex commit sha (pin it)");
     if (typeof m.url !== "string" || !m.url.includes("{path}")) bad(`${at}.url`, "must be a pattern with {path}");
     if (typeof m.license !== "string" || !m.license) bad(`${at}.license`, "is required");
-    if (!DECODER_VARIANTS.includes(m.defaultVariant as DecoderVariant)) bad(`${at}.defaultVariant`, "must be q8 or fp32");
+    if (!DECODER_VARIANTS.includes(m.defaultVariant as DecoderVariant))
+      bad(`${at}.defaultVariant`, "must be q8 or fp32");
     const files = m.files as Record<string, Record<string, unknown>> | undefined;
     if (!files || typeof files !== "object") bad(`${at}.files`, "must be an object");
     const outFiles: Record<string, ManifestFile> = {};
     for (const [p, f] of Object.entries(files!)) {
       const fat = `${at}.files["${p}"]`;
-      if (p.startsWith("/") || p.split("/").some((s) => s === ".." || s === "." || s === "")) bad(fat, "is not a safe relative path");
-      if (typeof f.size !== "number" || !Number.isInteger(f.size) || f.size < 0) bad(`${fat}.size`, "must be a whole number of bytes");
-      if (f.sha256 !== null && (typeof f.sha256 !== "string" || !HEX64.test(f.sha256))) bad(`${fat}.sha256`, "must be 64 lower-case hex digits or null");
+      if (p.startsWith("/") || p.split("/").some((s) => s === ".." || s === "." || s === ""))
+        bad(fat, "is not a safe relative path");
+      if (typeof f.size !== "number" || !Number.isInteger(f.size) || f.size < 0)
+        bad(`${fat}.size`, "must be a whole number of bytes");
+      if (f.sha256 !== null && (typeof f.sha256 !== "string" || !HEX64.test(f.sha256)))
+        bad(`${fat}.sha256`, "must be 64 lower-case hex digits or null");
       outFiles[p] = {
         size: f.size as number,
         sizeApprox: f.sizeApprox === true || f.sizeEstimated === true,
@@ -93,8 +98,10 @@ export function parseManifest(raw: unknown): Manifest {
     const outVariants = {} as Record<DecoderVariant, string[]>;
     for (const v of DECODER_VARIANTS) {
       const list = variants![v];
-      if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) bad(`${at}.variants.${v}`, "must be a list of paths");
-      for (const p of list as string[]) if (!outFiles[p]) bad(`${at}.variants.${v}`, `names "${p}", which is not in files`);
+      if (!Array.isArray(list) || list.some((x) => typeof x !== "string"))
+        bad(`${at}.variants.${v}`, "must be a list of paths");
+      for (const p of list as string[])
+        if (!outFiles[p]) bad(`${at}.variants.${v}`, `names "${p}", which is not in files`);
       outVariants[v] = [...(list as string[])];
     }
     models[name] = {
@@ -135,7 +142,10 @@ export function fileUrl(entry: ModelEntry, file: string, hubUrl: string = DEFAUL
   const hub = hubUrl.replace(/\/+$/, "");
   const pattern = entry.url.startsWith(DEFAULT_HUB) ? hub + entry.url.slice(DEFAULT_HUB.length) : entry.url;
   const enc = (s: string) => s.split("/").map(encodeURIComponent).join("/");
-  return pattern.replace("{repo}", enc(entry.repo)).replace("{revision}", encodeURIComponent(entry.revision)).replace("{path}", enc(file));
+  return pattern
+    .replace("{repo}", enc(entry.repo))
+    .replace("{revision}", encodeURIComponent(entry.revision))
+    .replace("{path}", enc(file));
 }
 
 /** Every file any variant of the model needs, in manifest order. */

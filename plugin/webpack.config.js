@@ -47,7 +47,11 @@ class CopyPluginFiles {
             for (const file of fs.readdirSync(from, { recursive: true })) {
               const full = path.join(from, String(file));
               if (!fs.statSync(full).isFile()) continue;
-              compilation.emitAsset(`${dir}/${String(file).split(path.sep).join("/")}`, new RawSource(fs.readFileSync(full)), asIs);
+              compilation.emitAsset(
+                `${dir}/${String(file).split(path.sep).join("/")}`,
+                new RawSource(fs.readFileSync(full)),
+                asIs,
+              );
               compilation.fileDependencies.add(full);
             }
           }
@@ -61,19 +65,36 @@ class CopyPluginFiles {
 class CopyHarnessPage {
   apply(compiler) {
     compiler.hooks.thisCompilation.tap("CuesmithCopyHarnessPage", (compilation) => {
-      compilation.hooks.processAssets.tap({ name: "CuesmithCopyHarnessPage", stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
-        const page = path.join(PLUGIN_DIR, "harness", "index.html");
-        compilation.emitAsset("index.html", new webpack.sources.RawSource(fs.readFileSync(page)), { minimized: true });
-        compilation.fileDependencies.add(page);
-      });
+      compilation.hooks.processAssets.tap(
+        { name: "CuesmithCopyHarnessPage", stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
+        () => {
+          const page = path.join(PLUGIN_DIR, "harness", "index.html");
+          compilation.emitAsset("index.html", new webpack.sources.RawSource(fs.readFileSync(page)), {
+            minimized: true,
+          });
+          compilation.fileDependencies.add(page);
+        },
+      );
     });
   }
 }
 
 module.exports = (_env, argv = {}) => {
   const production = argv.mode !== "development";
-  const panel = bundle(production, path.join(PLUGIN_DIR, "ui", "index.tsx"), DIST_DIR, "index.js", new CopyPluginFiles());
-  const harness = bundle(production, path.join(PLUGIN_DIR, "harness", "index.tsx"), HARNESS_DIST_DIR, "harness.js", new CopyHarnessPage());
+  const panel = bundle(
+    production,
+    path.join(PLUGIN_DIR, "ui", "index.tsx"),
+    DIST_DIR,
+    "index.js",
+    new CopyPluginFiles(),
+  );
+  const harness = bundle(
+    production,
+    path.join(PLUGIN_DIR, "harness", "index.tsx"),
+    HARNESS_DIST_DIR,
+    "harness.js",
+    new CopyHarnessPage(),
+  );
   return [panel, harness];
 };
 

@@ -36,7 +36,8 @@ function checkManifest(distDir) {
   if (manifest.manifestVersion !== 5) problems.push("manifestVersion must be 5");
   if (!manifest.id) problems.push("id is missing");
   if (!/^\d+\.\d+\.\d+$/.test(String(manifest.version))) problems.push(`version ${manifest.version} is not x.y.z`);
-  if (!manifest.host || Array.isArray(manifest.host) || manifest.host.app !== "premierepro") problems.push('host must be { "app": "premierepro", … }');
+  if (!manifest.host || Array.isArray(manifest.host) || manifest.host.app !== "premierepro")
+    problems.push('host must be { "app": "premierepro", … }');
   if (!Array.isArray(manifest.entrypoints) || manifest.entrypoints.length === 0) problems.push("no entrypoints");
   const main = manifest.main || "index.html";
   if (!fs.existsSync(path.join(distDir, main))) problems.push(`main file ${main} is not in ${distDir}`);
@@ -76,7 +77,9 @@ if (require.main === module) {
     const distDir = option("--dist") ? path.resolve(option("--dist")) : DEFAULT_DIST;
     const outFile = option("--out") ? path.resolve(option("--out")) : path.join(distDir, CCX_NAME);
     const { files, bytes, manifest } = packagePlugin({ distDir, outFile });
-    console.log(`${path.relative(process.cwd(), outFile) || outFile}: ${manifest.name} ${manifest.version} (${manifest.id}), ${bytes} bytes`);
+    console.log(
+      `${path.relative(process.cwd(), outFile) || outFile}: ${manifest.name} ${manifest.version} (${manifest.id}), ${bytes} bytes`,
+    );
     for (const file of files) console.log(`  ${file}`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));

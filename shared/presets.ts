@@ -24,7 +24,11 @@ const TAG_RE = /^[a-z0-9][a-z0-9_]{0,63}$/;
 
 /** "#Vlog-Morning" -> "vlog_morning"; null when what is left is not a usable tag. */
 export function normalizeTag(raw: string): string | null {
-  const tag = raw.trim().replace(/^#/, "").toLowerCase().replace(/[-\s]+/g, "_");
+  const tag = raw
+    .trim()
+    .replace(/^#/, "")
+    .toLowerCase()
+    .replace(/[-\s]+/g, "_");
   return TAG_RE.test(tag) ? tag : null;
 }
 
@@ -40,8 +44,12 @@ export function promptForTag(tag: string, table: Readonly<PresetTable> = DEFAULT
   const key = normalizeTag(tag);
   if (key === null) throw new RangeError(`"${tag}" is not a tag: use letters, digits and _ (e.g. unboxing)`);
   const preset = table[key];
-  if (preset) return { prompt: preset.prompt, source: "preset", ...(preset.seed !== undefined ? { seed: preset.seed } : {}) };
-  return { prompt: `${key.replace(/_/g, " ")} background music for video, clear instruments, no vocals`, source: "fallback" };
+  if (preset)
+    return { prompt: preset.prompt, source: "preset", ...(preset.seed !== undefined ? { seed: preset.seed } : {}) };
+  return {
+    prompt: `${key.replace(/_/g, " ")} background music for video, clear instruments, no vocals`,
+    source: "fallback",
+  };
 }
 
 /** Adds the tempo the editor asked for in MusicGen's own words ("..., 110 bpm"), replacing any earlier bpm. */

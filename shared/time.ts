@@ -33,7 +33,8 @@ export function toTicks(value: TickLike): bigint {
   if (typeof value === "bigint") return value;
   if (typeof value === "string") {
     const trimmed = value.trim();
-    if (!TICK_STRING.test(trimmed)) throw new RangeError(`Not a tick count: ${JSON.stringify(value)} (expected a decimal integer string)`);
+    if (!TICK_STRING.test(trimmed))
+      throw new RangeError(`Not a tick count: ${JSON.stringify(value)} (expected a decimal integer string)`);
     return BigInt(trimmed);
   }
   if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
@@ -115,7 +116,11 @@ function positiveTicks(value: TickLike, what: string): bigint {
 }
 
 /** Snaps a time to a frame boundary of the sequence (nearest by default, halves away from zero). */
-export function snapTicksToFrame(ticks: TickLike, ticksPerFrame: TickLike, rounding: FrameRounding = "nearest"): bigint {
+export function snapTicksToFrame(
+  ticks: TickLike,
+  ticksPerFrame: TickLike,
+  rounding: FrameRounding = "nearest",
+): bigint {
   const tpf = positiveTicks(ticksPerFrame, "ticks per frame");
   return divRound(toTicks(ticks), tpf, rounding) * tpf;
 }

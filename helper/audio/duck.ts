@@ -12,7 +12,12 @@ export interface DuckOptions {
 export const DUCK_DEFAULTS: DuckOptions = { depthDb: 8, attackSec: 0.05, releaseSec: 0.3 };
 
 /** Per-sample gain: 1 between phrases, 10^(-depth/20) under speech, linear-in-dB ramps at the edges. */
-export function duckingEnvelope(regions: Region[], length: number, rate: number, o: DuckOptions = DUCK_DEFAULTS): Float32Array {
+export function duckingEnvelope(
+  regions: Region[],
+  length: number,
+  rate: number,
+  o: DuckOptions = DUCK_DEFAULTS,
+): Float32Array {
   const depthDb = new Float32Array(length); // 0 = no ducking, 1 = full depth
   const attack = Math.max(1, Math.round(o.attackSec * rate));
   const release = Math.max(1, Math.round(o.releaseSec * rate));
@@ -27,7 +32,12 @@ export function duckingEnvelope(regions: Region[], length: number, rate: number,
   return depthDb.map((a) => 10 ** ((-o.depthDb * a) / 20));
 }
 
-export function applyDucking(samples: Float32Array, rate: number, regions: Region[], o: DuckOptions = DUCK_DEFAULTS): Float32Array {
+export function applyDucking(
+  samples: Float32Array,
+  rate: number,
+  regions: Region[],
+  o: DuckOptions = DUCK_DEFAULTS,
+): Float32Array {
   const env = duckingEnvelope(regions, samples.length, rate, o);
   return samples.map((v, i) => v * env[i]);
 }

@@ -14,7 +14,18 @@
 //   loudness a little (up to ~0.7 LU for noise-like content). Stage 6 therefore measures the 48 kHz signal itself,
 //   puts the loudness back where the chain meant it, and lets the true-peak ceiling (minus a 0.1 dB margin for
 //   meter differences, e.g. ffmpeg's 192 kHz meter) win over loudness. The reported numbers are of the final signal.
-import { applyGain, BED_LEVEL_DB, bedLevel, normalizationGainDb, normalizeLoudness, PEAK_GUARD, peakGuard, PeakGuardDecision, PeakGuardOptions, TARGET_LUFS } from "./gain";
+import {
+  applyGain,
+  BED_LEVEL_DB,
+  bedLevel,
+  normalizationGainDb,
+  normalizeLoudness,
+  PEAK_GUARD,
+  peakGuard,
+  PeakGuardDecision,
+  PeakGuardOptions,
+  TARGET_LUFS,
+} from "./gain";
 import { integratedLoudness, truePeakDb } from "./loudness";
 import { resample } from "./resample";
 import { estimateTempo, TempoOptions } from "./tempo";
@@ -82,7 +93,10 @@ export async function finishBed(input: Float32Array, o: FinishOptions): Promise<
   // Where the bed starts and ends (see the top: decided first, at the level the input is about to get)
   const trimOptions = { ...TRIM, ...o.trim };
   const levelAboutToGet = normalizationGainDb(input, rate, targetLufs) + bedLevelDb;
-  const bounds = silenceBounds(input, rate, { ...trimOptions, thresholdDbfs: trimOptions.thresholdDbfs - levelAboutToGet });
+  const bounds = silenceBounds(input, rate, {
+    ...trimOptions,
+    thresholdDbfs: trimOptions.thresholdDbfs - levelAboutToGet,
+  });
   const kept = input.subarray(bounds.start, Math.min(bounds.end, bounds.start + length));
 
   // 1-3: levels, on the kept stretch

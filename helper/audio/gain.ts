@@ -68,7 +68,11 @@ export interface PeakGuardDecision {
 }
 
 /** What the peak guard would do to this signal, without doing it. */
-export function peakGuardDecision(samples: Float32Array, rate: number, options: Partial<PeakGuardOptions> = {}): PeakGuardDecision {
+export function peakGuardDecision(
+  samples: Float32Array,
+  rate: number,
+  options: Partial<PeakGuardOptions> = {},
+): PeakGuardDecision {
   const o = { ...PEAK_GUARD, ...options };
   const samplePeakDbfs = samplePeakDb(samples);
   const truePeakDbtp = truePeakDb(samples, rate);
@@ -84,7 +88,11 @@ export function peakGuardDecision(samples: Float32Array, rate: number, options: 
  * The source article's peak guard: if the sample peak is above -0.5 dBFS, lower by 3 dB; then, if the true peak is
  * still above -1 dBTP, lower just enough to meet it. A plain gain (no limiter), so the music's dynamics are untouched.
  */
-export function peakGuard(samples: Float32Array, rate: number, options: Partial<PeakGuardOptions> = {}): PeakGuardDecision & { samples: Float32Array } {
+export function peakGuard(
+  samples: Float32Array,
+  rate: number,
+  options: Partial<PeakGuardOptions> = {},
+): PeakGuardDecision & { samples: Float32Array } {
   const decision = peakGuardDecision(samples, rate, options);
   return { ...decision, samples: decision.gainDb === 0 ? samples.slice() : applyGain(samples, decision.gainDb) };
 }

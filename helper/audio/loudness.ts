@@ -42,11 +42,17 @@ export function kWeightingFilters(rate: number): [Biquad, Biquad] {
 function biquad(x: ArrayLike<number>, f: Biquad): Float64Array {
   const { b0, b1, b2, a1, a2 } = f;
   const y = new Float64Array(x.length);
-  let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+  let x1 = 0,
+    x2 = 0,
+    y1 = 0,
+    y2 = 0;
   for (let i = 0; i < x.length; i++) {
     const xi = x[i];
     const v = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-    x2 = x1; x1 = xi; y2 = y1; y1 = v;
+    x2 = x1;
+    x1 = xi;
+    y2 = y1;
+    y1 = v;
     y[i] = v;
   }
   return y;
@@ -71,8 +77,13 @@ function blockEnergies(samples: Float32Array, rate: number): Float64Array {
 }
 
 function gatedMean(energies: Float64Array, gateLufs: number): number {
-  let sum = 0, n = 0;
-  for (const e of energies) if (toLufs(e) > gateLufs) { sum += e; n++; }
+  let sum = 0,
+    n = 0;
+  for (const e of energies)
+    if (toLufs(e) > gateLufs) {
+      sum += e;
+      n++;
+    }
   return n === 0 ? 0 : sum / n;
 }
 
@@ -112,8 +123,12 @@ function interpolatorPhases(factor: number): Float64Array[] {
   const half = TAPS_PER_PHASE / 2;
   const beta = 7;
   const i0 = (x: number) => {
-    let sum = 1, term = 1;
-    for (let k = 1; k < 30; k++) { term *= (x / (2 * k)) ** 2; sum += term; }
+    let sum = 1,
+      term = 1;
+    for (let k = 1; k < 30; k++) {
+      term *= (x / (2 * k)) ** 2;
+      sum += term;
+    }
     return sum;
   };
   const phases = Array.from({ length: factor }, (_, p) => {
@@ -172,5 +187,9 @@ export interface LoudnessReport {
 }
 
 export function measureLoudness(samples: Float32Array, rate: number): LoudnessReport {
-  return { integratedLufs: integratedLoudness(samples, rate), truePeakDbtp: truePeakDb(samples, rate), samplePeakDbfs: samplePeakDb(samples) };
+  return {
+    integratedLufs: integratedLoudness(samples, rate),
+    truePeakDbtp: truePeakDb(samples, rate),
+    samplePeakDbfs: samplePeakDb(samples),
+  };
 }

@@ -14,7 +14,12 @@ const TAIL_PAD = 2048;
  * (an impulse at input time t lands at output time t), padded with silence at the end if the converter returns
  * fewer. WASM inside, hence async.
  */
-export async function resample(samples: Float32Array, fromRate: number, toRate: number, length?: number): Promise<Float32Array> {
+export async function resample(
+  samples: Float32Array,
+  fromRate: number,
+  toRate: number,
+  length?: number,
+): Promise<Float32Array> {
   if (!(fromRate > 0 && toRate > 0)) throw new RangeError(`bad sample rates ${fromRate} -> ${toRate}`);
   const n = length ?? Math.round((samples.length * toRate) / fromRate);
   const out = new Float32Array(n);

@@ -124,7 +124,11 @@ function refold(beats: number[], ratio: number, strength: (beats: number[]) => n
  */
 function pulseClarity(flux: number[], periodFrames: number): number {
   let best = 0;
-  for (let lag = Math.max(1, Math.floor(periodFrames) - 1); lag <= Math.ceil(periodFrames) + 1 && lag < flux.length; lag++) {
+  for (
+    let lag = Math.max(1, Math.floor(periodFrames) - 1);
+    lag <= Math.ceil(periodFrames) + 1 && lag < flux.length;
+    lag++
+  ) {
     let sum = 0;
     for (let i = 0; i + lag < flux.length; i++) sum += flux[i] * flux[i + lag];
     best = Math.max(best, sum / (flux.length - lag));

@@ -30,7 +30,8 @@ export function silenceBounds(samples: Float32Array, rate: number, options: Part
   const thresholdSquared = 10 ** (o.thresholdDbfs / 10); // compare mean squares: no sqrt per window
   const windows = Math.ceil(samples.length / win);
   const loud = (w: number) => {
-    const from = w * win, to = Math.min(samples.length, from + win);
+    const from = w * win,
+      to = Math.min(samples.length, from + win);
     let sum = 0;
     for (let i = from; i < to; i++) sum += samples[i] * samples[i];
     return sum / (to - from) >= thresholdSquared;
@@ -85,7 +86,12 @@ export function startsInSound(samples: Float32Array, rate: number, thresholdDbfs
  * silence if still short, with a linear fade-out to 0 at the end and a short fade-in if it starts inside sound.
  * When the input is short, the fade-out sits at the end of the real audio, not on the padding.
  */
-export function fitToLength(samples: Float32Array, rate: number, targetSamples: number, options: Partial<FitOptions> = {}): Float32Array {
+export function fitToLength(
+  samples: Float32Array,
+  rate: number,
+  targetSamples: number,
+  options: Partial<FitOptions> = {},
+): Float32Array {
   const o = { ...FIT, ...options };
   const out = new Float32Array(targetSamples);
   const audible = Math.min(samples.length, targetSamples);

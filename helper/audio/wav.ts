@@ -15,7 +15,9 @@ export function encodeWav(samples: Float32Array, sampleRate: number, bitDepth: B
   const dataBytes = samples.length * bytesPerSample;
   const out = new Uint8Array(44 + dataBytes + (dataBytes % 2)); // RIFF chunks are word-aligned
   const view = new DataView(out.buffer);
-  const ascii = (offset: number, s: string) => { for (let i = 0; i < s.length; i++) out[offset + i] = s.charCodeAt(i); };
+  const ascii = (offset: number, s: string) => {
+    for (let i = 0; i < s.length; i++) out[offset + i] = s.charCodeAt(i);
+  };
   ascii(0, "RIFF");
   view.setUint32(4, out.length - 8, true);
   ascii(8, "WAVE");

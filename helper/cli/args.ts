@@ -18,7 +18,12 @@ export function parse<T extends ParseArgsConfig["options"]>(argv: string[], opti
 }
 
 /** A finite number from an option value, or a UsageError naming the option. */
-export function numberOption(name: string, value: string | undefined, check?: (n: number) => boolean, hint = ""): number | undefined {
+export function numberOption(
+  name: string,
+  value: string | undefined,
+  check?: (n: number) => boolean,
+  hint = "",
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || (check && !check(n))) {

@@ -30,11 +30,17 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
     "top-k": { type: "string" },
     temperature: { type: "string" },
   });
-  if ((values.prompt === undefined) === (values.tag === undefined)) throw new UsageError("give exactly one of --prompt TEXT or --tag TAG");
+  if ((values.prompt === undefined) === (values.tag === undefined))
+    throw new UsageError("give exactly one of --prompt TEXT or --tag TAG");
   if (values.prompt !== undefined && values.prompt.trim() === "") throw new UsageError("--prompt must not be empty");
   if (!values.out) throw new UsageError("--out FILE.wav is required");
   if (!/\.wav$/i.test(values.out)) throw new UsageError(`--out must name a .wav file, got "${values.out}"`);
-  const duration = numberOption("duration", values.duration, (d) => d >= 0.5 && d <= 300, "seconds between 0.5 and 300");
+  const duration = numberOption(
+    "duration",
+    values.duration,
+    (d) => d >= 0.5 && d <= 300,
+    "seconds between 0.5 and 300",
+  );
   if (duration === undefined) throw new UsageError("--duration SEC is required");
   checkDuration(duration);
   const bpm = numberOption("bpm", values.bpm, (n) => n >= 30 && n <= 300, "a tempo between 30 and 300");
@@ -43,7 +49,8 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
   const temperature = numberOption("temperature", values.temperature, (n) => n > 0 && n <= 10, "in (0, 10]");
   let seed = numberOption("seed", values.seed, (n) => Number.isSafeInteger(n) && n >= 0, "a whole number >= 0");
   const variant = values.variant ?? "auto";
-  if (!["auto", "fp32", "q8"].includes(variant)) throw new UsageError(`--variant must be auto, fp32 or q8, got "${variant}"`);
+  if (!["auto", "fp32", "q8"].includes(variant))
+    throw new UsageError(`--variant must be auto, fp32 or q8, got "${variant}"`);
 
   let prompt: string;
   if (values.tag !== undefined) {
@@ -53,7 +60,8 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    if (resolved.source === "fallback") io.err(`cuesmith: no preset for tag "${values.tag}", using "${resolved.prompt}"`);
+    if (resolved.source === "fallback")
+      io.err(`cuesmith: no preset for tag "${values.tag}", using "${resolved.prompt}"`);
     prompt = resolved.prompt;
     seed ??= resolved.seed;
   } else {
@@ -64,7 +72,11 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
 
   const modelDir = path.resolve(values["model-dir"] ?? defaultModelDir("musicgen-small"));
   const started = performance.now();
-  const engine = await MusicGenEngine.load(modelDir, { variant: variant as "auto", provider: values.provider, warmup: false });
+  const engine = await MusicGenEngine.load(modelDir, {
+    variant: variant as "auto",
+    provider: values.provider,
+    warmup: false,
+  });
   const result = await engine.generate(
     { prompts: [prompt], durationSec: duration, seed, guidanceScale: guidance, topK, temperature },
     { onProgress: progressLine() },
@@ -73,20 +85,24 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
   const out = path.resolve(values.out);
   await writeFileAtomic(out, encodeWav(samples, OUTPUT_RATE, 24));
   const info = engine.info;
-  io.out(JSON.stringify({
-    path: out,
-    samples: samples.length,
-    sample_rate: OUTPUT_RATE,
-    seconds: samples.length / OUTPUT_RATE,
-    seed,
-    prompt,
-    model: info.modelDir,
-    contract_model: info.contractModel,
-    variant: info.variant,
-    provider: info.provider,
-    ...(info.adapter ? { gpu_adapter: `${info.adapter.vendor} ${info.adapter.architecture} (${info.adapter.device})` } : {}),
-    wall_ms: Math.round(performance.now() - started),
-  }));
+  io.out(
+    JSON.stringify({
+      path: out,
+      samples: samples.length,
+      sample_rate: OUTPUT_RATE,
+      seconds: samples.length / OUTPUT_RATE,
+      seed,
+      prompt,
+      model: info.modelDir,
+      contract_model: info.contractModel,
+      variant: info.variant,
+      provider: info.provider,
+      ...(info.adapter
+        ? { gpu_adapter: `${info.adapter.vendor} ${info.adapter.architecture} (${info.adapter.device})` }
+        : {}),
+      wall_ms: Math.round(performance.now() - started),
+    }),
+  );
   await engine.dispose(); // frees the device memory of the webgpu provider before the process ends
   return 0;
 }

@@ -9,7 +9,6 @@ import { runReportCommand } from "./report-command";
 import { runServeCommand, SERVE_USAGE } from "./serve-command";
 import { VERSION } from "../version";
 
-
 const USAGE = [
   `cuesmith ${VERSION} — local AI music beds for Premiere Pro`,
   "",

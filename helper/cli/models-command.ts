@@ -29,7 +29,6 @@ export const MODELS_USAGE = [
   "cuesmith models build-test --model emotion-tiny --out DIR [--seed N]   the same for the optional NLI emotion classifier",
 ].join("\n");
 
-
 function variantOption(value: string | undefined): DecoderVariant | undefined {
   if (value === undefined) return undefined;
   if (value !== "q8" && value !== "fp32") throw new UsageError(`--variant must be q8 or fp32, got "${value}"`);
@@ -50,7 +49,8 @@ function knownModel(name: string): void {
 }
 
 function onePositional(positionals: string[], what: string, required: boolean): string | undefined {
-  if (positionals.length > 1) throw new UsageError(`expected one ${what}, got ${positionals.length}: ${positionals.join(" ")}`);
+  if (positionals.length > 1)
+    throw new UsageError(`expected one ${what}, got ${positionals.length}: ${positionals.join(" ")}`);
   if (required && positionals.length === 0) throw new UsageError(`missing ${what}`);
   return positionals[0];
 }
@@ -73,7 +73,9 @@ export async function runModelsCommand(argv: string[], io: CliIO): Promise<numbe
         io.out(MODELS_USAGE);
         return 0;
       case undefined:
-        io.err("cuesmith models: missing sub-command (fetch, list, verify or build-test; `cuesmith models help` shows them)");
+        io.err(
+          "cuesmith models: missing sub-command (fetch, list, verify or build-test; `cuesmith models help` shows them)",
+        );
         return 2;
       default:
         io.err(`cuesmith models: unknown sub-command "${sub}" (use fetch, list, verify or build-test)`);
@@ -123,7 +125,9 @@ async function fetchCommand(argv: string[], io: CliIO): Promise<number> {
   const reused = count("reused");
   const present = count("present");
   const parts = [
-    downloaded.length ? `downloaded ${downloaded.length} (${formatBytes(downloaded.reduce((n, f) => n + f.size, 0))})` : "",
+    downloaded.length
+      ? `downloaded ${downloaded.length} (${formatBytes(downloaded.reduce((n, f) => n + f.size, 0))})`
+      : "",
     reused.length ? `reused ${reused.length} from the Hugging Face cache` : "",
     present.length ? `${present.length} already present` : "",
   ].filter(Boolean);
@@ -151,18 +155,29 @@ async function listCommand(argv: string[], io: CliIO): Promise<number> {
     const state = m.variants.length ? `complete: ${m.variants.join(", ")}` : "incomplete";
     const rev = m.revision ? ` @ ${m.revision.slice(0, 7)}` : "";
     io.out(`  ${m.name.padEnd(20)} ${state.padEnd(22)} ${formatBytes(m.bytes).padStart(8)}${rev}`);
-    if (m.partialDownloads.length) io.out(`      partial downloads (resume with models fetch): ${m.partialDownloads.join(", ")}`);
+    if (m.partialDownloads.length)
+      io.out(`      partial downloads (resume with models fetch): ${m.partialDownloads.join(", ")}`);
     if (!m.variants.length) for (const p of m.problems.slice(0, 3)) io.out(`      ${p}`);
   }
   return 0;
 }
 
-const STATUS_LABEL: Record<string, string> = { ok: "ok", missing: "MISSING", wrong_size: "WRONG SIZE", wrong_hash: "WRONG HASH" };
+const STATUS_LABEL: Record<string, string> = {
+  ok: "ok",
+  missing: "MISSING",
+  wrong_size: "WRONG SIZE",
+  wrong_hash: "WRONG HASH",
+};
 
 async function verifyCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { "model-dir": { type: "string" }, variant: { type: "string" }, deep: { type: "boolean" }, json: { type: "boolean" } },
+    {
+      "model-dir": { type: "string" },
+      variant: { type: "string" },
+      deep: { type: "boolean" },
+      json: { type: "boolean" },
+    },
     true,
   );
   const name = onePositional(positionals, "model name", false);
@@ -181,11 +196,15 @@ async function verifyCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 function printReport(r: VerifyReport, io: CliIO): void {
-  io.out(`${r.model} in ${r.dir} — variant${r.checked.length > 1 ? "s" : ""} ${r.checked.join(", ")}; ${r.deep ? "sizes and sha256" : "sizes (add --deep for sha256)"}`);
+  io.out(
+    `${r.model} in ${r.dir} — variant${r.checked.length > 1 ? "s" : ""} ${r.checked.join(", ")}; ${r.deep ? "sizes and sha256" : "sizes (add --deep for sha256)"}`,
+  );
   for (const f of r.files) {
     let detail = "";
-    if (f.status === "ok") detail = `${f.actualSize ?? "?"} bytes${f.hashChecked ? ", sha256 ok" : ""}${f.basis === "approximate" ? " (size only roughly known)" : ""}`;
-    else if (f.status === "wrong_size") detail = `${f.actualSize} bytes, expected ${f.sizeApprox ? "about " : ""}${f.expectedSize}`;
+    if (f.status === "ok")
+      detail = `${f.actualSize ?? "?"} bytes${f.hashChecked ? ", sha256 ok" : ""}${f.basis === "approximate" ? " (size only roughly known)" : ""}`;
+    else if (f.status === "wrong_size")
+      detail = `${f.actualSize} bytes, expected ${f.sizeApprox ? "about " : ""}${f.expectedSize}`;
     else if (f.status === "wrong_hash") detail = `sha256 ${f.actualSha256}, expected ${f.expectedSha256}`;
     io.out(`  ${STATUS_LABEL[f.status].padEnd(10)} ${f.file}${detail ? `  ${detail}` : ""}`);
   }
@@ -199,16 +218,25 @@ function printReport(r: VerifyReport, io: CliIO): void {
 }
 
 async function buildTestCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { size: { type: "string" }, out: { type: "string" }, seed: { type: "string" }, model: { type: "string" } }, true);
+  const { values, positionals } = parse(
+    argv,
+    { size: { type: "string" }, out: { type: "string" }, seed: { type: "string" }, model: { type: "string" } },
+    true,
+  );
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.model !== undefined && !["whisper-tiny", "emotion-tiny", "musicgen"].includes(values.model)) {
     throw new UsageError(`--model must be musicgen (the default), whisper-tiny or emotion-tiny, got "${values.model}"`);
   }
   const whisper = values.model === "whisper-tiny";
   const emotion = values.model === "emotion-tiny";
-  if ((whisper || emotion) && values.size !== undefined && values.size !== "tiny") throw new UsageError(`--model ${values.model} has only --size tiny`);
+  if ((whisper || emotion) && values.size !== undefined && values.size !== "tiny")
+    throw new UsageError(`--model ${values.model} has only --size tiny`);
   if (!whisper && !emotion && values.size !== "tiny" && values.size !== "small") {
-    throw new UsageError(values.size === undefined ? "--size tiny|small is required" : `--size must be tiny or small, got "${values.size}"`);
+    throw new UsageError(
+      values.size === undefined
+        ? "--size tiny|small is required"
+        : `--size must be tiny or small, got "${values.size}"`,
+    );
   }
   if (values.out === undefined || values.out.trim() === "") throw new UsageError("--out DIR is required");
   const seed = numberOption("seed", values.seed, (n) => Number.isInteger(n) && n >= 0, "a whole number >= 0");
@@ -221,7 +249,8 @@ async function buildTestCommand(argv: string[], io: CliIO): Promise<number> {
     } catch {
       marker = undefined;
     }
-    if (!marker) throw new UsageError(`--out ${outDir} is not empty and is not a contract model; choose another folder`);
+    if (!marker)
+      throw new UsageError(`--out ${outDir} is not empty and is not a contract model; choose another folder`);
     fs.rmSync(outDir, { recursive: true, force: true });
   }
   if (emotion) {

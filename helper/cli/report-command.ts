@@ -7,7 +7,8 @@ import { parseArgs } from "node:util";
 import { buildReport, parseSince, renderReport, REPORT_FORMATS, ReportFormat } from "../report";
 import { defaultFeedbackFile, FeedbackLog } from "../store/feedback-log";
 
-export const REPORT_USAGE = "cuesmith report [--since 7d|24h|30m|2026-11-01] [--format md|html|json] [--feedback FILE] [--min-count N]";
+export const REPORT_USAGE =
+  "cuesmith report [--since 7d|24h|30m|2026-11-01] [--format md|html|json] [--feedback FILE] [--min-count N]";
 
 export interface ReportIO {
   out(s: string): void;
@@ -42,7 +43,8 @@ export async function runReportCommand(argv: string[], io: ReportIO): Promise<nu
   }
 
   const format = values.format ?? "md";
-  if (!(REPORT_FORMATS as readonly string[]).includes(format)) return usage(`--format must be md, html or json, got "${format}"`);
+  if (!(REPORT_FORMATS as readonly string[]).includes(format))
+    return usage(`--format must be md, html or json, got "${format}"`);
 
   let since: Date;
   const now = new Date();
@@ -55,7 +57,8 @@ export async function runReportCommand(argv: string[], io: ReportIO): Promise<nu
   let minCount: number | undefined;
   if (values["min-count"] !== undefined) {
     minCount = Number(values["min-count"]);
-    if (!/^\d+$/.test(values["min-count"].trim()) || minCount < 1) return usage(`--min-count must be a whole number of 1 or more, got "${values["min-count"]}"`);
+    if (!/^\d+$/.test(values["min-count"].trim()) || minCount < 1)
+      return usage(`--min-count must be a whole number of 1 or more, got "${values["min-count"]}"`);
   }
 
   if (values.feedback !== undefined && values.feedback.trim() === "") return usage("--feedback needs a file path");

@@ -53,13 +53,23 @@ export async function runServeCommand(argv: string[], io: CliIO): Promise<number
     log,
     fetch: settings.autoFetch
       ? async () => {
-          const bar = new ProgressBar({ write: (s) => process.stderr.write(s), tty: !!process.stderr.isTTY, columns: process.stderr.columns });
-          await fetchModel(settings.modelName, { dest: settings.modelDir, variant: settings.variant === "fp32" || settings.provider === "webgpu" ? "fp32" : "q8", onProgress: bar.update });
+          const bar = new ProgressBar({
+            write: (s) => process.stderr.write(s),
+            tty: !!process.stderr.isTTY,
+            columns: process.stderr.columns,
+          });
+          await fetchModel(settings.modelName, {
+            dest: settings.modelDir,
+            variant: settings.variant === "fp32" || settings.provider === "webgpu" ? "fp32" : "q8",
+            onProgress: bar.update,
+          });
         }
       : undefined,
   });
   const helper = await startHelper(settings, host);
-  log(`cuesmith helper listening on ${helper.url} (WebSocket and HTTP)${settings.lan ? " — LAN mode, token required" : ""}`);
+  log(
+    `cuesmith helper listening on ${helper.url} (WebSocket and HTTP)${settings.lan ? " — LAN mode, token required" : ""}`,
+  );
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -59,10 +59,27 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): HelperSet
 }
 
 const TYPES: Record<keyof HelperSettings, "string" | "number" | "boolean" | "string[]"> = {
-  host: "string", port: "number", lan: "boolean", token: "string", modelName: "string", modelDir: "string",
-  variant: "string", provider: "string", autoFetch: "boolean", outputDir: "string", outputRoots: "string[]",
-  cacheDir: "string", cacheMaxBytes: "number", jobTimeoutSec: "number", maxBatch: "number", maxQueue: "number",
-  allowedOrigins: "string[]", targetLufs: "number", bedLevelDb: "number", presetsFile: "string", feedbackFile: "string",
+  host: "string",
+  port: "number",
+  lan: "boolean",
+  token: "string",
+  modelName: "string",
+  modelDir: "string",
+  variant: "string",
+  provider: "string",
+  autoFetch: "boolean",
+  outputDir: "string",
+  outputRoots: "string[]",
+  cacheDir: "string",
+  cacheMaxBytes: "number",
+  jobTimeoutSec: "number",
+  maxBatch: "number",
+  maxQueue: "number",
+  allowedOrigins: "string[]",
+  targetLufs: "number",
+  bedLevelDb: "number",
+  presetsFile: "string",
+  feedbackFile: "string",
 };
 
 /** Checks a partial settings object (from the config file or flags); throws naming the key and why. */
@@ -72,20 +89,29 @@ export function validateSettings(partial: Record<string, unknown>, source: strin
     if (value === undefined) continue;
     const type = TYPES[key as keyof HelperSettings];
     if (!type) throw new Error(`${source}: unknown setting "${key}"`);
-    const ok = type === "string[]" ? Array.isArray(value) && value.every((v) => typeof v === "string") : typeof value === type;
-    if (!ok || (typeof value === "number" && !Number.isFinite(value))) throw new Error(`${source}: "${key}" must be ${type}`);
+    const ok =
+      type === "string[]" ? Array.isArray(value) && value.every((v) => typeof v === "string") : typeof value === type;
+    if (!ok || (typeof value === "number" && !Number.isFinite(value)))
+      throw new Error(`${source}: "${key}" must be ${type}`);
     out[key] = value;
   }
   const s = out as Partial<HelperSettings>;
-  if (s.port !== undefined && !(Number.isInteger(s.port) && s.port >= 0 && s.port < 65536)) throw new Error(`${source}: "port" must be 0-65535`);
-  if (s.variant !== undefined && !["auto", "fp32", "q8"].includes(s.variant)) throw new Error(`${source}: "variant" must be auto, fp32 or q8`);
-  if (s.jobTimeoutSec !== undefined && !(s.jobTimeoutSec > 0)) throw new Error(`${source}: "jobTimeoutSec" must be > 0`);
-  if (s.maxBatch !== undefined && !(Number.isInteger(s.maxBatch) && s.maxBatch >= 1)) throw new Error(`${source}: "maxBatch" must be an integer >= 1`);
+  if (s.port !== undefined && !(Number.isInteger(s.port) && s.port >= 0 && s.port < 65536))
+    throw new Error(`${source}: "port" must be 0-65535`);
+  if (s.variant !== undefined && !["auto", "fp32", "q8"].includes(s.variant))
+    throw new Error(`${source}: "variant" must be auto, fp32 or q8`);
+  if (s.jobTimeoutSec !== undefined && !(s.jobTimeoutSec > 0))
+    throw new Error(`${source}: "jobTimeoutSec" must be > 0`);
+  if (s.maxBatch !== undefined && !(Number.isInteger(s.maxBatch) && s.maxBatch >= 1))
+    throw new Error(`${source}: "maxBatch" must be an integer >= 1`);
   return s;
 }
 
 /** Defaults, then the config file (if present), then explicit overrides. */
-export function loadSettings(overrides: Partial<HelperSettings> = {}, env: NodeJS.ProcessEnv = process.env): HelperSettings {
+export function loadSettings(
+  overrides: Partial<HelperSettings> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): HelperSettings {
   const file = path.join(cuesmithHome(env), "config.json");
   let fromFile: Partial<HelperSettings> = {};
   if (fs.existsSync(file)) {
@@ -98,7 +124,14 @@ export function loadSettings(overrides: Partial<HelperSettings> = {}, env: NodeJ
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${file} must hold a JSON object`);
     fromFile = validateSettings(raw as Record<string, unknown>, file);
   }
-  const settings = { ...defaultSettings(env), ...fromFile, ...validateSettings(overrides as Record<string, unknown>, "flags") };
-  if (settings.lan && !settings.token) throw new Error("--lan needs a token (--token or \"token\" in config.json): the helper would otherwise be open to the network");
+  const settings = {
+    ...defaultSettings(env),
+    ...fromFile,
+    ...validateSettings(overrides as Record<string, unknown>, "flags"),
+  };
+  if (settings.lan && !settings.token)
+    throw new Error(
+      '--lan needs a token (--token or "token" in config.json): the helper would otherwise be open to the network',
+    );
   return settings;
 }

@@ -22,7 +22,12 @@ type Json = Record<string, unknown>;
 
 export function parseMusicgenConfig(raw: unknown, file = "config.json"): MusicgenConfig {
   const bad = (why: string) =>
-    new EngineError("model_corrupt", `${file} is not a MusicGen config: ${why}`, file, "re-fetch the model or check --model-dir");
+    new EngineError(
+      "model_corrupt",
+      `${file} is not a MusicGen config: ${why}`,
+      file,
+      "re-fetch the model or check --model-dir",
+    );
   if (!raw || typeof raw !== "object") throw bad("not a JSON object");
   const cfg = raw as Json;
   if (cfg.model_type !== "musicgen") throw bad(`model_type is ${JSON.stringify(cfg.model_type)}`);

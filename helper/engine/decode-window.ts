@@ -49,7 +49,11 @@ export interface WindowDecoder {
   createKvCache?: (shape: CacheShape) => KvCache;
 }
 
-export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, input: WindowInputs): Promise<Int32Array[][]> {
+export async function decodeWindow(
+  decoder: WindowDecoder,
+  cfg: MusicgenConfig,
+  input: WindowInputs,
+): Promise<Int32Array[][]> {
   const { graph } = decoder;
   const { items, guidanceScale } = input;
   const K = cfg.codebooks;
@@ -59,9 +63,16 @@ export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, 
   const batch = guided ? 2 * n : n; // decoder batch: [cond 0..n-1, uncond 0..n-1]
   const rows = batch * K;
   const promptFrames = items[0].prompt?.[0]?.length ?? 0;
-  if (items.some((it) => (it.prompt?.[0]?.length ?? 0) !== promptFrames)) throw new Error("window items must share the prompt length");
+  if (items.some((it) => (it.prompt?.[0]?.length ?? 0) !== promptFrames))
+    throw new Error("window items must share the prompt length");
 
-  const specs: PatternSpec[] = items.map((it) => ({ codebooks: K, frames: it.frames, padToken: cfg.padToken, prompt: it.prompt, padEdges: input.padEdges }));
+  const specs: PatternSpec[] = items.map((it) => ({
+    codebooks: K,
+    frames: it.frames,
+    padToken: cfg.padToken,
+    prompt: it.prompt,
+    padEdges: input.padEdges,
+  }));
   const lastPosition = Math.max(...items.map((it) => stepsFor(it.frames, K)));
   // sequence[i][k][t]: the delayed token grid of item i; position 0 is the decoder start token.
   const sequence = items.map(() => Array.from({ length: K }, () => new Int32Array(lastPosition + 1)));
@@ -76,7 +87,9 @@ export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, 
     }
   }
 
-  const [encHidden, encMask] = guided ? withUnconditionalHalf(input.encoderHidden, input.encoderMask) : [input.encoderHidden, input.encoderMask];
+  const [encHidden, encMask] = guided
+    ? withUnconditionalHalf(input.encoderHidden, input.encoderMask)
+    : [input.encoderHidden, input.encoderMask];
   const scale = temperature(input.temperature);
   const mixed = new Float32Array(V);
   const zeroPast = () => new ort.Tensor("float32", new Float32Array(0), [batch, cfg.heads, 0, cfg.headDim]);
@@ -89,7 +102,13 @@ export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, 
     feeds[`past_key_values.${l}.encoder.key`] = zeroPast();
     feeds[`past_key_values.${l}.encoder.value`] = zeroPast();
   }
-  const shape: CacheShape = { layers: cfg.layers, batch, heads: cfg.heads, headDim: cfg.headDim, capacity: lastPosition };
+  const shape: CacheShape = {
+    layers: cfg.layers,
+    batch,
+    heads: cfg.heads,
+    headDim: cfg.headDim,
+    capacity: lastPosition,
+  };
   const cache = decoder.createKvCache?.(shape) ?? createKvCache(graph, shape, decoder.kvPool);
 
   const tokensAt = (from: number, to: number): ort.Tensor => {
@@ -132,7 +151,9 @@ export async function decodeWindow(decoder: WindowDecoder, cfg: MusicgenConfig, 
           let tok = forcedToken(specs[i], k, t);
           if (tok < 0) {
             const cond = rowAt(i * K + k);
-            const row = guided ? mixGuidance(cond, rowAt((n + i) * K + k), guidanceScale, mixed) : (mixed.set(cond), mixed);
+            const row = guided
+              ? mixGuidance(cond, rowAt((n + i) * K + k), guidanceScale, mixed)
+              : (mixed.set(cond), mixed);
             // sampleTopK draws exactly what sampleCategorical(topK(k)(row)) would, in fewer passes over the row
             tok = input.topK <= 1 ? argmax(row) : sampleTopK(scale(row), input.topK, items[i].rng);
           }
@@ -156,5 +177,8 @@ function withUnconditionalHalf(hidden: ort.Tensor, mask: ort.Tensor): [ort.Tenso
   const m2 = new BigInt64Array(m.length * 2);
   m2.set(m);
   const [b, ...rest] = hidden.dims;
-  return [new ort.Tensor("float32", h2, [2 * b, ...rest]), new ort.Tensor("int64", m2, [2 * mask.dims[0], mask.dims[1]])];
+  return [
+    new ort.Tensor("float32", h2, [2 * b, ...rest]),
+    new ort.Tensor("int64", m2, [2 * mask.dims[0], mask.dims[1]]),
+  ];
 }

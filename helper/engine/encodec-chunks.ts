@@ -29,8 +29,19 @@ export const CHUNK_DEFAULTS = { chunkFrames: 1500, contextFrames: 50, crossfadeF
 export function planChunks(frames: number, opts: ChunkOptions = {}): Chunk[] {
   const { chunkFrames: n, contextFrames: c, crossfadeFrames: x } = { ...CHUNK_DEFAULTS, ...opts };
   if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`frames must be a positive integer, got ${frames}`);
-  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(c) && c >= 0 && Number.isInteger(x) && x >= 0 && x <= 2 * c && x <= n)) {
-    throw new RangeError("need integers chunkFrames >= 1, contextFrames >= 0 and 0 <= crossfadeFrames <= min(2 * contextFrames, chunkFrames)");
+  if (!(
+    Number.isInteger(n) &&
+    n >= 1 &&
+    Number.isInteger(c) &&
+    c >= 0 &&
+    Number.isInteger(x) &&
+    x >= 0 &&
+    x <= 2 * c &&
+    x <= n
+  )) {
+    throw new RangeError(
+      "need integers chunkFrames >= 1, contextFrames >= 0 and 0 <= crossfadeFrames <= min(2 * contextFrames, chunkFrames)",
+    );
   }
   const bounds = [0];
   while (frames - bounds[bounds.length - 1] > n + c) bounds.push(bounds[bounds.length - 1] + n);
@@ -51,7 +62,12 @@ export function fadeIn(frame: number, join: number, crossfadeFrames: number): nu
 }
 
 /** EnCodec: codes [codebook][frame] to mono audio, cut to `samples`; in chunks when the clip is longer than one. */
-export async function decodeCodes(encodec: ort.InferenceSession, codes: Int32Array[], samples: number, opts: ChunkOptions = {}): Promise<Float32Array> {
+export async function decodeCodes(
+  encodec: ort.InferenceSession,
+  codes: Int32Array[],
+  samples: number,
+  opts: ChunkOptions = {},
+): Promise<Float32Array> {
   const frames = codes[0].length;
   const chunks = planChunks(frames, opts);
   const x = { ...CHUNK_DEFAULTS, ...opts }.crossfadeFrames;
@@ -65,7 +81,8 @@ export async function decodeCodes(encodec: ort.InferenceSession, codes: Int32Arr
   };
   if (chunks.length === 1) {
     const values = await run(0, frames);
-    if (values.length < samples) throw new Error(`EnCodec returned ${values.length} samples, expected at least ${samples}`);
+    if (values.length < samples)
+      throw new Error(`EnCodec returned ${values.length} samples, expected at least ${samples}`);
     return values.slice(0, samples);
   }
   const audio = new Float32Array(samples);
@@ -73,16 +90,21 @@ export async function decodeCodes(encodec: ort.InferenceSession, codes: Int32Arr
   for (const [i, chunk] of chunks.entries()) {
     const values = await run(chunk.from, chunk.to);
     perFrame ||= values.length / (chunk.to - chunk.from);
-    if (!Number.isInteger(perFrame) || values.length !== perFrame * (chunk.to - chunk.from)) throw new Error(`EnCodec returned ${values.length} samples for ${chunk.to - chunk.from} frames`);
+    if (!Number.isInteger(perFrame) || values.length !== perFrame * (chunk.to - chunk.from))
+      throw new Error(`EnCodec returned ${values.length} samples for ${chunk.to - chunk.from} frames`);
     // this chunk's samples: its share, widened by half the cross-fade at each inner join
     const lo = i === 0 ? 0 : Math.floor((chunk.start - x / 2) * perFrame);
-    const hi = Math.min(samples, i === chunks.length - 1 ? frames * perFrame : Math.ceil((chunk.end + x / 2) * perFrame));
+    const hi = Math.min(
+      samples,
+      i === chunks.length - 1 ? frames * perFrame : Math.ceil((chunk.end + x / 2) * perFrame),
+    );
     for (let s = lo; s < hi; s++) {
       const f = s / perFrame;
       const w = (i > 0 ? fadeIn(f, chunk.start, x) : 1) * (i < chunks.length - 1 ? 1 - fadeIn(f, chunk.end, x) : 1);
       audio[s] += w * values[s - chunk.from * perFrame];
     }
   }
-  if (frames * perFrame < samples) throw new Error(`EnCodec returned ${frames * perFrame} samples, expected at least ${samples}`);
+  if (frames * perFrame < samples)
+    throw new Error(`EnCodec returned ${frames * perFrame} samples, expected at least ${samples}`);
   return audio;
 }

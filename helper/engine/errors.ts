@@ -15,7 +15,8 @@ export class EngineError extends Error {
   }
 }
 
-export const FETCH_HINT = "run `npx cuesmith models fetch musicgen-small`, or pass --model-dir with a folder in the published layout";
+export const FETCH_HINT =
+  "run `npx cuesmith models fetch musicgen-small`, or pass --model-dir with a folder in the published layout";
 
 export function abortError(): EngineError {
   return new EngineError("aborted", "generation was cancelled");

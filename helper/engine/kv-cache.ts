@@ -34,7 +34,11 @@ const KINDS = ["key", "value"] as const;
 export const KV_CHUNK = 64;
 
 /** `pool`: where the in-place layout takes its buffers from and gives them back (kv-pool.ts); by default one that keeps none. */
-export function createKvCache(graph: DecoderGraph, shape: CacheShape, pool = new KvBufferPool({ maxBytes: 0, idleMs: 0 })): KvCache {
+export function createKvCache(
+  graph: DecoderGraph,
+  shape: CacheShape,
+  pool = new KvBufferPool({ maxBytes: 0, idleMs: 0 }),
+): KvCache {
   if (graph.kind === "plain") return new PlainKvCache(shape);
   return graph.layout === "time-major" ? new TimeMajorKvCache(shape) : new CapacityKvCache(shape, pool);
 }
@@ -46,9 +50,10 @@ class PlainKvCache implements KvCache {
   feed(feeds: Record<string, ort.Tensor>, past: number): void {
     for (let l = 0; l < this.s.layers; l++) {
       for (const kv of KINDS) {
-        feeds[pastName(l, kv)] = past === 0 || !this.last
-          ? new ort.Tensor("float32", new Float32Array(0), [this.s.batch, this.s.heads, 0, this.s.headDim])
-          : (this.last[`present.${l}.decoder.${kv}`] as ort.Tensor);
+        feeds[pastName(l, kv)] =
+          past === 0 || !this.last
+            ? new ort.Tensor("float32", new Float32Array(0), [this.s.batch, this.s.heads, 0, this.s.headDim])
+            : (this.last[`present.${l}.decoder.${kv}`] as ort.Tensor);
       }
     }
   }
@@ -76,7 +81,10 @@ class CapacityKvCache implements KvCache {
   private tensors: ort.Tensor[] = [];
   private cap = 0;
 
-  constructor(private readonly s: CacheShape, private readonly pool: KvBufferPool) {}
+  constructor(
+    private readonly s: CacheShape,
+    private readonly pool: KvBufferPool,
+  ) {}
 
   /** Makes room for `needed` positions, keeping the first `past`. */
   private ensure(needed: number, past: number): void {
@@ -88,15 +96,20 @@ class CapacityKvCache implements KvCache {
       for (let i = 0; i < this.s.layers * 2; i++) this.buffers.push(this.pool.take(batch * heads * capacity * D));
     } else if (past > 0) {
       // row bh moves from bh·old to bh·cap (≥): last row first, so no row is overwritten before it has moved
-      for (const buf of this.buffers) for (let bh = batch * heads - 1; bh > 0; bh--) buf.copyWithin(bh * cap * D, bh * this.cap * D, (bh * this.cap + past) * D);
+      for (const buf of this.buffers)
+        for (let bh = batch * heads - 1; bh > 0; bh--)
+          buf.copyWithin(bh * cap * D, bh * this.cap * D, (bh * this.cap + past) * D);
     }
-    this.tensors = this.buffers.map((buf) => new ort.Tensor("float32", buf.subarray(0, batch * heads * cap * D), [batch, heads, cap, D]));
+    this.tensors = this.buffers.map(
+      (buf) => new ort.Tensor("float32", buf.subarray(0, batch * heads * cap * D), [batch, heads, cap, D]),
+    );
     this.cap = cap;
   }
 
   feed(feeds: Record<string, ort.Tensor>, past: number, seq: number): void {
     this.ensure(past + seq, past);
-    for (let l = 0; l < this.s.layers; l++) for (let j = 0; j < 2; j++) feeds[pastName(l, KINDS[j])] = this.tensors[2 * l + j];
+    for (let l = 0; l < this.s.layers; l++)
+      for (let j = 0; j < 2; j++) feeds[pastName(l, KINDS[j])] = this.tensors[2 * l + j];
     feeds[PAST_LENGTH] = new ort.Tensor("int64", new BigInt64Array([BigInt(past)]), [1]);
   }
 
@@ -126,7 +139,14 @@ class CapacityKvCache implements KvCache {
  * is 8-byte aligned, pairs of floats move as one 64-bit value (0.65× the time: bench/cpu-kernels.ts); a load and a store of
  * the same bits, and two float32s make a float64 NaN (which an engine might canonicalise) only if the second is a NaN.
  */
-export function copyRows(dst: Float32Array, src: Float32Array, rows: number, len: number, dstAt: number, dstStride: number): void {
+export function copyRows(
+  dst: Float32Array,
+  src: Float32Array,
+  rows: number,
+  len: number,
+  dstAt: number,
+  dstStride: number,
+): void {
   if (((dst.byteOffset | src.byteOffset) & 7) === 0 && ((len | dstAt | dstStride) & 1) === 0) {
     const d = new Float64Array(dst.buffer, dst.byteOffset, dst.length >> 1);
     const s = new Float64Array(src.buffer, src.byteOffset, src.length >> 1);
@@ -150,7 +170,8 @@ class TimeMajorKvCache implements KvCache {
   private readonly buffers: Float32Array[] = [];
 
   constructor(private readonly s: CacheShape) {
-    for (let i = 0; i < s.layers * 2; i++) this.buffers.push(new Float32Array(s.capacity * s.batch * s.heads * s.headDim));
+    for (let i = 0; i < s.layers * 2; i++)
+      this.buffers.push(new Float32Array(s.capacity * s.batch * s.heads * s.headDim));
   }
 
   feed(feeds: Record<string, ort.Tensor>, past: number): void {
@@ -158,7 +179,12 @@ class TimeMajorKvCache implements KvCache {
     const row = batch * heads * headDim;
     for (let l = 0; l < this.s.layers; l++) {
       for (let j = 0; j < 2; j++) {
-        feeds[pastName(l, KINDS[j])] = new ort.Tensor("float32", this.buffers[2 * l + j].subarray(0, past * row), [past, batch, heads, headDim]);
+        feeds[pastName(l, KINDS[j])] = new ort.Tensor("float32", this.buffers[2 * l + j].subarray(0, past * row), [
+          past,
+          batch,
+          heads,
+          headDim,
+        ]);
       }
     }
   }
@@ -167,7 +193,8 @@ class TimeMajorKvCache implements KvCache {
     const row = this.s.batch * this.s.heads * this.s.headDim;
     if (past + seq > this.s.capacity) throw new Error(`KV cache capacity ${this.s.capacity} exceeded`);
     for (let l = 0; l < this.s.layers; l++) {
-      for (let j = 0; j < 2; j++) this.buffers[2 * l + j].set((out[newSliceName(l, KINDS[j])] as ort.Tensor).data as Float32Array, past * row);
+      for (let j = 0; j < 2; j++)
+        this.buffers[2 * l + j].set((out[newSliceName(l, KINDS[j])] as ort.Tensor).data as Float32Array, past * row);
     }
   }
 

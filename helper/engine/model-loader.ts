@@ -56,7 +56,12 @@ function readJson(dir: string, name: string, required: boolean): Record<string, 
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new EngineError("model_corrupt", `${name} in ${dir} is not valid JSON`, name, "re-fetch the model (`npx cuesmith models verify` shows what is damaged)");
+    throw new EngineError(
+      "model_corrupt",
+      `${name} in ${dir} is not valid JSON`,
+      name,
+      "re-fetch the model (`npx cuesmith models verify` shows what is damaged)",
+    );
   }
 }
 
@@ -89,7 +94,12 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
   try {
     tokenizer = PromptTokenizer.fromJson(tokenizerJson, tokenizerConfig);
   } catch (err) {
-    throw new EngineError("model_corrupt", `tokenizer.json in ${dir} cannot be loaded (${(err as Error).message})`, "tokenizer.json", "re-fetch the model");
+    throw new EngineError(
+      "model_corrupt",
+      `tokenizer.json in ${dir} cannot be loaded (${(err as Error).message})`,
+      "tokenizer.json",
+      "re-fetch the model",
+    );
   }
 
   const sessionOptions: ort.InferenceSession.SessionOptions = {
@@ -115,7 +125,10 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
   if (gpu) {
     const encodec = await open(paths.encodec);
     return {
-      dir, variant, config, tokenizer,
+      dir,
+      variant,
+      config,
+      tokenizer,
       textEncoder: textEncoder.session,
       decoder: gpu.session,
       decoderGraph: { kind: "plain" },
@@ -126,13 +139,22 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
       createKvCache: (shape) => new DeviceKvCache(shape),
     };
   }
-  const useFlat = options.decoderGraph === "flat" || (options.decoderGraph !== "plain" && fs.existsSync(paths.decoderFlat) && sourcesUnchanged(paths.decoderFlat));
+  const useFlat =
+    options.decoderGraph === "flat" ||
+    (options.decoderGraph !== "plain" && fs.existsSync(paths.decoderFlat) && sourcesUnchanged(paths.decoderFlat));
   if (options.decoderGraph === "flat" && !fs.existsSync(paths.decoderFlat)) {
     const rel = path.relative(dir, paths.decoderFlat);
-    throw new EngineError("model_missing", `${rel} is missing in ${dir}`, rel, "`npx cuesmith models fetch` writes it after a fetch");
+    throw new EngineError(
+      "model_missing",
+      `${rel} is missing in ${dir}`,
+      rel,
+      "`npx cuesmith models fetch` writes it after a fetch",
+    );
   }
   const decoder = await open(useFlat ? paths.decoderFlat : paths.decoder);
-  const decoderGraph: DecoderGraph = !useFlat ? { kind: "plain" } : { kind: "flat", layout: decoder.session.inputNames.includes(PAST_LENGTH) ? "capacity" : "time-major" };
+  const decoderGraph: DecoderGraph = !useFlat
+    ? { kind: "plain" }
+    : { kind: "flat", layout: decoder.session.inputNames.includes(PAST_LENGTH) ? "capacity" : "time-major" };
   const encodec = await open(paths.encodec);
   return {
     dir,

@@ -95,7 +95,11 @@ export class MusicGenEngine {
 
   private readonly kvPool?: KvBufferPool;
 
-  private constructor(private readonly model: LoadedModel, private readonly encodecChunks: ChunkOptions = {}, kvPool: Partial<KvPoolOptions> | false = {}) {
+  private constructor(
+    private readonly model: LoadedModel,
+    private readonly encodecChunks: ChunkOptions = {},
+    kvPool: Partial<KvPoolOptions> | false = {},
+  ) {
     if (kvPool !== false) this.kvPool = new KvBufferPool({ maxBytes: os.totalmem() / 4, idleMs: 60_000, ...kvPool });
   }
 
@@ -139,7 +143,14 @@ export class MusicGenEngine {
     const K = this.model.config.codebooks;
     return Array.from({ length: Math.max(...plans.map((p) => p.length)) }, (_, w) => {
       const wins = plans.filter((p) => p.length > w).map((p) => p[w]);
-      return { promptFrames: wins[0].promptFrames, calls: windowSteps(wins.map((win) => win.frames), wins[0].promptFrames, K) };
+      return {
+        promptFrames: wins[0].promptFrames,
+        calls: windowSteps(
+          wins.map((win) => win.frames),
+          wins[0].promptFrames,
+          K,
+        ),
+      };
     });
   }
 
@@ -174,10 +185,12 @@ export class MusicGenEngine {
     const cfg = this.model.config;
     const started = performance.now();
     const { prompts } = request;
-    if (!Array.isArray(prompts) || prompts.length === 0) throw new EngineError("invalid_request", "prompts must be a non-empty array");
+    if (!Array.isArray(prompts) || prompts.length === 0)
+      throw new EngineError("invalid_request", "prompts must be a non-empty array");
     const perPrompt = <T>(v: T | T[], name: string): T[] => {
       if (!Array.isArray(v)) return prompts.map(() => v);
-      if (v.length !== prompts.length) throw new EngineError("invalid_request", `${name} must have one entry per prompt`);
+      if (v.length !== prompts.length)
+        throw new EngineError("invalid_request", `${name} must have one entry per prompt`);
       return v;
     };
     const durations = perPrompt(request.durationSec, "durationSec");
@@ -208,7 +221,9 @@ export class MusicGenEngine {
 
     const plans = durations.map((d) => planWindows(framesFor(d, cfg.frameRate)));
     const rngs = seeds.map((s) => new Rng(s));
-    const codes = durations.map((d) => Array.from({ length: cfg.codebooks }, () => new Int32Array(framesFor(d, cfg.frameRate))));
+    const codes = durations.map((d) =>
+      Array.from({ length: cfg.codebooks }, () => new Int32Array(framesFor(d, cfg.frameRate))),
+    );
     const windows = this.windowCalls(plans);
     const totalSteps = windows.reduce((sum, win) => sum + win.calls, 0);
     // ETA: decoder calls fitted as a + b·past (generation/eta.ts), plus EnCodec at its warm-up rate
@@ -230,29 +245,48 @@ export class MusicGenEngine {
         ...windows.slice(w + 1).map((win) => ({ from: win.promptFrames, to: win.promptFrames + win.calls - 1 })),
       ];
       let lastStamp = performance.now();
-      const windowCodes = await decodeWindow({ session: this.model.decoder, graph: this.model.decoderGraph, kvPool: this.kvPool, createKvCache: this.model.createKvCache }, cfg, {
-        items,
-        encoderHidden: selectRows(hidden, members),
-        encoderMask: selectRows(new ort.Tensor("int64", tok.mask, [tok.batch, tok.length]), members),
-        guidanceScale,
-        topK,
-        temperature,
-        padEdges: request.padEdges ?? "both",
-        signal,
-        onStep: (done) => {
-          const now = performance.now();
-          if (done > 1) stepCost.observe(P + done - 1, now - lastStamp);
-          lastStamp = now;
-          const step = doneBefore + done;
-          const elapsedMs = now - decodeStarted;
-          const decodeEtaMs = done > 1 || doneBefore > 0 ? stepCost.remainingMs(pastRuns(done)) : (elapsedMs / step) * (totalSteps - step);
-          onProgress?.({ step, totalSteps, fraction: step / totalSteps, elapsedMs, etaMs: decodeEtaMs + encodecEtaMs });
+      const windowCodes = await decodeWindow(
+        {
+          session: this.model.decoder,
+          graph: this.model.decoderGraph,
+          kvPool: this.kvPool,
+          createKvCache: this.model.createKvCache,
         },
-      });
+        cfg,
+        {
+          items,
+          encoderHidden: selectRows(hidden, members),
+          encoderMask: selectRows(new ort.Tensor("int64", tok.mask, [tok.batch, tok.length]), members),
+          guidanceScale,
+          topK,
+          temperature,
+          padEdges: request.padEdges ?? "both",
+          signal,
+          onStep: (done) => {
+            const now = performance.now();
+            if (done > 1) stepCost.observe(P + done - 1, now - lastStamp);
+            lastStamp = now;
+            const step = doneBefore + done;
+            const elapsedMs = now - decodeStarted;
+            const decodeEtaMs =
+              done > 1 || doneBefore > 0
+                ? stepCost.remainingMs(pastRuns(done))
+                : (elapsedMs / step) * (totalSteps - step);
+            onProgress?.({
+              step,
+              totalSteps,
+              fraction: step / totalSteps,
+              elapsedMs,
+              etaMs: decodeEtaMs + encodecEtaMs,
+            });
+          },
+        },
+      );
       doneBefore += calls;
       members.forEach((i, j) => {
         const { offset, promptFrames, frames } = plans[i][w];
-        for (let k = 0; k < cfg.codebooks; k++) codes[i][k].set(windowCodes[j][k].subarray(promptFrames, frames), offset + promptFrames);
+        for (let k = 0; k < cfg.codebooks; k++)
+          codes[i][k].set(windowCodes[j][k].subarray(promptFrames, frames), offset + promptFrames);
       });
     }
     const decodeMs = performance.now() - decodeStarted;
@@ -261,7 +295,9 @@ export class MusicGenEngine {
     const audio: Float32Array[] = [];
     for (let i = 0; i < prompts.length; i++) {
       if (signal?.aborted) throw abortError();
-      audio.push(await decodeCodes(this.model.encodec, codes[i], samplesFor(durations[i], cfg.sampleRate), this.encodecChunks));
+      audio.push(
+        await decodeCodes(this.model.encodec, codes[i], samplesFor(durations[i], cfg.sampleRate), this.encodecChunks),
+      );
     }
     const encodecMs = performance.now() - encodecStarted;
     return {
@@ -286,6 +322,8 @@ function selectRows(t: ort.Tensor, members: number[]): ort.Tensor {
   const rowSize = t.dims.slice(1).reduce((a, b) => a * b, 1);
   const src = t.data as Float32Array | BigInt64Array;
   const out = new (src.constructor as Float32ArrayConstructor | BigInt64ArrayConstructor)(members.length * rowSize);
-  members.forEach((m, j) => (out as Float32Array).set((src as Float32Array).subarray(m * rowSize, (m + 1) * rowSize), j * rowSize));
+  members.forEach((m, j) =>
+    (out as Float32Array).set((src as Float32Array).subarray(m * rowSize, (m + 1) * rowSize), j * rowSize),
+  );
   return new ort.Tensor(t.type as "float32", out as Float32Array, [members.length, ...t.dims.slice(1)]);
 }

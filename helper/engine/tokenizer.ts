@@ -24,9 +24,10 @@ export class PromptTokenizer {
   static fromJson(tokenizerJson: object, tokenizerConfig: Record<string, unknown> = {}): PromptTokenizer {
     const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
     const padId = tokenizer.token_to_id(String(tokenizerConfig.pad_token ?? "<pad>")) ?? 0;
-    const maxLength = typeof tokenizerConfig.model_max_length === "number" && tokenizerConfig.model_max_length < 1e6
-      ? tokenizerConfig.model_max_length
-      : 512;
+    const maxLength =
+      typeof tokenizerConfig.model_max_length === "number" && tokenizerConfig.model_max_length < 1e6
+        ? tokenizerConfig.model_max_length
+        : 512;
     return new PromptTokenizer(tokenizer, padId, maxLength);
   }
 
@@ -37,7 +38,10 @@ export class PromptTokenizer {
   }
 
   encodeBatch(texts: string[]): EncodedBatch {
-    return padBatch(texts.map((t) => this.encode(t)), this.padId);
+    return padBatch(
+      texts.map((t) => this.encode(t)),
+      this.padId,
+    );
   }
 }
 
@@ -46,9 +50,11 @@ export function padBatch(rows: number[][], padId: number): EncodedBatch {
   const length = Math.max(...rows.map((r) => r.length));
   const ids = new BigInt64Array(rows.length * length).fill(BigInt(padId));
   const mask = new BigInt64Array(rows.length * length);
-  rows.forEach((row, b) => row.forEach((id, i) => {
-    ids[b * length + i] = BigInt(id);
-    mask[b * length + i] = 1n;
-  }));
+  rows.forEach((row, b) =>
+    row.forEach((id, i) => {
+      ids[b * length + i] = BigInt(id);
+      mask[b * length + i] = 1n;
+    }),
+  );
   return { ids, mask, batch: rows.length, length };
 }

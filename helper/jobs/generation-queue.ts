@@ -5,7 +5,10 @@ import type { GenerateProgress, GenerateRequest, GenerateResult } from "../engin
 
 /** What the queue needs from the engine (the real MusicGenEngine, or a fake in unit tests). */
 export interface BatchEngine {
-  generate(request: GenerateRequest, options: { onProgress?: (p: GenerateProgress) => void; signal?: AbortSignal }): Promise<GenerateResult>;
+  generate(
+    request: GenerateRequest,
+    options: { onProgress?: (p: GenerateProgress) => void; signal?: AbortSignal },
+  ): Promise<GenerateResult>;
   stepsFor(durationSec: number[]): number;
   readonly info: { msPerStep: number | null };
 }
@@ -29,7 +32,10 @@ export interface GenerationOutput {
 export type QueueErrorCode = "cancelled" | "timeout" | "queue_full" | "generation_failed";
 
 export class QueueError extends Error {
-  constructor(readonly code: QueueErrorCode, message: string) {
+  constructor(
+    readonly code: QueueErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = "QueueError";
   }
@@ -87,7 +93,10 @@ export class GenerationQueue {
   private readonly maxBatch: number;
   private readonly maxQueued: number;
 
-  constructor(private readonly engine: BatchEngine, private readonly options: QueueOptions = {}) {
+  constructor(
+    private readonly engine: BatchEngine,
+    private readonly options: QueueOptions = {},
+  ) {
     this.maxBatch = options.maxBatch ?? 8;
     this.maxQueued = options.maxQueued ?? 256;
   }
@@ -104,7 +113,9 @@ export class GenerationQueue {
     });
     if (this.waiting.length >= this.maxQueued) {
       entry.settled = true;
-      entry.reject(new QueueError("queue_full", `the queue is full (${this.maxQueued} jobs waiting); try again when it drains`));
+      entry.reject(
+        new QueueError("queue_full", `the queue is full (${this.maxQueued} jobs waiting); try again when it drains`),
+      );
     } else {
       this.waiting.push(entry);
       callbacks.onQueued?.(this.length);
@@ -142,7 +153,9 @@ export class GenerationQueue {
   private takeBatch(): Entry[] {
     const head = this.waiting[0];
     const compatible = (e: Entry) =>
-      e.spec.guidanceScale === head.spec.guidanceScale && e.spec.topK === head.spec.topK && e.spec.temperature === head.spec.temperature;
+      e.spec.guidanceScale === head.spec.guidanceScale &&
+      e.spec.topK === head.spec.topK &&
+      e.spec.temperature === head.spec.temperature;
     const batch = this.waiting.filter(compatible).slice(0, this.maxBatch);
     this.waiting = this.waiting.filter((e) => !batch.includes(e));
     return batch;
@@ -158,7 +171,9 @@ export class GenerationQueue {
       e.callbacks.onStart?.();
     }
     const durations = entries.map((e) => e.spec.durationSec);
-    const deadline = this.options.timeoutMs ?? deadlineFor(this.engine.stepsFor(durations), entries.length, this.engine.info.msPerStep);
+    const deadline =
+      this.options.timeoutMs ??
+      deadlineFor(this.engine.stepsFor(durations), entries.length, this.engine.info.msPerStep);
     const timer = setTimeout(() => {
       batch.timedOut = true;
       batch.controller.abort();
@@ -179,7 +194,14 @@ export class GenerationQueue {
           onProgress: (p) => entries.forEach((e) => !e.settled && e.callbacks.onProgress?.(p.fraction, p.etaMs)),
         },
       );
-      entries.forEach((e, i) => this.settle(e, { audio: result.audio[i], sampleRate: result.sampleRate, seed: result.seeds[i], batchSize: entries.length }));
+      entries.forEach((e, i) =>
+        this.settle(e, {
+          audio: result.audio[i],
+          sampleRate: result.sampleRate,
+          seed: result.seeds[i],
+          batchSize: entries.length,
+        }),
+      );
     } catch (err) {
       const failure = batch.timedOut
         ? new QueueError("timeout", `generation took longer than ${Math.round(deadline / 1000)} s and was stopped`)

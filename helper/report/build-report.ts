@@ -153,7 +153,13 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
   for (const { e, notes } of distinct) {
     byReason[e.reason]++;
     if (e.tag) {
-      const row = tags.get(e.tag) ?? { tag: e.tag, count: 0, takes: 0, byReason: zeroCounts(), hashes: new Set<string>() };
+      const row = tags.get(e.tag) ?? {
+        tag: e.tag,
+        count: 0,
+        takes: 0,
+        byReason: zeroCounts(),
+        hashes: new Set<string>(),
+      };
       row.count++;
       row.byReason[e.reason]++;
       row.hashes.add(e.sha256);
@@ -162,7 +168,15 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
       untagged++;
     }
 
-    const row = prompts.get(e.prompt) ?? { prompt: e.prompt, tags: [], count: 0, takes: 0, byReason: zeroCounts(), notes: [], hashes: new Set<string>() };
+    const row = prompts.get(e.prompt) ?? {
+      prompt: e.prompt,
+      tags: [],
+      count: 0,
+      takes: 0,
+      byReason: zeroCounts(),
+      notes: [],
+      hashes: new Set<string>(),
+    };
     row.count++;
     row.byReason[e.reason]++;
     row.hashes.add(e.sha256);
@@ -172,7 +186,11 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
 
     // suggestions are per tag (the preset table's key); beds from a free prompt are their own subject
     const subjectKey = e.tag ? `#${e.tag}` : e.prompt;
-    const subject: Subject = subjects.get(subjectKey) ?? { ...(e.tag ? { tag: e.tag } : {}), prompts: [], byReason: new Map() };
+    const subject: Subject = subjects.get(subjectKey) ?? {
+      ...(e.tag ? { tag: e.tag } : {}),
+      prompts: [],
+      byReason: new Map(),
+    };
     subject.prompts.push(e.prompt);
     const r = subject.byReason.get(e.reason) ?? { count: 0, notes: [], bpm: [] };
     r.count++;
@@ -186,7 +204,15 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
     .map(({ hashes, ...row }) => ({ ...row, takes: hashes.size }))
     .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
   const promptRows: PromptRow[] = [...prompts.values()]
-    .map(({ hashes, ...row }) => ({ prompt: row.prompt, ...(row.tags.length ? { tag: row.tags[0] } : {}), tags: row.tags, count: row.count, takes: hashes.size, byReason: row.byReason, notes: row.notes }))
+    .map(({ hashes, ...row }) => ({
+      prompt: row.prompt,
+      ...(row.tags.length ? { tag: row.tags[0] } : {}),
+      tags: row.tags,
+      count: row.count,
+      takes: hashes.size,
+      byReason: row.byReason,
+      notes: row.notes,
+    }))
     .sort((a, b) => b.count - a.count || b.takes - a.takes || a.prompt.localeCompare(b.prompt));
 
   const suggestions: Suggestion[] = [];
@@ -195,7 +221,12 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
     const prompt = mostUsed(subject.prompts);
     for (const [reason, r] of subject.byReason) {
       if (r.count < minCount) continue;
-      const advice = adviseFor(reason, { ...(subject.tag ? { tag: subject.tag } : {}), prompt, notes: r.notes, bpmEstimates: r.bpm });
+      const advice = adviseFor(reason, {
+        ...(subject.tag ? { tag: subject.tag } : {}),
+        prompt,
+        notes: r.notes,
+        bpmEstimates: r.bpm,
+      });
       suggestions.push({
         subject: subjectKey,
         ...(subject.tag ? { tag: subject.tag } : {}),
@@ -208,7 +239,13 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
       });
     }
   }
-  suggestions.sort((a, b) => b.count - a.count || b.share - a.share || a.subject.localeCompare(b.subject) || FEEDBACK_REASONS.indexOf(a.reason) - FEEDBACK_REASONS.indexOf(b.reason));
+  suggestions.sort(
+    (a, b) =>
+      b.count - a.count ||
+      b.share - a.share ||
+      a.subject.localeCompare(b.subject) ||
+      FEEDBACK_REASONS.indexOf(a.reason) - FEEDBACK_REASONS.indexOf(b.reason),
+  );
 
   return {
     since: since.toISOString(),

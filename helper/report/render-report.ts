@@ -25,7 +25,13 @@ const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 
 /** Text in a Markdown line or table cell: no line breaks, no table-breaking pipes, no raw HTML. */
 // (underscores are left alone: GFM never reads them as emphasis inside words such as course_intro)
-const md = (s: string) => oneLine(s).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([`*])/g, "\\$1");
+const md = (s: string) =>
+  oneLine(s)
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([`*])/g, "\\$1");
 
 function markdown(r: Report): string {
   const out = [`# Cuesmith feedback report`, ``, summary(r), ``, `## By reason`, ``];
@@ -41,7 +47,9 @@ function markdown(r: Report): string {
   out.push(``, `## Worst prompts`, ``);
   if (r.worstPrompts.length) {
     r.worstPrompts.forEach((p, i) => {
-      out.push(`${i + 1}. "${md(p.prompt)}"${p.tags.length ? ` (${p.tags.map((t) => `#${md(t)}`).join(", ")})` : ""} — ${p.count} complaint${p.count === 1 ? "" : "s"} on ${p.takes} take${p.takes === 1 ? "" : "s"}: ${breakdown(p.byReason)}`);
+      out.push(
+        `${i + 1}. "${md(p.prompt)}"${p.tags.length ? ` (${p.tags.map((t) => `#${md(t)}`).join(", ")})` : ""} — ${p.count} complaint${p.count === 1 ? "" : "s"} on ${p.takes} take${p.takes === 1 ? "" : "s"}: ${breakdown(p.byReason)}`,
+      );
       for (const n of p.notes.slice(-3)) out.push(`   - "${md(n)}"`);
     });
   } else {
@@ -59,17 +67,27 @@ function markdown(r: Report): string {
 // -------------------------------------------------------------------------------------------------------- HTML
 
 const esc = (s: string) =>
-  String(s).replace(/[&<>"'`]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" })[c]!);
+  String(s).replace(
+    /[&<>"'`]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" })[c]!,
+  );
 
 function html(r: Report): string {
   const reasons = FEEDBACK_REASONS.filter((x) => r.byReason[x] > 0);
   const table = (head: string[], rows: string[][], numeric: number[] = []) =>
     rows.length
       ? `<table><thead><tr>${head.map((h, i) => `<th${numeric.includes(i) ? ' class="n"' : ""}>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
-          .map((row) => `<tr>${row.map((c, i) => `<td${numeric.includes(i) ? ' class="n"' : ""}>${c}</td>`).join("")}</tr>`)
+          .map(
+            (row) =>
+              `<tr>${row.map((c, i) => `<td${numeric.includes(i) ? ' class="n"' : ""}>${c}</td>`).join("")}</tr>`,
+          )
           .join("")}</tbody></table>`
       : `<p class="none">none</p>`;
-  const reasonTable = table(["reason", "complaints"], reasons.map((x) => [esc(x), esc(String(r.byReason[x]))]), [1]);
+  const reasonTable = table(
+    ["reason", "complaints"],
+    reasons.map((x) => [esc(x), esc(String(r.byReason[x]))]),
+    [1],
+  );
   const tagTable = table(
     ["tag", "complaints", "takes", "reasons"],
     r.byTag.map((t) => [esc(`#${t.tag}`), esc(String(t.count)), esc(String(t.takes)), esc(breakdown(t.byReason))]),
@@ -83,13 +101,19 @@ function html(r: Report): string {
       esc(String(p.count)),
       esc(String(p.takes)),
       esc(breakdown(p.byReason)),
-      p.notes.slice(-3).map((n) => `<q>${esc(n)}</q>`).join("<br>"),
+      p.notes
+        .slice(-3)
+        .map((n) => `<q>${esc(n)}</q>`)
+        .join("<br>"),
     ]),
     [2, 3],
   );
   const suggestions = r.suggestions.length
     ? `<ul>${r.suggestions
-        .map((s) => `<li><strong>${esc(s.subject)}</strong> <span class="tag">${esc(s.reason)} ×${esc(String(s.count))}</span><br>${esc(s.suggestion)}</li>`)
+        .map(
+          (s) =>
+            `<li><strong>${esc(s.subject)}</strong> <span class="tag">${esc(s.reason)} ×${esc(String(s.count))}</span><br>${esc(s.suggestion)}</li>`,
+        )
         .join("")}</ul>`
     : `<p class="none">${esc(`Nothing to change (no tag or prompt got the same complaint ${r.minCount} times or more).`)}</p>`;
   return `<!doctype html>

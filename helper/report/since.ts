@@ -17,7 +17,13 @@ export function parseSince(value: string, now: Date = new Date()): Date {
     const [, y, mo, d, h = "0", mi = "0", s = "0"] = iso;
     // "2026-02-31" would silently roll over to March: check the fields survive the round trip
     const check = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
-    if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || check.getUTCHours() !== +h || check.getUTCMinutes() !== +mi || check.getUTCSeconds() !== +s) {
+    if (
+      check.getUTCMonth() !== +mo - 1 ||
+      check.getUTCDate() !== +d ||
+      check.getUTCHours() !== +h ||
+      check.getUTCMinutes() !== +mi ||
+      check.getUTCSeconds() !== +s
+    ) {
       throw new RangeError(`--since: "${value}" is not a real date or time; ${HINT}`);
     }
     date = new Date(v.replace(" ", "T"));

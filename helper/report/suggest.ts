@@ -25,22 +25,28 @@ export interface Advice {
 const words = (list: string) => list.split(",").map((w) => w.trim());
 
 /** Words that push a bed up front; advice for "too loud" asks to drop the ones in the prompt. */
-const LOUD_WORDS = words("energetic, powerful, driving, epic, punchy, heavy, loud, intense, aggressive, bombastic, booming, big drums, bass hit, thunderous, explosive, anthemic");
+const LOUD_WORDS = words(
+  "energetic, powerful, driving, epic, punchy, heavy, loud, intense, aggressive, bombastic, booming, big drums, bass hit, thunderous, explosive, anthemic",
+);
 const SOFT_WORDS = words("soft, gentle, quiet, subtle, delicate, sparse, mellow, understated");
-const SLOW_WORDS = words("slow, slow tempo, calm, no beat, ambient, relaxed, relaxing, laid-back, downtempo, lazy, drone, meditative");
+const SLOW_WORDS = words(
+  "slow, slow tempo, calm, no beat, ambient, relaxed, relaxing, laid-back, downtempo, lazy, drone, meditative",
+);
 const FAST_WORDS = words("upbeat, energetic, driving, fast, uptempo, up-tempo, dance, frantic, high energy, racing");
 /** Mood adjectives (the article: keep at most two). */
 const MOOD_WORDS = words(
   "upbeat, modern, confident, friendly, cheerful, bright, inspiring, inspirational, warm, calm, relaxed, relaxing, peaceful, suspenseful, epic, happy, joyful, sad, melancholic, melancholy, dark, dreamy, energetic, playful, uplifting, hopeful, mysterious, tense, romantic, nostalgic, emotional, dramatic, quirky, chill, serene, triumphant, powerful, aggressive, moody, elegant, luxurious, fun, whimsical, optimistic, sentimental, heroic, ominous, gloomy, lively, soothing, cozy",
 );
 /** Phrases that already say what the music is for. */
-const CONTEXT_RE = /\b(background|underscore|under (?:dialogue|narration|voice)|for (?:video|narration|voice[- ]?over|vlog|tutorial|podcast)|product (?:demo|reveal)|intro|outro|logo|sting|credits|transition|demo|vlog)\b/i;
+const CONTEXT_RE =
+  /\b(background|underscore|under (?:dialogue|narration|voice)|for (?:video|narration|voice[- ]?over|vlog|tutorial|podcast)|product (?:demo|reveal)|intro|outro|logo|sting|credits|transition|demo|vlog)\b/i;
 /** Instrument nouns (singular; plurals are matched too). */
 const INSTRUMENTS = words(
   "piano, acoustic guitar, electric guitar, guitar, bass guitar, bass, strings, string, violin, viola, cello, double bass, harp, synth, synthesizer, pad, drums, drum, percussion, timpani, ukulele, organ, flute, clarinet, oboe, bassoon, brass, trumpet, trombone, horn, french horn, saxophone, sax, bells, glockenspiel, marimba, xylophone, vibraphone, choir, vocals, voice, orchestra, harpsichord, banjo, mandolin, accordion, kalimba, rhodes, electric piano, celesta, handpan, sitar, koto, erhu, guzheng, whistle, claps, shaker, tambourine, 808",
 ).sort((a, b) => b.length - a.length); // longest first: "acoustic guitar" before "guitar"
 
-const NEGATION_RE = /\b(?:not|no|without|less|fewer|too much|too many|instead of|rather than|hate|don't want|dont want|remove|drop|lose)\b[\w\s,'-]{0,24}$/i;
+const NEGATION_RE =
+  /\b(?:not|no|without|less|fewer|too much|too many|instead of|rather than|hate|don't want|dont want|remove|drop|lose)\b[\w\s,'-]{0,24}$/i;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const wordRe = (w: string, plural = false) => new RegExp(`\\b${escapeRe(w)}${plural ? "(?:e?s)?" : ""}\\b`, "i");
@@ -73,7 +79,11 @@ export function instrumentsWanted(notes: string[]): { wanted: string[]; unwanted
   const unwanted = new Set<string>();
   for (const note of notes) {
     for (const { name, index } of instrumentsIn(note)) {
-      const before = note.slice(0, index).split(/[.;:!?,]|\bbut\b/i).pop() ?? ""; // the clause it is in
+      const before =
+        note
+          .slice(0, index)
+          .split(/[.;:!?,]|\bbut\b/i)
+          .pop() ?? ""; // the clause it is in
       (NEGATION_RE.test(before) ? unwanted : wanted).add(name);
     }
   }
@@ -121,7 +131,9 @@ function quoteNotes(notes: string[], max = 3, chars = 80): string {
 
 /** The advice for one subject (a tag, or a free prompt) and one reason. */
 export function adviseFor(reason: FeedbackReason, ev: SubjectEvidence): Advice {
-  const subject = ev.tag ? `#${ev.tag}` : `the prompt ${q(ev.prompt.length > 60 ? `${ev.prompt.slice(0, 59)}…` : ev.prompt)}`;
+  const subject = ev.tag
+    ? `#${ev.tag}`
+    : `the prompt ${q(ev.prompt.length > 60 ? `${ev.prompt.slice(0, 59)}…` : ev.prompt)}`;
   const its = ev.tag ? `#${ev.tag}'s prompt` : "the prompt";
   const prompt = ev.prompt;
   const measured = median(ev.bpmEstimates);
@@ -135,7 +147,10 @@ export function adviseFor(reason: FeedbackReason, ev: SubjectEvidence): Advice {
       const drop = loud.length ? ` and drop ${qList(loud)}` : "";
       if (soft.length) {
         const change = `lower the bed level for ${subject} by 3–6 dB${drop}`;
-        return { change, text: `${subject} sits too loud under dialogue although ${its} already says ${qList(soft)}: ${change}.${notes}` };
+        return {
+          change,
+          text: `${subject} sits too loud under dialogue although ${its} already says ${qList(soft)}: ${change}.${notes}`,
+        };
       }
       const change = `lower the bed level for ${subject} or add "soft", "gentle" to ${its}${drop}`;
       return { change, text: `${subject} sits too loud under dialogue: ${change}.${notes}` };
@@ -144,8 +159,15 @@ export function adviseFor(reason: FeedbackReason, ev: SubjectEvidence): Advice {
       const current = promptBpm(prompt);
       const slow = found(prompt, SLOW_WORDS);
       // the article's "upbeat, 120 bpm", or 20 bpm above what the prompt asks for / the takes measured when higher
-      const target = Math.max(120, current !== null ? round5(current + 20) : 0, measured !== null ? round5(measured + 20) : 0);
-      const base = current !== null ? `replace "${current} bpm" with "upbeat, ${target} bpm" in ${its}` : `add "upbeat, ${target} bpm" to ${its}`;
+      const target = Math.max(
+        120,
+        current !== null ? round5(current + 20) : 0,
+        measured !== null ? round5(measured + 20) : 0,
+      );
+      const base =
+        current !== null
+          ? `replace "${current} bpm" with "upbeat, ${target} bpm" in ${its}`
+          : `add "upbeat, ${target} bpm" to ${its}`;
       const change = slow.length ? `${base} and drop ${qList(slow)}` : base;
       return { change, text: `${subject} feels too slow${heard}: ${change}.${notes}` };
     }
@@ -153,8 +175,14 @@ export function adviseFor(reason: FeedbackReason, ev: SubjectEvidence): Advice {
       const current = promptBpm(prompt);
       const fast = found(prompt, FAST_WORDS);
       // the article's "slow tempo, 80 bpm", or 20 bpm below the prompt's / the takes' tempo when lower (not under 60)
-      const target = Math.max(60, Math.min(80, current !== null ? round5(current - 20) : 80, measured !== null ? round5(measured - 20) : 80));
-      const base = current !== null ? `replace "${current} bpm" with "slow tempo, ${target} bpm" in ${its}` : `add "slow tempo, ${target} bpm" to ${its}`;
+      const target = Math.max(
+        60,
+        Math.min(80, current !== null ? round5(current - 20) : 80, measured !== null ? round5(measured - 20) : 80),
+      );
+      const base =
+        current !== null
+          ? `replace "${current} bpm" with "slow tempo, ${target} bpm" in ${its}`
+          : `add "slow tempo, ${target} bpm" to ${its}`;
       const change = fast.length ? `${base} and drop ${qList(fast)}` : base;
       return { change, text: `${subject} feels too fast${heard}: ${change}.${notes}` };
     }
@@ -177,7 +205,10 @@ export function adviseFor(reason: FeedbackReason, ev: SubjectEvidence): Advice {
       const parts: string[] = [];
       if (moods.length > 2) parts.push(`keep at most two mood adjectives (it has ${moods.length}: ${qList(moods)})`);
       if (!CONTEXT_RE.test(prompt)) parts.push(`add a use-context phrase like ${q(phrase)}`);
-      if (parts.length === 0) parts.push(`rewrite the mood words (${moods.length ? qList(moods) : "none yet"}) to match what editors describe, keeping at most two`);
+      if (parts.length === 0)
+        parts.push(
+          `rewrite the mood words (${moods.length ? qList(moods) : "none yet"}) to match what editors describe, keeping at most two`,
+        );
       const change = parts.join("; ");
       return { change, text: `${subject} misses the style editors want: ${change} in ${its}.${notes}` };
     }

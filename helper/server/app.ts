@@ -33,7 +33,9 @@ export async function startHelper(settings: HelperSettings, host: EngineHost): P
   server.on("upgrade", (req, socket, head) => {
     const denied = checkAccess(req, policy);
     if (denied) {
-      socket.end(`HTTP/1.1 ${denied.status} Forbidden\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ error: { code: denied.code, message: denied.message } })}`);
+      socket.end(
+        `HTTP/1.1 ${denied.status} Forbidden\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ error: { code: denied.code, message: denied.message } })}`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));

@@ -38,9 +38,16 @@ export class HelperContext {
           return { msPerStep: host.info?.msPerStep ?? null };
         },
       },
-      { maxBatch: settings.maxBatch, maxQueued: settings.maxQueue, timeoutMs: settings.jobTimeoutSec ? settings.jobTimeoutSec * 1000 : undefined },
+      {
+        maxBatch: settings.maxBatch,
+        maxQueued: settings.maxQueue,
+        timeoutMs: settings.jobTimeoutSec ? settings.jobTimeoutSec * 1000 : undefined,
+      },
     );
-    const cache = new RenderCache<Omit<JobResult, "job_id" | "path" | "cached" | "wall_ms" | "batch_size">>(settings.cacheDir, settings.cacheMaxBytes);
+    const cache = new RenderCache<Omit<JobResult, "job_id" | "path" | "cached" | "wall_ms" | "batch_size">>(
+      settings.cacheDir,
+      settings.cacheMaxBytes,
+    );
     const service = new BedService(host, queue, presets, cache, {
       outputDir: settings.outputDir,
       outputRoots: settings.outputRoots,
@@ -56,14 +63,24 @@ export class HelperContext {
 
   submit(spec: JobSpec, jobId: string, events: JobEvents = {}): SubmittedJob {
     const job = this.service.submit(spec, jobId, events);
-    job.result.then((r) => this.remember(r), () => {});
+    job.result.then(
+      (r) => this.remember(r),
+      () => {},
+    );
     return job;
   }
 
   /** A bed under a voice-over: analysed first (so errors in the clip come back at once), then queued. */
-  async submitBed(spec: BedSpec, jobId: string, events: JobEvents = {}): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
+  async submitBed(
+    spec: BedSpec,
+    jobId: string,
+    events: JobEvents = {},
+  ): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
     const submitted = await submitBed(this.service, spec, jobId, events);
-    submitted.job.result.then((r) => this.remember(r), () => {});
+    submitted.job.result.then(
+      (r) => this.remember(r),
+      () => {},
+    );
     return submitted;
   }
 
@@ -83,18 +100,34 @@ export class HelperContext {
       version: VERSION,
       model_dir: this.settings.modelDir,
       contract_model: info?.contractModel ?? false,
-      ...(info?.adapter ? { gpu_adapter: { vendor: info.adapter.vendor, architecture: info.adapter.architecture, device: info.adapter.device, software: info.adapter.software } } : {}),
+      ...(info?.adapter
+        ? {
+            gpu_adapter: {
+              vendor: info.adapter.vendor,
+              architecture: info.adapter.architecture,
+              device: info.adapter.device,
+              software: info.adapter.software,
+            },
+          }
+        : {}),
       ...(status === "ok" ? {} : { fetch_command: this.host.fetchCommand, reason: this.host.reason ?? undefined }),
     };
   }
 
   /** Stores feedback with what the helper knows of the take; fails (404) for a take it has never made. */
   async recordFeedback(fb: FeedbackBody): Promise<FeedbackRecord> {
-    const remembered = (fb.job_id !== undefined ? this.results.get(fb.job_id) : undefined) ?? [...this.results.values()].find((r) => r.sha256 === fb.sha256);
+    const remembered =
+      (fb.job_id !== undefined ? this.results.get(fb.job_id) : undefined) ??
+      [...this.results.values()].find((r) => r.sha256 === fb.sha256);
     // after a restart the render cache still knows a take by its WAV hash
     const take = remembered ?? (fb.sha256 !== undefined ? this.service.findTake(fb.sha256) : undefined);
     if (!take) {
-      throw new JobError("not_found", fb.job_id !== undefined ? `no finished job "${fb.job_id}" is known to this helper` : `no take with sha256 ${fb.sha256} is known to this helper`);
+      throw new JobError(
+        "not_found",
+        fb.job_id !== undefined
+          ? `no finished job "${fb.job_id}" is known to this helper`
+          : `no take with sha256 ${fb.sha256} is known to this helper`,
+      );
     }
     return this.feedback.append({
       reason: fb.reason,

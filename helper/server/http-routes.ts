@@ -1,6 +1,16 @@
 // The plain-HTTP face of the helper, for curl, scripts and the source article's original integration.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { httpStatusFor, JobResult, MAX_MESSAGE_BYTES, Result, parseAnalyzeSpec, parseBedSpec, parseFeedback, parseJobSpec, parsePreset } from "../../shared/protocol";
+import {
+  httpStatusFor,
+  JobResult,
+  MAX_MESSAGE_BYTES,
+  Result,
+  parseAnalyzeSpec,
+  parseBedSpec,
+  parseFeedback,
+  parseJobSpec,
+  parsePreset,
+} from "../../shared/protocol";
 import type { SubmittedJob } from "../service/bed-service";
 import { analyzeVoiceOver } from "../service/voice-service";
 import { normalizeTag } from "../../shared/presets";
@@ -32,7 +42,8 @@ export async function handleHttp(ctx: HelperContext, req: IncomingMessage, res: 
     }
     if (route === "GET /report") {
       const format = url.searchParams.get("format") ?? "json";
-      if (!["json", "md", "html"].includes(format)) throw new HttpError(400, "invalid_field", "format must be json, md or html", "format");
+      if (!["json", "md", "html"].includes(format))
+        throw new HttpError(400, "invalid_field", "format must be json, md or html", "format");
       let since: Date;
       try {
         since = parseSince(url.searchParams.get("since") ?? "7d");
@@ -84,7 +95,11 @@ async function generate(ctx: HelperContext, req: IncomingMessage, res: ServerRes
 }
 
 /** Answers with the job's result when it is done; a client that hangs up first cancels it. */
-async function waitForJob(res: ServerResponse, job: SubmittedJob, shape: (r: JobResult) => unknown = (r) => r): Promise<void> {
+async function waitForJob(
+  res: ServerResponse,
+  job: SubmittedJob,
+  shape: (r: JobResult) => unknown = (r) => r,
+): Promise<void> {
   const onClose = () => !res.writableEnded && job.cancel();
   res.on("close", onClose);
   try {

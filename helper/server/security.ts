@@ -55,18 +55,30 @@ export function checkAccess(
     return Array.isArray(v) ? v[0] : v;
   };
   if (!isOriginAllowed(header("origin"), policy)) {
-    return { status: 403, code: "forbidden", message: `origin ${header("origin")} is not allowed to use the helper (add it to allowedOrigins in the helper's config)` };
+    return {
+      status: 403,
+      code: "forbidden",
+      message: `origin ${header("origin")} is not allowed to use the helper (add it to allowedOrigins in the helper's config)`,
+    };
   }
   if (policy.lan) {
     const url = new URL(req.url ?? "/", "http://helper");
     const bearer = header("authorization")?.replace(/^Bearer\s+/i, "");
     if (!tokenMatches(url.searchParams.get("token") ?? bearer, policy.token)) {
-      return { status: 401, code: "forbidden", message: "this helper is shared on the network: pass its token as ?token=… or Authorization: Bearer …" };
+      return {
+        status: 401,
+        code: "forbidden",
+        message: "this helper is shared on the network: pass its token as ?token=… or Authorization: Bearer …",
+      };
     }
     return null;
   }
   if (!isLocalHost(header("host"))) {
-    return { status: 403, code: "forbidden", message: `host ${header("host") ?? "(none)"} is not a local name; the helper only answers localhost unless started with --lan` };
+    return {
+      status: 403,
+      code: "forbidden",
+      message: `host ${header("host") ?? "(none)"} is not a local name; the helper only answers localhost unless started with --lan`,
+    };
   }
   return null;
 }

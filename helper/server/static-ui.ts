@@ -32,12 +32,24 @@ export function serveUi(pathname: string, res: ServerResponse, root: string | nu
   }
   const rel = decodeURIComponent(pathname.slice("/ui/".length)) || "index.html";
   const file = root ? path.resolve(root, rel) : null;
-  if (!root || !file || !file.startsWith(path.resolve(root) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+  if (
+    !root ||
+    !file ||
+    !file.startsWith(path.resolve(root) + path.sep) ||
+    !fs.existsSync(file) ||
+    !fs.statSync(file).isFile()
+  ) {
     const missing = !root || !fs.existsSync(path.join(root, "index.html"));
-    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end(missing ? "the browser UI is not built: run npm run build" : "not found");
+    res
+      .writeHead(404, { "Content-Type": "text/plain; charset=utf-8" })
+      .end(missing ? "the browser UI is not built: run npm run build" : "not found");
     return true;
   }
-  res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream", "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff" });
+  res.writeHead(200, {
+    "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream",
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+  });
   fs.createReadStream(file).pipe(res);
   return true;
 }

@@ -19,25 +19,40 @@ export function attachSession(ctx: HelperContext, socket: WebSocket): void {
   send({ type: "hello", version: VERSION, protocol: PROTOCOL_VERSION });
 
   socket.on("message", (data, isBinary) => {
-    if (isBinary) return send({ type: "error", error: { code: "invalid_message", message: "send JSON text messages, not binary" } });
+    if (isBinary)
+      return send({
+        type: "error",
+        error: { code: "invalid_message", message: "send JSON text messages, not binary" },
+      });
     const parsed = parseClientMessage(data.toString("utf8"));
     if (!parsed.ok) return send({ type: "error", ...(parsed.id ? { id: parsed.id } : {}), error: parsed.error });
     const msg = parsed.value;
-    const fail = (err: unknown, jobId?: string) => send({ type: "error", id: msg.id, ...(jobId ? { job_id: jobId } : {}), error: errorBody(err) });
+    const fail = (err: unknown, jobId?: string) =>
+      send({ type: "error", id: msg.id, ...(jobId ? { job_id: jobId } : {}), error: errorBody(err) });
     switch (msg.type) {
       case "health":
         return send({ type: "health", id: msg.id, ...ctx.health() });
       case "presets.get":
         return send({ type: "presets", id: msg.id, presets: ctx.presets.all() });
       case "presets.set":
-        return void ctx.presets.set(msg.tag, msg.preset).then(() => send({ type: "presets", id: msg.id, presets: ctx.presets.all() }), fail);
+        return void ctx.presets
+          .set(msg.tag, msg.preset)
+          .then(() => send({ type: "presets", id: msg.id, presets: ctx.presets.all() }), fail);
       case "presets.delete":
-        return void ctx.presets.delete(msg.tag).then(() => send({ type: "presets", id: msg.id, presets: ctx.presets.all() }), fail);
+        return void ctx.presets
+          .delete(msg.tag)
+          .then(() => send({ type: "presets", id: msg.id, presets: ctx.presets.all() }), fail);
       case "feedback":
         return void ctx.recordFeedback(msg).then(() => send({ type: "ack", id: msg.id }), fail);
       case "cancel": {
         const job = jobs.get(msg.job_id);
-        if (!job) return send({ type: "error", id: msg.id, job_id: msg.job_id, error: { code: "not_found", message: `no running or queued job "${msg.job_id}" on this connection` } });
+        if (!job)
+          return send({
+            type: "error",
+            id: msg.id,
+            job_id: msg.job_id,
+            error: { code: "not_found", message: `no running or queued job "${msg.job_id}" on this connection` },
+          });
         job.cancel();
         return send({ type: "ack", id: msg.id });
       }
@@ -58,7 +73,12 @@ export function attachSession(ctx: HelperContext, socket: WebSocket): void {
   });
 
   /** Runs one job for this connection: queued, progress (throttled), then done or error, all keyed by job id. */
-  function track(msgId: string, jobId: string, field: string, start: (events: JobEvents) => SubmittedJob | Promise<SubmittedJob>): void {
+  function track(
+    msgId: string,
+    jobId: string,
+    field: string,
+    start: (events: JobEvents) => SubmittedJob | Promise<SubmittedJob>,
+  ): void {
     const fail = (err: unknown) => send({ type: "error", id: msgId, job_id: jobId, error: errorBody(err) });
     if (jobs.has(jobId)) return fail(new JobError("invalid_field", `job_id "${jobId}" is already in use`, field));
     let lastProgress = 0;

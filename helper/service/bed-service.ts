@@ -22,7 +22,11 @@ const OUTPUT_RATE = 48000;
 const FINISH_VERSION = 1;
 
 export class JobError extends Error {
-  constructor(readonly code: string, message: string, readonly field?: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = "JobError";
   }
@@ -64,18 +68,29 @@ export class BedService {
   /** Resolves the output folder of a job: inside one of the configured roots, no `..` escapes. */
   outputDirFor(requested: string | undefined): string {
     if (requested === undefined) return this.options.outputDir;
-    if (!path.isAbsolute(requested)) throw new JobError("invalid_field", "output_dir must be an absolute path", "output_dir");
+    if (!path.isAbsolute(requested))
+      throw new JobError("invalid_field", "output_dir must be an absolute path", "output_dir");
     const resolved = path.resolve(requested);
     const inside = this.options.outputRoots.some((root) => {
       const rel = path.relative(path.resolve(root), resolved);
       return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
     });
-    if (!inside) throw new JobError("invalid_field", `output_dir must be inside ${this.options.outputRoots.join(" or ")}`, "output_dir");
+    if (!inside)
+      throw new JobError(
+        "invalid_field",
+        `output_dir must be inside ${this.options.outputRoots.join(" or ")}`,
+        "output_dir",
+      );
     return resolved;
   }
 
   /** `duck`: speech regions (seconds) the bed dips under, for beds under a voice-over. */
-  submit(spec: JobSpec, jobId: string, events: JobEvents = {}, duck?: { regions: SpeechRegion[]; depthDb: number }): SubmittedJob {
+  submit(
+    spec: JobSpec,
+    jobId: string,
+    events: JobEvents = {},
+    duck?: { regions: SpeechRegion[]; depthDb: number },
+  ): SubmittedJob {
     const started = performance.now();
     const engine = this.host.require(); // throws model_missing (503) before anything is queued
     const outputDir = this.outputDirFor(spec.output_dir);
@@ -91,7 +106,16 @@ export class BedService {
       bedLevelDb: spec.bed_level_db ?? this.options.bedLevelDb,
     };
     const info = engine.info;
-    const key = cacheKey({ model: info.modelDir, variant: info.variant, prompt, duration: spec.duration_sec, seed, ...settings, duck: duck ?? null, finish: FINISH_VERSION });
+    const key = cacheKey({
+      model: info.modelDir,
+      variant: info.variant,
+      prompt,
+      duration: spec.duration_sec,
+      seed,
+      ...settings,
+      duck: duck ?? null,
+      finish: FINISH_VERSION,
+    });
     const fileName = `${slug(tag ?? prompt)}_${spec.duration_sec}s_seed${seed}_${key.slice(0, 8)}.wav`;
     const finish = async (wavPath: string, meta: CachedMeta, batchSize?: number): Promise<JobResult> => {
       const out = path.join(outputDir, fileName);
@@ -127,7 +151,9 @@ export class BedService {
           outRate: OUTPUT_RATE,
         });
         // ducking is baked in after the level chain: the bed is at its normal level between phrases
-        const samples = duck ? applyDucking(bed.samples48k, OUTPUT_RATE, duck.regions, { ...DUCK_DEFAULTS, depthDb: duck.depthDb }) : bed.samples48k;
+        const samples = duck
+          ? applyDucking(bed.samples48k, OUTPUT_RATE, duck.regions, { ...DUCK_DEFAULTS, depthDb: duck.depthDb })
+          : bed.samples48k;
         const wav = encodeWav(samples, OUTPUT_RATE, 24);
         const meta: CachedMeta = {
           duration_sec: bed.samples / OUTPUT_RATE,
@@ -177,7 +203,13 @@ async function placeFile(from: string, to: string): Promise<void> {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "bed";
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "bed"
+  );
 }
 
 function round2(n: number): number {

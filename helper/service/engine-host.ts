@@ -71,11 +71,16 @@ export class EngineHost {
     this.state = "ready";
     this.problem = null;
     const info = this.engine.info;
-    log(`model ready: ${info.modelDir} (${info.variant}, ${info.provider}${info.contractModel ? ", random-weight contract model" : ""}), ${info.msPerStep?.toFixed(1)} ms/step`);
+    log(
+      `model ready: ${info.modelDir} (${info.variant}, ${info.provider}${info.contractModel ? ", random-weight contract model" : ""}), ${info.msPerStep?.toFixed(1)} ms/step`,
+    );
   }
 
   private load(): Promise<MusicGenEngine> {
-    return MusicGenEngine.load(this.options.modelDir, { variant: this.options.variant, provider: this.options.provider });
+    return MusicGenEngine.load(this.options.modelDir, {
+      variant: this.options.variant,
+      provider: this.options.provider,
+    });
   }
 
   private fail(state: EngineStatus, message: string): void {

@@ -7,7 +7,11 @@ import * as path from "node:path";
 import { writeFileAtomic } from "../util/atomic-file";
 
 export function cacheKey(parts: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(parts).sort().map((k) => [k, parts[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(parts)
+      .sort()
+      .map((k) => [k, parts[k]]),
+  );
   return createHash("sha256").update(canonical).digest("hex");
 }
 
@@ -17,7 +21,10 @@ export interface CacheEntry<M> {
 }
 
 export class RenderCache<M extends object> {
-  constructor(private readonly dir: string, private readonly maxBytes: number) {
+  constructor(
+    private readonly dir: string,
+    private readonly maxBytes: number,
+  ) {
     fs.mkdirSync(dir, { recursive: true });
   }
 
@@ -66,7 +73,8 @@ export class RenderCache<M extends object> {
   }
 
   private entries() {
-    return fs.readdirSync(this.dir)
+    return fs
+      .readdirSync(this.dir)
       .filter((n) => /^[0-9a-f]{64}\.wav$/.test(n))
       .flatMap((n) => {
         try {

@@ -64,10 +64,19 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
       transcription: spec.text !== undefined ? "given" : heard ? "whisper" : "not_installed",
       language,
       ...(transcriptionError !== undefined ? { transcription_error: transcriptionError } : {}),
-      ...(heard ? { spoken_language: heard.language, ...(heard.languageProbability !== undefined ? { language_probability: round3(heard.languageProbability) } : {}) } : {}),
+      ...(heard
+        ? {
+            spoken_language: heard.language,
+            ...(heard.languageProbability !== undefined
+              ? { language_probability: round3(heard.languageProbability) }
+              : {}),
+          }
+        : {}),
       segments: heard
         ? heard.segments
-        : transcript !== null && regions.length > 0 ? [{ start: regions[0].start, end: regions[regions.length - 1].end, text: transcript }] : [],
+        : transcript !== null && regions.length > 0
+          ? [{ start: regions[0].start, end: regions[regions.length - 1].end, text: transcript }]
+          : [],
       speech_regions: regions.map((r) => ({ start: round3(r.start), end: round3(r.end) })),
       emotion: main,
       subtone: emotion?.subtone ?? null,
@@ -86,18 +95,39 @@ export async function analyzeVoiceOver(spec: AnalyzeSpec, options: AnalyzeOption
             },
           }
         : {}),
-      prompt: composePrompt({ emotion: main, subtone: emotion?.subtone, energy: energy ?? undefined, context: spec.context }),
+      prompt: composePrompt({
+        emotion: main,
+        subtone: emotion?.subtone,
+        energy: energy ?? undefined,
+        context: spec.context,
+      }),
     },
   };
 }
 
 /** analyze + generate + duck. Resolves with the job (already queued) and its analysis. */
-export async function submitBed(service: BedService, spec: BedSpec, jobId: string, events: JobEvents = {}): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
+export async function submitBed(
+  service: BedService,
+  spec: BedSpec,
+  jobId: string,
+  events: JobEvents = {},
+): Promise<{ job: SubmittedJob; analysis: AnalyzeResult }> {
   const { result: analysis, mediaSec } = await analyzeVoiceOver(spec);
   const duration = spec.duration_sec ?? mediaSec;
-  if (duration === null) throw new JobError("invalid_field", "give duration_sec, or the clip's media_path so the bed can match its length", "duration_sec");
+  if (duration === null)
+    throw new JobError(
+      "invalid_field",
+      "give duration_sec, or the clip's media_path so the bed can match its length",
+      "duration_sec",
+    );
   const job = service.submit(
-    { prompt: analysis.prompt, duration_sec: Math.min(300, Math.max(0.5, Math.round(duration * 1000) / 1000)), seed: spec.seed, output_dir: spec.output_dir, job_id: jobId },
+    {
+      prompt: analysis.prompt,
+      duration_sec: Math.min(300, Math.max(0.5, Math.round(duration * 1000) / 1000)),
+      seed: spec.seed,
+      output_dir: spec.output_dir,
+      job_id: jobId,
+    },
     jobId,
     events,
     { regions: analysis.speech_regions, depthDb: spec.duck_db ?? 8 },

@@ -44,25 +44,39 @@ const SHA256_RE = /^[0-9a-f]{64}$/;
 
 /** Why `value` is not a feedback record (field and reason), or null when it is one. */
 export function checkFeedbackRecord(value: unknown, withIdAndTime = true): { field: string; message: string } | null {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return { field: "entry", message: "an entry must be a JSON object" };
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return { field: "entry", message: "an entry must be a JSON object" };
   const r = value as Record<string, unknown>;
   const bad = (field: string, message: string) => ({ field, message: `${field} ${message}` });
   if (withIdAndTime) {
     if (typeof r.id !== "string" || r.id === "") return bad("id", "must be a non-empty string");
-    if (typeof r.time !== "string" || Number.isNaN(Date.parse(r.time))) return bad("time", "must be an ISO date and time");
+    if (typeof r.time !== "string" || Number.isNaN(Date.parse(r.time)))
+      return bad("time", "must be an ISO date and time");
   }
-  if (!(FEEDBACK_REASONS as readonly unknown[]).includes(r.reason)) return bad("reason", `must be one of ${FEEDBACK_REASONS.join(", ")}`);
-  if (typeof r.note !== "string" || r.note.length > MAX_NOTE_CHARS) return bad("note", `must be text of at most ${MAX_NOTE_CHARS} characters`);
+  if (!(FEEDBACK_REASONS as readonly unknown[]).includes(r.reason))
+    return bad("reason", `must be one of ${FEEDBACK_REASONS.join(", ")}`);
+  if (typeof r.note !== "string" || r.note.length > MAX_NOTE_CHARS)
+    return bad("note", `must be text of at most ${MAX_NOTE_CHARS} characters`);
   if (r.job_id !== undefined && typeof r.job_id !== "string") return bad("job_id", "must be a string");
   if (typeof r.prompt !== "string" || r.prompt.trim() === "") return bad("prompt", "must be non-empty text");
-  if (r.tag !== undefined && (typeof r.tag !== "string" || r.tag === "")) return bad("tag", "must be a non-empty string");
-  if (typeof r.seed !== "number" || !Number.isInteger(r.seed) || r.seed < MIN_SEED || r.seed > MAX_SEED) return bad("seed", `must be a whole number from ${MIN_SEED} to ${MAX_SEED}`);
+  if (r.tag !== undefined && (typeof r.tag !== "string" || r.tag === ""))
+    return bad("tag", "must be a non-empty string");
+  if (typeof r.seed !== "number" || !Number.isInteger(r.seed) || r.seed < MIN_SEED || r.seed > MAX_SEED)
+    return bad("seed", `must be a whole number from ${MIN_SEED} to ${MAX_SEED}`);
   if (typeof r.model !== "string" || r.model === "") return bad("model", "must be a non-empty string");
-  if (typeof r.sha256 !== "string" || !SHA256_RE.test(r.sha256)) return bad("sha256", "must be 64 lowercase hex digits");
-  if (r.duration_sec !== undefined && (typeof r.duration_sec !== "number" || !Number.isFinite(r.duration_sec) || r.duration_sec < 0)) {
+  if (typeof r.sha256 !== "string" || !SHA256_RE.test(r.sha256))
+    return bad("sha256", "must be 64 lowercase hex digits");
+  if (
+    r.duration_sec !== undefined &&
+    (typeof r.duration_sec !== "number" || !Number.isFinite(r.duration_sec) || r.duration_sec < 0)
+  ) {
     return bad("duration_sec", "must be a number of seconds");
   }
-  if (r.bpm_estimate !== undefined && r.bpm_estimate !== null && (typeof r.bpm_estimate !== "number" || !Number.isFinite(r.bpm_estimate))) {
+  if (
+    r.bpm_estimate !== undefined &&
+    r.bpm_estimate !== null &&
+    (typeof r.bpm_estimate !== "number" || !Number.isFinite(r.bpm_estimate))
+  ) {
     return bad("bpm_estimate", "must be a number or null");
   }
   return null;
@@ -95,7 +109,10 @@ function parseLog(text: string, file: string): Parsed {
   if (last.trim() !== "") {
     const whole = wholeRecord(last);
     if (whole) entries.push(whole);
-    else warnings.push(`${file}: ignored an incomplete last line (${Buffer.byteLength(last)} bytes) left by an interrupted write; it was never acknowledged`);
+    else
+      warnings.push(
+        `${file}: ignored an incomplete last line (${Buffer.byteLength(last)} bytes) left by an interrupted write; it was never acknowledged`,
+      );
   }
   return { entries, warnings };
 }
@@ -186,7 +203,8 @@ export class FeedbackLog {
       ...(entry.bpm_estimate !== undefined ? { bpm_estimate: entry.bpm_estimate } : {}),
     };
     const problem = checkFeedbackRecord(record);
-    if (problem) return Promise.reject(new StoreError("invalid_field", `feedback not stored: ${problem.message}`, problem.field));
+    if (problem)
+      return Promise.reject(new StoreError("invalid_field", `feedback not stored: ${problem.message}`, problem.field));
     const run = this.queue.then(async () => {
       await this.writeLine(JSON.stringify(record) + "\n");
       this.entries.push(record);
@@ -208,7 +226,9 @@ export class FeedbackLog {
           if (size === this.knownSize && !wholeRecord(tail.text)) {
             // the torn line we saw on open (nobody has written since): cut it off so the file stays clean
             await handle.truncate(tail.start);
-            this.warnings.push(`${this.file}: removed an incomplete last line (${size - tail.start} bytes) before appending`);
+            this.warnings.push(
+              `${this.file}: removed an incomplete last line (${size - tail.start} bytes) before appending`,
+            );
           } else {
             prefix = "\n"; // written by someone else meanwhile: keep it, start our line on a new line
           }

@@ -10,7 +10,10 @@ export interface JsonSyntaxProblem {
 }
 
 class Stop extends Error {
-  constructor(readonly pos: number, message: string) {
+  constructor(
+    readonly pos: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -43,15 +46,16 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | null {
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
           i += 2;
         } else {
-          throw new Stop(i, "bad escape in a string (use \\\" \\\\ \\n ...)");
+          throw new Stop(i, 'bad escape in a string (use \\" \\\\ \\n ...)');
         }
         continue;
       }
-      if (c === "\n" || c === "\r") throw new Stop(i, "a string runs past the end of its line (missing closing \")");
-      if (c < " ") throw new Stop(i, "a control character (such as a tab) inside a string: write it as \\t or remove it");
+      if (c === "\n" || c === "\r") throw new Stop(i, 'a string runs past the end of its line (missing closing ")');
+      if (c < " ")
+        throw new Stop(i, "a control character (such as a tab) inside a string: write it as \\t or remove it");
       i++;
     }
-    throw new Stop(start, "a string is never closed (missing \")");
+    throw new Stop(start, 'a string is never closed (missing ")');
   };
   const num = () => {
     const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
@@ -71,7 +75,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | null {
       }
       for (;;) {
         ws();
-        if (text[i] !== '"') fail(text[i] === "}" ? 'another "key" (remove the trailing comma)' : 'a "key" in double quotes');
+        if (text[i] !== '"')
+          fail(text[i] === "}" ? 'another "key" (remove the trailing comma)' : 'a "key" in double quotes');
         str();
         ws();
         if (text[i] !== ":") fail('":" after the key');
@@ -120,7 +125,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | null {
       }
     }
     if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return num();
-    fail("a value (a \"string\", number, true, false, null, { or [)");
+    fail('a value (a "string", number, true, false, null, { or [)');
   };
   try {
     if (text.charCodeAt(0) === 0xfeff) i = 1; // a byte-order mark from some editors

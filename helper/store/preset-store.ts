@@ -7,7 +7,15 @@
 //    and column in `readOnly`; a valid file with a bad preset -> its good presets, read-only, naming the bad one.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_PRESETS, normalizeTag, Preset, PresetTable, promptForTag, ResolvedPrompt, withBpm } from "../../shared/presets";
+import {
+  DEFAULT_PRESETS,
+  normalizeTag,
+  Preset,
+  PresetTable,
+  promptForTag,
+  ResolvedPrompt,
+  withBpm,
+} from "../../shared/presets";
 import { MAX_BPM, MAX_PROMPT_CHARS, MAX_SEED, MIN_BPM, MIN_SEED } from "../../shared/protocol";
 import { cuesmithHome } from "../config/paths";
 import { writeFileAtomic } from "../util/atomic-file";
@@ -30,17 +38,31 @@ const PRESET_FIELDS = new Set(["prompt", "seed"]);
 export function validatePreset(tag: unknown, preset: unknown): { tag: string; preset: Preset } {
   const key = typeof tag === "string" ? normalizeTag(tag) : null;
   if (key === null) {
-    throw new StoreError("invalid_field", `${JSON.stringify(tag)} is not a tag: use letters, digits and _ (at most 64, e.g. course_intro)`, "tag");
+    throw new StoreError(
+      "invalid_field",
+      `${JSON.stringify(tag)} is not a tag: use letters, digits and _ (at most 64, e.g. course_intro)`,
+      "tag",
+    );
   }
   if (preset === null || typeof preset !== "object" || Array.isArray(preset)) {
-    throw new StoreError("invalid_field", `the preset for "${key}" must be an object like {"prompt": "...", "seed": 42}`, "preset");
+    throw new StoreError(
+      "invalid_field",
+      `the preset for "${key}" must be an object like {"prompt": "...", "seed": 42}`,
+      "preset",
+    );
   }
   const p = preset as Record<string, unknown>;
   for (const field of Object.keys(p)) {
-    if (!PRESET_FIELDS.has(field)) throw new StoreError("invalid_field", `unknown field "${field}" (a preset has "prompt" and an optional "seed")`, field);
+    if (!PRESET_FIELDS.has(field))
+      throw new StoreError(
+        "invalid_field",
+        `unknown field "${field}" (a preset has "prompt" and an optional "seed")`,
+        field,
+      );
   }
   const prompt = typeof p.prompt === "string" ? p.prompt.trim() : undefined;
-  if (prompt === undefined) throw new StoreError("invalid_field", `prompt must be text (1 to ${MAX_PROMPT_CHARS} characters)`, "prompt");
+  if (prompt === undefined)
+    throw new StoreError("invalid_field", `prompt must be text (1 to ${MAX_PROMPT_CHARS} characters)`, "prompt");
   const chars = [...prompt].length;
   if (chars === 0 || chars > MAX_PROMPT_CHARS) {
     throw new StoreError("invalid_field", `prompt must be 1 to ${MAX_PROMPT_CHARS} characters, got ${chars}`, "prompt");
@@ -48,7 +70,11 @@ export function validatePreset(tag: unknown, preset: unknown): { tag: string; pr
   const seed = p.seed;
   if (seed === undefined || seed === null) return { tag: key, preset: { prompt } };
   if (typeof seed !== "number" || !Number.isInteger(seed) || seed < MIN_SEED || seed > MAX_SEED) {
-    throw new StoreError("invalid_field", `seed must be a whole number from ${MIN_SEED} to ${MAX_SEED}, got ${JSON.stringify(seed)}`, "seed");
+    throw new StoreError(
+      "invalid_field",
+      `seed must be a whole number from ${MIN_SEED} to ${MAX_SEED}, got ${JSON.stringify(seed)}`,
+      "seed",
+    );
   }
   return { tag: key, preset: { prompt, seed } };
 }
@@ -79,7 +105,9 @@ function parseFile(text: string, file: string): ParsedFile {
     throw new Error(`${file} is not valid JSON (${where}); ${HOW_TO_FIX} and uses the built-in presets`);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new Error(`${file} must hold one JSON object of tag -> {"prompt": "...", "seed": 42}; ${HOW_TO_FIX} and uses the built-in presets`);
+    throw new Error(
+      `${file} must hold one JSON object of tag -> {"prompt": "...", "seed": 42}; ${HOW_TO_FIX} and uses the built-in presets`,
+    );
   }
   const table: PresetTable = {};
   const problems: string[] = [];
@@ -100,10 +128,15 @@ function parseFile(text: string, file: string): ParsedFile {
   return { table, problems };
 }
 
-const copyTable = (t: Readonly<PresetTable>): PresetTable => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { ...v }]));
+const copyTable = (t: Readonly<PresetTable>): PresetTable =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { ...v }]));
 
 function serialise(table: PresetTable): string {
-  const sorted = Object.fromEntries(Object.keys(table).sort().map((k) => [k, table[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(table)
+      .sort()
+      .map((k) => [k, table[k]]),
+  );
   return JSON.stringify(sorted, null, 2) + "\n";
 }
 
@@ -157,7 +190,9 @@ export class PresetStore {
     try {
       const parsed = parseFile(text, this.file);
       this.table = parsed.table;
-      this.readOnly = parsed.problems.length ? `${parsed.problems.join("; ")}; ${HOW_TO_FIX} (the other presets are in use)` : null;
+      this.readOnly = parsed.problems.length
+        ? `${parsed.problems.join("; ")}; ${HOW_TO_FIX} (the other presets are in use)`
+        : null;
     } catch (err) {
       this.table = copyTable(DEFAULT_PRESETS);
       this.readOnly = (err as Error).message;
@@ -185,7 +220,8 @@ export class PresetStore {
     this.reload();
     const resolved = promptForTag(tag, this.table);
     if (bpm === undefined) return resolved;
-    if (!Number.isFinite(bpm) || bpm < MIN_BPM || bpm > MAX_BPM) throw new RangeError(`bpm must be ${MIN_BPM} to ${MAX_BPM}, got ${bpm}`);
+    if (!Number.isFinite(bpm) || bpm < MIN_BPM || bpm > MAX_BPM)
+      throw new RangeError(`bpm must be ${MIN_BPM} to ${MAX_BPM}, got ${bpm}`);
     return { ...resolved, prompt: withBpm(resolved.prompt, bpm) };
   }
 

@@ -4,7 +4,10 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 
 export class AudioInputError extends Error {
-  constructor(readonly code: "ffmpeg_missing" | "file_missing" | "undecodable", message: string) {
+  constructor(
+    readonly code: "ffmpeg_missing" | "file_missing" | "undecodable",
+    message: string,
+  ) {
     super(message);
     this.name = "AudioInputError";
   }
@@ -18,9 +21,13 @@ export interface DecodeOptions {
   ffmpeg?: string;
 }
 
-export const FFMPEG_HINT = "install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg; Windows: winget install Gyan.FFmpeg) or set CUESMITH_FFMPEG to its path";
+export const FFMPEG_HINT =
+  "install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg; Windows: winget install Gyan.FFmpeg) or set CUESMITH_FFMPEG to its path";
 
-export function decodeAudio(file: string, { inSec, outSec, rate = 16000, ffmpeg = process.env.CUESMITH_FFMPEG ?? "ffmpeg" }: DecodeOptions = {}): Promise<Float32Array> {
+export function decodeAudio(
+  file: string,
+  { inSec, outSec, rate = 16000, ffmpeg = process.env.CUESMITH_FFMPEG ?? "ffmpeg" }: DecodeOptions = {},
+): Promise<Float32Array> {
   if (!fs.existsSync(file)) return Promise.reject(new AudioInputError("file_missing", `${file} does not exist`));
   const args = ["-nostdin", "-hide_banner", "-loglevel", "error"];
   if (inSec !== undefined && inSec > 0) args.push("-ss", String(inSec));
@@ -33,7 +40,10 @@ export function decodeAudio(file: string, { inSec, outSec, rate = 16000, ffmpeg 
     child.stdout.on("data", (c: Buffer) => chunks.push(c));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     child.on("error", (err: NodeJS.ErrnoException) =>
-      reject(err.code === "ENOENT" ? new AudioInputError("ffmpeg_missing", `ffmpeg was not found: ${FFMPEG_HINT}`) : err));
+      reject(
+        err.code === "ENOENT" ? new AudioInputError("ffmpeg_missing", `ffmpeg was not found: ${FFMPEG_HINT}`) : err,
+      ),
+    );
     child.on("close", (code) => {
       const bytes = Buffer.concat(chunks);
       if (code !== 0 || bytes.length === 0) {

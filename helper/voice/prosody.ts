@@ -28,7 +28,10 @@ export interface Prosody {
 export function paceRatio(transcript: string, language: "zh" | "en", regions: Region[]): number | null {
   const speechSec = regions.reduce((s, r) => s + (r.end - r.start), 0);
   if (speechSec < 0.5) return null;
-  const units = language === "zh" ? (transcript.match(/[\u3400-\u9fff]/g) ?? []).length : transcript.split(/\s+/).filter(Boolean).length;
+  const units =
+    language === "zh"
+      ? (transcript.match(/[\u3400-\u9fff]/g) ?? []).length
+      : transcript.split(/\s+/).filter(Boolean).length;
   if (units === 0) return null;
   return units / speechSec / ORDINARY_PACE[language];
 }
@@ -77,7 +80,11 @@ const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x
  * Energy from what is known: pace dominates when there is a transcript (±0.5), loudness movement adds up to
  * ±0.2, long pauses take up to 0.15 away. Each term is zero at an ordinary read.
  */
-export function combineEnergy(p: { paceRatio: number | null; loudnessVariationDb: number | null; pauseRatio: number }): number {
+export function combineEnergy(p: {
+  paceRatio: number | null;
+  loudnessVariationDb: number | null;
+  pauseRatio: number;
+}): number {
   let e = 0.5;
   if (p.paceRatio !== null) e += clamp(p.paceRatio - 1, -0.5, 0.5);
   if (p.loudnessVariationDb !== null) e += clamp((p.loudnessVariationDb - ORDINARY_VARIATION_DB) / 15, -0.2, 0.2);
@@ -86,12 +93,21 @@ export function combineEnergy(p: { paceRatio: number | null; loudnessVariationDb
 }
 
 /** Everything above for one clip: its 16 kHz samples and speech regions, and its transcript when there is one. */
-export function prosody(samples: Float32Array | null, sampleRate: number, regions: Region[], transcript: string | null, language: "zh" | "en"): Prosody {
+export function prosody(
+  samples: Float32Array | null,
+  sampleRate: number,
+  regions: Region[],
+  transcript: string | null,
+  language: "zh" | "en",
+): Prosody {
   const speechSec = regions.reduce((s, r) => s + (r.end - r.start), 0);
   const pace = transcript !== null ? paceRatio(transcript, language, regions) : null;
   const { pauses, pauseRatio } = pauseStats(regions);
   const variation = samples ? loudnessVariationDb(samples, sampleRate, regions) : null;
-  const energy = speechSec < 0.5 || (pace === null && variation === null) ? null : combineEnergy({ paceRatio: pace, loudnessVariationDb: variation, pauseRatio });
+  const energy =
+    speechSec < 0.5 || (pace === null && variation === null)
+      ? null
+      : combineEnergy({ paceRatio: pace, loudnessVariationDb: variation, pauseRatio });
   return { speechSec, paceRatio: pace, pauses, pauseRatio, loudnessVariationDb: variation, energy };
 }
 

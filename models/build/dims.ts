@@ -8,12 +8,31 @@ export const UPSAMPLING_RATIOS = [8, 5, 4, 4];
 export const SAMPLE_RATE = 32000;
 export const FRAME_RATE = 50;
 
-export interface TextDims { vocab: number; dModel: number; dFf: number; heads: number; layers: number }
-export interface DecoderDims { layers: number; hidden: number; heads: number; ffn: number }
+export interface TextDims {
+  vocab: number;
+  dModel: number;
+  dFf: number;
+  heads: number;
+  layers: number;
+}
+export interface DecoderDims {
+  layers: number;
+  hidden: number;
+  heads: number;
+  ffn: number;
+}
 /** `numFilters` as in EnCodec: the first conv has numFilters·2^(ratios) channels, halved at each upsampling. */
-export interface EncodecDims { codebookDim: number; numFilters: number; lstmLayers: number }
+export interface EncodecDims {
+  codebookDim: number;
+  numFilters: number;
+  lstmLayers: number;
+}
 
-export interface ModelDims { text: TextDims; decoder: DecoderDims; encodec: EncodecDims }
+export interface ModelDims {
+  text: TextDims;
+  decoder: DecoderDims;
+  encodec: EncodecDims;
+}
 
 export const DIMS: Record<"tiny" | "small", ModelDims> = {
   tiny: {

@@ -53,7 +53,10 @@ export class ExternalDataWriter {
   private offset = 0;
 
   /** @param filePath where to write; @param location the name recorded in the model (relative to it). */
-  constructor(filePath: string, readonly location: string) {
+  constructor(
+    filePath: string,
+    readonly location: string,
+  ) {
     this.fd = fs.openSync(filePath, "w");
   }
 
@@ -81,7 +84,10 @@ export class ModelBuilder {
   private counter = 0;
 
   /** Initializers of at least `externalMinBytes` go to `external` when one is given. */
-  constructor(readonly external?: ExternalDataWriter, readonly externalMinBytes = 4096) {}
+  constructor(
+    readonly external?: ExternalDataWriter,
+    readonly externalMinBytes = 4096,
+  ) {}
 
   unique(base: string): string {
     let name = base;
@@ -119,11 +125,16 @@ export class ModelBuilder {
     const key = `${dtype}|${dims}|${values}`;
     const hit = this.constants.get(key);
     if (hit) return hit;
-    const data = dtype === "int64" ? BigInt64Array.from(values, (v) => BigInt(v))
-      : dtype === "float32" ? Float32Array.from(values)
-      : dtype === "int32" ? Int32Array.from(values)
-      : dtype === "int8" ? Int8Array.from(values)
-      : Uint8Array.from(values);
+    const data =
+      dtype === "int64"
+        ? BigInt64Array.from(values, (v) => BigInt(v))
+        : dtype === "float32"
+          ? Float32Array.from(values)
+          : dtype === "int32"
+            ? Int32Array.from(values)
+            : dtype === "int8"
+              ? Int8Array.from(values)
+              : Uint8Array.from(values);
     const name = this.weight(`const_${dtype}_${this.constants.size}`, dtype, dims, data);
     this.constants.set(key, name);
     return name;
@@ -135,14 +146,18 @@ export class Scope {
   readonly nodes: onnx.INodeProto[] = [];
   private n = 0;
 
-  constructor(readonly model: ModelBuilder, readonly prefix: string) {}
+  constructor(
+    readonly model: ModelBuilder,
+    readonly prefix: string,
+  ) {}
 
   /** Adds a node; returns its output names (`outputs` gives their number or exact names). */
   op(type: string, inputs: string[], attrs: Attrs = {}, outputs: number | string[] = 1, domain?: string): string[] {
     const id = `${this.prefix}/${type}_${this.n++}`;
-    const outs = typeof outputs === "number"
-      ? Array.from({ length: outputs }, (_, i) => this.model.unique(outputs === 1 ? id : `${id}:${i}`))
-      : outputs.map((o) => this.model.unique(o));
+    const outs =
+      typeof outputs === "number"
+        ? Array.from({ length: outputs }, (_, i) => this.model.unique(outputs === 1 ? id : `${id}:${i}`))
+        : outputs.map((o) => this.model.unique(o));
     this.nodes.push({
       name: id,
       opType: type,
@@ -185,13 +200,21 @@ export function valueInfo(name: string, dtype: DType, dims?: Dim[]): onnx.IValue
     type: {
       tensorType: {
         elemType: ELEM_TYPE[dtype],
-        ...(dims ? { shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) } } : {}),
+        ...(dims
+          ? { shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) } }
+          : {}),
       },
     },
   };
 }
 
-export function graphProto(name: string, scope: Scope, inputs: onnx.IValueInfoProto[], outputs: onnx.IValueInfoProto[], initializers: onnx.ITensorProto[] = []): onnx.IGraphProto {
+export function graphProto(
+  name: string,
+  scope: Scope,
+  inputs: onnx.IValueInfoProto[],
+  outputs: onnx.IValueInfoProto[],
+  initializers: onnx.ITensorProto[] = [],
+): onnx.IGraphProto {
   return { name, node: scope.nodes, input: inputs, output: outputs, initializer: initializers };
 }
 

@@ -70,14 +70,24 @@ export async function buildTestModel(opts: BuildTestModelOptions): Promise<void>
     for (const name of CONFIG_FILES) fs.writeFileSync(path.join(tmp, name), JSON.stringify(json[name], null, 2) + "\n");
 
     const jobs: GraphJob[] = [
-      { file: ONNX_FILES.textEncoder, namespace: "text_encoder", quantize: false, build: (m, w) => buildTextEncoder(m, w, dims.text) },
+      {
+        file: ONNX_FILES.textEncoder,
+        namespace: "text_encoder",
+        quantize: false,
+        build: (m, w) => buildTextEncoder(m, w, dims.text),
+      },
       ...[...new Set(variants)].map((v): GraphJob => ({
         file: ONNX_FILES.decoder[v],
         namespace: "decoder",
         quantize: v === "q8",
         build: (m, w) => buildDecoder(m, w, dims.decoder, dims.text.dModel),
       })),
-      { file: ONNX_FILES.encodec, namespace: "encodec", quantize: false, build: (m, w) => buildEncodec(m, w, dims.encodec) },
+      {
+        file: ONNX_FILES.encodec,
+        namespace: "encodec",
+        quantize: false,
+        build: (m, w) => buildEncodec(m, w, dims.encodec),
+      },
     ];
     for (const job of jobs) {
       onProgress(`building ${ONNX_DIR}/${job.file} (${size}, seed ${seed})`);
@@ -87,7 +97,13 @@ export async function buildTestModel(opts: BuildTestModelOptions): Promise<void>
       try {
         const model = new ModelBuilder(external);
         const graph = job.build(model, new Weights(model, new WeightRandom(seed, job.namespace), job.quantize));
-        fs.writeFileSync(file, encodeModel(graph, { microsoft: job.quantize, docString: `cuesmith contract model (${size}, seed ${seed}, builder ${BUILDER_VERSION}): random weights` }));
+        fs.writeFileSync(
+          file,
+          encodeModel(graph, {
+            microsoft: job.quantize,
+            docString: `cuesmith contract model (${size}, seed ${seed}, builder ${BUILDER_VERSION}): random weights`,
+          }),
+        );
       } finally {
         external?.close();
       }
@@ -96,7 +112,8 @@ export async function buildTestModel(opts: BuildTestModelOptions): Promise<void>
 
     if (flat || quantizeFromFp32) {
       const derived = await prepareDecoders(tmp, { quantizeFromFp32, flat, onProgress });
-      if (derived.errors.length) throw new Error(`deriving decoders failed: ${derived.errors.map((e) => `${e.file}: ${e.message}`).join("; ")}`);
+      if (derived.errors.length)
+        throw new Error(`deriving decoders failed: ${derived.errors.map((e) => `${e.file}: ${e.message}`).join("; ")}`);
     }
 
     try {

@@ -13,14 +13,22 @@ export interface DecoderIo {
  * Appends past_key_values.{l}.{decoder,encoder}.{key,value} inputs, present.* outputs and `use_cache_branch`.
  * `presentDecoderLength` is the symbolic name the export gives the grown self-attention length.
  */
-export function addKvIo(io: DecoderIo, layers: number, heads: number, headDim: number, presentDecoderLength: string): DecoderIo {
+export function addKvIo(
+  io: DecoderIo,
+  layers: number,
+  heads: number,
+  headDim: number,
+  presentDecoderLength: string,
+): DecoderIo {
   for (let l = 0; l < layers; l++) {
     for (const [kind, past, present] of [
       ["decoder", "past_decoder_sequence_length", presentDecoderLength],
       ["encoder", "encoder_sequence_length_out", "encoder_sequence_length_out"],
     ]) {
       for (const kv of ["key", "value"]) {
-        io.inputs.push(valueInfo(`past_key_values.${l}.${kind}.${kv}`, "float32", ["batch_size", heads, past, headDim]));
+        io.inputs.push(
+          valueInfo(`past_key_values.${l}.${kind}.${kv}`, "float32", ["batch_size", heads, past, headDim]),
+        );
         io.outputs.push(valueInfo(`present.${l}.${kind}.${kv}`, "float32", ["batch_size", heads, present, headDim]));
       }
     }
@@ -30,8 +38,18 @@ export function addKvIo(io: DecoderIo, layers: number, heads: number, headDim: n
 }
 
 /** The top-level graph: If(use_cache_branch) then the cached branch, else the first-call branch. */
-export function mergedDecoderGraph(model: ModelBuilder, io: DecoderIo, thenBranch: onnx.IGraphProto, elseBranch: onnx.IGraphProto): onnx.IGraphProto {
+export function mergedDecoderGraph(
+  model: ModelBuilder,
+  io: DecoderIo,
+  thenBranch: onnx.IGraphProto,
+  elseBranch: onnx.IGraphProto,
+): onnx.IGraphProto {
   const top = new Scope(model, "decoder");
-  top.op("If", ["use_cache_branch"], { then_branch: thenBranch, else_branch: elseBranch }, io.outputs.map((o) => o.name!));
+  top.op(
+    "If",
+    ["use_cache_branch"],
+    { then_branch: thenBranch, else_branch: elseBranch },
+    io.outputs.map((o) => o.name!),
+  );
   return graphProto("decoder_model_merged", top, io.inputs, io.outputs, model.initializers);
 }

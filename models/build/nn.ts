@@ -7,12 +7,15 @@ import { quantizeColumns, REDUCED_RANGE } from "../transform/quantize";
 /** Additive mask value: large but FINITE, so a fully masked row (CFG's unconditional half) gives a uniform softmax, not NaN. */
 export const MASK_NEG = -1e9;
 
-
 export class Weights {
   private readonly made = new Map<string, unknown>();
 
   /** @param quantize emit int8 DynamicQuantizeMatMul for `linear` weights (the q8 decoder). */
-  constructor(readonly model: ModelBuilder, readonly rnd: WeightRandom, readonly quantize = false) {}
+  constructor(
+    readonly model: ModelBuilder,
+    readonly rnd: WeightRandom,
+    readonly quantize = false,
+  ) {}
 
   private memo<T>(name: string, make: () => T): T {
     if (!this.made.has(name)) this.made.set(name, make());
@@ -24,7 +27,9 @@ export class Weights {
   }
 
   uniform(name: string, dims: number[], bound: number): string {
-    return this.memo(name, () => this.model.weight(name, "float32", dims, this.rnd.uniform(name, count(dims), -bound, bound)));
+    return this.memo(name, () =>
+      this.model.weight(name, "float32", dims, this.rnd.uniform(name, count(dims), -bound, bound)),
+    );
   }
 
   fill(name: string, dims: number[], value: number): string {
@@ -57,7 +62,15 @@ function count(dims: number[]): number {
 }
 
 /** x[..., inDim] @ W[inDim, outDim] (+ b); W ~ N(0, std) like HF's init. */
-export function linear(s: Scope, w: Weights, x: string, name: string, inDim: number, outDim: number, opts: { bias?: boolean; std?: number } = {}): string {
+export function linear(
+  s: Scope,
+  w: Weights,
+  x: string,
+  name: string,
+  inDim: number,
+  outDim: number,
+  opts: { bias?: boolean; std?: number } = {},
+): string {
   const std = opts.std ?? 0.02;
   let y: string;
   if (w.quantize) {
@@ -70,7 +83,10 @@ export function linear(s: Scope, w: Weights, x: string, name: string, inDim: num
 }
 
 export function layerNorm(s: Scope, w: Weights, x: string, name: string, dim: number, eps = 1e-5): string {
-  return s.one("LayerNormalization", [x, w.fill(`${name}.weight`, [dim], 1), w.fill(`${name}.bias`, [dim], 0)], { axis: -1, epsilon: float(eps) });
+  return s.one("LayerNormalization", [x, w.fill(`${name}.weight`, [dim], 1), w.fill(`${name}.bias`, [dim], 0)], {
+    axis: -1,
+    epsilon: float(eps),
+  });
 }
 
 /** T5's LayerNorm: no mean subtraction, no bias. */

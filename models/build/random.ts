@@ -49,7 +49,10 @@ export class Prng {
 
 /** Hands out per-tensor streams for one model seed; `namespace` (the graph) keeps equal names apart. */
 export class WeightRandom {
-  constructor(readonly seed: number, readonly namespace = "") {}
+  constructor(
+    readonly seed: number,
+    readonly namespace = "",
+  ) {}
 
   stream(name: string): Prng {
     return new Prng(hash32(`${this.seed}:${this.namespace}:${name}`) ^ imul(this.seed | 0, 0x9e3779b1));

@@ -27,7 +27,26 @@ one two three four five six seven eight nine ten
 `;
 
 // Common endings, so inflected words split into a word piece and a suffix instead of letters.
-const SUFFIXES = ["s", "es", "ed", "ing", "er", "ers", "ly", "y", "al", "ic", "ful", "ness", "ment", "tion", "ive", "ous", "ish", "est"];
+const SUFFIXES = [
+  "s",
+  "es",
+  "ed",
+  "ing",
+  "er",
+  "ers",
+  "ly",
+  "y",
+  "al",
+  "ic",
+  "ful",
+  "ness",
+  "ment",
+  "tion",
+  "ive",
+  "ous",
+  "ish",
+  "est",
+];
 
 export interface TokenizerFiles {
   tokenizerJson: Record<string, unknown>;
@@ -61,8 +80,22 @@ export function buildVocab(): [string, number][] {
 
 export function buildTokenizer(): TokenizerFiles {
   const vocab = buildVocab();
-  const special = (id: number) => ({ id, content: SPECIALS[id], single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-  const metaspace = { type: "Metaspace", replacement: SPACE, add_prefix_space: true, prepend_scheme: "always", split: true };
+  const special = (id: number) => ({
+    id,
+    content: SPECIALS[id],
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
+  const metaspace = {
+    type: "Metaspace",
+    replacement: SPACE,
+    add_prefix_space: true,
+    prepend_scheme: "always",
+    split: true,
+  };
   const eos = { SpecialToken: { id: "</s>", type_id: 0 } };
   const tokenizerJson = {
     version: "1.0",
@@ -70,7 +103,10 @@ export function buildTokenizer(): TokenizerFiles {
     padding: null,
     added_tokens: [special(0), special(1), special(2)],
     // t5-base ships a Precompiled (NFKC-like) charsmap; NFKC plus space folding does the same job here
-    normalizer: { type: "Sequence", normalizers: [{ type: "NFKC" }, { type: "Replace", pattern: { Regex: " {2,}" }, content: " " }] },
+    normalizer: {
+      type: "Sequence",
+      normalizers: [{ type: "NFKC" }, { type: "Replace", pattern: { Regex: " {2,}" }, content: " " }],
+    },
     pre_tokenizer: { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" }, metaspace] },
     post_processor: {
       type: "TemplateProcessing",

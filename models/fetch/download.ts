@@ -42,12 +42,21 @@ async function removeQuietly(file: string): Promise<void> {
 
 function ioError(err: unknown, file: string, what: string): ModelFileError {
   const e = err as NodeJS.ErrnoException;
-  const fix = e.code === "ENOSPC" ? "free some disk space and run the command again" : "check the folder is writable and run the command again";
+  const fix =
+    e.code === "ENOSPC"
+      ? "free some disk space and run the command again"
+      : "check the folder is writable and run the command again";
   return new ModelFileError("io", `cannot ${what} (${e.code ?? e.message})`, file, fix);
 }
 
 /** Downloads `url` to `dest` (resuming `dest.part`), verifies it and renames it into place. */
-export async function downloadFile(url: string, dest: string, file: string, expected: ExpectedFile, opts: DownloadOptions = {}): Promise<Digests> {
+export async function downloadFile(
+  url: string,
+  dest: string,
+  file: string,
+  expected: ExpectedFile,
+  opts: DownloadOptions = {},
+): Promise<Digests> {
   const part = partPath(dest);
   try {
     await fs.promises.mkdir(path.dirname(dest), { recursive: true });
@@ -79,7 +88,13 @@ export async function downloadFile(url: string, dest: string, file: string, expe
         if (got.status === 416) {
           // The server has nothing past what we hold: our .part is stale or complete; start again cleanly.
           await removeQuietly(part);
-          if (attempt === retries) throw new ModelFileError("network", `${file}: the server rejected resuming at byte ${have}`, file, "run the command again");
+          if (attempt === retries)
+            throw new ModelFileError(
+              "network",
+              `${file}: the server rejected resuming at byte ${have}`,
+              file,
+              "run the command again",
+            );
           continue;
         }
         let flags = "a";
@@ -118,9 +133,26 @@ export async function downloadFile(url: string, dest: string, file: string, expe
         } catch (err) {
           if (err instanceof ModelFileError) throw err;
           const e = err as NodeJS.ErrnoException;
-          if (opts.signal?.aborted) throw new ModelFileError("aborted", `download of ${file} cancelled (the partial file is kept and will resume)`, file);
-          if (e.syscall === "write" || e.syscall === "open" || e.code === "ENOSPC" || e.code === "EACCES" || e.code === "EROFS") throw ioError(err, file, `write ${part}`);
-          throw new ModelFileError("network", `the connection broke while fetching ${file} (${e.code ?? e.message})`, file, "run the command again: the download resumes where it stopped");
+          if (opts.signal?.aborted)
+            throw new ModelFileError(
+              "aborted",
+              `download of ${file} cancelled (the partial file is kept and will resume)`,
+              file,
+            );
+          if (
+            e.syscall === "write" ||
+            e.syscall === "open" ||
+            e.code === "ENOSPC" ||
+            e.code === "EACCES" ||
+            e.code === "EROFS"
+          )
+            throw ioError(err, file, `write ${part}`);
+          throw new ModelFileError(
+            "network",
+            `the connection broke while fetching ${file} (${e.code ?? e.message})`,
+            file,
+            "run the command again: the download resumes where it stopped",
+          );
         }
       }
     } catch (err) {
@@ -134,13 +166,23 @@ export async function downloadFile(url: string, dest: string, file: string, expe
     const digest = hasher.digest();
     if (expected.size !== undefined && digest.size < expected.size) {
       // The server closed early: keep the .part and resume.
-      lastError = new ModelFileError("network", `the transfer of ${file} ended at ${digest.size} of ${expected.size} bytes`, file, "run the command again: the download resumes where it stopped");
+      lastError = new ModelFileError(
+        "network",
+        `the transfer of ${file} ended at ${digest.size} of ${expected.size} bytes`,
+        file,
+        "run the command again: the download resumes where it stopped",
+      );
       if (attempt < retries) continue;
       throw lastError;
     }
     if (expected.size !== undefined && digest.size !== expected.size) {
       await removeQuietly(part);
-      throw new ModelFileError("wrong_size", `${file} downloaded as ${digest.size} bytes, expected ${expected.size}; it was deleted`, file, "run the command again");
+      throw new ModelFileError(
+        "wrong_size",
+        `${file} downloaded as ${digest.size} bytes, expected ${expected.size}; it was deleted`,
+        file,
+        "run the command again",
+      );
     }
     const hashProblem =
       expected.sha256 && digest.sha256 !== expected.sha256

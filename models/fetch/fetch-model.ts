@@ -6,7 +6,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultModelDir } from "../../helper/config/paths";
 import type { DecoderVariant } from "../layout";
-import { DECODER_VARIANTS, DEFAULT_HUB, fileUrl, getModelEntry, loadManifest, Manifest, ModelEntry, modelNames } from "../manifest";
+import {
+  DECODER_VARIANTS,
+  DEFAULT_HUB,
+  fileUrl,
+  getModelEntry,
+  loadManifest,
+  Manifest,
+  ModelEntry,
+  modelNames,
+} from "../manifest";
 import { downloadFile, ExpectedFile, partPath } from "./download";
 import { ModelFileError } from "./errors";
 import { Digests, hashFile } from "./hash";
@@ -86,23 +95,43 @@ function checkAborted(signal: AbortSignal | undefined, file?: string): void {
 /** Reconciles what the hub publishes with what the manifest pins; throws hub_mismatch when they disagree. */
 function reconcile(entry: ModelEntry, file: string, meta: HubFileMeta, hubHost: string): void {
   const m = entry.files[file];
-  const fix = "the hub or mirror serves a different file than the pinned revision; check HF_ENDPOINT (or update cuesmith)";
+  const fix =
+    "the hub or mirror serves a different file than the pinned revision; check HF_ENDPOINT (or update cuesmith)";
   if (m.sha256 && meta.sha256 && meta.sha256 !== m.sha256) {
-    throw new ModelFileError("hub_mismatch", `${hubHost} publishes sha256 ${meta.sha256} for ${file}, the manifest pins ${m.sha256}`, file, fix);
+    throw new ModelFileError(
+      "hub_mismatch",
+      `${hubHost} publishes sha256 ${meta.sha256} for ${file}, the manifest pins ${m.sha256}`,
+      file,
+      fix,
+    );
   }
   if (meta.size !== undefined) {
     if (!m.sizeApprox && meta.size !== m.size) {
-      throw new ModelFileError("hub_mismatch", `${hubHost} says ${file} is ${meta.size} bytes, the manifest pins ${m.size}`, file, fix);
+      throw new ModelFileError(
+        "hub_mismatch",
+        `${hubHost} says ${file} is ${meta.size} bytes, the manifest pins ${m.size}`,
+        file,
+        fix,
+      );
     }
     // an estimated size (no listing was reachable when the entry was written) is never held against the hub
     if (m.sizeApprox && !m.sizeEstimated && !approxSizeOk(meta.size, m.size)) {
-      throw new ModelFileError("hub_mismatch", `${hubHost} says ${file} is ${meta.size} bytes, the manifest expects about ${m.size}`, file, fix);
+      throw new ModelFileError(
+        "hub_mismatch",
+        `${hubHost} says ${file} is ${meta.size} bytes, the manifest expects about ${m.size}`,
+        file,
+        fix,
+      );
     }
   }
 }
 
 /** Does a local file match the expectation? (size first, then the strongest hash known) */
-async function matches(file: string, expected: ExpectedFile & { sizeApprox?: number }, onBytes?: (n: number) => void): Promise<Digests | undefined> {
+async function matches(
+  file: string,
+  expected: ExpectedFile & { sizeApprox?: number },
+  onBytes?: (n: number) => void,
+): Promise<Digests | undefined> {
   let size: number;
   try {
     size = fs.statSync(file).size;
@@ -110,7 +139,8 @@ async function matches(file: string, expected: ExpectedFile & { sizeApprox?: num
     return undefined;
   }
   if (expected.size !== undefined && size !== expected.size) return undefined;
-  if (expected.size === undefined && expected.sizeApprox !== undefined && !approxSizeOk(size, expected.sizeApprox)) return undefined;
+  if (expected.size === undefined && expected.sizeApprox !== undefined && !approxSizeOk(size, expected.sizeApprox))
+    return undefined;
   const d = await hashFile(file, { onBytes, git: !expected.sha256 && !!expected.gitSha1 });
   if (expected.sha256) return d.sha256 === expected.sha256 ? d : undefined;
   if (expected.gitSha1) return d.gitSha1 === expected.gitSha1 ? d : undefined;
@@ -123,17 +153,28 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
   const manifest = options.manifest ?? loadManifest();
   const entry = getModelEntry(name, manifest);
   if (!entry) {
-    throw new ModelFileError("unknown_model", `no model named "${name}" (known: ${modelNames(manifest).join(", ")})`, undefined, "check the name");
+    throw new ModelFileError(
+      "unknown_model",
+      `no model named "${name}" (known: ${modelNames(manifest).join(", ")})`,
+      undefined,
+      "check the name",
+    );
   }
   const variant = options.variant ?? entry.defaultVariant;
-  if (!DECODER_VARIANTS.includes(variant)) throw new ModelFileError("unknown_model", `unknown variant "${variant}" (use q8 or fp32)`);
+  if (!DECODER_VARIANTS.includes(variant))
+    throw new ModelFileError("unknown_model", `unknown variant "${variant}" (use q8 or fp32)`);
   const dir = path.resolve(options.dest ?? defaultModelDir(name, env));
   const hubUrl = (options.hubUrl ?? env.HF_ENDPOINT ?? DEFAULT_HUB).replace(/\/+$/, "");
   let hubHost: string;
   try {
     hubHost = new URL(hubUrl).host;
   } catch {
-    throw new ModelFileError("http", `the hub address "${hubUrl}" is not a URL`, undefined, "set HF_ENDPOINT to e.g. https://huggingface.co or a mirror's address");
+    throw new ModelFileError(
+      "http",
+      `the hub address "${hubUrl}" is not a URL`,
+      undefined,
+      "set HF_ENDPOINT to e.g. https://huggingface.co or a mirror's address",
+    );
   }
   const cacheDir = options.hfCacheDir === false ? undefined : (options.hfCacheDir ?? defaultHfCacheDir(env));
   const files = entry.variants[variant];
@@ -143,11 +184,17 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
   try {
     createdDir = await fs.promises.mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new ModelFileError("io", `cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, undefined, "pass --dest with a writable folder");
+    throw new ModelFileError(
+      "io",
+      `cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      undefined,
+      "pass --dest with a writable folder",
+    );
   }
 
   const oldLock = readLock(dir);
-  const sameRevision = !!oldLock && oldLock.repo === entry.repo && oldLock.revision === entry.revision && oldLock.model === entry.name;
+  const sameRevision =
+    !!oldLock && oldLock.repo === entry.repo && oldLock.revision === entry.revision && oldLock.model === entry.name;
   const lock: ModelLock = {
     schema: 1,
     model: entry.name,
@@ -175,11 +222,22 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
 
   const results: FetchedFile[] = [];
   let changed = false;
-  const record = (file: string, action: FetchAction, d: Digests, verifiedBy: VerifiedBy, placed?: "linked" | "copied") => {
+  const record = (
+    file: string,
+    action: FetchAction,
+    d: Digests,
+    verifiedBy: VerifiedBy,
+    placed?: "linked" | "copied",
+  ) => {
     const via: LockEntry["via"] = action === "reused" ? "hf-cache" : action === "downloaded" ? "download" : "present";
     const prev = lock.files[file];
     if (!prev || prev.sha256 !== d.sha256 || prev.size !== d.size) changed = true;
-    lock.files[file] = { size: d.size, sha256: d.sha256, verifiedBy, via: prev && action === "present" ? prev.via : via };
+    lock.files[file] = {
+      size: d.size,
+      sha256: d.sha256,
+      verifiedBy,
+      via: prev && action === "present" ? prev.via : via,
+    };
     results.push({ file, action, size: d.size, sha256: d.sha256, verifiedBy, ...(placed ? { placed } : {}) });
   };
 
@@ -220,7 +278,11 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
       }
 
       // 2. In the Hugging Face cache: the pinned snapshot, or a blob with the pinned hash from any revision.
-      const fromCache = async (cached: CachedFile, expect: ExpectedFile & { sizeApprox?: number }, verifiedBy: VerifiedBy): Promise<boolean> => {
+      const fromCache = async (
+        cached: CachedFile,
+        expect: ExpectedFile & { sizeApprox?: number },
+        verifiedBy: VerifiedBy,
+      ): Promise<boolean> => {
         emit("reuse", file, i, m.size);
         const d = await matches(cached.path, expect, bytes("reuse"));
         if (!d) {
@@ -234,7 +296,12 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
           try {
             placed = await placeFromCache(cached.path, dest);
           } catch (err) {
-            throw new ModelFileError("io", `cannot place ${file} from the Hugging Face cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file, "check the folder is writable");
+            throw new ModelFileError(
+              "io",
+              `cannot place ${file} from the Hugging Face cache (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+              file,
+              "check the folder is writable",
+            );
           }
           await fs.promises.rm(partPath(dest), { force: true }).catch(() => undefined);
           record(file, "reused", d, verifiedBy, placed);
@@ -244,7 +311,9 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
       };
       const snap = cacheDir ? findCachedFile(cacheDir, entry.repo, entry.revision, file) : undefined;
       if (snap && (refSha || snap.sha256 || snap.gitSha1)) {
-        const expect = refSha ? { ...localExpect } : { ...localExpect, sha256: snap.sha256, gitSha1: snap.sha256 ? undefined : snap.gitSha1 };
+        const expect = refSha
+          ? { ...localExpect }
+          : { ...localExpect, sha256: snap.sha256, gitSha1: snap.sha256 ? undefined : snap.gitSha1 };
         if (await fromCache(snap, expect, offlineVerifiedBy ?? "hf-cache-id")) continue;
       }
       const blob = cacheDir && refSha ? findCachedBlob(cacheDir, entry.repo, refSha) : undefined;
@@ -262,9 +331,20 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
       };
       // A git blob id can only be checked when the size is known up front (it is hashed into the id).
       if (expected.size !== undefined) expected.gitSha1 = meta.gitSha1;
-      const verifiedBy: VerifiedBy = m.sha256 ? "manifest" : meta.sha256 ? "hub-sha256" : l ? l.verifiedBy : expected.gitSha1 ? "hub-git-id" : "size-only";
+      const verifiedBy: VerifiedBy = m.sha256
+        ? "manifest"
+        : meta.sha256
+          ? "hub-sha256"
+          : l
+            ? l.verifiedBy
+            : expected.gitSha1
+              ? "hub-git-id"
+              : "size-only";
 
-      const hubExpect = { ...expected, ...(expected.size === undefined && !m.sizeEstimated ? { sizeApprox: m.size } : {}) };
+      const hubExpect = {
+        ...expected,
+        ...(expected.size === undefined && !m.sizeEstimated ? { sizeApprox: m.size } : {}),
+      };
 
       if (present && !presentRejected) {
         // There, but nothing to check it against offline: check it against what the hub publishes.
@@ -293,7 +373,12 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
       });
       if (expected.size === undefined && !approxSizeOk(d.size, m.size)) {
         await fs.promises.rm(dest, { force: true });
-        throw new ModelFileError("wrong_size", `${file} downloaded as ${d.size} bytes, the manifest expects about ${m.size}; it was deleted`, file, "check HF_ENDPOINT serves this model");
+        throw new ModelFileError(
+          "wrong_size",
+          `${file} downloaded as ${d.size} bytes, the manifest expects about ${m.size}; it was deleted`,
+          file,
+          "check HF_ENDPOINT serves this model",
+        );
       }
       record(file, "downloaded", d, verifiedBy);
       completedBytes += m.size;

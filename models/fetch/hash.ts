@@ -60,7 +60,10 @@ export async function feedFile(
 }
 
 /** sha256 of a whole file (and its git blob id with `git: true`). */
-export async function hashFile(file: string, opts: { git?: boolean; onBytes?: (n: number) => void; signal?: AbortSignal } = {}): Promise<Digests> {
+export async function hashFile(
+  file: string,
+  opts: { git?: boolean; onBytes?: (n: number) => void; signal?: AbortSignal } = {},
+): Promise<Digests> {
   const size = (await fs.promises.stat(file)).size;
   const hasher = new StreamHasher(opts.git ? size : undefined);
   await feedFile(file, hasher, opts);

@@ -85,12 +85,24 @@ function codedError(code: string, message: string): NodeJS.ErrnoException {
  * One request, no redirects. Resolves with the response once headers arrive. Errors before the response
  * are mapped to ModelFileError "offline" (cannot connect) or "network"; an abort to "aborted".
  */
-function requestOnce(method: "HEAD" | "GET", url: URL, headers: Record<string, string>, opts: HubRequestOptions): Promise<http.IncomingMessage> {
+function requestOnce(
+  method: "HEAD" | "GET",
+  url: URL,
+  headers: Record<string, string>,
+  opts: HubRequestOptions,
+): Promise<http.IncomingMessage> {
   const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const mod = url.protocol === "https:" ? https : url.protocol === "http:" ? http : undefined;
   if (!mod) {
-    return Promise.reject(new ModelFileError("http", `unsupported URL ${url.href} (http or https only)`, opts.file, "check HF_ENDPOINT / --hub"));
+    return Promise.reject(
+      new ModelFileError(
+        "http",
+        `unsupported URL ${url.href} (http or https only)`,
+        opts.file,
+        "check HF_ENDPOINT / --hub",
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) {
@@ -171,13 +183,34 @@ function requestOnce(method: "HEAD" | "GET", url: URL, headers: Record<string, s
 function httpError(status: number, url: URL, file?: string): ModelFileError {
   const what = file ?? url.pathname;
   if (status === 401 || status === 403) {
-    return new ModelFileError("http", `the hub refused ${what} (HTTP ${status}) at ${url.host}`, file, "the repository may be gated or the mirror may need access; check HF_ENDPOINT");
+    return new ModelFileError(
+      "http",
+      `the hub refused ${what} (HTTP ${status}) at ${url.host}`,
+      file,
+      "the repository may be gated or the mirror may need access; check HF_ENDPOINT",
+    );
   }
   if (status === 404) {
-    return new ModelFileError("http", `${what} is not on ${url.host} at the pinned revision (HTTP 404)`, file, "check HF_ENDPOINT points to a Hugging Face hub or a complete mirror");
+    return new ModelFileError(
+      "http",
+      `${what} is not on ${url.host} at the pinned revision (HTTP 404)`,
+      file,
+      "check HF_ENDPOINT points to a Hugging Face hub or a complete mirror",
+    );
   }
-  if (status === 429) return new ModelFileError("http", `${url.host} is rate-limiting downloads (HTTP 429)`, file, "wait a minute and run the command again");
-  return new ModelFileError("http", `${url.host} answered HTTP ${status} for ${what}`, file, "try again later; the download resumes where it stopped");
+  if (status === 429)
+    return new ModelFileError(
+      "http",
+      `${url.host} is rate-limiting downloads (HTTP 429)`,
+      file,
+      "wait a minute and run the command again",
+    );
+  return new ModelFileError(
+    "http",
+    `${url.host} answered HTTP ${status} for ${what}`,
+    file,
+    "try again later; the download resumes where it stopped",
+  );
 }
 
 function isRedirect(status: number | undefined): boolean {
@@ -261,7 +294,12 @@ export async function getFile(urlString: string, start: number, opts: HubRequest
       const from = m ? Number(m[1]) : NaN;
       if (!m || from !== start) {
         res.resume();
-        throw new ModelFileError("network", `${url.host} sent a partial answer for the wrong range of ${opts.file ?? url.pathname}`, opts.file, "run the command again");
+        throw new ModelFileError(
+          "network",
+          `${url.host} sent a partial answer for the wrong range of ${opts.file ?? url.pathname}`,
+          opts.file,
+          "run the command again",
+        );
       }
       return { res, status, start: from, total: m[3] === "*" ? undefined : Number(m[3]) };
     }

@@ -45,12 +45,28 @@ export function readLock(dir: string): ModelLock | undefined {
     return undefined;
   }
   const l = raw as Partial<ModelLock>;
-  if (!l || l.schema !== 1 || typeof l.model !== "string" || typeof l.revision !== "string" || typeof l.files !== "object" || !l.files) return undefined;
+  if (
+    !l ||
+    l.schema !== 1 ||
+    typeof l.model !== "string" ||
+    typeof l.revision !== "string" ||
+    typeof l.files !== "object" ||
+    !l.files
+  )
+    return undefined;
   const files: Record<string, LockEntry> = {};
   for (const [p, e] of Object.entries(l.files)) {
-    if (e && typeof e.size === "number" && typeof e.sha256 === "string" && /^[0-9a-f]{64}$/.test(e.sha256)) files[p] = e;
+    if (e && typeof e.size === "number" && typeof e.sha256 === "string" && /^[0-9a-f]{64}$/.test(e.sha256))
+      files[p] = e;
   }
-  return { schema: 1, model: l.model, repo: String(l.repo ?? ""), revision: l.revision, updated: String(l.updated ?? ""), files };
+  return {
+    schema: 1,
+    model: l.model,
+    repo: String(l.repo ?? ""),
+    revision: l.revision,
+    updated: String(l.updated ?? ""),
+    files,
+  };
 }
 
 /** Writes the lock atomically (temporary file + rename). */

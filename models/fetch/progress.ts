@@ -81,7 +81,9 @@ export class ProgressBar {
       const decile = Math.floor(pct / 10);
       if (decile <= this.lastDecile) return;
       this.lastDecile = decile;
-      this.opts.write(`fetch: ${decile * 10}% (${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}) — ${VERB[p.phase]} ${p.file}\n`);
+      this.opts.write(
+        `fetch: ${decile * 10}% (${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}) — ${VERB[p.phase]} ${p.file}\n`,
+      );
     }
   };
 

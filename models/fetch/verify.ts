@@ -70,7 +70,10 @@ function resolveModel(dir: string, lock: ModelLock | undefined, manifest: Manife
     const entry = getModelEntry(name, manifest);
     if (entry) return entry;
     if (name === explicit) {
-      throw new ModelFileError("unknown_model", `no model named "${name}" in the manifest (known: ${modelNames(manifest).join(", ")})`);
+      throw new ModelFileError(
+        "unknown_model",
+        `no model named "${name}" in the manifest (known: ${modelNames(manifest).join(", ")})`,
+      );
     }
   }
   throw new ModelFileError("unknown_model", "the model manifest lists no models");
@@ -107,7 +110,15 @@ async function checkFile(
     basis = "approximate";
   }
   const expectedSha256 = m?.sha256 ?? l?.sha256 ?? undefined;
-  const check: FileCheck = { file, status: "ok", expectedSize, sizeApprox: sizeApprox || undefined, expectedSha256, hashChecked: false, basis };
+  const check: FileCheck = {
+    file,
+    status: "ok",
+    expectedSize,
+    sizeApprox: sizeApprox || undefined,
+    expectedSha256,
+    hashChecked: false,
+    basis,
+  };
   const full = path.join(dir, ...file.split("/"));
   let stat: fs.Stats;
   try {
@@ -133,7 +144,12 @@ async function checkFile(
     check.actualSha256 = d.sha256;
     check.hashChecked = true;
     if (d.sha256 !== expectedSha256) {
-      return { ...check, status: "wrong_hash", message: `${file} in ${dir} has sha256 ${d.sha256}, expected ${expectedSha256} (damaged)`, fix };
+      return {
+        ...check,
+        status: "wrong_hash",
+        message: `${file} in ${dir} has sha256 ${d.sha256}, expected ${expectedSha256} (damaged)`,
+        fix,
+      };
     }
   }
   return check;
@@ -151,7 +167,8 @@ export async function verifyModel(dir: string, opts: VerifyOptions = {}): Promis
   let checked: DecoderVariant[];
   if (opts.variant) checked = [opts.variant];
   else {
-    const decoderOf = (v: DecoderVariant) => entry.variants[v].find((f) => !entry.variants[v === "q8" ? "fp32" : "q8"].includes(f));
+    const decoderOf = (v: DecoderVariant) =>
+      entry.variants[v].find((f) => !entry.variants[v === "q8" ? "fp32" : "q8"].includes(f));
     checked = DECODER_VARIANTS.filter((v) => {
       const dec = decoderOf(v);
       return dec !== undefined && fs.existsSync(path.join(abs, ...dec.split("/")));
@@ -165,11 +182,16 @@ export async function verifyModel(dir: string, opts: VerifyOptions = {}): Promis
   for (const f of files) results.push(await checkFile(abs, f, entry, lock, deep, fix, opts.onBytes));
   const byFile = new Map(results.map((r) => [r.file, r]));
   const complete = {} as Record<DecoderVariant, boolean>;
-  for (const v of DECODER_VARIANTS) complete[v] = checked.includes(v) && entry.variants[v].every((f) => byFile.get(f)?.status === "ok");
+  for (const v of DECODER_VARIANTS)
+    complete[v] = checked.includes(v) && entry.variants[v].every((f) => byFile.get(f)?.status === "ok");
 
   const notes: string[] = [];
-  if (!lock) notes.push(`no ${LOCK_FILE} (not fetched by cuesmith): sizes of files without a pinned value are checked approximately${deep ? ", their sha256 not at all" : ""}`);
-  else if (lock.revision !== entry.revision) notes.push(`the folder was fetched at revision ${lock.revision}; the manifest now pins ${entry.revision}`);
+  if (!lock)
+    notes.push(
+      `no ${LOCK_FILE} (not fetched by cuesmith): sizes of files without a pinned value are checked approximately${deep ? ", their sha256 not at all" : ""}`,
+    );
+  else if (lock.revision !== entry.revision)
+    notes.push(`the folder was fetched at revision ${lock.revision}; the manifest now pins ${entry.revision}`);
   return {
     dir: abs,
     model: entry.name,
@@ -224,7 +246,10 @@ function listParts(dir: string, rel = ""): string[] {
 }
 
 /** Folders under the models root (default `~/.cuesmith/models`) and which variants in each are complete. */
-export async function listInstalled(root?: string, opts: { manifest?: Manifest; env?: NodeJS.ProcessEnv } = {}): Promise<InstalledModel[]> {
+export async function listInstalled(
+  root?: string,
+  opts: { manifest?: Manifest; env?: NodeJS.ProcessEnv } = {},
+): Promise<InstalledModel[]> {
   const base = path.resolve(root ?? modelsRoot(opts.env));
   const manifest = opts.manifest ?? loadManifest();
   let entries: fs.Dirent[];
@@ -234,7 +259,9 @@ export async function listInstalled(root?: string, opts: { manifest?: Manifest; 
     return [];
   }
   const out: InstalledModel[] = [];
-  for (const e of entries.filter((d) => d.isDirectory() && !d.name.startsWith(".")).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of entries
+    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(base, e.name);
     const lock = readLock(dir);
     const modelName = lock?.model ?? e.name;
@@ -243,7 +270,16 @@ export async function listInstalled(root?: string, opts: { manifest?: Manifest; 
     let bytes = 0;
     for (const p of partialDownloads) bytes += fs.statSync(path.join(dir, ...p.split("/"))).size;
     if (!entry) {
-      out.push({ name: e.name, dir, model: undefined, revision: lock?.revision, variants: [], bytes, partialDownloads, problems: ["not a model this version of cuesmith knows"] });
+      out.push({
+        name: e.name,
+        dir,
+        model: undefined,
+        revision: lock?.revision,
+        variants: [],
+        bytes,
+        partialDownloads,
+        problems: ["not a model this version of cuesmith knows"],
+      });
       continue;
     }
     const variants: DecoderVariant[] = [];
@@ -262,7 +298,16 @@ export async function listInstalled(root?: string, opts: { manifest?: Manifest; 
     // Report problems of the variants that were attempted (decoder present), or of the default when none is.
     const attempted = await verifyModel(dir, { manifest, model: entry.name, env: opts.env });
     for (const f of attempted.files) if (f.status !== "ok" && f.message) problems.add(f.message);
-    out.push({ name: e.name, dir, model: entry.name, revision: lock?.revision, variants, bytes, partialDownloads, problems: [...problems] });
+    out.push({
+      name: e.name,
+      dir,
+      model: entry.name,
+      revision: lock?.revision,
+      variants,
+      bytes,
+      partialDownloads,
+      problems: [...problems],
+    });
   }
   return out;
 }

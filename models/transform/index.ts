@@ -16,7 +16,11 @@ export { sourcesUnchanged } from "./onnx-file";
 export const DEFAULT_FLAT_LAYOUT: FlatLayout = "in-place";
 
 /** Writes onnx/<flat file> for `variant` next to its source; the weights stay where they are (referenced). */
-export function writeFlatDecoder(dir: string, variant: DecoderVariant, layout: FlatLayout = DEFAULT_FLAT_LAYOUT): string {
+export function writeFlatDecoder(
+  dir: string,
+  variant: DecoderVariant,
+  layout: FlatLayout = DEFAULT_FLAT_LAYOUT,
+): string {
   const onnxDir = path.join(dir, ONNX_DIR);
   const source = path.join(onnxDir, ONNX_FILES.decoder[variant]);
   const target = path.join(onnxDir, ONNX_FILES.decoderFlat[variant]);
@@ -66,7 +70,9 @@ export async function prepareDecoders(dir: string, opts: PrepareOptions = {}): P
     }
   };
   if (quantizeFromFp32 && has(ONNX_FILES.decoder.fp32) && !has(ONNX_FILES.decoder.q8)) {
-    await attempt(ONNX_FILES.decoder.q8, () => quantizeDecoderFile(path.join(onnxDir, ONNX_FILES.decoder.fp32), path.join(onnxDir, ONNX_FILES.decoder.q8)));
+    await attempt(ONNX_FILES.decoder.q8, () =>
+      quantizeDecoderFile(path.join(onnxDir, ONNX_FILES.decoder.fp32), path.join(onnxDir, ONNX_FILES.decoder.q8)),
+    );
   }
   for (const variant of flat ? (["fp32", "q8"] as const) : []) {
     const flat = ONNX_FILES.decoderFlat[variant];

@@ -86,7 +86,10 @@ const FINGERPRINT_KEY = "cuesmith.sources";
 /** Records the fingerprints of the files (relative to `dir`) a rewritten model reads from. */
 export function stampSources(model: onnx.IModelProto, dir: string, files: string[]): void {
   const value = JSON.stringify(Object.fromEntries(files.map((f) => [f, fileFingerprint(path.join(dir, f))])));
-  model.metadataProps = [...(model.metadataProps ?? []).filter((p) => p.key !== FINGERPRINT_KEY), { key: FINGERPRINT_KEY, value }];
+  model.metadataProps = [
+    ...(model.metadataProps ?? []).filter((p) => p.key !== FINGERPRINT_KEY),
+    { key: FINGERPRINT_KEY, value },
+  ];
 }
 
 /** Reads a metadata property of a (small) model file without loading its weights. */
@@ -101,7 +104,9 @@ export function sourcesUnchanged(file: string): boolean {
     const stamped = JSON.parse(readMetadata(file)[FINGERPRINT_KEY] ?? "null") as Record<string, string> | null;
     if (!stamped) return false;
     const dir = path.dirname(file);
-    return Object.entries(stamped).every(([f, fp]) => fs.existsSync(path.join(dir, f)) && fileFingerprint(path.join(dir, f)) === fp);
+    return Object.entries(stamped).every(
+      ([f, fp]) => fs.existsSync(path.join(dir, f)) && fileFingerprint(path.join(dir, f)) === fp,
+    );
   } catch {
     return false;
   }

@@ -43,7 +43,7 @@ function tensorBytes(t: onnx.ITensorProto, dir: string): Uint8Array {
     const out = new Uint8Array(length);
     const fd = fs.openSync(file, "r");
     try {
-      for (let done = 0; done < length; ) done += fs.readSync(fd, out, done, length - done, offset + done);
+      for (let done = 0; done < length;) done += fs.readSync(fd, out, done, length - done, offset + done);
     } finally {
       fs.closeSync(fd);
     }
@@ -67,7 +67,8 @@ export interface QuantizeOptions {
 export function quantizeDecoderFile(src: string, dst: string, opts: QuantizeOptions = {}): { quantized: number } {
   const qMax = opts.reduceRange === false ? 127 : REDUCED_RANGE;
   const dir = path.dirname(src);
-  if (path.resolve(path.dirname(dst)) !== path.resolve(dir)) throw new Error("the quantized decoder must sit next to its source");
+  if (path.resolve(path.dirname(dst)) !== path.resolve(dir))
+    throw new Error("the quantized decoder must sit next to its source");
   const model = onnx.ModelProto.decode(fs.readFileSync(src));
   if (!model.graph) throw new Error(`${path.basename(src)} has no graph`);
   const graphs = allGraphs(model.graph);
@@ -138,7 +139,8 @@ export function quantizeDecoderFile(src: string, dst: string, opts: QuantizeOpti
   } finally {
     writer.close();
   }
-  if (!(model.opsetImport ?? []).some((o) => o.domain === MS_DOMAIN)) model.opsetImport = [...(model.opsetImport ?? []), { domain: MS_DOMAIN, version: 1 }];
+  if (!(model.opsetImport ?? []).some((o) => o.domain === MS_DOMAIN))
+    model.opsetImport = [...(model.opsetImport ?? []), { domain: MS_DOMAIN, version: 1 }];
   model.producerName = "cuesmith-transform";
   model.docString = `${model.docString ? `${model.docString}\n` : ""}int8 (DynamicQuantizeMatMul, per-column) from ${path.basename(src)} by cuesmith`;
   try {

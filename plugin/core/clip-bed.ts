@@ -34,7 +34,12 @@ export function clipKey(clip: ClipInfo): string {
 
 const seconds = (ticks: string | bigint) => Math.round(ticksToSeconds(toTicks(ticks)) * 1000) / 1000;
 
-export async function bedsUnderClips(host: Host, helper: HelperClient, clips: ClipInfo[], options: ClipBedOptions = {}): Promise<ClipBedOutcome> {
+export async function bedsUnderClips(
+  host: Host,
+  helper: HelperClient,
+  clips: ClipInfo[],
+  options: ClipBedOptions = {},
+): Promise<ClipBedOutcome> {
   const outcome: ClipBedOutcome = { placed: [], failed: [] };
   if (clips.length === 0) throw new Error("select one or more clips on the timeline first");
   const sequence = await host.getActiveSequence();
@@ -45,19 +50,33 @@ export async function bedsUnderClips(host: Host, helper: HelperClient, clips: Cl
   const exclude = occupancy.filter((t) => isExcluded(t.name, t.trackIndex)).map((t) => t.trackIndex);
   // the clip's own audio track is never a candidate for the bed under it
   exclude.push(...clips.filter((c) => c.trackType === "audio").map((c) => c.trackIndex));
-  const tracks = planAudioTracks(occupancy, clips.map((c) => ({ startTicks: c.startTicks, endTicks: c.endTicks })), { exclude });
+  const tracks = planAudioTracks(
+    occupancy,
+    clips.map((c) => ({ startTicks: c.startTicks, endTicks: c.endTicks })),
+    { exclude },
+  );
 
   const prompt = options.prompt?.trim();
-  const pending: { clip: ClipInfo; trackIndex: number; mode: "voice-over" | "prompt"; outcome: Promise<JobOutcome> }[] = [];
+  const pending: { clip: ClipInfo; trackIndex: number; mode: "voice-over" | "prompt"; outcome: Promise<JobOutcome> }[] =
+    [];
   clips.forEach((clip, i) => {
     const length = seconds(toTicks(clip.endTicks) - toTicks(clip.startTicks));
-    if (length < 0.5 || length > 300) return outcome.failed.push({ clip, message: `a bed must be 0.5 to 300 s long; this clip is ${length} s` });
+    if (length < 0.5 || length > 300)
+      return outcome.failed.push({ clip, message: `a bed must be 0.5 to 300 s long; this clip is ${length} s` });
     const trackIndex = tracks[i];
-    if (trackIndex === null) return outcome.failed.push({ clip, message: "no audio track is free under this clip: add an audio track and try again" });
+    if (trackIndex === null)
+      return outcome.failed.push({
+        clip,
+        message: "no audio track is free under this clip: add an audio track and try again",
+      });
     const onEvent = (e: JobEvent) => options.onJob?.(clip, e);
     const common = { duration_sec: length, ...(options.outputDir ? { output_dir: options.outputDir } : {}) };
     if (prompt || !clip.mediaPath) {
-      if (!prompt) return outcome.failed.push({ clip, message: "this clip has no media file to listen to: type a prompt for its bed" });
+      if (!prompt)
+        return outcome.failed.push({
+          clip,
+          message: "this clip has no media file to listen to: type a prompt for its bed",
+        });
       const job = { job_id: `cb${i}-${Date.now().toString(36)}`, prompt, label: clip.name, ...common };
       pending.push({ clip, trackIndex, mode: "prompt", outcome: helper.generate([job], onEvent).then((o) => o[0]) });
       return;

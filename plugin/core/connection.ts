@@ -25,7 +25,10 @@ export interface ConnectionOptions {
 
 /** The helper's address as a WebSocket URL with the LAN token when there is one. */
 export function helperSocketUrl(address: string, token?: string): string {
-  const base = address.trim().replace(/^http(s?):\/\//i, "ws$1://").replace(/\/+$/, "");
+  const base = address
+    .trim()
+    .replace(/^http(s?):\/\//i, "ws$1://")
+    .replace(/\/+$/, "");
   const withScheme = /^wss?:\/\//i.test(base) ? base : `ws://${base}`;
   return token ? `${withScheme}/?token=${encodeURIComponent(token)}` : withScheme;
 }
@@ -40,7 +43,10 @@ export class HelperConnection {
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
 
-  constructor(private url: string, private readonly options: ConnectionOptions) {
+  constructor(
+    private url: string,
+    private readonly options: ConnectionOptions,
+  ) {
     this.current = { state: "connecting", url, message: null, health: null, retryInMs: null };
     this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
@@ -152,7 +158,8 @@ export class HelperConnection {
 
 /** What the editor should know about the helper's state, or null when it is ready. */
 export function healthMessage(health: HealthInfo): string | null {
-  if (health.status === "ok") return health.contract_model ? "test model loaded: beds are noise (fetch the real model for music)" : null;
+  if (health.status === "ok")
+    return health.contract_model ? "test model loaded: beds are noise (fetch the real model for music)" : null;
   if (health.status === "loading") return "the helper is loading the music model…";
   return `the music model is not installed${health.fetch_command ? `: run "${health.fetch_command}"` : ""}${health.reason ? ` (${health.reason})` : ""}`;
 }

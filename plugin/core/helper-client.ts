@@ -24,7 +24,8 @@ export interface SocketLike {
   onerror: ((ev: unknown) => void) | null;
 }
 
-export type JobOutcome = { job_id: string; result: JobResult } | { job_id: string; error: { code: string; message: string } };
+export type JobOutcome =
+  { job_id: string; result: JobResult } | { job_id: string; error: { code: string; message: string } };
 
 export interface JobEvent {
   job_id: string;
@@ -35,13 +36,19 @@ export interface JobEvent {
 
 /** A reply the helper refused: `code` is the protocol's error code (model_missing, invalid_request, …). */
 export class HelperError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = "HelperError";
   }
 }
 
-const HELPER_GONE = { code: "helper_unreachable", message: "the helper stopped before this bed was finished; start it again (npx cuesmith serve) and re-score" };
+const HELPER_GONE = {
+  code: "helper_unreachable",
+  message: "the helper stopped before this bed was finished; start it again (npx cuesmith serve) and re-score",
+};
 
 export class HelperClient {
   private counter = 0;
@@ -74,7 +81,8 @@ export class HelperClient {
         for (const data of early) client.receive(data);
         resolve(client);
       };
-      const refuse = () => reject(new Error(`cannot reach the Cuesmith helper at ${url}: is it running (npx cuesmith serve)?`));
+      const refuse = () =>
+        reject(new Error(`cannot reach the Cuesmith helper at ${url}: is it running (npx cuesmith serve)?`));
       socket.onerror = refuse;
       socket.onclose = refuse;
     });
@@ -175,13 +183,19 @@ export class HelperClient {
       this.hello = { version: msg.version, protocol: msg.protocol };
       return;
     }
-    if ((msg.type === "queued" || msg.type === "progress" || msg.type === "done" || msg.type === "error") && msg.job_id && this.jobs.has(msg.job_id)) {
+    if (
+      (msg.type === "queued" || msg.type === "progress" || msg.type === "done" || msg.type === "error") &&
+      msg.job_id &&
+      this.jobs.has(msg.job_id)
+    ) {
       const job = this.jobs.get(msg.job_id)!;
       if (msg.type === "queued") job.onEvent?.({ job_id: msg.job_id, kind: "queued", position: msg.position });
       else if (msg.type === "progress") job.onEvent?.({ job_id: msg.job_id, kind: "progress", fraction: msg.fraction });
       else {
         this.jobs.delete(msg.job_id);
-        job.resolve(msg.type === "done" ? { job_id: msg.job_id, result: msg.result } : { job_id: msg.job_id, error: msg.error });
+        job.resolve(
+          msg.type === "done" ? { job_id: msg.job_id, result: msg.result } : { job_id: msg.job_id, error: msg.error },
+        );
       }
       return;
     }
@@ -207,6 +221,7 @@ export class HelperClient {
 /** The reply must be of `type`; an `error` reply becomes a HelperError with the helper's own words. */
 function expect<T extends ServerMessage["type"]>(reply: ServerMessage, type: T): Extract<ServerMessage, { type: T }> {
   if (reply.type === "error") throw new HelperError(reply.error.code, reply.error.message);
-  if (reply.type !== type) throw new HelperError("bad_reply", `the helper answered ${reply.type} where ${type} was expected`);
+  if (reply.type !== type)
+    throw new HelperError("bad_reply", `the helper answered ${reply.type} where ${type} was expected`);
   return reply as Extract<ServerMessage, { type: T }>;
 }

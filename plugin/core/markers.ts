@@ -22,14 +22,18 @@ const PROMPT_RE = /^\s*prompt\s*:\s*(.+)$/im;
  * duration; a zero-length marker runs to the next marker, or `defaultSeconds` when it is the last one (never past
  * the sequence end).
  */
-export function scoreItemsFromMarkers(markers: MarkerInfo[], sequence: Pick<SequenceInfo, "endTicks">, defaultSeconds = 10): ScoreItem[] {
+export function scoreItemsFromMarkers(
+  markers: MarkerInfo[],
+  sequence: Pick<SequenceInfo, "endTicks">,
+  defaultSeconds = 10,
+): ScoreItem[] {
   const sorted = [...markers].sort((a, b) => (toTicks(a.startTicks) < toTicks(b.startTicks) ? -1 : 1));
   const items: ScoreItem[] = [];
   sorted.forEach((m, i) => {
     const text = `${m.name}\n${m.comments}`;
     const prompt = PROMPT_RE.exec(m.comments)?.[1].trim();
     const rawTag = TAG_RE.exec(text)?.[1];
-    const tag = rawTag !== undefined ? normalizeTag(rawTag) ?? undefined : undefined;
+    const tag = rawTag !== undefined ? (normalizeTag(rawTag) ?? undefined) : undefined;
     if (!prompt && !tag) return;
     const start = toTicks(m.startTicks);
     let end = start + toTicks(m.durationTicks);

@@ -53,7 +53,11 @@ export interface ScoreOutcome {
 /** Track names that hold speech: beds never go there unless the editor says otherwise. */
 export const DIALOGUE = /dialog|voice|\bvo\b|narrat/i;
 
-export async function scoreMarkers(host: Host, helper: HelperClient, options: ScoreOptions = {}): Promise<ScoreOutcome> {
+export async function scoreMarkers(
+  host: Host,
+  helper: HelperClient,
+  options: ScoreOptions = {},
+): Promise<ScoreOutcome> {
   const sequence = await host.getActiveSequence();
   if (!sequence) throw new Error("open a sequence first: Score Markers works on the active sequence");
   const items = options.items ?? scoreItemsFromMarkers(await host.getMarkers(), sequence, options.defaultSeconds);
@@ -61,15 +65,31 @@ export async function scoreMarkers(host: Host, helper: HelperClient, options: Sc
   if (items.length === 0) return outcome;
 
   const occupancy = await host.getAudioTrackOccupancy();
-  const exclude = occupancy.filter((t) => (options.excludeTrack ?? ((name) => DIALOGUE.test(name)))(t.name, t.trackIndex)).map((t) => t.trackIndex);
-  const prefer = options.preferTrack ? occupancy.filter((t) => options.preferTrack!(t.name, t.trackIndex)).map((t) => t.trackIndex) : [];
-  const tracks = planAudioTracks(occupancy, items.map((i) => ({ startTicks: i.startTicks, endTicks: i.endTicks })), { exclude, prefer });
+  const exclude = occupancy
+    .filter((t) => (options.excludeTrack ?? ((name) => DIALOGUE.test(name)))(t.name, t.trackIndex))
+    .map((t) => t.trackIndex);
+  const prefer = options.preferTrack
+    ? occupancy.filter((t) => options.preferTrack!(t.name, t.trackIndex)).map((t) => t.trackIndex)
+    : [];
+  const tracks = planAudioTracks(
+    occupancy,
+    items.map((i) => ({ startTicks: i.startTicks, endTicks: i.endTicks })),
+    { exclude, prefer },
+  );
 
   const runnable: { item: ScoreItem; trackIndex: number; job: JobSpec }[] = [];
   items.forEach((item, i) => {
-    if (item.seconds < 0.5 || item.seconds > 300) return outcome.failed.push({ item, message: `a bed must be 0.5 to 300 s long; this marker is ${item.seconds} s` });
+    if (item.seconds < 0.5 || item.seconds > 300)
+      return outcome.failed.push({
+        item,
+        message: `a bed must be 0.5 to 300 s long; this marker is ${item.seconds} s`,
+      });
     const trackIndex = tracks[i];
-    if (trackIndex === null) return outcome.failed.push({ item, message: "no audio track is free over this marker: add an audio track (Sequence > Add Tracks) and score again" });
+    if (trackIndex === null)
+      return outcome.failed.push({
+        item,
+        message: "no audio track is free over this marker: add an audio track (Sequence > Add Tracks) and score again",
+      });
     const job: JobSpec = {
       job_id: `mk${i}-${Date.now().toString(36)}`,
       ...(item.prompt !== undefined ? { prompt: item.prompt } : { scene_tag: item.tag! }),
@@ -82,10 +102,13 @@ export async function scoreMarkers(host: Host, helper: HelperClient, options: Sc
   });
   if (runnable.length === 0) return outcome;
 
-  const results = await helper.generate(runnable.map((r) => r.job), (e) => {
-    const r = runnable.find((x) => x.job.job_id === e.job_id);
-    if (r) options.onJob?.(r.item, e);
-  });
+  const results = await helper.generate(
+    runnable.map((r) => r.job),
+    (e) => {
+      const r = runnable.find((x) => x.job.job_id === e.job_id);
+      if (r) options.onJob?.(r.item, e);
+    },
+  );
   const done: { item: ScoreItem; trackIndex: number; result: JobResult }[] = [];
   results.forEach((o, i) => {
     if ("result" in o) done.push({ ...runnable[i], result: o.result });
@@ -121,15 +144,27 @@ export interface BedToPlace {
  * Imports finished beds and places each at its start, on its track, as ONE undo step. When the import or the
  * placement fails, the transaction placed nothing: `error` says so in words for every bed of the batch.
  */
-export async function placeBeds(host: Host, sequence: SequenceInfo, beds: BedToPlace[], undoLabel: string): Promise<{ at: string; error?: string }> {
+export async function placeBeds(
+  host: Host,
+  sequence: SequenceInfo,
+  beds: BedToPlace[],
+  undoLabel: string,
+): Promise<{ at: string; error?: string }> {
   try {
     const imported = await host.importFiles(beds.map((b) => b.result.path));
     await host.placeAudio(
-      beds.map((b, i) => ({ item: imported[i], startTicks: snapTicksToFrame(b.startTicks, sequence.ticksPerFrame).toString(), audioTrackIndex: b.trackIndex })),
+      beds.map((b, i) => ({
+        item: imported[i],
+        startTicks: snapTicksToFrame(b.startTicks, sequence.ticksPerFrame).toString(),
+        audioTrackIndex: b.trackIndex,
+      })),
       undoLabel,
     );
   } catch (err) {
-    return { at: new Date().toISOString(), error: `the bed was made but could not be placed: ${(err as Error).message}` };
+    return {
+      at: new Date().toISOString(),
+      error: `the bed was made but could not be placed: ${(err as Error).message}`,
+    };
   }
   return { at: new Date().toISOString() };
 }

@@ -1,6 +1,13 @@
 // The panel's own settings (helper address and token, track policy, levels), kept in UXP's localStorage.
 // Everything read back is validated: a hand-edited or older value falls back to the default, never crashes the panel.
-import { MAX_BED_LEVEL_DB, MAX_DURATION_SEC, MAX_LOUDNESS_LUFS, MIN_BED_LEVEL_DB, MIN_DURATION_SEC, MIN_LOUDNESS_LUFS } from "../../shared/protocol";
+import {
+  MAX_BED_LEVEL_DB,
+  MAX_DURATION_SEC,
+  MAX_LOUDNESS_LUFS,
+  MIN_BED_LEVEL_DB,
+  MIN_DURATION_SEC,
+  MIN_LOUDNESS_LUFS,
+} from "../../shared/protocol";
 
 export interface PanelSettings {
   /** host:port of the helper (the panel connects over ws://). */
@@ -43,11 +50,18 @@ export interface StorageLike {
 }
 
 type Check = (v: unknown) => boolean;
-const num = (min: number, max: number): Check => (v) => typeof v === "number" && Number.isFinite(v) && v >= min && v <= max;
-const str = (max: number): Check => (v) => typeof v === "string" && v.length <= max;
+const num =
+  (min: number, max: number): Check =>
+  (v) =>
+    typeof v === "number" && Number.isFinite(v) && v >= min && v <= max;
+const str =
+  (max: number): Check =>
+  (v) =>
+    typeof v === "string" && v.length <= max;
 
 const CHECKS: Record<keyof PanelSettings, Check> = {
-  helperAddress: (v) => typeof v === "string" && /^(wss?:\/\/|https?:\/\/)?[A-Za-z0-9.\-[\]:]+(:\d{1,5})?\/?$/.test(v.trim()),
+  helperAddress: (v) =>
+    typeof v === "string" && /^(wss?:\/\/|https?:\/\/)?[A-Za-z0-9.\-[\]:]+(:\d{1,5})?\/?$/.test(v.trim()),
   token: str(256),
   preferTrackName: str(100),
   avoidTracksPattern: (v) => typeof v === "string" && v.length <= 200 && compiles(v),
@@ -109,7 +123,10 @@ export function saveSettings(storage: StorageLike | null, value: PanelSettings):
 }
 
 /** Track-name predicates for the flows. */
-export function trackPolicy(settings: PanelSettings): { excludeTrack: (name: string) => boolean; preferTrack: (name: string) => boolean } {
+export function trackPolicy(settings: PanelSettings): {
+  excludeTrack: (name: string) => boolean;
+  preferTrack: (name: string) => boolean;
+} {
   const avoid = settings.avoidTracksPattern ? new RegExp(settings.avoidTracksPattern, "i") : null;
   const prefer = settings.preferTrackName.trim().toLowerCase();
   return {

@@ -31,7 +31,8 @@ function openSocket(url: string): SocketLike {
   const ws = new (WebSocket as unknown as new (url: string) => SocketLike & EventTarget)(url);
   ws.addEventListener("message", (ev: Event) => {
     const parsed = parseServerMessage(String((ev as MessageEvent).data));
-    if (parsed.ok && parsed.value.type === "done") written.set(parsed.value.result.path, parsed.value.result.duration_sec);
+    if (parsed.ok && parsed.value.type === "done")
+      written.set(parsed.value.result.path, parsed.value.result.duration_sec);
   });
   return ws;
 }
@@ -45,7 +46,12 @@ document.head.appendChild(style);
 createRoot(document.getElementById("root")!).render(
   <div className="harness">
     <div className="harness-panel">
-      <App host={host} openSocket={openSocket} storage={window.localStorage} helperAddress={params.get("helper") ?? location.host} />
+      <App
+        host={host}
+        openSocket={openSocket}
+        storage={window.localStorage}
+        helperAddress={params.get("helper") ?? location.host}
+      />
     </div>
     <TimelineView host={host} />
   </div>,

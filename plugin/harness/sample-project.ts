@@ -11,10 +11,18 @@ export function sampleProject(voiceOverPath = "/media/voice-over.wav"): FakeProj
       id: "seq-demo",
       name: "Product launch — rough cut",
       fps: 25,
-      videoTracks: [{ name: "Video 1", clips: [{ name: "A-roll", mediaPath: "/media/a-roll.mp4", start: at(0), duration: at(40) }] }],
+      videoTracks: [
+        {
+          name: "Video 1",
+          clips: [{ name: "A-roll", mediaPath: "/media/a-roll.mp4", start: at(0), duration: at(40) }],
+        },
+      ],
       audioTracks: [
         { name: "Dialogue", clips: [{ name: "Voice-over", mediaPath: voiceOverPath, start: at(0), duration: at(6) }] },
-        { name: "Music", clips: [{ name: "licensed sting", mediaPath: "/media/sting.wav", start: at(30), duration: at(2) }] },
+        {
+          name: "Music",
+          clips: [{ name: "licensed sting", mediaPath: "/media/sting.wav", start: at(30), duration: at(2) }],
+        },
         { name: "Beds" },
         { name: "Beds 2" },
       ],

@@ -29,21 +29,36 @@ export function TimelineView({ host }: { host: FakeHost }) {
     <div className="timeline" data-testid="timeline">
       <div className="timeline-head">
         <strong>Fake Premiere timeline</strong>
-        <span className="muted">&nbsp;· {edits} undoable edit{edits === 1 ? "" : "s"}</span>
+        <span className="muted">
+          &nbsp;· {edits} undoable edit{edits === 1 ? "" : "s"}
+        </span>
         <button className="quiet" data-testid="undo" disabled={edits === 0} onClick={() => host.undo()}>
           Undo
         </button>
       </div>
       <div className="lane markers">
         {markers.map((m) => (
-          <span key={`${m.startTicks}${m.name}`} className="marker" style={{ left: pct(m.startTicks), width: m.durationTicks === "0" ? "2px" : width(m.startTicks, (BigInt(m.startTicks) + BigInt(m.durationTicks)).toString()) }} title={m.name}>
+          <span
+            key={`${m.startTicks}${m.name}`}
+            className="marker"
+            style={{
+              left: pct(m.startTicks),
+              width:
+                m.durationTicks === "0"
+                  ? "2px"
+                  : width(m.startTicks, (BigInt(m.startTicks) + BigInt(m.durationTicks)).toString()),
+            }}
+            title={m.name}
+          >
             {m.name}
           </span>
         ))}
       </div>
       {tracks.map((t) => (
         <div key={t.trackIndex} className="lane" data-testid={`track-A${t.trackIndex + 1}`}>
-          <span className="lane-name">A{t.trackIndex + 1} {t.name}</span>
+          <span className="lane-name">
+            A{t.trackIndex + 1} {t.name}
+          </span>
           {t.items.map((i) => (
             <span
               key={`${i.startTicks}${i.name}`}

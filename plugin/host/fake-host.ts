@@ -36,7 +36,13 @@ import {
 import { PremiereHost } from "./premiere-host";
 import { TICKS_PER_SECOND, type TickString } from "./ticks";
 
-export type { FakeProjectDescription, FakeEdit, FakeFaultPoint, FakeTrackItemSnapshot, FakeBinItemSnapshot } from "./fake-ppro";
+export type {
+  FakeProjectDescription,
+  FakeEdit,
+  FakeFaultPoint,
+  FakeTrackItemSnapshot,
+  FakeBinItemSnapshot,
+} from "./fake-ppro";
 export { FakePpro, FakePproRuleError } from "./fake-ppro";
 
 /** Host operations whose next call can be made to fail. */
@@ -72,7 +78,9 @@ interface NodeFsLike {
 
 /** Node's fs when running under Node, without an `import`/`require` a bundler would follow. */
 function nodeFs(): NodeFsLike | null {
-  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
+  const proc = (
+    globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }
+  ).process;
   if (!proc?.versions?.node || typeof proc.getBuiltinModule !== "function") return null;
   try {
     return (proc.getBuiltinModule("fs") as NodeFsLike) ?? null;
@@ -87,7 +95,7 @@ export function wavDurationTicks(header: Uint8Array): bigint | null {
   const tag = (offset: number) => String.fromCharCode(...header.subarray(offset, offset + 4));
   if (header.byteLength < 12 || tag(0) !== "RIFF" || tag(8) !== "WAVE") return null;
   let byteRate = 0;
-  for (let offset = 12; offset + 8 <= header.byteLength; ) {
+  for (let offset = 12; offset + 8 <= header.byteLength;) {
     const id = tag(offset);
     const size = view.getUint32(offset + 4, true);
     if (id === "fmt " && offset + 16 <= header.byteLength) byteRate = view.getUint32(offset + 8 + 8, true);
@@ -127,14 +135,16 @@ export class FakeHost implements Host {
   constructor(description: FakeProjectDescription = {}, options: FakeHostOptions = {}) {
     for (const path of options.files ?? []) this.present.add(path);
     const fs = nodeFs();
-    const baseExists = options.fileExists ?? ((path: string) => {
-      if (!fs) return false;
-      try {
-        return fs.existsSync(path) && fs.statSync(path).isFile();
-      } catch {
-        return false;
-      }
-    });
+    const baseExists =
+      options.fileExists ??
+      ((path: string) => {
+        if (!fs) return false;
+        try {
+          return fs.existsSync(path) && fs.statSync(path).isFile();
+        } catch {
+          return false;
+        }
+      });
     const fileExists = (path: string) => !this.absent.has(path) && (this.present.has(path) || baseExists(path));
     const mediaDurationTicks =
       options.mediaDurationTicks ?? ((path: string) => (fs && !this.present.has(path) ? probeWav(fs, path) : null));

@@ -238,14 +238,25 @@ export const FAKE_MARKER_TYPES = {
   flvCuePoint: "FlashCuePoint",
 } as const;
 
-const PROJECT_ITEM_TYPES = { TYPE_CLIP: 1, TYPE_BIN: 2, TYPE_ROOT: 3, TYPE_FILE: 4, TYPE_STYLE: 5, TYPE_COMPOUND: 6 } as const;
+const PROJECT_ITEM_TYPES = {
+  TYPE_CLIP: 1,
+  TYPE_BIN: 2,
+  TYPE_ROOT: 3,
+  TYPE_FILE: 4,
+  TYPE_STYLE: 5,
+  TYPE_COMPOUND: 6,
+} as const;
 
 function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function basename(path: string): string {
@@ -256,10 +267,12 @@ function basename(path: string): string {
 function time(value: FakeTime | undefined, what: string): bigint | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "string") {
-    if (!isTickString(value)) throw new RangeError(`Fake project: ${what} must be a tick string or { seconds }, got ${JSON.stringify(value)}`);
+    if (!isTickString(value))
+      throw new RangeError(`Fake project: ${what} must be a tick string or { seconds }, got ${JSON.stringify(value)}`);
     return toTicks(value);
   }
-  if (typeof value === "object" && value !== null && typeof value.seconds === "number") return secondsToTicks(value.seconds);
+  if (typeof value === "object" && value !== null && typeof value.seconds === "number")
+    return secondsToTicks(value.seconds);
   throw new RangeError(`Fake project: ${what} must be a tick string or { seconds }`);
 }
 
@@ -326,12 +339,24 @@ export class FakeCompoundAction {
     return this.actions.length === 0;
   }
   addAction(action: FakeAction): boolean {
-    if (this.closed) throw new FakePproRuleError("ADD_ACTION_OUTSIDE_TRANSACTION", "addAction called after the executeTransaction callback returned.");
-    if (!(action instanceof FakeAction)) throw new TypeError("[FakePpro] addAction needs an Action created by the API.");
+    if (this.closed)
+      throw new FakePproRuleError(
+        "ADD_ACTION_OUTSIDE_TRANSACTION",
+        "addAction called after the executeTransaction callback returned.",
+      );
+    if (!(action instanceof FakeAction))
+      throw new TypeError("[FakePpro] addAction needs an Action created by the API.");
     if (action.session !== this.session || !this.fake.inLockSession(action.session)) {
-      throw new FakePproRuleError("STALE_ACTION", `Action "${action.spec.describe}" was created in another lockedAccess call; create actions in the lock that commits them.`);
+      throw new FakePproRuleError(
+        "STALE_ACTION",
+        `Action "${action.spec.describe}" was created in another lockedAccess call; create actions in the lock that commits them.`,
+      );
     }
-    if (action.used || this.actions.includes(action)) throw new FakePproRuleError("ACTION_REUSED", `Action "${action.spec.describe}" was already added to a transaction.`);
+    if (action.used || this.actions.includes(action))
+      throw new FakePproRuleError(
+        "ACTION_REUSED",
+        `Action "${action.spec.describe}" was already added to a transaction.`,
+      );
     action.used = true;
     this.actions.push(action);
     return true;
@@ -364,7 +389,11 @@ export class FakeProjectItem {
   }
   get type(): number {
     const kind = this.node().kind;
-    return kind === "root" ? PROJECT_ITEM_TYPES.TYPE_ROOT : kind === "bin" ? PROJECT_ITEM_TYPES.TYPE_BIN : PROJECT_ITEM_TYPES.TYPE_CLIP;
+    return kind === "root"
+      ? PROJECT_ITEM_TYPES.TYPE_ROOT
+      : kind === "bin"
+        ? PROJECT_ITEM_TYPES.TYPE_BIN
+        : PROJECT_ITEM_TYPES.TYPE_CLIP;
   }
   getId(): string {
     return this.node().id;
@@ -395,8 +424,17 @@ export class FakeProjectItem {
       apply: (state, edit) => {
         let finalName = name;
         const siblings = state.nodes.filter((n) => n.parentId === folderId);
-        if (makeUnique) for (let i = 1; siblings.some((n) => n.name === finalName); i++) finalName = `${name} ${String(i).padStart(2, "0")}`;
-        state.nodes.push({ kind: "bin", id: `bin-${state.nextId++}`, name: finalName, parentId: folderId, mediaPath: "", durationTicks: 0n });
+        if (makeUnique)
+          for (let i = 1; siblings.some((n) => n.name === finalName); i++)
+            finalName = `${name} ${String(i).padStart(2, "0")}`;
+        state.nodes.push({
+          kind: "bin",
+          id: `bin-${state.nextId++}`,
+          name: finalName,
+          parentId: folderId,
+          mediaPath: "",
+          durationTicks: 0n,
+        });
         edit.binsCreated.push(finalName);
       },
     });
@@ -553,7 +591,10 @@ export class FakeSequence {
   private track(type: "audio" | "video", index: number): FakeTrack {
     const count = type === "audio" ? this.state().audio.length : this.state().video.length;
     if (!Number.isInteger(index) || index < 0 || index >= count) {
-      throw new FakePproRuleError("TRACK_INDEX", `${type} track index ${String(index)} does not exist (the sequence has ${count}).`);
+      throw new FakePproRuleError(
+        "TRACK_INDEX",
+        `${type} track index ${String(index)} does not exist (the sequence has ${count}).`,
+      );
     }
     return new FakeTrack(this.fake, this.sequenceGuid, type, index);
   }
@@ -567,7 +608,8 @@ export class FakeSequence {
   async getEndTime(): Promise<FakeTickTime> {
     const seq = this.state();
     let end = 0n;
-    for (const track of [...seq.audio, ...seq.video]) for (const item of track.items) if (item.end > end) end = item.end;
+    for (const track of [...seq.audio, ...seq.video])
+      for (const item of track.items) if (item.end > end) end = item.end;
     return new FakeTickTime(end);
   }
   async getZeroPoint(): Promise<FakeTickTime> {
@@ -620,7 +662,9 @@ export class FakeMarkers {
   ) {}
   getMarkers(filters?: string[]): FakeMarker[] {
     const markers = this.fake.sequenceState(this.sequenceGuid).markers;
-    return markers.filter((m) => !filters || filters.length === 0 || filters.includes(m.type)).map((m) => new FakeMarker(clone(m)));
+    return markers
+      .filter((m) => !filters || filters.length === 0 || filters.includes(m.type))
+      .map((m) => new FakeMarker(clone(m)));
   }
 }
 
@@ -630,14 +674,22 @@ export class FakeSequenceEditor {
     readonly sequenceGuid: string,
   ) {}
 
-  createOverwriteItemAction(projectItem: unknown, when: unknown, videoTrackIndex: number, audioTrackIndex: number): FakeAction {
+  createOverwriteItemAction(
+    projectItem: unknown,
+    when: unknown,
+    videoTrackIndex: number,
+    audioTrackIndex: number,
+  ): FakeAction {
     const fake = this.fake;
     fake.requireLock("createOverwriteItemAction");
     if (!(projectItem instanceof FakeProjectItem) || projectItem.node().kind !== "clip") {
       throw new FakePproRuleError("NOT_A_CLIP", "createOverwriteItemAction needs a clip project item.");
     }
     if (typeof when === "number") {
-      throw new FakePproRuleError("FLOAT_SECONDS", `createOverwriteItemAction got the number ${when}; pass TickTime.createWithTicks(tickString).`);
+      throw new FakePproRuleError(
+        "FLOAT_SECONDS",
+        `createOverwriteItemAction got the number ${when}; pass TickTime.createWithTicks(tickString).`,
+      );
     }
     if (!(when instanceof FakeTickTime)) throw new TypeError("[FakePpro] createOverwriteItemAction needs a TickTime.");
     if (when.fromSeconds) {
@@ -669,7 +721,14 @@ export class FakeSequenceEditor {
         if (!node) throw new FakePproRuleError("STALE_ITEM", `Project item ${nodeId} no longer exists.`);
         const sequence = state.sequences.find((s) => s.guid === sequenceGuid);
         if (!sequence) throw new FakePproRuleError("STALE_ITEM", `Sequence ${sequenceGuid} no longer exists.`);
-        const item: TrackItemState = { id: `ti-${state.nextId++}`, start, end: start + node.durationTicks, inPoint: 0n, name: node.name, nodeId };
+        const item: TrackItemState = {
+          id: `ti-${state.nextId++}`,
+          start,
+          end: start + node.durationTicks,
+          inPoint: 0n,
+          name: node.name,
+          nodeId,
+        };
         overwrite(state, sequence.audio[audioTrackIndex], item);
         edit.placements.push({
           itemId: node.id,
@@ -695,7 +754,13 @@ function overwrite(state: ProjectState, track: TrackState, item: TrackItemState)
     }
     const left = it.start < item.start;
     if (left) kept.push({ ...it, end: item.start });
-    if (it.end > item.end) kept.push({ ...it, id: left ? `ti-${state.nextId++}` : it.id, start: item.end, inPoint: it.inPoint + (item.end - it.start) });
+    if (it.end > item.end)
+      kept.push({
+        ...it,
+        id: left ? `ti-${state.nextId++}` : it.id,
+        start: item.end,
+        inPoint: it.inPoint + (item.end - it.start),
+      });
   }
   kept.push(item);
   track.items = kept.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
@@ -768,7 +833,8 @@ export class FakePpro {
   readonly Markers = {
     getMarkers: async (owner: unknown): Promise<FakeMarkers> => {
       this.fault("getMarkers");
-      if (!(owner instanceof FakeSequence)) throw new FakePproRuleError("NOT_A_SEQUENCE", "Markers.getMarkers needs a Sequence (or ClipProjectItem).");
+      if (!(owner instanceof FakeSequence))
+        throw new FakePproRuleError("NOT_A_SEQUENCE", "Markers.getMarkers needs a Sequence (or ClipProjectItem).");
       return new FakeMarkers(this, owner.sequenceGuid);
     },
   };
@@ -786,7 +852,11 @@ export class FakePpro {
           `TickTime.createWithTicks needs a tick string, got ${typeof ticks} ${String(ticks)}.`,
         );
       }
-      if (!isTickString(ticks)) throw new FakePproRuleError("BAD_TICKS", `TickTime.createWithTicks needs a decimal integer string, got ${JSON.stringify(ticks)}.`);
+      if (!isTickString(ticks))
+        throw new FakePproRuleError(
+          "BAD_TICKS",
+          `TickTime.createWithTicks needs a decimal integer string, got ${JSON.stringify(ticks)}.`,
+        );
       return new FakeTickTime(toTicks(ticks));
     },
     createWithSeconds: (seconds: number): FakeTickTime => new FakeTickTime(secondsToTicks(seconds), true),
@@ -795,7 +865,8 @@ export class FakePpro {
   };
   readonly SequenceEditor = {
     getEditor: (sequence: unknown): FakeSequenceEditor => {
-      if (!(sequence instanceof FakeSequence)) throw new FakePproRuleError("NOT_A_SEQUENCE", "SequenceEditor.getEditor needs a Sequence.");
+      if (!(sequence instanceof FakeSequence))
+        throw new FakePproRuleError("NOT_A_SEQUENCE", "SequenceEditor.getEditor needs a Sequence.");
       return new FakeSequenceEditor(this, sequence.sequenceGuid);
     },
   };
@@ -804,10 +875,12 @@ export class FakePpro {
     cast: (item: unknown): FakeProjectItem | null => (item instanceof FakeProjectItem ? item : null),
   };
   readonly ClipProjectItem = {
-    cast: (item: unknown): FakeProjectItem | null => (item instanceof FakeProjectItem && item.node().kind === "clip" ? item : null),
+    cast: (item: unknown): FakeProjectItem | null =>
+      item instanceof FakeProjectItem && item.node().kind === "clip" ? item : null,
   };
   readonly FolderItem = {
-    cast: (item: unknown): FakeProjectItem | null => (item instanceof FakeProjectItem && item.node().kind !== "clip" ? item : null),
+    cast: (item: unknown): FakeProjectItem | null =>
+      item instanceof FakeProjectItem && item.node().kind !== "clip" ? item : null,
   };
   readonly EventManager = {
     addGlobalEventListener: (eventName: unknown, handler: Listener): void => {
@@ -821,7 +894,11 @@ export class FakePpro {
     },
   };
   readonly Constants = {
-    SequenceEvent: { ACTIVATED: "fake:SequenceEvent.ACTIVATED", CLOSED: "fake:SequenceEvent.CLOSED", SELECTION_CHANGED: "fake:SequenceEvent.SELECTION_CHANGED" },
+    SequenceEvent: {
+      ACTIVATED: "fake:SequenceEvent.ACTIVATED",
+      CLOSED: "fake:SequenceEvent.CLOSED",
+      SELECTION_CHANGED: "fake:SequenceEvent.SELECTION_CHANGED",
+    },
     TrackItemType: { EMPTY: 0, CLIP: 1, TRANSITION: 2, PREVIEW: 3, FEEDBACK: 4 },
     MediaType: { ANY: 0, DATA: 1, VIDEO: 2, AUDIO: 3 },
   };
@@ -857,7 +934,10 @@ export class FakePpro {
   /** @internal */
   requireLock(what: string): void {
     if (this.lockDepth === 0) {
-      throw new FakePproRuleError("ACTION_OUTSIDE_LOCK", `${what} must be called inside project.lockedAccess() (Premiere 26.3+ rejects actions created outside it).`);
+      throw new FakePproRuleError(
+        "ACTION_OUTSIDE_LOCK",
+        `${what} must be called inside project.lockedAccess() (Premiere 26.3+ rejects actions created outside it).`,
+      );
     }
   }
 
@@ -902,13 +982,21 @@ export class FakePpro {
     }
     if (isThenable(result)) {
       Promise.resolve(result).catch(() => undefined);
-      throw new FakePproRuleError("PROMISE_FROM_LOCK", "The lockedAccess callback returned a Promise: it must be synchronous (no async/await inside the lock).");
+      throw new FakePproRuleError(
+        "PROMISE_FROM_LOCK",
+        "The lockedAccess callback returned a Promise: it must be synchronous (no async/await inside the lock).",
+      );
     }
   }
 
   executeTransaction(callback: (compound: FakeCompoundAction) => void, undoString?: string): boolean {
-    if (this.lockDepth === 0) throw new FakePproRuleError("TRANSACTION_OUTSIDE_LOCK", "executeTransaction must run inside project.lockedAccess().");
-    if (this.openCompound) throw new FakePproRuleError("NESTED_TRANSACTION", "executeTransaction called inside another transaction.");
+    if (this.lockDepth === 0)
+      throw new FakePproRuleError(
+        "TRANSACTION_OUTSIDE_LOCK",
+        "executeTransaction must run inside project.lockedAccess().",
+      );
+    if (this.openCompound)
+      throw new FakePproRuleError("NESTED_TRANSACTION", "executeTransaction called inside another transaction.");
     const compound = new FakeCompoundAction(this, this.lockSession);
     this.openCompound = compound;
     let result: unknown;
@@ -920,7 +1008,10 @@ export class FakePpro {
     }
     if (isThenable(result)) {
       Promise.resolve(result).catch(() => undefined);
-      throw new FakePproRuleError("PROMISE_FROM_TRANSACTION", "The executeTransaction callback returned a Promise: add actions synchronously.");
+      throw new FakePproRuleError(
+        "PROMISE_FROM_TRANSACTION",
+        "The executeTransaction callback returned a Promise: add actions synchronously.",
+      );
     }
     if (compound.actions.length === 0) return false;
 
@@ -949,9 +1040,13 @@ export class FakePpro {
     this.fault("importFiles");
     const state = this.requireState();
     const [paths, , targetBin] = args;
-    if (!Array.isArray(paths) || !paths.every((p) => typeof p === "string")) throw new TypeError("[FakePpro] importFiles needs an array of path strings.");
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === "string"))
+      throw new TypeError("[FakePpro] importFiles needs an array of path strings.");
     if (args.length >= 3 && targetBin === undefined) {
-      throw new FakePproRuleError("UNDEFINED_BIN", "importFiles got undefined for targetBin: pass null for the root bin (undefined fails in Premiere).");
+      throw new FakePproRuleError(
+        "UNDEFINED_BIN",
+        "importFiles got undefined for targetBin: pass null for the root bin (undefined fails in Premiere).",
+      );
     }
     let parentId = ROOT_ID;
     if (targetBin !== null && targetBin !== undefined) {
@@ -1015,7 +1110,10 @@ export class FakePpro {
       if (!track) throw new Error(`[FakePpro] No ${ref.trackType} track ${ref.trackIndex}.`);
       const sorted = [...track.items].sort((a, b) => (a.start < b.start ? -1 : 1));
       const item = ref.name !== undefined ? sorted.find((it) => it.name === ref.name) : sorted[ref.clipIndex ?? 0];
-      if (!item) throw new Error(`[FakePpro] No clip ${ref.name ?? ref.clipIndex ?? 0} on ${ref.trackType} track ${ref.trackIndex}.`);
+      if (!item)
+        throw new Error(
+          `[FakePpro] No clip ${ref.name ?? ref.clipIndex ?? 0} on ${ref.trackType} track ${ref.trackIndex}.`,
+        );
       return item.id;
     });
     this.emit(this.Constants.SequenceEvent.SELECTION_CHANGED, {});
@@ -1047,11 +1145,20 @@ export class FakePpro {
   /** Items of a bin by name ("" or "/" for the root). Throws when the bin does not exist. */
   binItems(binName: string): FakeBinItemSnapshot[] {
     const state = this.requireState();
-    const bin = binName === "" || binName === "/" ? state.nodes.find((n) => n.kind === "root") : state.nodes.find((n) => n.kind === "bin" && n.name === binName);
+    const bin =
+      binName === "" || binName === "/"
+        ? state.nodes.find((n) => n.kind === "root")
+        : state.nodes.find((n) => n.kind === "bin" && n.name === binName);
     if (!bin) throw new Error(`[FakePpro] No bin ${binName}.`);
     return state.nodes
       .filter((n) => n.parentId === bin.id)
-      .map((n) => ({ id: n.id, name: n.name, kind: n.kind === "clip" ? "clip" : "bin", mediaPath: n.mediaPath, durationTicks: n.durationTicks.toString() }));
+      .map((n) => ({
+        id: n.id,
+        name: n.name,
+        kind: n.kind === "clip" ? "clip" : "bin",
+        mediaPath: n.mediaPath,
+        durationTicks: n.durationTicks.toString(),
+      }));
   }
 
   /** Names of the bins directly under the root. */
@@ -1113,11 +1220,19 @@ function buildState(description: FakeProjectDescription): ProjectState {
 
   const sequences = description.sequences ?? (description.sequence ? [description.sequence] : []);
   sequences.forEach((desc, n) => {
-    const ticksPerFrame = desc.ticksPerFrame !== undefined ? toTicks(desc.ticksPerFrame) : ticksPerFrameForFps(desc.fps ?? 25);
+    const ticksPerFrame =
+      desc.ticksPerFrame !== undefined ? toTicks(desc.ticksPerFrame) : ticksPerFrameForFps(desc.fps ?? 25);
     const guid = desc.id ?? `fake-sequence-${String(n + 1).padStart(4, "0")}`;
     const selection: string[] = [];
-    const tracks = (spec: number | FakeTrackDescription[] | undefined, fallback: number, label: string): TrackState[] => {
-      const list: FakeTrackDescription[] = typeof spec === "number" ? Array.from({ length: spec }, () => ({})) : (spec ?? Array.from({ length: fallback }, () => ({})));
+    const tracks = (
+      spec: number | FakeTrackDescription[] | undefined,
+      fallback: number,
+      label: string,
+    ): TrackState[] => {
+      const list: FakeTrackDescription[] =
+        typeof spec === "number"
+          ? Array.from({ length: spec }, () => ({}))
+          : (spec ?? Array.from({ length: fallback }, () => ({})));
       return list.map((t, i) => ({
         name: t.name ?? `${label} ${i + 1}`,
         muted: t.muted ?? false,
@@ -1127,7 +1242,14 @@ function buildState(description: FakeProjectDescription): ProjectState {
           if (end <= start) throw new RangeError(`Fake project: clip ${c.name ?? ""} ends before it starts`);
           const name = c.name ?? (c.mediaPath ? basename(c.mediaPath) : "Graphic");
           const nodeId = c.mediaPath ? clipNodeFor(c.mediaPath, basename(c.mediaPath), end - start) : null;
-          const item: TrackItemState = { id: `ti-${state.nextId++}`, start, end, inPoint: time(c.inPoint, "clip in point") ?? 0n, name, nodeId };
+          const item: TrackItemState = {
+            id: `ti-${state.nextId++}`,
+            start,
+            end,
+            inPoint: time(c.inPoint, "clip in point") ?? 0n,
+            name,
+            nodeId,
+          };
           if (c.selected) selection.push(item.id);
           return item;
         }),
@@ -1147,11 +1269,21 @@ function buildState(description: FakeProjectDescription): ProjectState {
         duration: time(m.duration, "marker duration") ?? 0n,
       };
     });
-    state.sequences.push({ guid, name: desc.name ?? `Sequence ${n + 1}`, ticksPerFrame, video, audio, markers, selection });
+    state.sequences.push({
+      guid,
+      name: desc.name ?? `Sequence ${n + 1}`,
+      ticksPerFrame,
+      video,
+      audio,
+      markers,
+      selection,
+    });
   });
   if (description.activeSequence === null) state.active = null;
   else if (description.activeSequence !== undefined) {
-    const seq = state.sequences.find((s) => s.guid === description.activeSequence || s.name === description.activeSequence);
+    const seq = state.sequences.find(
+      (s) => s.guid === description.activeSequence || s.name === description.activeSequence,
+    );
     if (!seq) throw new Error(`Fake project: no sequence ${description.activeSequence}`);
     state.active = seq.guid;
   } else state.active = state.sequences[0]?.guid ?? null;

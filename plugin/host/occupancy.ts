@@ -31,7 +31,8 @@ function candidateOrder(occupancy: AudioTrackOccupancy[], options: TrackChoiceOp
     const track = byIndex.get(index);
     if (track && !ordered.includes(track)) ordered.push(track);
   }
-  for (const track of [...usable].sort((a, b) => a.trackIndex - b.trackIndex)) if (!ordered.includes(track)) ordered.push(track);
+  for (const track of [...usable].sort((a, b) => a.trackIndex - b.trackIndex))
+    if (!ordered.includes(track)) ordered.push(track);
   return ordered;
 }
 

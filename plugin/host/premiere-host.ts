@@ -155,7 +155,8 @@ export class PremiereHost implements Host {
 
   private async requireSequence(project: Project): Promise<Sequence> {
     const sequence = await this.activeSequence(project);
-    if (!sequence) throw new HostError("NO_ACTIVE_SEQUENCE", "No sequence is active: open a sequence in the Timeline first.");
+    if (!sequence)
+      throw new HostError("NO_ACTIVE_SEQUENCE", "No sequence is active: open a sequence in the Timeline first.");
     return sequence;
   }
 
@@ -164,7 +165,10 @@ export class PremiereHost implements Host {
     if (!sequence) return null;
     const timebase = await sequence.getTimebase();
     if (!isTickString(String(timebase)) || toTicks(String(timebase)) <= 0n) {
-      throw new HostError("BAD_TIMEBASE", `Premiere returned an unreadable timebase for "${sequence.name}": ${String(timebase)}`);
+      throw new HostError(
+        "BAD_TIMEBASE",
+        `Premiere returned an unreadable timebase for "${sequence.name}": ${String(timebase)}`,
+      );
     }
     const ticksPerFrame = toTicks(String(timebase)).toString();
     const [videoTrackCount, audioTrackCount, end] = [
@@ -265,7 +269,13 @@ export class PremiereHost implements Host {
     for (const item of items) {
       const mediaType = (await item.getMediaType()).toString();
       const trackType =
-        mediaType === audioType ? "audio" : mediaType === videoType ? "video" : "createAddVideoTransitionAction" in item ? "video" : "audio";
+        mediaType === audioType
+          ? "audio"
+          : mediaType === videoType
+            ? "video"
+            : "createAddVideoTransitionAction" in item
+              ? "video"
+              : "audio";
       clips.push({
         trackType,
         trackIndex: await item.getTrackIndex(),
@@ -305,7 +315,12 @@ export class PremiereHost implements Host {
         const d = toTicks(a.startTicks) - toTicks(b.startTicks);
         return d < 0n ? -1 : d > 0n ? 1 : 0;
       });
-      tracks.push({ trackIndex, name: track.name ?? `Audio ${trackIndex + 1}`, muted: Boolean(await track.isMuted()), items });
+      tracks.push({
+        trackIndex,
+        name: track.name ?? `Audio ${trackIndex + 1}`,
+        muted: Boolean(await track.isMuted()),
+        items,
+      });
     }
     return tracks;
   }
@@ -352,13 +367,15 @@ export class PremiereHost implements Host {
   }
 
   async importFiles(paths: string[], binName: string = DEFAULT_BIN_NAME): Promise<ImportedItem[]> {
-    if (!Array.isArray(paths) || paths.length === 0) throw new HostError("INVALID_ARGUMENT", "importFiles needs at least one file path.");
+    if (!Array.isArray(paths) || paths.length === 0)
+      throw new HostError("INVALID_ARGUMENT", "importFiles needs at least one file path.");
     for (const path of paths) {
       if (typeof path !== "string" || !ABSOLUTE_PATH.test(path)) {
         throw new HostError("INVALID_ARGUMENT", `importFiles needs absolute file paths, got ${JSON.stringify(path)}.`);
       }
     }
-    if (typeof binName !== "string" || binName.trim() === "") throw new HostError("INVALID_ARGUMENT", "importFiles needs a bin name.");
+    if (typeof binName !== "string" || binName.trim() === "")
+      throw new HostError("INVALID_ARGUMENT", "importFiles needs a bin name.");
     const unique = paths.filter((p, i) => paths.findIndex((q) => samePath(p, q)) === i);
 
     const project = await this.requireProject();
@@ -376,7 +393,10 @@ export class PremiereHost implements Host {
       });
       binItem = await this.findBin(root, binName);
       if (!binItem) {
-        throw new HostError("BIN_NOT_FOUND", `Could not create the project bin "${binName}"${created ? " (Premiere accepted the edit but the bin is not there)" : ""}.`);
+        throw new HostError(
+          "BIN_NOT_FOUND",
+          `Could not create the project bin "${binName}"${created ? " (Premiere accepted the edit but the bin is not there)" : ""}.`,
+        );
       }
     }
     const bin = this.ppro.FolderItem.cast(binItem);
@@ -388,7 +408,11 @@ export class PremiereHost implements Host {
     try {
       ok = await project.importFiles(unique, true, binItem, false);
     } catch (error) {
-      throw new HostError("IMPORT_FAILED", `Premiere could not import ${unique.join(", ")}: ${errorMessage(error)}`, error);
+      throw new HostError(
+        "IMPORT_FAILED",
+        `Premiere could not import ${unique.join(", ")}: ${errorMessage(error)}`,
+        error,
+      );
     }
     if (!ok) throw new HostError("IMPORT_FAILED", `Premiere refused to import ${unique.join(", ")}.`);
 
@@ -450,23 +474,33 @@ export class PremiereHost implements Host {
       }
     }
     if (byPath) return byPath;
-    throw new HostError("ITEM_NOT_FOUND", `The project item "${handle.name}" (${handle.mediaPath}) is no longer in the project.`);
+    throw new HostError(
+      "ITEM_NOT_FOUND",
+      `The project item "${handle.name}" (${handle.mediaPath}) is no longer in the project.`,
+    );
   }
 
   private validatePlacements(placements: AudioPlacement[], undoLabel: string): void {
-    if (!Array.isArray(placements) || placements.length === 0) throw new HostError("INVALID_ARGUMENT", "placeAudio needs at least one placement.");
-    if (typeof undoLabel !== "string" || undoLabel.trim() === "") throw new HostError("INVALID_ARGUMENT", "placeAudio needs an undo label.");
+    if (!Array.isArray(placements) || placements.length === 0)
+      throw new HostError("INVALID_ARGUMENT", "placeAudio needs at least one placement.");
+    if (typeof undoLabel !== "string" || undoLabel.trim() === "")
+      throw new HostError("INVALID_ARGUMENT", "placeAudio needs an undo label.");
     for (const p of placements) {
-      if (!p || !p.item || typeof p.item.id !== "string") throw new HostError("INVALID_ARGUMENT", "Each placement needs an imported item.");
+      if (!p || !p.item || typeof p.item.id !== "string")
+        throw new HostError("INVALID_ARGUMENT", "Each placement needs an imported item.");
       if (!isTickString(p.startTicks)) {
         throw new HostError(
           "INVALID_ARGUMENT",
           `Placement start must be a tick string, got ${JSON.stringify(p.startTicks)} (convert seconds with secondsToTicks and snap to a frame).`,
         );
       }
-      if (toTicks(p.startTicks) < 0n) throw new HostError("INVALID_ARGUMENT", `Placement start ${p.startTicks} is before the sequence start.`);
+      if (toTicks(p.startTicks) < 0n)
+        throw new HostError("INVALID_ARGUMENT", `Placement start ${p.startTicks} is before the sequence start.`);
       if (!Number.isInteger(p.audioTrackIndex) || p.audioTrackIndex < 0) {
-        throw new HostError("INVALID_ARGUMENT", `Audio track index must be a whole number ≥ 0, got ${String(p.audioTrackIndex)}.`);
+        throw new HostError(
+          "INVALID_ARGUMENT",
+          `Audio track index must be a whole number ≥ 0, got ${String(p.audioTrackIndex)}.`,
+        );
       }
     }
   }
@@ -492,7 +526,13 @@ export class PremiereHost implements Host {
     const items = await Promise.all(placements.map((p) => this.resolveItem(project, p.item)));
     const spans = placements.map((p) => {
       const start = toTicks(p.startTicks);
-      return { start, end: p.item.durationTicks !== null && isTickString(p.item.durationTicks) ? start + toTicks(p.item.durationTicks) : null };
+      return {
+        start,
+        end:
+          p.item.durationTicks !== null && isTickString(p.item.durationTicks)
+            ? start + toTicks(p.item.durationTicks)
+            : null,
+      };
     });
 
     if (!options.allowOverwrite) {
@@ -510,8 +550,16 @@ export class PremiereHost implements Host {
         }
         placements.forEach((q, j) => {
           const other = spans[j];
-          if (j < i && q.audioTrackIndex === p.audioTrackIndex && other.end !== null && rangesOverlap(other.start, other.end, start, end)) {
-            throw new HostError("TRACK_OCCUPIED", `"${p.item.name}" and "${q.item.name}" would overlap on A${p.audioTrackIndex + 1}.`);
+          if (
+            j < i &&
+            q.audioTrackIndex === p.audioTrackIndex &&
+            other.end !== null &&
+            rangesOverlap(other.start, other.end, start, end)
+          ) {
+            throw new HostError(
+              "TRACK_OCCUPIED",
+              `"${p.item.name}" and "${q.item.name}" would overlap on A${p.audioTrackIndex + 1}.`,
+            );
           }
         });
       });
@@ -523,7 +571,12 @@ export class PremiereHost implements Host {
     try {
       project.lockedAccess(() => {
         const actions = placements.map((p, i) =>
-          editor.createOverwriteItemAction(items[i], this.ppro.TickTime.createWithTicks(p.startTicks), VIDEO_TRACK_FOR_AUDIO_ONLY, p.audioTrackIndex),
+          editor.createOverwriteItemAction(
+            items[i],
+            this.ppro.TickTime.createWithTicks(p.startTicks),
+            VIDEO_TRACK_FOR_AUDIO_ONLY,
+            p.audioTrackIndex,
+          ),
         );
         committed = project.executeTransaction((compound) => {
           for (const action of actions) compound.addAction(action);
@@ -531,7 +584,11 @@ export class PremiereHost implements Host {
       });
     } catch (error) {
       if (error instanceof HostError) throw error;
-      throw new HostError("TRANSACTION_FAILED", `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`, error);
+      throw new HostError(
+        "TRANSACTION_FAILED",
+        `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`,
+        error,
+      );
     }
     if (!committed) throw new HostError("TRANSACTION_FAILED", `Premiere did not apply the edit "${undoLabel}".`);
 
@@ -543,7 +600,9 @@ export class PremiereHost implements Host {
         const wanted = toTicks(p.startTicks);
         return !track?.items.some((it) => {
           const delta = toTicks(it.startTicks) - wanted;
-          return (delta < 0n ? -delta : delta) < ticksPerFrame && (!it.mediaPath || samePath(it.mediaPath, p.item.mediaPath));
+          return (
+            (delta < 0n ? -delta : delta) < ticksPerFrame && (!it.mediaPath || samePath(it.mediaPath, p.item.mediaPath))
+          );
         });
       });
       if (missing.length > 0) {

@@ -82,13 +82,29 @@ export function App({ host, openSocket, storage, helperAddress }: AppProps) {
         ))}
       </div>
       <div className="content">
-        {feedbackFor && <FeedbackForm target={feedbackFor} connection={connection} onClose={() => setFeedbackFor(null)} />}
+        {feedbackFor && (
+          <FeedbackForm target={feedbackFor} connection={connection} onClose={() => setFeedbackFor(null)} />
+        )}
         {/* kept mounted (display:none, which UXP honours) so a running batch keeps its progress across tabs */}
         <div style={{ display: tab === "markers" ? "block" : "none" }}>
-          <MarkersTab host={host} connection={connection} online={status.state === "online"} settings={settings} history={history} onFeedback={setFeedbackFor} />
+          <MarkersTab
+            host={host}
+            connection={connection}
+            online={status.state === "online"}
+            settings={settings}
+            history={history}
+            onFeedback={setFeedbackFor}
+          />
         </div>
         <div style={{ display: tab === "clip" ? "block" : "none" }}>
-          <ClipTab host={host} connection={connection} online={status.state === "online"} settings={settings} history={history} onFeedback={setFeedbackFor} />
+          <ClipTab
+            host={host}
+            connection={connection}
+            online={status.state === "online"}
+            settings={settings}
+            history={history}
+            onFeedback={setFeedbackFor}
+          />
         </div>
         {tab === "presets" && <PresetsTab connection={connection} online={status.state === "online"} />}
         {tab === "settings" && <SettingsTab settings={settings} storage={storage} onSaved={applySettings} />}

@@ -52,7 +52,9 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
       const sec = (t: string) => Math.round(ticksToSeconds(toTicks(t)) * 1000) / 1000;
       setAnalysis(
         await connection.helper.analyze({
-          ...(clip ? { media_path: clip.mediaPath, in_sec: sec(clip.inPointTicks), out_sec: sec(clip.outPointTicks) } : {}),
+          ...(clip
+            ? { media_path: clip.mediaPath, in_sec: sec(clip.inPointTicks), out_sec: sec(clip.outPointTicks) }
+            : {}),
           ...(transcript.trim() ? { text: transcript.trim() } : {}),
         }),
       );
@@ -76,15 +78,30 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
         history,
         excludeTrack: trackPolicy(settings).excludeTrack,
         ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
-        onJob: (clip, e) => setStatus(clip, e.kind === "queued" ? { kind: "queued", position: e.position } : { kind: "running", fraction: e.fraction ?? 0 }),
+        onJob: (clip, e) =>
+          setStatus(
+            clip,
+            e.kind === "queued"
+              ? { kind: "queued", position: e.position }
+              : { kind: "running", fraction: e.fraction ?? 0 },
+          ),
       });
       for (const p of outcome.placed) {
-        setStatus(p.clip, { kind: "placed", take: history.of(clipKey(p.clip)).length, path: p.result.path, jobId: p.result.job_id, sha256: p.result.sha256, trackIndex: p.trackIndex });
+        setStatus(p.clip, {
+          kind: "placed",
+          take: history.of(clipKey(p.clip)).length,
+          path: p.result.path,
+          jobId: p.result.job_id,
+          sha256: p.result.sha256,
+          trackIndex: p.trackIndex,
+        });
       }
       for (const f of outcome.failed) setStatus(f.clip, { kind: "failed", message: f.message });
       if (outcome.placed.length > 0) {
         const prompts = [...new Set(outcome.placed.map((p) => p.result.prompt))];
-        setNote(`Placed under ${outcome.placed.length} clip${outcome.placed.length === 1 ? "" : "s"} in one undo step. Prompt: ${prompts.join(" | ")}`);
+        setNote(
+          `Placed under ${outcome.placed.length} clip${outcome.placed.length === 1 ? "" : "s"} in one undo step. Prompt: ${prompts.join(" | ")}`,
+        );
       }
     } catch (err) {
       setNote(plainMessage(err));
@@ -97,10 +114,20 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
   return (
     <section data-testid="clip-tab">
       <div className="toolbar">
-        <button className="cta" data-testid="generate-bed" disabled={!online || busy || clips.length === 0} onClick={() => void generate()}>
+        <button
+          className="cta"
+          data-testid="generate-bed"
+          disabled={!online || busy || clips.length === 0}
+          onClick={() => void generate()}
+        >
           Generate bed{clips.length > 1 ? `s (${clips.length})` : ""}
         </button>
-        <button className="quiet" data-testid="analyse" disabled={!online || busy || (clips.length === 0 && !transcript.trim())} onClick={() => void analyse()}>
+        <button
+          className="quiet"
+          data-testid="analyse"
+          disabled={!online || busy || (clips.length === 0 && !transcript.trim())}
+          onClick={() => void analyse()}
+        >
           Analyse
         </button>
         <button className="quiet" onClick={() => void reload()}>
@@ -128,13 +155,20 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
               {analysis.subtone ? `, ${analysis.subtone.replace(/_/g, " ")}` : ""}
             </strong>
             <span className="muted">
-              {analysis.language} · {analysis.transcription === "whisper" ? "transcribed" : analysis.transcription === "given" ? "typed transcript" : "no transcript"} ·{" "}
-              {analysis.speech_regions.length} speech region{analysis.speech_regions.length === 1 ? "" : "s"}
+              {analysis.language} ·{" "}
+              {analysis.transcription === "whisper"
+                ? "transcribed"
+                : analysis.transcription === "given"
+                  ? "typed transcript"
+                  : "no transcript"}{" "}
+              · {analysis.speech_regions.length} speech region{analysis.speech_regions.length === 1 ? "" : "s"}
               {analysis.energy !== null ? ` · energy ${analysis.energy.toFixed(2)}` : ""}
             </span>
           </div>
           {analysis.transcript && <p className="muted">“{analysis.transcript}”</p>}
-          {analysis.evidence.length > 0 && <p className="muted">Because: {analysis.evidence.map((e) => `${e.term} → ${e.emotion}`).join(", ")}</p>}
+          {analysis.evidence.length > 0 && (
+            <p className="muted">Because: {analysis.evidence.map((e) => `${e.term} → ${e.emotion}`).join(", ")}</p>
+          )}
           <p>{analysis.prompt}</p>
           <button className="quiet" data-testid="use-prompt" onClick={() => setPrompt(analysis.prompt)}>
             Use and edit this prompt
@@ -157,7 +191,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
                 </span>
                 <span className="row-time">
                   {c.trackType === "audio" ? "A" : "V"}
-                  {c.trackIndex + 1} · {(ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks))).toFixed(2)} s
+                  {c.trackIndex + 1} · {ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks)).toFixed(2)} s
                 </span>
               </div>
               <StatusCell

@@ -21,15 +21,30 @@ const REASON_LABEL: Record<FeedbackReason, string> = {
   other: "Other",
 };
 
-export function FeedbackForm({ target, connection, onClose }: { target: FeedbackTarget; connection: HelperConnection; onClose: () => void }) {
+export function FeedbackForm({
+  target,
+  connection,
+  onClose,
+}: {
+  target: FeedbackTarget;
+  connection: HelperConnection;
+  onClose: () => void;
+}) {
   const [reason, setReason] = useState<FeedbackReason>("too_loud");
   const [note, setNote] = useState("");
-  const [state, setState] = useState<{ kind: "editing" | "sending" | "saved" } | { kind: "error"; message: string }>({ kind: "editing" });
+  const [state, setState] = useState<{ kind: "editing" | "sending" | "saved" } | { kind: "error"; message: string }>({
+    kind: "editing",
+  });
 
   const send = async () => {
     setState({ kind: "sending" });
     try {
-      await connection.helper.feedback({ job_id: target.jobId, sha256: target.sha256, reason, ...(note.trim() ? { note: note.trim() } : {}) });
+      await connection.helper.feedback({
+        job_id: target.jobId,
+        sha256: target.sha256,
+        reason,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
       setState({ kind: "saved" });
     } catch (err) {
       setState({ kind: "error", message: plainMessage(err) });
@@ -52,7 +67,11 @@ export function FeedbackForm({ target, connection, onClose }: { target: Feedback
         <>
           <label className="field">
             <span>Reason</span>
-            <select value={reason} data-testid="feedback-reason" onChange={(e) => setReason(e.target.value as FeedbackReason)}>
+            <select
+              value={reason}
+              data-testid="feedback-reason"
+              onChange={(e) => setReason(e.target.value as FeedbackReason)}
+            >
               {FEEDBACK_REASONS.map((r) => (
                 <option key={r} value={r}>
                   {REASON_LABEL[r]}
@@ -62,14 +81,24 @@ export function FeedbackForm({ target, connection, onClose }: { target: Feedback
           </label>
           <label className="field">
             <span>Note</span>
-            <textarea value={note} maxLength={MAX_NOTE_CHARS} data-testid="feedback-note" onChange={(e) => setNote(e.target.value)} />
+            <textarea
+              value={note}
+              maxLength={MAX_NOTE_CHARS}
+              data-testid="feedback-note"
+              onChange={(e) => setNote(e.target.value)}
+            />
           </label>
           {state.kind === "error" && (
             <p className="error" role="alert">
               Not saved: {state.message}
             </p>
           )}
-          <button className="cta" data-testid="feedback-send" disabled={state.kind === "sending"} onClick={() => void send()}>
+          <button
+            className="cta"
+            data-testid="feedback-send"
+            disabled={state.kind === "sending"}
+            onClick={() => void send()}
+          >
             {state.kind === "sending" ? "Sending…" : "Send feedback"}
           </button>
         </>

@@ -19,7 +19,13 @@ function mount(): void {
     root.render(<p style={{ padding: 12 }}>Premiere Pro's API is not available here: {(err as Error).message}</p>);
     return;
   }
-  root.render(<App host={host} openSocket={(url) => new (WebSocket as unknown as new (url: string) => SocketLike)(url)} storage={globalThis.localStorage ?? null} />);
+  root.render(
+    <App
+      host={host}
+      openSocket={(url) => new (WebSocket as unknown as new (url: string) => SocketLike)(url)}
+      storage={globalThis.localStorage ?? null}
+    />,
+  );
 }
 
 mount();

@@ -44,7 +44,15 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
       setRows((old) =>
         items.map((item) => {
           const kept = old.find((r) => r.item.key === item.key);
-          return kept ?? { item, include: true, text: editTextOf(item), seconds: String(item.seconds), status: { kind: "idle" } };
+          return (
+            kept ?? {
+              item,
+              include: true,
+              text: editTextOf(item),
+              seconds: String(item.seconds),
+              status: { kind: "idle" },
+            }
+          );
         }),
       );
       setNote(null);
@@ -58,7 +66,8 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
     return host.onActiveSequenceChanged(() => void reload());
   }, [host, reload]);
 
-  const update = (key: string, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.item.key === key ? { ...r, ...change } : r)));
+  const update = (key: string, change: Partial<Row>) =>
+    setRows((rs) => rs.map((r) => (r.item.key === key ? { ...r, ...change } : r)));
 
   const run = async (keys: string[]) => {
     const chosen = rows.filter((r) => keys.includes(r.item.key));
@@ -85,14 +94,31 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
         ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         onJob: (item, e) => {
           if (e.kind === "queued") setJobIds((ids) => [...ids, e.job_id]);
-          update(item.key, { status: e.kind === "queued" ? { kind: "queued", position: e.position } : { kind: "running", fraction: e.fraction ?? 0 } });
+          update(item.key, {
+            status:
+              e.kind === "queued"
+                ? { kind: "queued", position: e.position }
+                : { kind: "running", fraction: e.fraction ?? 0 },
+          });
         },
       });
       for (const p of outcome.placed) {
-        update(p.item.key, { status: { kind: "placed", take: history.of(p.item.key).length, path: p.result.path, jobId: p.result.job_id, sha256: p.result.sha256, trackIndex: p.trackIndex } });
+        update(p.item.key, {
+          status: {
+            kind: "placed",
+            take: history.of(p.item.key).length,
+            path: p.result.path,
+            jobId: p.result.job_id,
+            sha256: p.result.sha256,
+            trackIndex: p.trackIndex,
+          },
+        });
       }
       for (const f of outcome.failed) update(f.item.key, { status: { kind: "failed", message: f.message } });
-      if (outcome.placed.length > 0) setNote(`${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step (Edit > Undo removes them).`);
+      if (outcome.placed.length > 0)
+        setNote(
+          `${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step (Edit > Undo removes them).`,
+        );
     } catch (err) {
       setNote(plainMessage(err));
       for (const item of items) update(item.key, { status: { kind: "failed", message: plainMessage(err) } });
@@ -110,7 +136,12 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
   return (
     <section data-testid="markers-tab">
       <div className="toolbar">
-        <button className="cta" data-testid="score-markers" disabled={!online || busy || included.length === 0} onClick={() => void run(included)}>
+        <button
+          className="cta"
+          data-testid="score-markers"
+          disabled={!online || busy || included.length === 0}
+          onClick={() => void run(included)}
+        >
           Score Markers{included.length > 0 ? ` (${included.length})` : ""}
         </button>
         {busy ? (
@@ -146,7 +177,9 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
               <span className="row-name" title={r.item.name}>
                 {r.item.name}
               </span>
-              <span className="row-time">{sequence ? ticksToTimecode(r.item.startTicks, sequence.ticksPerFrame) : ""}</span>
+              <span className="row-time">
+                {sequence ? ticksToTimecode(r.item.startTicks, sequence.ticksPerFrame) : ""}
+              </span>
             </div>
             <div className="row-fields">
               <input

@@ -51,7 +51,9 @@ export function PresetsTab({ connection, online }: { connection: HelperConnectio
   if (!online) return <p className="hint">The presets live in the helper: connect to it to see and edit them.</p>;
   return (
     <section data-testid="presets-tab">
-      <p className="hint">Every #tag on a marker is looked up here. The table is the helper's, shared by everyone who uses it.</p>
+      <p className="hint">
+        Every #tag on a marker is looked up here. The table is the helper's, shared by everyone who uses it.
+      </p>
       {message && <p className={message.error ? "error" : "ok"}>{message.text}</p>}
       <ul className="rows">
         {Object.entries(table ?? {}).map(([tag, preset]) => (
@@ -60,16 +62,28 @@ export function PresetsTab({ connection, online }: { connection: HelperConnectio
               <span className="row-name">#{tag}</span>
               {preset.seed !== undefined && <span className="row-time">seed {preset.seed}</span>}
             </div>
-            <textarea value={drafts[tag] ?? ""} aria-label={`prompt for ${tag}`} onChange={(e) => setDrafts((d) => ({ ...d, [tag]: e.target.value }))} />
+            <textarea
+              value={drafts[tag] ?? ""}
+              aria-label={`prompt for ${tag}`}
+              onChange={(e) => setDrafts((d) => ({ ...d, [tag]: e.target.value }))}
+            />
             <div className="row-actions">
               <button
                 className="quiet"
                 disabled={(drafts[tag] ?? "").trim() === preset.prompt || !(drafts[tag] ?? "").trim()}
-                onClick={() => void act(() => connection.helper.setPreset(tag, { ...preset, prompt: drafts[tag].trim() }), `#${tag} saved`)}
+                onClick={() =>
+                  void act(
+                    () => connection.helper.setPreset(tag, { ...preset, prompt: drafts[tag].trim() }),
+                    `#${tag} saved`,
+                  )
+                }
               >
                 Save
               </button>
-              <button className="quiet" onClick={() => void act(() => connection.helper.deletePreset(tag), `#${tag} removed`)}>
+              <button
+                className="quiet"
+                onClick={() => void act(() => connection.helper.deletePreset(tag), `#${tag} removed`)}
+              >
                 Remove
               </button>
             </div>
@@ -78,8 +92,19 @@ export function PresetsTab({ connection, online }: { connection: HelperConnectio
       </ul>
       <div className="card">
         <strong>New preset</strong>
-        <input className="text" placeholder="#tag" value={newTag} aria-label="new tag" onChange={(e) => setNewTag(e.target.value)} />
-        <textarea placeholder="prompt: instruments, mood, tempo, no vocals" value={newPrompt} aria-label="new prompt" onChange={(e) => setNewPrompt(e.target.value)} />
+        <input
+          className="text"
+          placeholder="#tag"
+          value={newTag}
+          aria-label="new tag"
+          onChange={(e) => setNewTag(e.target.value)}
+        />
+        <textarea
+          placeholder="prompt: instruments, mood, tempo, no vocals"
+          value={newPrompt}
+          aria-label="new prompt"
+          onChange={(e) => setNewPrompt(e.target.value)}
+        />
         <button className="cta" onClick={add}>
           Add
         </button>

@@ -23,7 +23,8 @@ export function StatusCell({
   onFeedback: (t: Omit<FeedbackTarget, "label">) => void;
 }) {
   let body: ReactElement | null = null;
-  if (status.kind === "queued") body = <span className="muted">Queued{status.position ? ` (${status.position} ahead)` : ""}</span>;
+  if (status.kind === "queued")
+    body = <span className="muted">Queued{status.position ? ` (${status.position} ahead)` : ""}</span>;
   if (status.kind === "running")
     body = (
       <span className="progress" data-testid="progress">
@@ -51,7 +52,11 @@ export function StatusCell({
       {body}
       <span className="row-actions">
         {status.kind === "placed" && (
-          <button className="quiet" data-testid="feedback" onClick={() => onFeedback({ jobId: status.jobId, sha256: status.sha256 })}>
+          <button
+            className="quiet"
+            data-testid="feedback"
+            onClick={() => onFeedback({ jobId: status.jobId, sha256: status.sha256 })}
+          >
             Feedback
           </button>
         )}

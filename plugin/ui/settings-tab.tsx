@@ -18,9 +18,21 @@ const FIELDS: Field[] = [
   { key: "outputDir", label: "WAV folder", kind: "text", hint: "empty: the helper's own folder" },
 ];
 
-export function SettingsTab({ settings, storage, onSaved }: { settings: PanelSettings; storage: StorageLike | null; onSaved: (s: PanelSettings) => void }) {
+export function SettingsTab({
+  settings,
+  storage,
+  onSaved,
+}: {
+  settings: PanelSettings;
+  storage: StorageLike | null;
+  onSaved: (s: PanelSettings) => void;
+}) {
   const [draft, setDraft] = useState<Record<keyof PanelSettings, string>>(
-    () => Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])) as Record<keyof PanelSettings, string>,
+    () =>
+      Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])) as Record<
+        keyof PanelSettings,
+        string
+      >,
   );
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
@@ -54,7 +66,11 @@ export function SettingsTab({ settings, storage, onSaved }: { settings: PanelSet
             data-testid={`setting-${f.key}`}
             onChange={(e) => setDraft((d) => ({ ...d, [f.key]: e.target.value }))}
           />
-          {problems[f.key] ? <span className="error">{problems[f.key]}</span> : f.hint ? <span className="muted">{f.hint}</span> : null}
+          {problems[f.key] ? (
+            <span className="error">{problems[f.key]}</span>
+          ) : f.hint ? (
+            <span className="muted">{f.hint}</span>
+          ) : null}
         </label>
       ))}
       {message && <p className={message.error ? "error" : "ok"}>{message.text}</p>}

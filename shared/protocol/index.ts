@@ -8,7 +8,14 @@ export type { ErrorCode, ParseErrorCode, ErrorPayload, HttpErrorBody } from "./e
 
 export type { JobSpec, JobResult } from "./job";
 
-export { PROTOCOL_VERSION, defaultJobId, CLIENT_MESSAGE_TYPES, SERVER_MESSAGE_TYPES, FEEDBACK_REASONS, HEALTH_STATUSES } from "./messages";
+export {
+  PROTOCOL_VERSION,
+  defaultJobId,
+  CLIENT_MESSAGE_TYPES,
+  SERVER_MESSAGE_TYPES,
+  FEEDBACK_REASONS,
+  HEALTH_STATUSES,
+} from "./messages";
 export type { AnalyzeSpec, AnalyzeResult, BedSpec, SpeechRegion } from "./voice";
 export type {
   AnalyzeMessage,

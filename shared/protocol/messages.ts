@@ -11,7 +11,17 @@ export const PROTOCOL_VERSION = 1;
 // ---------------------------------------------------------------------------------------------------------------
 // Client -> helper
 
-export const CLIENT_MESSAGE_TYPES = ["generate", "cancel", "presets.get", "presets.set", "presets.delete", "feedback", "health", "analyze", "bed"] as const;
+export const CLIENT_MESSAGE_TYPES = [
+  "generate",
+  "cancel",
+  "presets.get",
+  "presets.set",
+  "presets.delete",
+  "feedback",
+  "health",
+  "analyze",
+  "bed",
+] as const;
 export type ClientMessageType = (typeof CLIENT_MESSAGE_TYPES)[number];
 
 /**
@@ -55,7 +65,14 @@ export interface PresetsDeleteMessage {
   tag: string;
 }
 
-export const FEEDBACK_REASONS = ["too_loud", "tempo_slow", "tempo_fast", "wrong_instrument", "style_mismatch", "other"] as const;
+export const FEEDBACK_REASONS = [
+  "too_loud",
+  "tempo_slow",
+  "tempo_fast",
+  "wrong_instrument",
+  "style_mismatch",
+  "other",
+] as const;
 export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
 
 /** What the editor thought of one bed; at least one of `job_id` / `sha256` says which. Also the body of POST /feedback. */
@@ -111,7 +128,17 @@ export function defaultJobId(messageId: string, index: number): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Helper -> client
 
-export const SERVER_MESSAGE_TYPES = ["hello", "queued", "progress", "done", "error", "presets", "ack", "health", "analysis"] as const;
+export const SERVER_MESSAGE_TYPES = [
+  "hello",
+  "queued",
+  "progress",
+  "done",
+  "error",
+  "presets",
+  "ack",
+  "health",
+  "analysis",
+] as const;
 export type ServerMessageType = (typeof SERVER_MESSAGE_TYPES)[number];
 
 /** Sent once, right after the WebSocket opens. */

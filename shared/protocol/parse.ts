@@ -93,7 +93,10 @@ const tag: Checker<string> = refine(str({ max: 200 }), (raw, path) => {
   const normalized = normalizeTag(raw);
   return normalized !== null
     ? ok(normalized)
-    : invalidField(path, `${nameOf(path)} ${quote(raw)} is not a usable tag: use 1 to 64 letters, digits and _ (e.g. "unboxing" or "#Vlog-Morning")`);
+    : invalidField(
+        path,
+        `${nameOf(path)} ${quote(raw)} is not a usable tag: use 1 to 64 letters, digits and _ (e.g. "unboxing" or "#Vlog-Morning")`,
+      );
 });
 
 const prompt = str({ trim: true, max: MAX_PROMPT_CHARS, multiline: true });
@@ -106,7 +109,10 @@ function looksAbsolute(dir: string): boolean {
 const outputDir: Checker<string> = refine(str({ max: MAX_OUTPUT_DIR_CHARS }), (dir, path) => {
   if (looksAbsolute(dir)) return ok(dir);
   const hint = dir.startsWith("~") ? " (~ is not expanded: write the full path)" : "";
-  return invalidField(path, `${nameOf(path)} must be an absolute folder path like /Users/me/Music or C:\\Users\\me\\Music${hint}, got ${quote(dir)}`);
+  return invalidField(
+    path,
+    `${nameOf(path)} must be an absolute folder path like /Users/me/Music or C:\\Users\\me\\Music${hint}, got ${quote(dir)}`,
+  );
 });
 
 const seed = int(MIN_SEED, MAX_SEED);
@@ -138,7 +144,11 @@ const presetObject = object({ prompt, seed: optional(seed) });
 
 const ANALYZE_SHAPE = {
   text: optional(str({ trim: true, max: MAX_TRANSCRIPT_CHARS, multiline: true })),
-  media_path: optional(refine(str({ max: MAX_OUTPUT_DIR_CHARS }), (p, path) => (looksAbsolute(p) ? ok(p) : invalidField(path, `${nameOf(path)} must be an absolute file path, got ${quote(p)}`)))),
+  media_path: optional(
+    refine(str({ max: MAX_OUTPUT_DIR_CHARS }), (p, path) =>
+      looksAbsolute(p) ? ok(p) : invalidField(path, `${nameOf(path)} must be an absolute file path, got ${quote(p)}`),
+    ),
+  ),
   in_sec: optional(num({ min: 0, max: 86400, unit: "seconds" })),
   out_sec: optional(num({ min: 0, max: 86400, unit: "seconds" })),
   context: optional(str({ trim: true, max: 100 })),
@@ -156,8 +166,10 @@ const BED_SHAPE = {
 function voiceTarget<T extends AnalyzeSpec>(r: Result<T>, path: string): Result<T> {
   if (!r.ok) return r;
   const v = r.value;
-  if (v.text === undefined && v.media_path === undefined) return invalidField(joinPath(path, "text"), "give the voice-over's text, its media_path, or both");
-  if (v.in_sec !== undefined && v.out_sec !== undefined && v.out_sec <= v.in_sec) return invalidField(joinPath(path, "out_sec"), "out_sec must be after in_sec");
+  if (v.text === undefined && v.media_path === undefined)
+    return invalidField(joinPath(path, "text"), "give the voice-over's text, its media_path, or both");
+  if (v.in_sec !== undefined && v.out_sec !== undefined && v.out_sec <= v.in_sec)
+    return invalidField(joinPath(path, "out_sec"), "out_sec must be after in_sec");
   return r;
 }
 
@@ -170,7 +182,10 @@ const FEEDBACK_SHAPE = {
 
 function feedbackTarget<T extends FeedbackBody>(r: Result<T>, path: string): Result<T> {
   if (r.ok && r.value.job_id === undefined && r.value.sha256 === undefined) {
-    return invalidField(joinPath(path, "job_id"), `${path === "" ? "feedback" : path} must say which bed it is about: give job_id or sha256`);
+    return invalidField(
+      joinPath(path, "job_id"),
+      `${path === "" ? "feedback" : path} must say which bed it is about: give job_id or sha256`,
+    );
   }
   return r;
 }
@@ -269,13 +284,18 @@ function readType<T extends string>(value: Record<string, unknown>, known: reado
   const type = Object.prototype.hasOwnProperty.call(value, "type") ? value.type : undefined;
   const expected = `expected one of ${known.join(", ")}`;
   if (type === undefined) return fail("unknown_type", `message has no type; ${expected}`, "type");
-  if (typeof type !== "string") return fail("unknown_type", `message type must be a string, got ${describe(type)}; ${expected}`, "type");
-  if (!(known as readonly string[]).includes(type)) return fail("unknown_type", `unknown message type ${quote(type)}; ${expected}`, "type");
+  if (typeof type !== "string")
+    return fail("unknown_type", `message type must be a string, got ${describe(type)}; ${expected}`, "type");
+  if (!(known as readonly string[]).includes(type))
+    return fail("unknown_type", `unknown message type ${quote(type)}; ${expected}`, "type");
   return ok(type as T);
 }
 
 const TYPE = ["type"] as const;
-const generateObject = object({ id: messageId, jobs: arrayOf(parseJobSpec, { min: 1, max: MAX_JOBS_PER_BATCH }) }, { allowKeys: TYPE });
+const generateObject = object(
+  { id: messageId, jobs: arrayOf(parseJobSpec, { min: 1, max: MAX_JOBS_PER_BATCH }) },
+  { allowKeys: TYPE },
+);
 const cancelObject = object({ id: messageId, job_id: jobId }, { allowKeys: TYPE });
 const idOnlyObject = object({ id: messageId }, { allowKeys: TYPE });
 const presetsSetObject = object({ id: messageId, tag, preset: presetObject }, { allowKeys: TYPE });
@@ -298,8 +318,14 @@ function parseClientObject(value: Record<string, unknown>): Result<ClientMessage
         const id = given ?? defaultJobId(r.value.id, i);
         const first = seen.get(id);
         if (first !== undefined) {
-          const what = given !== undefined ? `jobs[${i}].job_id ${quote(id)}` : `jobs[${i}] has no job_id, and its default ${quote(id)}`;
-          return invalidField(`jobs[${i}].job_id`, `${what} repeats the job id of jobs[${first}]; job ids must be unique within a message`);
+          const what =
+            given !== undefined
+              ? `jobs[${i}].job_id ${quote(id)}`
+              : `jobs[${i}] has no job_id, and its default ${quote(id)}`;
+          return invalidField(
+            `jobs[${i}].job_id`,
+            `${what} repeats the job id of jobs[${first}]; job ids must be unique within a message`,
+          );
         }
         seen.set(id, i);
       }
@@ -348,7 +374,9 @@ export function parseClientMessage(input: unknown, options: ParseOptions = {}): 
 // Server messages, read leniently by the panel
 
 const text: Checker<string> = (value, path) =>
-  typeof value === "string" ? ok(value) : invalidField(path, `${nameOf(path)} must be a string, got ${describe(value)}`);
+  typeof value === "string"
+    ? ok(value)
+    : invalidField(path, `${nameOf(path)} must be a string, got ${describe(value)}`);
 const finite = num();
 const flag = bool();
 const LENIENT = { unknownKeys: "strip" } as const;
@@ -386,7 +414,12 @@ export function parseJobResult(value: unknown, path = ""): Result<JobResult> {
 const errorPayload: Checker<ErrorPayload> = refine(
   object({ code: text, message: text, field: optional(text) }, LENIENT),
   (e) => {
-    if (isErrorCode(e.code)) return ok(e.field === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, field: e.field });
+    if (isErrorCode(e.code))
+      return ok(
+        e.field === undefined
+          ? { code: e.code, message: e.message }
+          : { code: e.code, message: e.message, field: e.field },
+      );
     const message = `${e.message} (code ${e.code})`;
     return ok(e.field === undefined ? { code: "internal", message } : { code: "internal", message, field: e.field });
   },
@@ -401,7 +434,14 @@ const doneObject = object({ id: text, job_id: text, result: parseJobResult }, LE
 const errorObject = object({ id: optional(text), job_id: optional(text), error: errorPayload }, LENIENT);
 const presetsObject = object({ id: text, presets: presetTable }, LENIENT);
 const ackObject = object({ id: text }, LENIENT);
-const analysisObject = object({ id: text, result: (v: unknown, path: string) => (isPlainObject(v) ? ok(v as never) : invalidField(path, `${nameOf(path)} must be an object`)) }, LENIENT);
+const analysisObject = object(
+  {
+    id: text,
+    result: (v: unknown, path: string) =>
+      isPlainObject(v) ? ok(v as never) : invalidField(path, `${nameOf(path)} must be an object`),
+  },
+  LENIENT,
+);
 const healthObject = object(
   {
     id: text,

@@ -157,11 +157,17 @@ export function str(options: StringOptions = {}): Checker<string> {
     const text = options.trim ? value.trim() : value;
     const length = charLength(text);
     if (length < min) {
-      return invalidField(path, min === 1 ? `${name} must not be empty` : `${name} must be at least ${min} characters, got ${length}`);
+      return invalidField(
+        path,
+        min === 1 ? `${name} must not be empty` : `${name} must be at least ${min} characters, got ${length}`,
+      );
     }
     if (length > max) return invalidField(path, `${name} must be at most ${max} characters, got ${length}`);
     if (options.pattern && !options.pattern.test(text)) {
-      return invalidField(path, `${name} ${quote(text)} is not allowed${options.patternHint ? `: ${options.patternHint}` : ""}`);
+      return invalidField(
+        path,
+        `${name} ${quote(text)} is not allowed${options.patternHint ? `: ${options.patternHint}` : ""}`,
+      );
     }
     return ok(text);
   };
@@ -184,7 +190,9 @@ function rangeText(o: NumberOptions): string {
   const hasMin = o.min !== undefined;
   const hasMax = o.max !== undefined;
   if (hasMin && hasMax) {
-    return o.minExclusive ? `${kind} greater than ${o.min} and at most ${o.max}${unit}` : `${kind} from ${o.min} to ${o.max}${unit}`;
+    return o.minExclusive
+      ? `${kind} greater than ${o.min} and at most ${o.max}${unit}`
+      : `${kind} from ${o.min} to ${o.max}${unit}`;
   }
   if (hasMin) return `${kind} ${o.minExclusive ? "greater than" : "of at least"} ${o.min}${unit}`;
   if (hasMax) return `${kind} of at most ${o.max}${unit}`;
@@ -212,7 +220,9 @@ export function int(min: number, max: number, unit?: string): Checker<number> {
 
 export function bool(): Checker<boolean> {
   return (value, path) =>
-    typeof value === "boolean" ? ok(value) : invalidField(path, `${nameOf(path)} must be true or false, got ${describe(value)}`);
+    typeof value === "boolean"
+      ? ok(value)
+      : invalidField(path, `${nameOf(path)} must be true or false, got ${describe(value)}`);
 }
 
 /** One of a fixed set of strings. */
@@ -227,7 +237,9 @@ export function enumOf<const T extends readonly string[]>(values: T): Checker<T[
 /** Exactly `expected`. */
 export function literal<const T extends string | number | boolean>(expected: T): Checker<T> {
   return (value, path) =>
-    value === expected ? ok(expected) : invalidField(path, `${nameOf(path)} must be ${JSON.stringify(expected)}, got ${describe(value)}`);
+    value === expected
+      ? ok(expected)
+      : invalidField(path, `${nameOf(path)} must be ${JSON.stringify(expected)}, got ${describe(value)}`);
 }
 
 /** `check`, or null. */
@@ -325,7 +337,11 @@ export interface ObjectOptions {
 }
 
 /** The first key of `obj` that is not in `allowed`, as a failure naming it; null when there is none. */
-export function rejectUnknownKeys(obj: Record<string, unknown>, path: string, allowed: readonly string[]): Failure | null {
+export function rejectUnknownKeys(
+  obj: Record<string, unknown>,
+  path: string,
+  allowed: readonly string[],
+): Failure | null {
   for (const key of Object.keys(obj)) {
     if (allowed.includes(key)) continue;
     const at = joinPath(path, key);

@@ -12,7 +12,9 @@ import { harnessDir } from "../../helper/server/static-ui";
 import { secondsToTicks } from "../../shared/time";
 import { startTestHelper } from "../helpers/daemon";
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => p && fs.existsSync(p));
+const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+  (p) => p && fs.existsSync(p),
+);
 const BUILT = fs.existsSync(path.join(harnessDir() ?? "", "index.html"));
 const SHOTS = path.resolve(__dirname, "../../test-artifacts/browser");
 const have = (tool: string, flag = "--version") => spawnSync(tool, [flag]).status === 0;
@@ -33,7 +35,14 @@ const placementsIn = (page: Page) =>
   page.evaluate(() =>
     (window as unknown as { cuesmith: { host: { edits: { placements: Placement[] }[] } } }).cuesmith.host.edits
       .filter((e) => e.placements.length > 0)
-      .map((e) => e.placements.map((p) => ({ startTicks: p.startTicks, endTicks: p.endTicks, audioTrackIndex: p.audioTrackIndex, mediaPath: p.mediaPath }))),
+      .map((e) =>
+        e.placements.map((p) => ({
+          startTicks: p.startTicks,
+          endTicks: p.endTicks,
+          audioTrackIndex: p.audioTrackIndex,
+          mediaPath: p.mediaPath,
+        })),
+      ),
   );
 
 describeBrowser("the panel in a browser (harness)", () => {
@@ -48,14 +57,20 @@ describeBrowser("the panel in a browser (harness)", () => {
     helper = await startTestHelper();
     if (VOICE_TOOLS) {
       voiceOver = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "voice-over.wav");
-      const text = "This new feature is really great! <break time=\"900ms\"/> We spent three months on the details.";
+      const text = 'This new feature is really great! <break time="900ms"/> We spent three months on the details.';
       const r = spawnSync("espeak-ng", ["-v", "en", "-m", "-w", voiceOver, `<speak>${text}</speak>`]);
       if (r.status !== 0) throw new Error(`espeak-ng failed: ${r.stderr}`);
     }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--no-default-browser-check",
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
     const errors: string[] = [];
@@ -77,7 +92,11 @@ describeBrowser("the panel in a browser (harness)", () => {
     await shot("01-markers");
 
     await page.click('[data-testid="score-markers"]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="marker-row"][data-status="placed"]').length === 5, null, { timeout: 60000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="marker-row"][data-status="placed"]').length === 5,
+      null,
+      { timeout: 60000 },
+    );
     await page.waitForFunction(() => document.querySelectorAll(".clip.bed").length === 5); // the fake timeline redraws
     await shot("02-placed");
 
@@ -97,7 +116,11 @@ describeBrowser("the panel in a browser (harness)", () => {
 
   it("keeps the take history when a marker is scored again", async () => {
     await page.locator('[data-testid="rescore"]').first().click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="marker-row"]')?.textContent?.includes("take 2"), null, { timeout: 60000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="marker-row"]')?.textContent?.includes("take 2"),
+      null,
+      { timeout: 60000 },
+    );
     const edits = await placementsIn(page);
     expect(edits).toHaveLength(2);
     expect(edits[1]).toHaveLength(1);
@@ -115,28 +138,36 @@ describeBrowser("the panel in a browser (harness)", () => {
     expect(JSON.stringify(report)).toContain("tempo_slow");
   });
 
-  (VOICE_TOOLS ? it : it.skip)("generates a bed under the selected voice-over clip, on a free track, to the clip's length", async () => {
-    await page.click('[data-testid="tab-clip"]');
-    await page.locator('[data-testid="timeline-clip"]', { hasText: "Voice-over" }).click();
-    await page.waitForSelector('[data-testid="clip-row"]');
-    // first what the helper hears: the article's line typed as the transcript
-    await page.fill('[data-testid="clip-transcript"]', "这个新功能真的太棒了！我们花了三个月打磨细节……当然，还有些小问题正在修复。");
-    await page.click('[data-testid="analyse"]');
-    await page.waitForSelector('[data-testid="analysis"]');
-    expect(await page.textContent('[data-testid="analysis"]')).toMatch(/enthusiastic, slightly apologetic.*warm piano and subtle cello/);
-    await shot("04a-analysis");
-    await page.click('[data-testid="generate-bed"]');
-    await page.waitForSelector('[data-testid="clip-row"][data-status="placed"]', { timeout: 60000 });
-    await page.waitForFunction(() => document.querySelectorAll(".clip.bed").length === 7);
-    await shot("04-clip-bed");
-    const edits = await placementsIn(page);
-    const last = edits[edits.length - 1];
-    expect(last).toHaveLength(1);
-    expect(last[0].startTicks).toBe(t(0));
-    expect(last[0].endTicks).toBe(t(6));
-    expect(last[0].audioTrackIndex).not.toBe(0); // never on the dialogue track
-    expect(await page.textContent('[data-testid="clip-note"]')).toMatch(/Prompt: .*no vocals/);
-  });
+  (VOICE_TOOLS ? it : it.skip)(
+    "generates a bed under the selected voice-over clip, on a free track, to the clip's length",
+    async () => {
+      await page.click('[data-testid="tab-clip"]');
+      await page.locator('[data-testid="timeline-clip"]', { hasText: "Voice-over" }).click();
+      await page.waitForSelector('[data-testid="clip-row"]');
+      // first what the helper hears: the article's line typed as the transcript
+      await page.fill(
+        '[data-testid="clip-transcript"]',
+        "这个新功能真的太棒了！我们花了三个月打磨细节……当然，还有些小问题正在修复。",
+      );
+      await page.click('[data-testid="analyse"]');
+      await page.waitForSelector('[data-testid="analysis"]');
+      expect(await page.textContent('[data-testid="analysis"]')).toMatch(
+        /enthusiastic, slightly apologetic.*warm piano and subtle cello/,
+      );
+      await shot("04a-analysis");
+      await page.click('[data-testid="generate-bed"]');
+      await page.waitForSelector('[data-testid="clip-row"][data-status="placed"]', { timeout: 60000 });
+      await page.waitForFunction(() => document.querySelectorAll(".clip.bed").length === 7);
+      await shot("04-clip-bed");
+      const edits = await placementsIn(page);
+      const last = edits[edits.length - 1];
+      expect(last).toHaveLength(1);
+      expect(last[0].startTicks).toBe(t(0));
+      expect(last[0].endTicks).toBe(t(6));
+      expect(last[0].audioTrackIndex).not.toBe(0); // never on the dialogue track
+      expect(await page.textContent('[data-testid="clip-note"]')).toMatch(/Prompt: .*no vocals/);
+    },
+  );
 
   it("shows the presets table and the settings", async () => {
     await page.click('[data-testid="tab-presets"]');

@@ -20,7 +20,10 @@ export function musicLike(rate: number, seconds: number, bpm = 120, seed = 12345
   const x = new Float32Array(Math.round(rate * seconds));
   for (let i = 0; i < x.length; i++) {
     const t = i / rate;
-    const tone = 0.2 * Math.sin(2 * Math.PI * 220 * t) + 0.15 * Math.sin(2 * Math.PI * 277 * t) + 0.1 * Math.sin(2 * Math.PI * 330 * t);
+    const tone =
+      0.2 * Math.sin(2 * Math.PI * 220 * t) +
+      0.15 * Math.sin(2 * Math.PI * 277 * t) +
+      0.1 * Math.sin(2 * Math.PI * 330 * t);
     x[i] = tone + 0.5 * Math.exp(-(i % beat) / (0.03 * rate)) * rnd();
   }
   return x;
@@ -28,7 +31,11 @@ export function musicLike(rate: number, seconds: number, bpm = 120, seed = 12345
 
 /** ffmpeg's ebur128 summary (one decimal) for a file: integrated LUFS and true peak (it upsamples to 192 kHz). */
 export function ffmpegEbur128File(file: string): { integrated: number; truePeak: number } {
-  const r = spawnSync("ffmpeg", ["-nostats", "-hide_banner", "-i", file, "-filter_complex", "ebur128=peak=true", "-f", "null", "-"], { encoding: "utf8" });
+  const r = spawnSync(
+    "ffmpeg",
+    ["-nostats", "-hide_banner", "-i", file, "-filter_complex", "ebur128=peak=true", "-f", "null", "-"],
+    { encoding: "utf8" },
+  );
   const summary = r.stderr.slice(r.stderr.lastIndexOf("Summary:"));
   const num = (re: RegExp) => {
     const m = re.exec(summary);

@@ -7,7 +7,11 @@ import { RunningHelper, startHelper } from "../../helper/server/app";
 import { EngineHost } from "../../helper/service/engine-host";
 import { tinyModelDir } from "./contract-model";
 
-export async function startTestHelper(over: Partial<HelperSettings> = {}, modelDir?: string, provider = "cpu"): Promise<RunningHelper> {
+export async function startTestHelper(
+  over: Partial<HelperSettings> = {},
+  modelDir?: string,
+  provider = "cpu",
+): Promise<RunningHelper> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-home-"));
   const settings: HelperSettings = {
     ...defaultSettings({ CUESMITH_HOME: home }),
@@ -17,7 +21,12 @@ export async function startTestHelper(over: Partial<HelperSettings> = {}, modelD
     outputRoots: [home, os.tmpdir()],
     ...over,
   };
-  const host = new EngineHost({ modelDir: settings.modelDir, modelName: settings.modelName, variant: "auto", provider });
+  const host = new EngineHost({
+    modelDir: settings.modelDir,
+    modelName: settings.modelName,
+    variant: "auto",
+    provider,
+  });
   await host.ready;
   return startHelper(settings, host);
 }

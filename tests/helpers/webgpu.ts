@@ -17,7 +17,11 @@ dawn.create([]).requestAdapter().then((a) => {
 
 function probe(): { device: string; architecture: string } | null {
   try {
-    const out = execFileSync(process.execPath, ["-e", PROBE], { cwd: path.resolve(__dirname, "..", ".."), timeout: 60_000, stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync(process.execPath, ["-e", PROBE], {
+      cwd: path.resolve(__dirname, "..", ".."),
+      timeout: 60_000,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     return JSON.parse(out.toString() || "null") as { device: string; architecture: string } | null;
   } catch {
     return null;
@@ -28,5 +32,7 @@ function probe(): { device: string; architecture: string } | null {
 export const WEBGPU_ADAPTER = probe();
 
 if (!WEBGPU_ADAPTER) {
-  console.warn("no WebGPU adapter: the webgpu provider tests are skipped (scripts/setup.sh installs Mesa's software Vulkan from bookworm-backports)");
+  console.warn(
+    "no WebGPU adapter: the webgpu provider tests are skipped (scripts/setup.sh installs Mesa's software Vulkan from bookworm-backports)",
+  );
 }

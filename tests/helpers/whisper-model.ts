@@ -14,7 +14,9 @@ export async function tinyWhisperDir(seed = 0): Promise<string> {
   let pending = building.get(dir);
   if (!pending) {
     pending = (async () => {
-      const complete = [...whisperRequiredFiles("fp32"), ...whisperRequiredFiles("q8")].every((f) => fs.existsSync(path.join(dir, f)));
+      const complete = [...whisperRequiredFiles("fp32"), ...whisperRequiredFiles("q8")].every((f) =>
+        fs.existsSync(path.join(dir, f)),
+      );
       if (!complete) {
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(TEST_MODELS_DIR, { recursive: true });

@@ -11,12 +11,17 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-cli-"));
 const model = path.join(tmp, "m");
 
 function cuesmith(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, CUESMITH_HOME: path.join(tmp, "home"), ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, CUESMITH_HOME: path.join(tmp, "home"), ...env },
+    timeout: 120_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js"))) throw new Error("run `npm run build` first (npm test does)");
+  if (!fs.existsSync(path.join(ROOT, "dist", "helper", "cli", "main.js")))
+    throw new Error("run `npm run build` first (npm test does)");
   const r = cuesmith(["models", "build-test", "--size", "tiny", "--out", model]);
   if (r.code !== 0) throw new Error(`build-test failed: ${r.err}`);
 });
@@ -24,12 +29,33 @@ beforeAll(() => {
 describe("cuesmith generate", () => {
   it("writes exactly round(48000·SEC) samples at 48 kHz and prints one JSON line", () => {
     const out = path.join(tmp, "a.wav");
-    const r = cuesmith(["generate", "--model-dir", model, "--prompt", "upbeat synth", "--duration", "3.7", "--seed", "7", "--out", out]);
+    const r = cuesmith([
+      "generate",
+      "--model-dir",
+      model,
+      "--prompt",
+      "upbeat synth",
+      "--duration",
+      "3.7",
+      "--seed",
+      "7",
+      "--out",
+      out,
+    ]);
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n");
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]);
-    expect(summary).toMatchObject({ path: out, samples: 177600, sample_rate: 48000, seconds: 3.7, seed: 7, prompt: "upbeat synth", provider: "cpu", contract_model: true });
+    expect(summary).toMatchObject({
+      path: out,
+      samples: 177600,
+      sample_rate: 48000,
+      seconds: 3.7,
+      seed: 7,
+      prompt: "upbeat synth",
+      provider: "cpu",
+      contract_model: true,
+    });
     expect(typeof summary.wall_ms).toBe("number");
     const wav = decodeWav(fs.readFileSync(out));
     expect(wav.sampleRate).toBe(48000);
@@ -39,22 +65,65 @@ describe("cuesmith generate", () => {
   it("is reproducible: the same seed twice gives identical files", () => {
     const a = path.join(tmp, "s1.wav");
     const b = path.join(tmp, "s2.wav");
-    for (const f of [a, b]) expect(cuesmith(["generate", "--model-dir", model, "--prompt", "upbeat synth", "--duration", "2", "--seed", "7", "--out", f]).code).toBe(0);
+    for (const f of [a, b])
+      expect(
+        cuesmith([
+          "generate",
+          "--model-dir",
+          model,
+          "--prompt",
+          "upbeat synth",
+          "--duration",
+          "2",
+          "--seed",
+          "7",
+          "--out",
+          f,
+        ]).code,
+      ).toBe(0);
     expect(fs.readFileSync(a).equals(fs.readFileSync(b))).toBe(true);
   });
 
   it("generates 45 s through the 30 s windows", () => {
     const out = path.join(tmp, "long.wav");
-    const r = cuesmith(["generate", "--model-dir", model, "--prompt", "upbeat synth", "--duration", "45", "--seed", "7", "--out", out]);
+    const r = cuesmith([
+      "generate",
+      "--model-dir",
+      model,
+      "--prompt",
+      "upbeat synth",
+      "--duration",
+      "45",
+      "--seed",
+      "7",
+      "--out",
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).samples).toBe(2160000);
     expect(decodeWav(fs.readFileSync(out)).channels[0].length).toBe(2160000);
   });
 
   it("uses the preset table for --tag and adds --bpm to the prompt", () => {
-    const r = cuesmith(["generate", "--model-dir", model, "--tag", "unboxing", "--bpm", "110", "--duration", "1", "--seed", "1", "--out", path.join(tmp, "t.wav")]);
+    const r = cuesmith([
+      "generate",
+      "--model-dir",
+      model,
+      "--tag",
+      "unboxing",
+      "--bpm",
+      "110",
+      "--duration",
+      "1",
+      "--seed",
+      "1",
+      "--out",
+      path.join(tmp, "t.wav"),
+    ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out).prompt).toBe("upbeat tech product reveal music, clean synth melody, light percussion, modern and confident, 110 bpm");
+    expect(JSON.parse(r.out).prompt).toBe(
+      "upbeat tech product reveal music, clean synth melody, light percussion, modern and confident, 110 bpm",
+    );
   });
 
   it.each([
@@ -74,7 +143,17 @@ describe("cuesmith generate", () => {
   });
 
   it("names a missing model folder and the fetch command, without a stack trace", () => {
-    const r = cuesmith(["generate", "--model-dir", path.join(tmp, "none"), "--prompt", "x", "--duration", "1", "--out", path.join(tmp, "x.wav")]);
+    const r = cuesmith([
+      "generate",
+      "--model-dir",
+      path.join(tmp, "none"),
+      "--prompt",
+      "x",
+      "--duration",
+      "1",
+      "--out",
+      path.join(tmp, "x.wav"),
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/models fetch musicgen-small/);
     expect(r.err).not.toMatch(/\n\s+at /);
@@ -83,12 +162,18 @@ describe("cuesmith generate", () => {
 
 describe("cuesmith analyze", () => {
   it("reads the source article's voice-over as enthusiastic with an apologetic undertone, with evidence and a prompt", () => {
-    const r = cuesmith(["analyze", "--text", "这个新功能真的太棒了！我们花了三个月打磨细节……（停顿）……当然，还有些小问题正在修复。"]);
+    const r = cuesmith([
+      "analyze",
+      "--text",
+      "这个新功能真的太棒了！我们花了三个月打磨细节……（停顿）……当然，还有些小问题正在修复。",
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out);
     expect(out).toMatchObject({ emotion: "enthusiastic", subtone: "slightly_apologetic", language: "zh" });
     expect(out.evidence.length).toBeGreaterThan(1);
-    expect(out.prompt).toMatch(/uplifting but grounded .*warm piano and subtle cello, medium tempo, hopeful yet sincere/);
+    expect(out.prompt).toMatch(
+      /uplifting but grounded .*warm piano and subtle cello, medium tempo, hopeful yet sincere/,
+    );
   });
   it("says plainly when a clip is missing, and that transcription is not installed", () => {
     const r = cuesmith(["analyze", "--input", path.join(tmp, "vo.wav")]);
@@ -101,7 +186,9 @@ describe("cuesmith analyze", () => {
 describe("cuesmith models fetch, offline", () => {
   it("fails within seconds with a clear message", () => {
     const started = Date.now();
-    const r = cuesmith(["models", "fetch", "musicgen-small", "--dest", path.join(tmp, "fetched")], { HF_ENDPOINT: "http://127.0.0.1:9" });
+    const r = cuesmith(["models", "fetch", "musicgen-small", "--dest", path.join(tmp, "fetched")], {
+      HF_ENDPOINT: "http://127.0.0.1:9",
+    });
     expect(r.code).not.toBe(0);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.err).toMatch(/127\.0\.0\.1|network|reach/i);

@@ -31,7 +31,10 @@ describe("zero-shot maths", () => {
     const v = verdict("zh", main, under);
     expect(v.emotion).toBe("enthusiastic");
     expect(v.subtone).toBe("slightly_apologetic");
-    expect(v.evidence.map((e) => [e.part, e.emotion, e.cue])).toEqual([["main", "enthusiastic", "nli"], ["undertone", "apologetic", "nli"]]);
+    expect(v.evidence.map((e) => [e.part, e.emotion, e.cue])).toEqual([
+      ["main", "enthusiastic", "nli"],
+      ["undertone", "apologetic", "nli"],
+    ]);
     expect(verdict("en", main, null).subtone).toBeNull();
   });
 });
@@ -72,9 +75,15 @@ describe("the NLI classifier on a contract model", () => {
     const dir = nliDir();
     tjs.env.allowRemoteModels = false;
     tjs.env.localModelPath = path.dirname(dir) + path.sep;
-    const classify = await tjs.pipeline("zero-shot-classification", path.basename(dir), { dtype: "fp32", device: "cpu" });
+    const classify = await tjs.pipeline("zero-shot-classification", path.basename(dir), {
+      dtype: "fp32",
+      device: "cpu",
+    });
     const premise = "we spent three months polishing every detail";
-    const theirs = await classify(premise, [...EMOTIONS], { hypothesis_template: "The speaker sounds {}.", multi_label: false });
+    const theirs = await classify(premise, [...EMOTIONS], {
+      hypothesis_template: "The speaker sounds {}.",
+      multi_label: false,
+    });
     const ours = await nli.emotionScores(premise, "en");
     const byLabel = Object.fromEntries(theirs.labels.map((l: string, i: number) => [l, theirs.scores[i]]));
     for (const e of EMOTIONS) expect(ours[e]).toBeCloseTo(byLabel[e], 5);
@@ -82,7 +91,9 @@ describe("the NLI classifier on a contract model", () => {
 
   it("names the missing file and the fetch command", async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-nli-"));
-    await expect(NliEmotionClassifier.load(empty)).rejects.toThrow(/no config.json: fetch it with "npx cuesmith models fetch emotion-nli"/);
+    await expect(NliEmotionClassifier.load(empty)).rejects.toThrow(
+      /no config.json: fetch it with "npx cuesmith models fetch emotion-nli"/,
+    );
     fs.writeFileSync(path.join(empty, "config.json"), JSON.stringify({ id2label: { 0: "POSITIVE", 1: "NEGATIVE" } }));
     await expect(NliEmotionClassifier.load(empty)).rejects.toThrow(/not an NLI model/);
   });
@@ -91,7 +102,11 @@ describe("the NLI classifier on a contract model", () => {
 describe("the voice-over analysis picks its classifier", () => {
   it("uses the lexicon by default and the NLI model when a folder is given, with the same result shape", async () => {
     const lexicon = (await analyzeVoiceOver({ text: ARTICLE }, { emotionDir: null, whisperDir: null })).result;
-    expect(lexicon).toMatchObject({ emotion_model: "lexicon", emotion: "enthusiastic", subtone: "slightly_apologetic" });
+    expect(lexicon).toMatchObject({
+      emotion_model: "lexicon",
+      emotion: "enthusiastic",
+      subtone: "slightly_apologetic",
+    });
     const nli = (await analyzeVoiceOver({ text: ARTICLE }, { emotionDir: nliDir(), whisperDir: null })).result;
     expect(nli.emotion_model).toMatch(/^nli:nli-tiny/);
     expect(EMOTIONS).toContain(nli.emotion);
@@ -99,6 +114,8 @@ describe("the voice-over analysis picks its classifier", () => {
     expect(Object.keys(nli).sort()).toEqual(Object.keys(lexicon).sort());
   });
   it("a named folder that does not hold a model is an error, not a silent fallback", async () => {
-    await expect(analyzeVoiceOver({ text: "hello" }, { emotionDir: path.join(os.tmpdir(), "cuesmith-no-emotion-model") })).rejects.toThrow(/no config.json/);
+    await expect(
+      analyzeVoiceOver({ text: "hello" }, { emotionDir: path.join(os.tmpdir(), "cuesmith-no-emotion-model") }),
+    ).rejects.toThrow(/no config.json/);
   });
 });

@@ -14,7 +14,9 @@ beforeAll(async () => {
 
 /** Deterministic codes that change every few frames, like music tokens do. */
 function codes(frames: number): Int32Array[] {
-  return Array.from({ length: 4 }, (_, k) => Int32Array.from({ length: frames }, (_, f) => (Math.floor(f / 3) * 7919 + k * 104729) % 2048));
+  return Array.from({ length: 4 }, (_, k) =>
+    Int32Array.from({ length: frames }, (_, f) => (Math.floor(f / 3) * 7919 + k * 104729) % 2048),
+  );
 }
 
 const rms = (a: Float32Array, from = 0, to = a.length) => {
@@ -32,8 +34,21 @@ describe("decodeCodes", () => {
   it("is the whole call, unchanged, for a clip that fits in one chunk", async () => {
     const c = codes(120);
     const whole = await decodeCodes(encodec, c, 120 * 640 - 123);
-    const out = await encodec.run({ audio_codes: new ort.Tensor("int64", BigInt64Array.from(c.flatMap((r) => [...r]), BigInt), [1, 1, 4, 120]) });
-    expect(Buffer.from(whole.buffer).equals(Buffer.from((out.audio_values.data as Float32Array).slice(0, 120 * 640 - 123).buffer))).toBe(true);
+    const out = await encodec.run({
+      audio_codes: new ort.Tensor(
+        "int64",
+        BigInt64Array.from(
+          c.flatMap((r) => [...r]),
+          BigInt,
+        ),
+        [1, 1, 4, 120],
+      ),
+    });
+    expect(
+      Buffer.from(whole.buffer).equals(
+        Buffer.from((out.audio_values.data as Float32Array).slice(0, 120 * 640 - 123).buffer),
+      ),
+    ).toBe(true);
   });
 
   it("decodes a long clip in chunks to the same length and, with context, the whole call's audio to float rounding", async () => {
@@ -49,9 +64,14 @@ describe("decodeCodes", () => {
     const overall = relativeError(chunked, whole);
     expect(overall).toBeLessThan(1e-4); // measured 7.6e-7
     // around every join (the cross-fade ± 5 frames) as well
-    for (const c of chunks.slice(1)) expect(relativeError(chunked, whole, (c.start - 10) * 640, (c.start + 10) * 640)).toBeLessThan(1e-4);
+    for (const c of chunks.slice(1))
+      expect(relativeError(chunked, whole, (c.start - 10) * 640, (c.start + 10) * 640)).toBeLessThan(1e-4);
     // and a chunk without context really differs: the context is what makes the pieces agree
-    const blind = await decodeCodes(encodec, codes(frames), samples, { chunkFrames: 90, contextFrames: 0, crossfadeFrames: 0 });
+    const blind = await decodeCodes(encodec, codes(frames), samples, {
+      chunkFrames: 90,
+      contextFrames: 0,
+      crossfadeFrames: 0,
+    });
     expect(relativeError(blind, whole)).toBeGreaterThan(0.01); // measured 0.13
   });
 });

@@ -16,7 +16,8 @@ beforeAll(async () => {
   engine = await MusicGenEngine.load(modelDir, { provider: "cpu" });
 });
 
-const sameBytes = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const sameBytes = (a: Float32Array, b: Float32Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe("MusicGenEngine on a contract model", () => {
   it("loads once, reports its provider and warm-up speed", () => {
@@ -65,7 +66,15 @@ describe("MusicGenEngine on a contract model", () => {
   it("continues past 30 s in 30 s windows with a 12 s re-fed prompt", async () => {
     const progress: number[] = [];
     const etas: number[] = [];
-    const r = await engine.generate({ prompts: ["ambient pad"], durationSec: 45, seed: 3 }, { onProgress: (p) => { progress.push(p.step); etas.push(p.etaMs); } });
+    const r = await engine.generate(
+      { prompts: ["ambient pad"], durationSec: 45, seed: 3 },
+      {
+        onProgress: (p) => {
+          progress.push(p.step);
+          etas.push(p.etaMs);
+        },
+      },
+    );
     expect(etas.every((e) => Number.isFinite(e) && e >= 0)).toBe(true);
     // the ETA includes EnCodec at the warm-up's rate: still > 0 when the last decoder step is done
     expect(etas[etas.length - 1]).toBeGreaterThan(0);
@@ -79,10 +88,15 @@ describe("MusicGenEngine on a contract model", () => {
 
   it("stops between steps when cancelled and stays usable", async () => {
     const ctrl = new AbortController();
-    const run = engine.generate({ prompts: ["x"], durationSec: 20, seed: 1 }, {
-      signal: ctrl.signal,
-      onProgress: (p) => { if (p.step === 10) ctrl.abort(); },
-    });
+    const run = engine.generate(
+      { prompts: ["x"], durationSec: 20, seed: 1 },
+      {
+        signal: ctrl.signal,
+        onProgress: (p) => {
+          if (p.step === 10) ctrl.abort();
+        },
+      },
+    );
     await expect(run).rejects.toMatchObject({ code: "aborted" });
     expect((engine as unknown as { kvPool: KvBufferPool }).kvPool.heldBytes).toBeGreaterThan(0); // the cache's buffers came back
     const r = await engine.generate({ prompts: ["x"], durationSec: 0.5, seed: 1 });
@@ -96,13 +110,21 @@ describe("MusicGenEngine on a contract model", () => {
   });
 
   it("takes onnxruntime session options, and refuses to generate once disposed", async () => {
-    const other = await MusicGenEngine.load(modelDir, { provider: "cpu", warmup: false, threads: 1, sessionOptions: { graphOptimizationLevel: "basic", enableCpuMemArena: false } });
+    const other = await MusicGenEngine.load(modelDir, {
+      provider: "cpu",
+      warmup: false,
+      threads: 1,
+      sessionOptions: { graphOptimizationLevel: "basic", enableCpuMemArena: false },
+    });
     const a = await other.generate({ prompts: ["x"], durationSec: 0.6, seed: 4, topK: 1 });
     const b = await engine.generate({ prompts: ["x"], durationSec: 0.6, seed: 4, topK: 1 });
     expect(a.codes).toEqual(b.codes); // settings change speed, not results
     await other.dispose();
     await other.dispose(); // twice is harmless
-    await expect(other.generate({ prompts: ["x"], durationSec: 1 })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/disposed/) });
+    await expect(other.generate({ prompts: ["x"], durationSec: 1 })).rejects.toMatchObject({
+      code: "invalid_request",
+      message: expect.stringMatching(/disposed/),
+    });
   });
 
   it("gives the same codes on reused cache buffers as on fresh ones", async () => {
@@ -118,8 +140,12 @@ describe("MusicGenEngine on a contract model", () => {
   it("validates requests", async () => {
     await expect(engine.generate({ prompts: [], durationSec: 1 })).rejects.toMatchObject({ code: "invalid_request" });
     await expect(engine.generate({ prompts: ["a"], durationSec: 0.2 })).rejects.toThrow(/between 0.5 and 300/);
-    await expect(engine.generate({ prompts: ["a", "b"], durationSec: [1] })).rejects.toMatchObject({ code: "invalid_request" });
-    await expect(engine.generate({ prompts: ["a"], durationSec: 1, topK: 0 })).rejects.toMatchObject({ code: "invalid_request" });
+    await expect(engine.generate({ prompts: ["a", "b"], durationSec: [1] })).rejects.toMatchObject({
+      code: "invalid_request",
+    });
+    await expect(engine.generate({ prompts: ["a"], durationSec: 1, topK: 0 })).rejects.toMatchObject({
+      code: "invalid_request",
+    });
   });
 });
 

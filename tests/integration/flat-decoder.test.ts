@@ -40,7 +40,9 @@ describe("flat decoder graph", () => {
   it("returns logits, the new K/V slice per layer and the encoder presents — no whole decoder cache", async () => {
     const s = await ort.InferenceSession.create(path.join(dir, ONNX_DIR, ONNX_FILES.decoderFlat.fp32));
     expect(s.outputNames.filter((n) => n.startsWith("present.") && n.includes(".decoder."))).toEqual([]);
-    expect(s.outputNames).toEqual(expect.arrayContaining(["logits", "new.0.decoder.key", "new.1.decoder.value", "present.0.encoder.key"]));
+    expect(s.outputNames).toEqual(
+      expect.arrayContaining(["logits", "new.0.decoder.key", "new.1.decoder.value", "present.0.encoder.key"]),
+    );
     expect(s.inputNames).toContain("past_length");
     await s.release();
   });
@@ -50,19 +52,40 @@ describe("flat decoder graph", () => {
   });
 
   it("gives the published graph's greedy codes for a batch of prompts with different durations", async () => {
-    await expectSameCodes(plain, flat, { prompts: ["a", "cinematic strings", "lo-fi beat"], durationSec: [1, 3.1, 0.5], seed: 4, topK: 1 });
+    await expectSameCodes(plain, flat, {
+      prompts: ["a", "cinematic strings", "lo-fi beat"],
+      durationSec: [1, 3.1, 0.5],
+      seed: 4,
+      topK: 1,
+    });
   });
 
   it("gives the published graph's greedy codes across windows (> 30 s, re-fed prompts)", async () => {
-    await expectSameCodes(plain, flat, { prompts: ["long ambient bed", "drums"], durationSec: [31, 30.5], seed: 2, topK: 1 });
+    await expectSameCodes(plain, flat, {
+      prompts: ["long ambient bed", "drums"],
+      durationSec: [31, 30.5],
+      seed: 2,
+      topK: 1,
+    });
   });
 
   it("gives the published graph's sampled codes for the same seeds", async () => {
-    await expectSameCodes(plain, flat, { prompts: ["warm piano", "synthwave"], durationSec: [2, 1.2], seed: [11, 12], topK: 250 });
+    await expectSameCodes(plain, flat, {
+      prompts: ["warm piano", "synthwave"],
+      durationSec: [2, 1.2],
+      seed: [11, 12],
+      topK: 250,
+    });
   });
 
   it("works without guidance (decoder batch = prompts)", async () => {
-    await expectSameCodes(plain, flat, { prompts: ["x", "y"], durationSec: [1, 0.7], seed: 3, topK: 50, guidanceScale: 1 });
+    await expectSameCodes(plain, flat, {
+      prompts: ["x", "y"],
+      durationSec: [1, 0.7],
+      seed: 3,
+      topK: 50,
+      guidanceScale: 1,
+    });
   });
 
   describe("other layouts and the q8 decoder", () => {
@@ -76,7 +99,9 @@ describe("flat decoder graph", () => {
     it("the time-major cache gives the same codes", async () => {
       writeFlatDecoder(other, "fp32", "time-major");
       const tm = await load(other, "flat");
-      expect((await ort.InferenceSession.create(path.join(other, ONNX_DIR, ONNX_FILES.decoderFlat.fp32))).inputNames).not.toContain("past_length");
+      expect(
+        (await ort.InferenceSession.create(path.join(other, ONNX_DIR, ONNX_FILES.decoderFlat.fp32))).inputNames,
+      ).not.toContain("past_length");
       await expectSameCodes(plain, tm, { prompts: ["a", "b"], durationSec: [2, 1.1], seed: 5, topK: 1 });
       await expectSameCodes(plain, tm, { prompts: ["a"], durationSec: 1.5, seed: 6, topK: 250 });
     });
@@ -108,7 +133,9 @@ describe("flat decoder graph", () => {
       // a re-fetch of another revision: the flat file's byte offsets would point into a different file
       const src = path.join(other, ONNX_DIR, ONNX_FILES.decoder.fp32);
       fs.copyFileSync(path.join(other, ONNX_DIR, ONNX_FILES.decoder.q8), src);
-      expect((await MusicGenEngine.load(other, { provider: "cpu", warmup: false, variant: "fp32" })).info.decoderGraph).toBe("plain");
+      expect(
+        (await MusicGenEngine.load(other, { provider: "cpu", warmup: false, variant: "fp32" })).info.decoderGraph,
+      ).toBe("plain");
     });
   });
 });

@@ -9,7 +9,13 @@ import type { RunningHelper } from "../../helper/server/app";
 import { startTestHelper } from "../helpers/daemon";
 import { ffmpegEbur128File, hasFfmpeg } from "../helpers/audio";
 
-async function http(helper: RunningHelper, method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
+async function http(
+  helper: RunningHelper,
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${helper.url}${route}`, {
     method,
     headers: { "content-type": "application/json", ...headers },
@@ -69,10 +75,22 @@ describe("the helper daemon", () => {
   afterAll(() => helper.close());
 
   it("answers the source article's exact request with a 15.000 s, 48 kHz, loudness-safe bed", async () => {
-    const { status, json } = await http(helper, "POST", "/generate", { scene_tag: "unboxing", duration_sec: 15, target_bpm: 110 });
+    const { status, json } = await http(helper, "POST", "/generate", {
+      scene_tag: "unboxing",
+      duration_sec: 15,
+      target_bpm: 110,
+    });
     expect(status).toBe(200);
-    expect(json).toMatchObject({ duration_sec: 15, sample_rate: 48000, samples: 720000, cached: false, contract_model: true });
-    expect(json.prompt).toBe("upbeat tech product reveal music, clean synth melody, light percussion, modern and confident, 110 bpm");
+    expect(json).toMatchObject({
+      duration_sec: 15,
+      sample_rate: 48000,
+      samples: 720000,
+      cached: false,
+      contract_model: true,
+    });
+    expect(json.prompt).toBe(
+      "upbeat tech product reveal music, clean synth melody, light percussion, modern and confident, 110 bpm",
+    );
     expect(path.isAbsolute(json.path)).toBe(true);
     expect(json.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(json.loudness_lufs).toBeCloseTo(-26, 0);
@@ -88,7 +106,12 @@ describe("the helper daemon", () => {
       expect(measured.truePeak).toBeLessThanOrEqual(-0.9);
     }
     // the same request again is a cache hit: the same file content, at once
-    const again = await http(helper, "POST", "/generate", { scene_tag: "unboxing", duration_sec: 15, target_bpm: 110, seed: json.seed });
+    const again = await http(helper, "POST", "/generate", {
+      scene_tag: "unboxing",
+      duration_sec: 15,
+      target_bpm: 110,
+      seed: json.seed,
+    });
     expect(again.json.cached).toBe(true);
     expect(again.json.sha256).toBe(json.sha256);
   });
@@ -96,7 +119,13 @@ describe("the helper daemon", () => {
   it("reports health", async () => {
     const { status, json } = await http(helper, "GET", "/health");
     expect(status).toBe(200);
-    expect(json).toMatchObject({ status: "ok", model_loaded: true, provider: "cpu", queue_length: 0, contract_model: true });
+    expect(json).toMatchObject({
+      status: "ok",
+      model_loaded: true,
+      provider: "cpu",
+      queue_length: 0,
+      contract_model: true,
+    });
     expect(typeof json.version).toBe("string");
   });
 
@@ -107,7 +136,12 @@ describe("the helper daemon", () => {
     const bad = await http(helper, "POST", "/generate", "{not json");
     expect(bad.status).toBe(400);
     expect(bad.json.error.code).toBe("invalid_message");
-    const big = await http(helper, "POST", "/generate", JSON.stringify({ prompt: "x".repeat(2_000_000), duration_sec: 1 }));
+    const big = await http(
+      helper,
+      "POST",
+      "/generate",
+      JSON.stringify({ prompt: "x".repeat(2_000_000), duration_sec: 1 }),
+    );
     expect(big.status).toBe(413);
     const missing = await http(helper, "GET", "/nope");
     expect(missing.status).toBe(404);
@@ -120,12 +154,18 @@ describe("the helper daemon", () => {
   it("runs several jobs of one WebSocket message as one batch, with progress", async () => {
     const client = await Client.open(helper);
     await client.waitFor((m) => m.type === "hello");
-    client.send({ type: "generate", id: "m1", jobs: [
-      { job_id: "a", prompt: "calm piano", duration_sec: 2, seed: 1 },
-      { job_id: "b", scene_tag: "transition", duration_sec: 3.5, seed: 2 },
-      { job_id: "c", prompt: "lo-fi beat", duration_sec: 1.25, seed: 3 },
-    ] });
-    const done = await Promise.all(["a", "b", "c"].map((id) => client.waitFor((m) => m.type === "done" && m.job_id === id)));
+    client.send({
+      type: "generate",
+      id: "m1",
+      jobs: [
+        { job_id: "a", prompt: "calm piano", duration_sec: 2, seed: 1 },
+        { job_id: "b", scene_tag: "transition", duration_sec: 3.5, seed: 2 },
+        { job_id: "c", prompt: "lo-fi beat", duration_sec: 1.25, seed: 3 },
+      ],
+    });
+    const done = await Promise.all(
+      ["a", "b", "c"].map((id) => client.waitFor((m) => m.type === "done" && m.job_id === id)),
+    );
     expect(done.map((d) => d.result.samples)).toEqual([96000, 168000, 60000]);
     expect(done.map((d) => d.result.batch_size)).toEqual([3, 3, 3]); // one decode for the three markers
     for (const id of ["a", "b", "c"]) {
@@ -137,7 +177,11 @@ describe("the helper daemon", () => {
 
   it("cancels a running job and keeps serving", async () => {
     const client = await Client.open(helper);
-    client.send({ type: "generate", id: "m2", jobs: [{ job_id: "long", prompt: "drone", duration_sec: 120, seed: 1 }] });
+    client.send({
+      type: "generate",
+      id: "m2",
+      jobs: [{ job_id: "long", prompt: "drone", duration_sec: 120, seed: 1 }],
+    });
     await client.waitFor((m) => m.type === "progress" && m.job_id === "long");
     client.send({ type: "cancel", id: "c1", job_id: "long" });
     const err = await client.waitFor((m) => m.type === "error" && m.job_id === "long");
@@ -149,7 +193,10 @@ describe("the helper daemon", () => {
   });
 
   it("edits presets, with pinned seeds for a series", async () => {
-    const put = await http(helper, "PUT", "/presets/series_intro", { prompt: "inspiring orchestral intro, soft harp", seed: 77 });
+    const put = await http(helper, "PUT", "/presets/series_intro", {
+      prompt: "inspiring orchestral intro, soft harp",
+      seed: 77,
+    });
     expect(put.status).toBe(200);
     const list = await http(helper, "GET", "/presets");
     expect(list.json.presets.series_intro).toEqual({ prompt: "inspiring orchestral intro, soft harp", seed: 77 });
@@ -160,8 +207,17 @@ describe("the helper daemon", () => {
   });
 
   it("round-trips feedback into the report", async () => {
-    const gen = await http(helper, "POST", "/generate", { scene_tag: "tutorial", duration_sec: 1, seed: 5, job_id: "fb-job" });
-    const fb = await http(helper, "POST", "/feedback", { job_id: "fb-job", reason: "too_loud", note: "drowns the voice" });
+    const gen = await http(helper, "POST", "/generate", {
+      scene_tag: "tutorial",
+      duration_sec: 1,
+      seed: 5,
+      job_id: "fb-job",
+    });
+    const fb = await http(helper, "POST", "/feedback", {
+      job_id: "fb-job",
+      reason: "too_loud",
+      note: "drowns the voice",
+    });
     expect(fb.status).toBe(201);
     // the same WAV reported twice for the same reason counts once
     await http(helper, "POST", "/feedback", { sha256: gen.json.sha256, reason: "too_loud" });
@@ -206,7 +262,10 @@ describe("the helper daemon", () => {
     const ok = await Client.open(helper, { headers: {} });
     ok.close();
     const res = await new Promise<number>((resolve) => {
-      const req = require("node:http").request({ host: "127.0.0.1", port: helper.port, path: "/health", headers: { host: "evil.example:8001" } }, (r: any) => resolve(r.statusCode));
+      const req = require("node:http").request(
+        { host: "127.0.0.1", port: helper.port, path: "/health", headers: { host: "evil.example:8001" } },
+        (r: any) => resolve(r.statusCode),
+      );
       req.end();
     });
     expect(res).toBe(403);
@@ -225,7 +284,12 @@ describe("voice-over beds", () => {
   it("analyses the article's transcript over HTTP and WebSocket", async () => {
     const { status, json } = await http(helper, "POST", "/analyze", { text: ARTICLE });
     expect(status).toBe(200);
-    expect(json).toMatchObject({ emotion: "enthusiastic", subtone: "slightly_apologetic", transcription: "given", language: "zh" });
+    expect(json).toMatchObject({
+      emotion: "enthusiastic",
+      subtone: "slightly_apologetic",
+      transcription: "given",
+      language: "zh",
+    });
     expect(json.prompt).toMatch(/warm piano and subtle cello/);
     const client = await Client.open(helper);
     client.send({ type: "analyze", id: "an1", text: ARTICLE });
@@ -234,34 +298,59 @@ describe("voice-over beds", () => {
   });
 
   it("names a clip it cannot read", async () => {
-    const { status, json } = await http(helper, "POST", "/analyze", { media_path: path.join(os.tmpdir(), "no-such-clip.mov") });
+    const { status, json } = await http(helper, "POST", "/analyze", {
+      media_path: path.join(os.tmpdir(), "no-such-clip.mov"),
+    });
     expect(status).toBe(400);
     expect(json.error).toMatchObject({ code: "invalid_field", field: "media_path" });
   });
 
-  (hasFfmpeg && hasEspeak ? it : it.skip)("makes a bed of the clip's length that dips 8 dB under the speech", async () => {
-    const vo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "vo.wav");
-    spawnSync("espeak-ng", ["-v", "en", "-m", "-w", vo, '<speak>Welcome back to the channel.<break time="2000ms"/>Today we test the new camera.</speak>']);
-    const bed = await http(helper, "POST", "/bed", { media_path: vo, text: "Welcome back to the channel. Today we test the new camera.", seed: 9 });
-    expect(bed.status).toBe(200);
-    const regions = bed.json.analysis.speech_regions;
-    expect(regions).toHaveLength(2);
-    const seconds = bed.json.duration_sec;
-    expect(bed.json.samples).toBe(Math.round(seconds * 48000));
-    // the same bed without ducking (same prompt, length and seed) shows what the ducking did
-    const plain = await http(helper, "POST", "/generate", { prompt: bed.json.prompt, duration_sec: seconds, seed: 9 });
-    const a = decodeWav(fs.readFileSync(bed.json.path)).channels[0];
-    const b = decodeWav(fs.readFileSync(plain.json.path)).channels[0];
-    const gainDb = (t: number) => {
-      const from = Math.round((t - 0.1) * 48000), to = Math.round((t + 0.1) * 48000);
-      let ea = 0, eb = 0;
-      for (let i = from; i < to; i++) { ea += a[i] * a[i]; eb += b[i] * b[i]; }
-      return 10 * Math.log10(ea / eb);
-    };
-    const underSpeech = gainDb((regions[0].start + regions[0].end) / 2);
-    const betweenPhrases = gainDb((regions[0].end + regions[1].start) / 2);
-    expect(Math.abs(betweenPhrases - underSpeech - 8)).toBeLessThanOrEqual(1);
-  });
+  (hasFfmpeg && hasEspeak ? it : it.skip)(
+    "makes a bed of the clip's length that dips 8 dB under the speech",
+    async () => {
+      const vo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "vo.wav");
+      spawnSync("espeak-ng", [
+        "-v",
+        "en",
+        "-m",
+        "-w",
+        vo,
+        '<speak>Welcome back to the channel.<break time="2000ms"/>Today we test the new camera.</speak>',
+      ]);
+      const bed = await http(helper, "POST", "/bed", {
+        media_path: vo,
+        text: "Welcome back to the channel. Today we test the new camera.",
+        seed: 9,
+      });
+      expect(bed.status).toBe(200);
+      const regions = bed.json.analysis.speech_regions;
+      expect(regions).toHaveLength(2);
+      const seconds = bed.json.duration_sec;
+      expect(bed.json.samples).toBe(Math.round(seconds * 48000));
+      // the same bed without ducking (same prompt, length and seed) shows what the ducking did
+      const plain = await http(helper, "POST", "/generate", {
+        prompt: bed.json.prompt,
+        duration_sec: seconds,
+        seed: 9,
+      });
+      const a = decodeWav(fs.readFileSync(bed.json.path)).channels[0];
+      const b = decodeWav(fs.readFileSync(plain.json.path)).channels[0];
+      const gainDb = (t: number) => {
+        const from = Math.round((t - 0.1) * 48000),
+          to = Math.round((t + 0.1) * 48000);
+        let ea = 0,
+          eb = 0;
+        for (let i = from; i < to; i++) {
+          ea += a[i] * a[i];
+          eb += b[i] * b[i];
+        }
+        return 10 * Math.log10(ea / eb);
+      };
+      const underSpeech = gainDb((regions[0].start + regions[0].end) / 2);
+      const betweenPhrases = gainDb((regions[0].end + regions[1].start) / 2);
+      expect(Math.abs(betweenPhrases - underSpeech - 8)).toBeLessThanOrEqual(1);
+    },
+  );
 });
 
 describe("timeouts", () => {
@@ -271,7 +360,11 @@ describe("timeouts", () => {
     try {
       const client = await Client.open(helper);
       client.send({ type: "generate", id: "t1", jobs: [{ job_id: "slow", prompt: "x", duration_sec: 300, seed: 1 }] });
-      client.send({ type: "generate", id: "t2", jobs: [{ job_id: "fast", prompt: "x", duration_sec: 0.5, seed: 1, top_k: 50 }] });
+      client.send({
+        type: "generate",
+        id: "t2",
+        jobs: [{ job_id: "fast", prompt: "x", duration_sec: 0.5, seed: 1, top_k: 50 }],
+      });
       const err = await client.waitFor((m) => m.type === "error" && m.job_id === "slow");
       expect(err.error.code).toBe("timeout");
       const next = await client.waitFor((m) => (m.type === "done" || m.type === "error") && m.job_id === "fast");
@@ -288,7 +381,11 @@ describe("without a model", () => {
     const helper = await startTestHelper({}, path.join(os.tmpdir(), "cuesmith-no-model-here"));
     try {
       const health = await http(helper, "GET", "/health");
-      expect(health.json).toMatchObject({ status: "model_missing", model_loaded: false, fetch_command: "npx cuesmith models fetch musicgen-small" });
+      expect(health.json).toMatchObject({
+        status: "model_missing",
+        model_loaded: false,
+        fetch_command: "npx cuesmith models fetch musicgen-small",
+      });
       const gen = await http(helper, "POST", "/generate", { scene_tag: "unboxing", duration_sec: 15 });
       expect(gen.status).toBe(503);
       expect(gen.json.error.code).toBe("model_missing");

@@ -70,7 +70,10 @@ describe("Score Markers against a real helper", () => {
     const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
     const history = new TakeHistory();
     const progress: string[] = [];
-    const outcome = await scoreMarkers(host, client, { history, onJob: (item, e) => progress.push(`${item.name}:${e.kind}`) });
+    const outcome = await scoreMarkers(host, client, {
+      history,
+      onJob: (item, e) => progress.push(`${item.name}:${e.kind}`),
+    });
     expect(outcome.failed).toEqual([]);
     expect(outcome.placed).toHaveLength(5);
     expect(progress.some((p) => p.endsWith(":progress"))).toBe(true);
@@ -81,7 +84,11 @@ describe("Score Markers against a real helper", () => {
     expect(host.edits.every((e) => e.placements.length > 0 || e.binsCreated.length > 0)).toBe(true);
     const placements = withPlacements[0].placements;
     expect(placements.map((p) => [p.startTicks, p.audioTrackIndex])).toEqual([
-      [t(2), 1], [t(6), 1], [t(9), 1], [t(12), 1], [t(31), 2],
+      [t(2), 1],
+      [t(6), 1],
+      [t(9), 1],
+      [t(12), 1],
+      [t(31), 2],
     ]);
     for (const { result } of outcome.placed) {
       const wav = decodeWav(fs.readFileSync(result.path));
@@ -95,7 +102,9 @@ describe("Score Markers against a real helper", () => {
     host.undo();
     await scoreMarkers(host, client, { history });
     expect(history.of(outcome.placed[0].item.key)).toHaveLength(2);
-    await expect(client.feedback({ job_id: outcome.placed[0].result.job_id, reason: "too_loud", note: "under the VO" })).resolves.toBeUndefined();
+    await expect(
+      client.feedback({ job_id: outcome.placed[0].result.job_id, reason: "too_loud", note: "under the VO" }),
+    ).resolves.toBeUndefined();
     client.close();
   });
 
@@ -104,7 +113,11 @@ describe("Score Markers against a real helper", () => {
     const host = new FakeHost(project());
     const client = await HelperClient.connect(dying.url.replace("http", "ws"), openWs);
     let closing: Promise<void> | undefined;
-    const outcome = await scoreMarkers(host, client, { onJob: (_item, e) => { if (e.kind === "progress" && !closing) closing = dying.close(); } });
+    const outcome = await scoreMarkers(host, client, {
+      onJob: (_item, e) => {
+        if (e.kind === "progress" && !closing) closing = dying.close();
+      },
+    });
     await closing;
     expect(outcome.placed).toEqual([]);
     expect(outcome.failed).toHaveLength(5);
@@ -127,7 +140,10 @@ describe("Score Markers when something goes wrong", () => {
       expect(outcome.failed).toHaveLength(5);
       for (const f of outcome.failed) expect(f.message).toMatch(/made but could not be placed: .*locked/);
       expect(host.edits.filter((e) => e.placements.length > 0)).toHaveLength(0);
-      for (let a = 0; a < 3; a++) expect(host.audioTrackItems(a).filter((i) => i.mediaPath.endsWith(".wav") && !i.mediaPath.startsWith("/media"))).toEqual([]);
+      for (let a = 0; a < 3; a++)
+        expect(
+          host.audioTrackItems(a).filter((i) => i.mediaPath.endsWith(".wav") && !i.mediaPath.startsWith("/media")),
+        ).toEqual([]);
       client.close();
     } finally {
       await helper.close();
@@ -157,7 +173,14 @@ describe("Generate bed under selected clips, against a real helper", () => {
   beforeAll(async () => {
     helper = await startTestHelper();
     voiceOver = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-clip-")), "vo.wav");
-    if (voiceTools) spawnSync("espeak-ng", ["-v", "en", "-w", voiceOver, "We spent three months on the details. It is finally ready."]);
+    if (voiceTools)
+      spawnSync("espeak-ng", [
+        "-v",
+        "en",
+        "-w",
+        voiceOver,
+        "We spent three months on the details. It is finally ready.",
+      ]);
   });
   afterAll(() => helper.close());
 
@@ -166,43 +189,62 @@ describe("Generate bed under selected clips, against a real helper", () => {
       fps: 25,
       videoTracks: [{ name: "V1", clips: [{ name: "Title", start: t(20), duration: t(3), selected: true }] }],
       audioTracks: [
-        { name: "Dialogue", clips: [{ name: "VO take 3", mediaPath: voiceOver, start: t(4), duration: t(4), inPoint: t(0.5), selected: true }] },
+        {
+          name: "Dialogue",
+          clips: [
+            { name: "VO take 3", mediaPath: voiceOver, start: t(4), duration: t(4), inPoint: t(0.5), selected: true },
+          ],
+        },
         { name: "Music", clips: [{ name: "old bed", mediaPath: "/media/old.wav", start: t(5), end: t(6) }] },
         { name: "Beds" },
       ],
     },
   });
 
-  (voiceTools ? it : it.skip)("listens to a voice-over clip and places a ducked bed of its exact length under it; a clip without media asks for a prompt", async () => {
-    const host = new FakeHost(clipProject());
-    const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
-    const history = new TakeHistory();
-    const clips = await host.getSelectedClips();
-    expect(clips.map((c) => c.name).sort()).toEqual(["Title", "VO take 3"]);
-    const outcome = await bedsUnderClips(host, client, clips, { history });
-    expect(outcome.failed.map((f) => [f.clip.name, f.message])).toEqual([["Title", expect.stringMatching(/no media file.*type a prompt/)]]);
-    expect(outcome.placed).toHaveLength(1);
-    const [bed] = outcome.placed;
-    expect(bed.mode).toBe("voice-over");
-    expect(bed.result.prompt).toMatch(/no vocals/);
-    const placements = host.edits.filter((e) => e.placements.length > 0);
-    expect(placements).toHaveLength(1);
-    // at the clip's start, as long as the clip, on the only track free over it (not Dialogue, not Music's old bed)
-    expect(placements[0].placements.map((p) => [p.startTicks, p.endTicks, p.audioTrackIndex])).toEqual([[t(4), t(8), 2]]);
-    expect(decodeWav(fs.readFileSync(bed.result.path)).channels[0].length).toBe(4 * 48000);
-    expect(history.of(clipKey(bed.clip))).toHaveLength(1);
-    client.close();
-  });
+  (voiceTools ? it : it.skip)(
+    "listens to a voice-over clip and places a ducked bed of its exact length under it; a clip without media asks for a prompt",
+    async () => {
+      const host = new FakeHost(clipProject());
+      const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+      const history = new TakeHistory();
+      const clips = await host.getSelectedClips();
+      expect(clips.map((c) => c.name).sort()).toEqual(["Title", "VO take 3"]);
+      const outcome = await bedsUnderClips(host, client, clips, { history });
+      expect(outcome.failed.map((f) => [f.clip.name, f.message])).toEqual([
+        ["Title", expect.stringMatching(/no media file.*type a prompt/)],
+      ]);
+      expect(outcome.placed).toHaveLength(1);
+      const [bed] = outcome.placed;
+      expect(bed.mode).toBe("voice-over");
+      expect(bed.result.prompt).toMatch(/no vocals/);
+      const placements = host.edits.filter((e) => e.placements.length > 0);
+      expect(placements).toHaveLength(1);
+      // at the clip's start, as long as the clip, on the only track free over it (not Dialogue, not Music's old bed)
+      expect(placements[0].placements.map((p) => [p.startTicks, p.endTicks, p.audioTrackIndex])).toEqual([
+        [t(4), t(8), 2],
+      ]);
+      expect(decodeWav(fs.readFileSync(bed.result.path)).channels[0].length).toBe(4 * 48000);
+      expect(history.of(clipKey(bed.clip))).toHaveLength(1);
+      client.close();
+    },
+  );
 
   it("with a typed prompt, every selected clip gets a bed in one undo step", async () => {
     const host = new FakeHost(clipProject());
     const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
-    const outcome = await bedsUnderClips(host, client, await host.getSelectedClips(), { prompt: "soft pads, no vocals" });
+    const outcome = await bedsUnderClips(host, client, await host.getSelectedClips(), {
+      prompt: "soft pads, no vocals",
+    });
     expect(outcome.failed).toEqual([]);
     expect(outcome.placed.map((p) => p.mode)).toEqual(["prompt", "prompt"]);
     const placements = host.edits.filter((e) => e.placements.length > 0);
     expect(placements).toHaveLength(1);
-    expect(placements[0].placements.map((p) => [p.startTicks, p.audioTrackIndex]).sort()).toEqual([[t(20), 1], [t(4), 2]].sort());
+    expect(placements[0].placements.map((p) => [p.startTicks, p.audioTrackIndex]).sort()).toEqual(
+      [
+        [t(20), 1],
+        [t(4), 2],
+      ].sort(),
+    );
     await expect(bedsUnderClips(host, client, [])).rejects.toThrow(/select one or more clips/);
     client.close();
   });

@@ -8,7 +8,10 @@ import { tinyModelDir } from "../helpers/contract-model";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const tjs = require("@huggingface/transformers");
 
-interface TjsRun { codes: number[][]; audio: Float32Array }
+interface TjsRun {
+  codes: number[][];
+  audio: Float32Array;
+}
 
 async function transformersJsGreedy(modelDir: string, prompt: string, frames: number): Promise<TjsRun> {
   tjs.env.allowRemoteModels = false;
@@ -43,7 +46,13 @@ describe("equivalence with transformers.js (greedy, guidance 3)", () => {
   });
 
   it("produces the same codes step for step with transformers.js's delay-pattern edges", async () => {
-    const ours = await engine.generate({ prompts: [prompt], durationSec: seconds, topK: 1, guidanceScale: 3, padEdges: "start" });
+    const ours = await engine.generate({
+      prompts: [prompt],
+      durationSec: seconds,
+      topK: 1,
+      guidanceScale: 3,
+      padEdges: "start",
+    });
     expect(reference.codes[0]).toHaveLength(100);
     expect(ours.codes[0].map((r) => Array.from(r))).toEqual(reference.codes);
     // the same codes through the same EnCodec graph give the same audio

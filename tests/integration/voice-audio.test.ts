@@ -14,7 +14,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-voice-"));
 const have = (cmd: string) => spawnSync(cmd, ["--version"]).status === 0 || spawnSync(cmd, ["-version"]).status === 0;
 const tools = have("espeak-ng") && have("ffmpeg");
 const itTools = tools ? it : it.skip;
-if (!tools) console.warn("espeak-ng or ffmpeg missing: the real-speech tests are skipped (scripts/setup.sh installs them)");
+if (!tools)
+  console.warn("espeak-ng or ffmpeg missing: the real-speech tests are skipped (scripts/setup.sh installs them)");
 
 function speak(name: string, voice: string, ssml: string): string {
   const file = path.join(tmp, `${name}.wav`);
@@ -47,7 +48,11 @@ const rmsDb = (x: Float32Array, from: number, to: number) => {
 
 describe("speech regions with Silero VAD", () => {
   itTools.each([
-    ["en", "en", '<speak>Hello editors, this is the first phrase.<break time="1500ms"/>And here is the second phrase of the voice over.</speak>'],
+    [
+      "en",
+      "en",
+      '<speak>Hello editors, this is the first phrase.<break time="1500ms"/>And here is the second phrase of the voice over.</speak>',
+    ],
     ["cmn", "cmn", '<speak>这个新功能真的太棒了。<break time="1500ms"/>当然，还有些小问题正在修复。</speak>'],
   ])("finds the two phrases of a %s voice-over to within 0.2 s", async (_name, voice, ssml) => {
     const audio = await decodeAudio(speak(`vo-${voice}`, voice, ssml));
@@ -78,14 +83,23 @@ describe("speech regions with Silero VAD", () => {
   it("turns probabilities into regions with hysteresis, minimum lengths and padding", () => {
     const p = [0, 0.9, 0.9, 0.9, 0.4, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1, 0.6, 0, 0, 0];
     // window 0.1 s: speech 0.1–0.7 (the 0.4 dip stays inside: above the 0.35 hysteresis), the lone 0.6 is too short
-    expect(regionsFromProbabilities(p, 0.1, 1.5)).toEqual([{ start: expect.closeTo(0.07, 5), end: expect.closeTo(0.73, 5) }]);
+    expect(regionsFromProbabilities(p, 0.1, 1.5)).toEqual([
+      { start: expect.closeTo(0.07, 5), end: expect.closeTo(0.73, 5) },
+    ]);
   });
 });
 
 describe("decoding clips with ffmpeg", () => {
   itTools("honours the clip's in and out points", async () => {
     const file = path.join(tmp, "tone.wav");
-    fs.writeFileSync(file, encodeWav(Float32Array.from({ length: 48000 * 3 }, (_, i) => 0.3 * Math.sin(i / 10)), 48000, 16));
+    fs.writeFileSync(
+      file,
+      encodeWav(
+        Float32Array.from({ length: 48000 * 3 }, (_, i) => 0.3 * Math.sin(i / 10)),
+        48000,
+        16,
+      ),
+    );
     expect((await decodeAudio(file)).length).toBe(48000);
     expect((await decodeAudio(file, { inSec: 1, outSec: 2 })).length).toBe(16000);
   });
@@ -93,7 +107,10 @@ describe("decoding clips with ffmpeg", () => {
     await expect(decodeAudio(path.join(tmp, "nope.mp4"))).rejects.toMatchObject({ code: "file_missing" });
     const text = path.join(tmp, "notes.txt");
     fs.writeFileSync(text, "not audio");
-    await expect(decodeAudio(text, { ffmpeg: "/nonexistent/ffmpeg" })).rejects.toMatchObject({ code: "ffmpeg_missing", message: expect.stringMatching(/install ffmpeg/) });
+    await expect(decodeAudio(text, { ffmpeg: "/nonexistent/ffmpeg" })).rejects.toMatchObject({
+      code: "ffmpeg_missing",
+      message: expect.stringMatching(/install ffmpeg/),
+    });
     if (tools) await expect(decodeAudio(text)).rejects.toMatchObject({ code: "undecodable" });
   });
 });
@@ -110,22 +127,43 @@ describe("ducking", () => {
   });
 
   itTools("a bed under an espeak voice-over is 8 dB lower under speech than between phrases (±1 dB)", async () => {
-    const vo = await decodeAudio(speak("duck", "en", '<speak>The first phrase is here.<break time="2000ms"/>The second phrase follows it.</speak>'));
+    const vo = await decodeAudio(
+      speak(
+        "duck",
+        "en",
+        '<speak>The first phrase is here.<break time="2000ms"/>The second phrase follows it.</speak>',
+      ),
+    );
     const regions = await speechRegions(vo);
     expect(regions).toHaveLength(2);
     const rate = 48000;
-    const bed = Float32Array.from({ length: Math.round((vo.length / 16000) * rate) }, (_, i) => 0.2 * Math.sin((2 * Math.PI * 220 * i) / rate));
+    const bed = Float32Array.from(
+      { length: Math.round((vo.length / 16000) * rate) },
+      (_, i) => 0.2 * Math.sin((2 * Math.PI * 220 * i) / rate),
+    );
     const ducked = applyDucking(bed, rate, regions);
     const mid = (a: number, b: number) => Math.round(((a + b) / 2) * rate);
-    const under = rmsDb(ducked, mid(regions[0].start, regions[0].end) - 2400, mid(regions[0].start, regions[0].end) + 2400);
-    const gap = rmsDb(ducked, mid(regions[0].end, regions[1].start) - 2400, mid(regions[0].end, regions[1].start) + 2400);
+    const under = rmsDb(
+      ducked,
+      mid(regions[0].start, regions[0].end) - 2400,
+      mid(regions[0].start, regions[0].end) + 2400,
+    );
+    const gap = rmsDb(
+      ducked,
+      mid(regions[0].end, regions[1].start) - 2400,
+      mid(regions[0].end, regions[1].start) + 2400,
+    );
     expect(Math.abs(gap - under - 8)).toBeLessThanOrEqual(1);
   });
 });
 
 describe("prosody from a real voice", () => {
   itTools("counts the pauses, measures the loudness movement, and judges energy without a transcript", async () => {
-    const file = speak("prosody", "en", '<speak>We start here.<break time="1200ms"/>Then a little more.<break time="1200ms"/>And we finish.</speak>');
+    const file = speak(
+      "prosody",
+      "en",
+      '<speak>We start here.<break time="1200ms"/>Then a little more.<break time="1200ms"/>And we finish.</speak>',
+    );
     const { result } = await analyzeVoiceOver({ media_path: file }, { whisperDir: null, emotionDir: null });
     expect(result.transcription).toBe("not_installed");
     expect(result.prosody).toBeDefined();
@@ -134,7 +172,12 @@ describe("prosody from a real voice", () => {
     expect(result.prosody!.loudness_variation_db).toBeGreaterThan(1); // speech moves; a steady tone would give ~0
     expect(result.energy).not.toBeNull();
     // the same clip with its words: pace joins in
-    const withText = (await analyzeVoiceOver({ media_path: file, text: "We start here. Then a little more. And we finish." }, { whisperDir: null, emotionDir: null })).result;
+    const withText = (
+      await analyzeVoiceOver(
+        { media_path: file, text: "We start here. Then a little more. And we finish." },
+        { whisperDir: null, emotionDir: null },
+      )
+    ).result;
     expect(withText.prosody!.pace_ratio).toBeGreaterThan(0);
   });
 });

@@ -19,7 +19,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-whisper-"));
 const have = (cmd: string, flag: string) => spawnSync(cmd, [flag]).status === 0;
 const tools = have("espeak-ng", "--version") && have("ffmpeg", "-version");
 const itTools = tools ? it : it.skip;
-if (!tools) console.warn("espeak-ng or ffmpeg missing: the espeak speech tests are skipped (scripts/setup.sh installs them)");
+if (!tools)
+  console.warn("espeak-ng or ffmpeg missing: the espeak speech tests are skipped (scripts/setup.sh installs them)");
 
 async function speech(name: string, voice: string, text: string): Promise<Float32Array> {
   const file = path.join(tmp, `${name}.wav`);
@@ -44,7 +45,8 @@ function voiceLike(seconds: number): Float32Array {
 /** `seconds` of audio: the voice-over repeated with 1 s pauses. */
 function loop(voice: Float32Array, seconds: number): Float32Array {
   const out = new Float32Array(16000 * seconds);
-  for (let at = 0; at < out.length; at += voice.length + 16000) out.set(voice.subarray(0, Math.min(voice.length, out.length - at)), at);
+  for (let at = 0; at < out.length; at += voice.length + 16000)
+    out.set(voice.subarray(0, Math.min(voice.length, out.length - at)), at);
   return out;
 }
 
@@ -72,11 +74,16 @@ describe("Whisper transcription on the tiny contract model (random weights: gibb
   beforeAll(async () => {
     dir = await tinyWhisperDir();
     model = await loadWhisper(dir);
-    voice = tools ? await speech("en", "en", "Hello editors, this is a short voice over about the new camera.") : voiceLike(4);
+    voice = tools
+      ? await speech("en", "en", "Hello editors, this is a short voice over about the new camera.")
+      : voiceLike(4);
   });
 
   itTools("detects a language among the candidates and returns ordered segments inside an espeak-ng clip", async () => {
-    for (const [name, v, text] of [["en2", "en", "The quick brown fox jumps over the lazy dog, twice."], ["zh", "cmn", "这个新功能真的太棒了，我们明天再试一次。"]]) {
+    for (const [name, v, text] of [
+      ["en2", "en", "The quick brown fox jumps over the lazy dog, twice."],
+      ["zh", "cmn", "这个新功能真的太棒了，我们明天再试一次。"],
+    ]) {
       const audio = await speech(name, v, text);
       const t = await transcribe(model, audio, { candidates: ["zh", "en"] });
       expect(["zh", "en"]).toContain(t.language);
@@ -91,15 +98,29 @@ describe("Whisper transcription on the tiny contract model (random weights: gibb
   it("cuts a 70 s clip into 3 windows taken whole and offsets each window's segments by its start", async () => {
     const clip = loop(voice, 70);
     const t = await transcribe(model, clip, { language: "en", seek: "fixed", maxNewTokens: 40 });
-    expect(t.windows.map((w) => [w.start, w.end])).toEqual([[0, 30], [30, 60], [60, 70]]);
+    expect(t.windows.map((w) => [w.start, w.end])).toEqual([
+      [0, 30],
+      [30, 60],
+      [60, 70],
+    ]);
     expect(t.language).toBe("en");
     expect(t.languageProbability).toBeUndefined();
     expectWellFormed(t, 70);
     // the middle window alone, transcribed as its own clip, gives the same segments 30 s earlier
-    const middle = await transcribe(model, clip.subarray(30 * 16000, 60 * 16000), { language: "en", seek: "fixed", maxNewTokens: 40 });
+    const middle = await transcribe(model, clip.subarray(30 * 16000, 60 * 16000), {
+      language: "en",
+      seek: "fixed",
+      maxNewTokens: 40,
+    });
     const inMiddle = t.segments.filter((s) => s.start >= 30 && s.start < 60);
     expect(inMiddle.length).toBeGreaterThan(0);
-    expect(inMiddle).toEqual(middle.segments.map((s) => ({ ...s, start: Math.round((s.start + 30) * 1000) / 1000, end: Math.round((s.end + 30) * 1000) / 1000 })));
+    expect(inMiddle).toEqual(
+      middle.segments.map((s) => ({
+        ...s,
+        start: Math.round((s.start + 30) * 1000) / 1000,
+        end: Math.round((s.end + 30) * 1000) / 1000,
+      })),
+    );
   });
 
   it("seeks to the last complete timestamp pair in Whisper's sequential mode", async () => {
@@ -113,7 +134,12 @@ describe("Whisper transcription on the tiny contract model (random weights: gibb
     const t = await transcribe(model, loop(voice, 35), { language: "zh", seek: "fixed", maxNewTokens: 5 });
     expect(t.windows).toHaveLength(2);
     for (const w of t.windows) expect(w.tokens).toBeLessThanOrEqual(5);
-    const first = await greedyDecode(model, await encode(model, model.extractor.extract(voice)), [model.config.decoderStart], { maxNewTokens: 7, monotonic: true, maxInitialTimestampIndex: 50 });
+    const first = await greedyDecode(
+      model,
+      await encode(model, model.extractor.extract(voice)),
+      [model.config.decoderStart],
+      { maxNewTokens: 7, monotonic: true, maxInitialTimestampIndex: 50 },
+    );
     expect(first.length).toBeLessThanOrEqual(7);
     expect(first[0]).toBeGreaterThanOrEqual(model.config.timestampBegin); // a timestamp comes first
     expect(first[0] - model.config.timestampBegin).toBeLessThanOrEqual(50);
@@ -133,7 +159,10 @@ describe("Whisper transcription on the tiny contract model (random weights: gibb
 
   it("loads the quantized encoder and decoder files", async () => {
     const q8 = await loadWhisper(dir, { variant: "q8" });
-    expect(q8.files).toEqual({ encoder: "onnx/encoder_model_quantized.onnx", decoder: "onnx/decoder_model_merged_quantized.onnx" });
+    expect(q8.files).toEqual({
+      encoder: "onnx/encoder_model_quantized.onnx",
+      decoder: "onnx/decoder_model_merged_quantized.onnx",
+    });
     const t = await transcribe(q8, voice, { language: "en", maxNewTokens: 20 });
     expectWellFormed(t, voice.length / 16000);
   });
@@ -145,40 +174,58 @@ describe("Whisper transcription on the tiny contract model (random weights: gibb
       fs.mkdirSync(path.dirname(path.join(broken, f)), { recursive: true });
       fs.copyFileSync(path.join(dir, f), path.join(broken, f));
     }
-    await expect(loadWhisper(broken, { variant: "fp32" })).rejects.toThrow(/onnx\/decoder_model_merged\.onnx is missing in .*npx cuesmith models fetch whisper-base/);
+    await expect(loadWhisper(broken, { variant: "fp32" })).rejects.toThrow(
+      /onnx\/decoder_model_merged\.onnx is missing in .*npx cuesmith models fetch whisper-base/,
+    );
     fs.rmSync(path.join(broken, "generation_config.json"));
     await expect(loadWhisper(broken)).rejects.toThrow(/generation_config\.json is missing/);
   });
 });
 
 describe("equivalence with transformers.js's WhisperForConditionalGeneration (greedy, timestamps)", () => {
-  it.each([["fp32"], ["q8"]] as const)("produces the same token ids on the same features, for a given language (%s files)", async (variant) => {
-    const dir = await tinyWhisperDir();
-    const model = await loadWhisper(dir, { variant });
-    const audio = tools ? await speech("eq", "en", "One more take of the opening line, please.") : voiceLike(5);
-    tjs.env.allowRemoteModels = false;
-    tjs.env.localModelPath = path.dirname(dir) + path.sep;
-    // transformers.js's "q8" dtype loads the *_quantized.onnx files, as ours does
-    const ref = await tjs.WhisperForConditionalGeneration.from_pretrained(path.basename(dir), { dtype: variant, device: "cpu" });
-    try {
-      const features = model.extractor.extract(audio);
-      const hidden = await encode(model, features);
-      const c = model.config;
-      for (const language of ["en", "zh"]) {
-        const out = await ref.generate({ inputs: new tjs.Tensor("float32", features, [1, 80, 3000]), max_new_tokens: 40, return_timestamps: true, language, task: "transcribe" });
-        const theirs = (out.tolist()[0] as bigint[]).map(Number);
-        const prefix = [c.decoderStart, c.langToId[`<|${language}|>`], c.taskToId.transcribe];
-        expect(theirs.slice(0, 3)).toEqual(prefix);
-        // transformers.js 4.3 applies neither max_initial_timestamp_index nor the monotonic rule: match it here
-        const ours = await greedyDecode(model, hidden, prefix, { maxNewTokens: 40, monotonic: false, maxInitialTimestampIndex: null });
-        expect(ours.length).toBeGreaterThan(10);
-        expect(ours.some((t) => t >= c.timestampBegin) && ours.some((t) => t < c.eos)).toBe(true); // both kinds occur
-        expect(ours).toEqual(theirs.slice(3));
+  it.each([["fp32"], ["q8"]] as const)(
+    "produces the same token ids on the same features, for a given language (%s files)",
+    async (variant) => {
+      const dir = await tinyWhisperDir();
+      const model = await loadWhisper(dir, { variant });
+      const audio = tools ? await speech("eq", "en", "One more take of the opening line, please.") : voiceLike(5);
+      tjs.env.allowRemoteModels = false;
+      tjs.env.localModelPath = path.dirname(dir) + path.sep;
+      // transformers.js's "q8" dtype loads the *_quantized.onnx files, as ours does
+      const ref = await tjs.WhisperForConditionalGeneration.from_pretrained(path.basename(dir), {
+        dtype: variant,
+        device: "cpu",
+      });
+      try {
+        const features = model.extractor.extract(audio);
+        const hidden = await encode(model, features);
+        const c = model.config;
+        for (const language of ["en", "zh"]) {
+          const out = await ref.generate({
+            inputs: new tjs.Tensor("float32", features, [1, 80, 3000]),
+            max_new_tokens: 40,
+            return_timestamps: true,
+            language,
+            task: "transcribe",
+          });
+          const theirs = (out.tolist()[0] as bigint[]).map(Number);
+          const prefix = [c.decoderStart, c.langToId[`<|${language}|>`], c.taskToId.transcribe];
+          expect(theirs.slice(0, 3)).toEqual(prefix);
+          // transformers.js 4.3 applies neither max_initial_timestamp_index nor the monotonic rule: match it here
+          const ours = await greedyDecode(model, hidden, prefix, {
+            maxNewTokens: 40,
+            monotonic: false,
+            maxInitialTimestampIndex: null,
+          });
+          expect(ours.length).toBeGreaterThan(10);
+          expect(ours.some((t) => t >= c.timestampBegin) && ours.some((t) => t < c.eos)).toBe(true); // both kinds occur
+          expect(ours).toEqual(theirs.slice(3));
+        }
+      } finally {
+        await ref.dispose();
       }
-    } finally {
-      await ref.dispose();
-    }
-  });
+    },
+  );
 });
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

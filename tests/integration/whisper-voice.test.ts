@@ -17,7 +17,13 @@ let clip = "";
 beforeAll(() => {
   if (!tools) return;
   clip = path.join(tmp, "vo.wav");
-  const r = spawnSync("espeak-ng", ["-v", "en", "-w", clip, "Welcome back. Today we unbox the new camera and test it outside."]);
+  const r = spawnSync("espeak-ng", [
+    "-v",
+    "en",
+    "-w",
+    clip,
+    "Welcome back. Today we unbox the new camera and test it outside.",
+  ]);
   if (r.status !== 0) throw new Error(`espeak-ng failed: ${r.stderr}`);
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -38,7 +44,10 @@ describe("analyzeVoiceOver with Whisper", () => {
   });
 
   itTools("keeps typed text over Whisper, and says not_installed when no folder is there", async () => {
-    const typed = await analyzeVoiceOver({ media_path: clip, text: "What a great day!" }, { whisperDir: await tinyWhisperDir() });
+    const typed = await analyzeVoiceOver(
+      { media_path: clip, text: "What a great day!" },
+      { whisperDir: await tinyWhisperDir() },
+    );
     expect(typed.result.transcription).toBe("given");
     expect(typed.result.spoken_language).toBeUndefined();
     const saved = process.env.CUESMITH_WHISPER_DIR;
@@ -70,6 +79,8 @@ describe("analyzeVoiceOver with Whisper", () => {
   });
 
   itTools("reports a named folder that is not a Whisper model, naming the file and the fetch command", async () => {
-    await expect(analyzeVoiceOver({ media_path: clip }, { whisperDir: tmp })).rejects.toThrow(/config\.json is missing .*models fetch whisper-base/);
+    await expect(analyzeVoiceOver({ media_path: clip }, { whisperDir: tmp })).rejects.toThrow(
+      /config\.json is missing .*models fetch whisper-base/,
+    );
   });
 });

@@ -1,4 +1,15 @@
-import { applyGain, BED_LEVEL_DB, bedLevel, dbToGain, gainToDb, normalizationGainDb, normalizeLoudness, PEAK_GUARD, peakGuard, TARGET_LUFS } from "../../helper/audio/gain";
+import {
+  applyGain,
+  BED_LEVEL_DB,
+  bedLevel,
+  dbToGain,
+  gainToDb,
+  normalizationGainDb,
+  normalizeLoudness,
+  PEAK_GUARD,
+  peakGuard,
+  TARGET_LUFS,
+} from "../../helper/audio/gain";
 import { integratedLoudness, samplePeakDb, truePeakDb } from "../../helper/audio/loudness";
 
 function sine(freq: number, rate: number, seconds: number, amp: number, phase = 0): Float32Array {
@@ -104,7 +115,11 @@ describe("peakGuard", () => {
   });
 
   it("takes its thresholds from options", () => {
-    const g = peakGuard(sine(100, 48000, 1, dbToGain(-2)), 48000, { peakThresholdDbfs: -3, reductionDb: 6, truePeakCeilingDbtp: -9 });
+    const g = peakGuard(sine(100, 48000, 1, dbToGain(-2)), 48000, {
+      peakThresholdDbfs: -3,
+      reductionDb: 6,
+      truePeakCeilingDbtp: -9,
+    });
     expect(g.samplePeakTriggered).toBe(true);
     expect(samplePeakDb(g.samples)).toBeCloseTo(-9, 3); // -2 - 6 = -8, then 1 dB more for the -9 ceiling
   });

@@ -1,6 +1,12 @@
 // BS.1770 loudness and true peak against known values, ebur128-wasm (always) and ffmpeg's ebur128 filter (when installed).
 import * as fs from "node:fs";
-import { integratedLoudness, kWeightingFilters, measureLoudness, samplePeakDb, truePeakDb } from "../../helper/audio/loudness";
+import {
+  integratedLoudness,
+  kWeightingFilters,
+  measureLoudness,
+  samplePeakDb,
+  truePeakDb,
+} from "../../helper/audio/loudness";
 import { ffmpegEbur128, hasFfmpeg, musicLike, rng } from "../helpers/audio";
 
 if (!hasFfmpeg) console.warn("audio-loudness: ffmpeg not found, skipping the checks against ffmpeg's ebur128 filter");
@@ -14,7 +20,9 @@ function sine(freq: number, rate: number, seconds: number, amp: number, phase = 
 /** Paul Kellet's pink-noise filter over white noise: -3 dB/octave. */
 function pinkNoise(rate: number, seconds: number, amp = 0.15, seed = 3): Float32Array {
   const rnd = rng(seed);
-  let b0 = 0, b1 = 0, b2 = 0;
+  let b0 = 0,
+    b1 = 0,
+    b2 = 0;
   const x = new Float32Array(Math.round(rate * seconds));
   for (let i = 0; i < x.length; i++) {
     const w = rnd();
@@ -38,12 +46,14 @@ function faded(x: Float32Array, rate: number, sec = 0.05): Float32Array {
 }
 
 /** Node's WebAssembly global, typed just enough (the project's lib is ES2022 without DOM). */
-const WebAssemblyApi = (globalThis as unknown as {
-  WebAssembly: {
-    Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string }[] };
-    Instance: new (m: object, imports: object) => { exports: unknown };
-  };
-}).WebAssembly;
+const WebAssemblyApi = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string }[] };
+      Instance: new (m: object, imports: object) => { exports: unknown };
+    };
+  }
+).WebAssembly;
 
 /** ebur128-wasm (Rust port of libebur128) ships a bundler-target build: instantiate its .wasm directly. */
 function loadEbur128() {
@@ -81,7 +91,8 @@ describe("integrated loudness (BS.1770-4)", () => {
 
   it("K-weighting: about +4 dB at 10 kHz, +0.7 dB at 1 kHz, a steep cut at 20 Hz", () => {
     // gain of the weighting = loudness - (-0.691 + RMS in dB); a sine's RMS is its amplitude / sqrt(2)
-    const weighting = (freq: number) => integratedLoudness(sine(freq, 48000, 3, 0.1), 48000) - (-0.691 + 20 * Math.log10(0.1 / Math.SQRT2));
+    const weighting = (freq: number) =>
+      integratedLoudness(sine(freq, 48000, 3, 0.1), 48000) - (-0.691 + 20 * Math.log10(0.1 / Math.SQRT2));
     expect(weighting(10000)).toBeCloseTo(4.0, 0);
     expect(weighting(997)).toBeCloseTo(0.69, 1);
     expect(weighting(20)).toBeLessThan(-10);
@@ -108,7 +119,10 @@ describe("integrated loudness (BS.1770-4)", () => {
     // the 47 silent ones fall under the absolute gate
     expect(integratedLoudness(withSilence, 48000)).toBeCloseTo(base + 10 * Math.log10((47 + 1.5) / 50), 3);
     const withQuiet = withSilence.slice();
-    withQuiet.set(tone.map((v) => v * dbToGain(-20)), tone.length);
+    withQuiet.set(
+      tone.map((v) => v * dbToGain(-20)),
+      tone.length,
+    );
     // ungated the mean would be ~3 LU lower; the relative gate (mean - 10 LU) drops the 47 quiet blocks
     const straddling = 0.75 + 0.25 * 0.01 + 0.5 + 0.5 * 0.01 + 0.25 + 0.75 * 0.01;
     expect(integratedLoudness(withQuiet, 48000)).toBeCloseTo(base + 10 * Math.log10((47 + straddling) / 50), 3);
@@ -118,7 +132,11 @@ describe("integrated loudness (BS.1770-4)", () => {
     expect(integratedLoudness(new Float32Array(48000 * 2), 48000)).toBe(-Infinity);
     expect(integratedLoudness(sine(997, 48000, 0.3, 0.5), 48000)).toBe(-Infinity);
     expect(integratedLoudness(new Float32Array(0), 48000)).toBe(-Infinity);
-    expect(measureLoudness(new Float32Array(4800), 48000)).toEqual({ integratedLufs: -Infinity, truePeakDbtp: -Infinity, samplePeakDbfs: -Infinity });
+    expect(measureLoudness(new Float32Array(4800), 48000)).toEqual({
+      integratedLufs: -Infinity,
+      truePeakDbtp: -Infinity,
+      samplePeakDbfs: -Infinity,
+    });
   });
 });
 

@@ -7,7 +7,8 @@ function sine(freq: number, rate: number, n: number, amp = 0.5): Float32Array {
 }
 /** Signal-to-error ratio (dB) of `x` against the ideal `ref` over [from, to). */
 function snrDb(x: Float32Array, ref: Float32Array, from: number, to: number): number {
-  let err = 0, sig = 0;
+  let err = 0,
+    sig = 0;
   for (let i = from; i < to; i++) {
     err += (x[i] - ref[i]) ** 2;
     sig += ref[i] ** 2;

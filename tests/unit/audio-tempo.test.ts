@@ -8,7 +8,8 @@ function clicks(bpm: number, rate: number, seconds: number): Float32Array {
   const len = Math.round(0.008 * rate);
   for (let b = 0; b * period < x.length; b++) {
     const at = Math.round(b * period);
-    for (let i = 0; i < len && at + i < x.length; i++) x[at + i] = Math.sin((2 * Math.PI * 2300 * i) / rate) * Math.exp(-i / (len / 5));
+    for (let i = 0; i < len && at + i < x.length; i++)
+      x[at + i] = Math.sin((2 * Math.PI * 2300 * i) / rate) * Math.exp(-i / (len / 5));
   }
   return x;
 }
@@ -19,7 +20,10 @@ function musicLike(bpm: number, rate: number, seconds: number): Float32Array {
   const x = new Float32Array(Math.round(rate * seconds));
   for (let i = 0; i < x.length; i++) {
     const t = i / rate;
-    x[i] = 0.2 * Math.sin(2 * Math.PI * 220 * t) + 0.15 * Math.sin(2 * Math.PI * 277 * t) + 0.5 * Math.exp(-(i % beat) / (0.03 * rate)) * rnd();
+    x[i] =
+      0.2 * Math.sin(2 * Math.PI * 220 * t) +
+      0.15 * Math.sin(2 * Math.PI * 277 * t) +
+      0.5 * Math.exp(-(i % beat) / (0.03 * rate)) * rnd();
   }
   return x;
 }

@@ -40,12 +40,16 @@ describe("encodeWav / decodeWav", () => {
   });
 
   it("clips to [-1, 1) instead of wrapping, rounds to nearest, and writes NaN as silence", () => {
-    const codes = decodeWav(encodeWav(Float32Array.from([1.5, -1.5, 1, -1, NaN, 0.4 / 32768, 0.6 / 32768]), 48000, 16)).channels[0].map((v) => v * 32768);
+    const codes = decodeWav(
+      encodeWav(Float32Array.from([1.5, -1.5, 1, -1, NaN, 0.4 / 32768, 0.6 / 32768]), 48000, 16),
+    ).channels[0].map((v) => v * 32768);
     expect(Array.from(codes)).toEqual([32767, -32768, 32767, -32768, 0, 0, 1]);
     const b24 = decodeWav(encodeWav(Float32Array.from([2, -2]), 48000, 24)).channels[0];
     expect(Array.from(b24).map((v) => v * 2 ** 23)).toEqual([2 ** 23 - 1, -(2 ** 23)]);
     // float keeps overs (headroom), but not NaN or Infinity
-    expect(Array.from(decodeWav(encodeWav(Float32Array.from([1.5, NaN, -Infinity]), 48000, "32f")).channels[0])).toEqual([1.5, 0, 0]);
+    expect(
+      Array.from(decodeWav(encodeWav(Float32Array.from([1.5, NaN, -Infinity]), 48000, "32f")).channels[0]),
+    ).toEqual([1.5, 0, 0]);
   });
 
   it("writes the canonical 44-byte header (24-bit, 48 kHz, mono) and pads an odd data chunk", () => {
@@ -71,7 +75,10 @@ describe("encodeWav / decodeWav", () => {
       w.fromScratch(channels, 44100, bitDepth, data);
       return decodeWav(w.toBuffer());
     };
-    const stereo = make(2, "16", [[16384, -32768, 0], [-16384, 32767, 1]]);
+    const stereo = make(2, "16", [
+      [16384, -32768, 0],
+      [-16384, 32767, 1],
+    ]);
     expect(stereo.sampleRate).toBe(44100);
     expect(Array.from(stereo.channels[0])).toEqual([0.5, -1, 0]);
     expect(Array.from(stereo.channels[1])).toEqual([-0.5, 32767 / 32768, 1 / 32768]);
@@ -105,10 +112,24 @@ describe("encodeWav / decodeWav", () => {
     fs.writeFileSync(file, encodeWav(x, 48000, 24));
     const r = spawnSync("ffmpeg", ["-v", "error", "-i", file, "-f", "f32le", "-"], { maxBuffer: 1 << 24 });
     expect(r.status).toBe(0);
-    const decoded = new Float32Array(r.stdout.buffer.slice(r.stdout.byteOffset, r.stdout.byteOffset + r.stdout.byteLength));
+    const decoded = new Float32Array(
+      r.stdout.buffer.slice(r.stdout.byteOffset, r.stdout.byteOffset + r.stdout.byteLength),
+    );
     expect(decoded.length).toBe(4800);
     expect(maxError(decoded, x)).toBeLessThanOrEqual(0.5 / 2 ** 23 + 1e-7);
-    const probe = spawnSync("ffprobe", ["-v", "error", "-show_entries", "stream=sample_rate,channels,bits_per_sample,codec_name", "-of", "csv=p=0", file], { encoding: "utf8" });
+    const probe = spawnSync(
+      "ffprobe",
+      [
+        "-v",
+        "error",
+        "-show_entries",
+        "stream=sample_rate,channels,bits_per_sample,codec_name",
+        "-of",
+        "csv=p=0",
+        file,
+      ],
+      { encoding: "utf8" },
+    );
     expect(probe.stdout.trim()).toBe("pcm_s24le,48000,1,24");
   });
 });

@@ -38,14 +38,24 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const json = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
-interface Meta { name: string; type?: string; shape?: readonly (number | string)[] }
+interface Meta {
+  name: string;
+  type?: string;
+  shape?: readonly (number | string)[];
+}
 const meta = (list: readonly ort.InferenceSession.ValueMetadata[]): Meta[] =>
   list.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name }));
 const f32 = (t: ort.Tensor) => t.data as Float32Array;
-const pastNames = Array.from({ length: LAYERS }, (_, l) => ["decoder.key", "decoder.value", "encoder.key", "encoder.value"].map((x) => `past_key_values.${l}.${x}`)).flat();
+const pastNames = Array.from({ length: LAYERS }, (_, l) =>
+  ["decoder.key", "decoder.value", "encoder.key", "encoder.value"].map((x) => `past_key_values.${l}.${x}`),
+).flat();
 
 /** First-call feeds for a decoder batch of `batch` (rows = batch·4), zero-length past as transformers.js makes it. */
-function firstCall(batch: number, tokens: number[][], opts: { mask?: number[]; hidden?: Float32Array; textLen?: number } = {}): Record<string, ort.Tensor> {
+function firstCall(
+  batch: number,
+  tokens: number[][],
+  opts: { mask?: number[]; hidden?: Float32Array; textLen?: number } = {},
+): Record<string, ort.Tensor> {
   const textLen = opts.textLen ?? 5;
   const hidden = opts.hidden ?? Float32Array.from({ length: batch * textLen * TEXT }, (_, i) => Math.sin(i * 0.37));
   const mask = opts.mask ?? new Array(batch * textLen).fill(1);
@@ -65,8 +75,17 @@ function ids(tokens: number[][]): ort.Tensor {
 }
 
 /** Feeds for the next (cached) call: decoder K/V from `out`, encoder K/V from the first call. */
-function cachedCall(prev: Record<string, ort.Tensor>, out: ort.InferenceSession.OnnxValueMapType, tokens: number[][], first: boolean): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = { ...prev, input_ids: ids(tokens), use_cache_branch: new ort.Tensor("bool", new Uint8Array([1]), [1]) };
+function cachedCall(
+  prev: Record<string, ort.Tensor>,
+  out: ort.InferenceSession.OnnxValueMapType,
+  tokens: number[][],
+  first: boolean,
+): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {
+    ...prev,
+    input_ids: ids(tokens),
+    use_cache_branch: new ort.Tensor("bool", new Uint8Array([1]), [1]),
+  };
   for (let l = 0; l < LAYERS; l++) {
     for (const kv of ["key", "value"]) {
       feeds[`past_key_values.${l}.decoder.${kv}`] = out[`present.${l}.decoder.${kv}`];
@@ -77,7 +96,8 @@ function cachedCall(prev: Record<string, ort.Tensor>, out: ort.InferenceSession.
 }
 
 /** `rows` token rows: row r gets tokens derived from r so rows differ. */
-const grid = (rows: number, positions: number[]) => Array.from({ length: rows }, (_, r) => positions.map((p) => (p === 0 ? 2048 : (r * 131 + p * 17) % 2048)));
+const grid = (rows: number, positions: number[]) =>
+  Array.from({ length: rows }, (_, r) => positions.map((p) => (p === 0 ? 2048 : (r * 131 + p * 17) % 2048)));
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   expect(a.length).toBe(b.length);
@@ -107,21 +127,56 @@ describe("folder", () => {
       architectures: ["MusicgenForConditionalGeneration"],
       decoder_start_token_id: 2048,
       pad_token_id: 2048,
-      decoder: { model_type: "musicgen_decoder", num_codebooks: 4, vocab_size: 2048, num_hidden_layers: LAYERS, num_attention_heads: HEADS, hidden_size: tiny.decoder.hidden },
+      decoder: {
+        model_type: "musicgen_decoder",
+        num_codebooks: 4,
+        vocab_size: 2048,
+        num_hidden_layers: LAYERS,
+        num_attention_heads: HEADS,
+        hidden_size: tiny.decoder.hidden,
+      },
       text_encoder: { model_type: "t5", d_model: TEXT },
-      audio_encoder: { model_type: "encodec", sampling_rate: 32000, frame_rate: 50, codebook_size: 2048, upsampling_ratios: [8, 5, 4, 4] },
+      audio_encoder: {
+        model_type: "encodec",
+        sampling_rate: 32000,
+        frame_rate: 50,
+        codebook_size: 2048,
+        upsampling_ratios: [8, 5, 4, 4],
+      },
       cuesmith_contract_model: { size: "tiny", seed: 0, builder_version: BUILDER_VERSION },
     });
     const parsed = parseMusicgenConfig(config);
-    expect(parsed).toMatchObject({ contractModel: true, codebooks: 4, codebookSize: 2048, padToken: 2048, headDim: HD, hopLength: 640 });
+    expect(parsed).toMatchObject({
+      contractModel: true,
+      codebooks: 4,
+      codebookSize: 2048,
+      padToken: 2048,
+      headDim: HD,
+      hopLength: 640,
+    });
   });
 
   it("generation_config.json is the published one", () => {
     expect(json("generation_config.json")).toEqual({
-      _from_model_config: false, bos_token_id: 2048, decoder_start_token_id: 2048, do_sample: true, guidance_scale: 3.0, max_length: 1500, pad_token_id: 2048,
+      _from_model_config: false,
+      bos_token_id: 2048,
+      decoder_start_token_id: 2048,
+      do_sample: true,
+      guidance_scale: 3.0,
+      max_length: 1500,
+      pad_token_id: 2048,
     });
-    expect(json("preprocessor_config.json")).toMatchObject({ feature_extractor_type: "EncodecFeatureExtractor", sampling_rate: 32000, feature_size: 1 });
-    expect(json("tokenizer_config.json")).toMatchObject({ tokenizer_class: "T5Tokenizer", eos_token: "</s>", pad_token: "<pad>", unk_token: "<unk>" });
+    expect(json("preprocessor_config.json")).toMatchObject({
+      feature_extractor_type: "EncodecFeatureExtractor",
+      sampling_rate: 32000,
+      feature_size: 1,
+    });
+    expect(json("tokenizer_config.json")).toMatchObject({
+      tokenizer_class: "T5Tokenizer",
+      eos_token: "</s>",
+      pad_token: "<pad>",
+      unk_token: "<unk>",
+    });
   });
 
   it("tokenizes like T5 with @huggingface/tokenizers: EOS 1 last, ids inside the text vocab", () => {
@@ -142,7 +197,9 @@ describe("folder", () => {
     tjs.env.localModelPath = path.dirname(dir) + path.sep;
     const tokenizer = await tjs.AutoTokenizer.from_pretrained(path.basename(dir));
     const out = tokenizer(["upbeat synth"]);
-    expect(Array.from(out.input_ids.data as BigInt64Array, Number)).toEqual(new Tokenizer(json("tokenizer.json"), json("tokenizer_config.json")).encode("upbeat synth").ids);
+    expect(Array.from(out.input_ids.data as BigInt64Array, Number)).toEqual(
+      new Tokenizer(json("tokenizer.json"), json("tokenizer_config.json")).encode("upbeat synth").ids,
+    );
   });
 });
 
@@ -153,7 +210,9 @@ describe("input/output contract", () => {
       { name: "input_ids", type: "int64", shape: ["batch_size", "encoder_sequence_length"] },
       { name: "attention_mask", type: "int64", shape: ["batch_size", "encoder_sequence_length"] },
     ]);
-    expect(meta(s.outputMetadata)).toEqual([{ name: "last_hidden_state", type: "float32", shape: ["batch_size", "encoder_sequence_length", TEXT] }]);
+    expect(meta(s.outputMetadata)).toEqual([
+      { name: "last_hidden_state", type: "float32", shape: ["batch_size", "encoder_sequence_length", TEXT] },
+    ]);
     const out = await s.run({
       input_ids: new ort.Tensor("int64", BigInt64Array.from([93n, 52n, 1n, 5n, 1n, 0n]), [2, 3]),
       attention_mask: new ort.Tensor("int64", BigInt64Array.from([1n, 1n, 1n, 1n, 1n, 0n]), [2, 3]),
@@ -165,22 +224,40 @@ describe("input/output contract", () => {
   it("decoder: names, dtypes, fixed heads and head_dim, symbolic everything else", () => {
     const s = sessions.decoder_model_merged;
     const presentNames = pastNames.map((n) => n.replace("past_key_values", "present"));
-    expect(s.inputNames).toEqual(["input_ids", "encoder_hidden_states", "encoder_attention_mask", ...pastNames, "use_cache_branch"]);
+    expect(s.inputNames).toEqual([
+      "input_ids",
+      "encoder_hidden_states",
+      "encoder_attention_mask",
+      ...pastNames,
+      "use_cache_branch",
+    ]);
     expect(s.outputNames).toEqual(["logits", ...presentNames]);
     const inputs = meta(s.inputMetadata);
     expect(inputs[0]).toMatchObject({ type: "int64", shape: [expect.any(String), "decoder_sequence_length"] });
-    expect(inputs[1]).toEqual({ name: "encoder_hidden_states", type: "float32", shape: ["batch_size", "encoder_sequence_length", TEXT] });
-    expect(inputs[2]).toEqual({ name: "encoder_attention_mask", type: "int64", shape: ["batch_size", "encoder_sequence_length"] });
-    for (const p of inputs.slice(3, -1)) expect(p).toMatchObject({ type: "float32", shape: ["batch_size", HEADS, expect.any(String), HD] });
+    expect(inputs[1]).toEqual({
+      name: "encoder_hidden_states",
+      type: "float32",
+      shape: ["batch_size", "encoder_sequence_length", TEXT],
+    });
+    expect(inputs[2]).toEqual({
+      name: "encoder_attention_mask",
+      type: "int64",
+      shape: ["batch_size", "encoder_sequence_length"],
+    });
+    for (const p of inputs.slice(3, -1))
+      expect(p).toMatchObject({ type: "float32", shape: ["batch_size", HEADS, expect.any(String), HD] });
     expect(inputs[inputs.length - 1]).toEqual({ name: "use_cache_branch", type: "bool", shape: [1] });
     const outputs = meta(s.outputMetadata);
     expect(outputs[0]).toMatchObject({ type: "float32", shape: [expect.any(String), "decoder_sequence_length", V] });
-    for (const p of outputs.slice(1)) expect(p).toMatchObject({ type: "float32", shape: [expect.any(String), HEADS, expect.any(String), HD] });
+    for (const p of outputs.slice(1))
+      expect(p).toMatchObject({ type: "float32", shape: [expect.any(String), HEADS, expect.any(String), HD] });
   });
 
   it("encodec: names and dtypes", () => {
     const s = sessions.encodec_decode;
-    expect(meta(s.inputMetadata)).toEqual([{ name: "audio_codes", type: "int64", shape: [1, "batch_size", 4, "chunk_length"] }]);
+    expect(meta(s.inputMetadata)).toEqual([
+      { name: "audio_codes", type: "int64", shape: [1, "batch_size", 4, "chunk_length"] },
+    ]);
     expect(meta(s.outputMetadata)).toMatchObject([{ name: "audio_values", type: "float32" }]);
   });
 });
@@ -216,7 +293,8 @@ describe("decoder", () => {
 
     const three = firstCall(2, grid(8, [0, 1, 2]));
     const a = await run(three);
-    for (let t = 0; t < 3; t++) expect(maxAbsDiff(positionLogits(a.logits, t), positionLogits(all.logits, t))).toBeLessThan(1e-4);
+    for (let t = 0; t < 3; t++)
+      expect(maxAbsDiff(positionLogits(a.logits, t), positionLogits(all.logits, t))).toBeLessThan(1e-4);
     const b = await run(cachedCall(three, a, grid(8, [3]), true));
     expect(maxAbsDiff(positionLogits(b.logits, 0), positionLogits(all.logits, 3))).toBeLessThan(1e-4);
 
@@ -225,7 +303,8 @@ describe("decoder", () => {
     const c = await run(two);
     const d = await run(cachedCall(two, c, grid(8, [2, 3]), true));
     expect(d["present.0.decoder.key"].dims).toEqual([2, HEADS, 4, HD]);
-    for (let t = 0; t < 2; t++) expect(maxAbsDiff(positionLogits(d.logits, t), positionLogits(all.logits, 2 + t))).toBeLessThan(1e-4);
+    for (let t = 0; t < 2; t++)
+      expect(maxAbsDiff(positionLogits(d.logits, t), positionLogits(all.logits, 2 + t))).toBeLessThan(1e-4);
   });
 
   it("gives finite logits for an all-zero encoder mask and ignores masked text positions", async () => {
@@ -270,7 +349,9 @@ describe("builder", () => {
     }
     for (const f of requiredFiles("fp32")) {
       if (!read(a, f).equals(read(dir, f))) {
-        throw new Error(`${f} in ${dir} differs from a fresh build: bump BUILDER_VERSION in models/build/index.ts when graphs change`);
+        throw new Error(
+          `${f} in ${dir} differs from a fresh build: bump BUILDER_VERSION in models/build/index.ts when graphs change`,
+        );
       }
     }
     expect(fs.readdirSync(tmp).sort()).toEqual(["a", "b", "c"]); // no temp folders left behind
@@ -296,6 +377,8 @@ describe("builder", () => {
     const [o8, o32] = [await s8.run(feeds), await s32.run(feeds)];
     expect(o8.logits.dims).toEqual([8, 2, V]);
     expect(maxAbsDiff(f32(o8.logits), f32(o32.logits))).toBeLessThan(0.05);
-    expect(read(q, "onnx/decoder_model_merged_quantized.onnx").length).toBeLessThan(read(q, "onnx/decoder_model_merged.onnx").length);
+    expect(read(q, "onnx/decoder_model_merged_quantized.onnx").length).toBeLessThan(
+      read(q, "onnx/decoder_model_merged.onnx").length,
+    );
   });
 });

@@ -20,8 +20,21 @@ describe("planChunks", () => {
   });
 
   it("gives a tail no longer than the context to the chunk before it", () => {
-    expect(planChunks(95, { chunkFrames: 30, contextFrames: 5, crossfadeFrames: 4 }).map((c) => [c.start, c.end])).toEqual([[0, 30], [30, 60], [60, 95]]);
-    expect(planChunks(96, { chunkFrames: 30, contextFrames: 5, crossfadeFrames: 4 }).map((c) => [c.start, c.end])).toEqual([[0, 30], [30, 60], [60, 90], [90, 96]]);
+    expect(
+      planChunks(95, { chunkFrames: 30, contextFrames: 5, crossfadeFrames: 4 }).map((c) => [c.start, c.end]),
+    ).toEqual([
+      [0, 30],
+      [30, 60],
+      [60, 95],
+    ]);
+    expect(
+      planChunks(96, { chunkFrames: 30, contextFrames: 5, crossfadeFrames: 4 }).map((c) => [c.start, c.end]),
+    ).toEqual([
+      [0, 30],
+      [30, 60],
+      [60, 90],
+      [90, 96],
+    ]);
   });
 
   it("refuses a cross-fade wider than the context allows, and empty clips", () => {

@@ -15,7 +15,10 @@ describe("StepCostModel", () => {
     expect(a).toBeCloseTo(37, 6);
     expect(b).toBeCloseTo(0.03, 9);
     // the rest of a 30 s window and a second window that re-feeds 600 frames
-    const runs = [{ from: 201, to: 1502 }, { from: 600, to: 1352 }];
+    const runs = [
+      { from: 201, to: 1502 },
+      { from: 600, to: 1352 },
+    ];
     expect(m.remainingMs(runs)).toBeCloseTo(exactSum(37, 0.03, 201, 1502) + exactSum(37, 0.03, 600, 1352), 3);
     // the naive "mean so far × steps left" would promise an end over a third too early here
     const naive = (37 + 0.03 * 100.5) * (1302 + 753);

@@ -1,5 +1,12 @@
 import { Rng } from "../../helper/engine/generation/rng";
-import { chain, kthLargest, mixGuidance, temperature, topK, topKIndices } from "../../helper/engine/generation/logits-processors";
+import {
+  chain,
+  kthLargest,
+  mixGuidance,
+  temperature,
+  topK,
+  topKIndices,
+} from "../../helper/engine/generation/logits-processors";
 import { argmax, sampleCategorical, sampleTopK } from "../../helper/engine/generation/sampler";
 import { codesFromSequence, forcedToken, PatternSpec, stepsFor } from "../../helper/engine/generation/delay-pattern";
 import { checkDuration, framesFor, samplesFor } from "../../helper/engine/generation/duration";
@@ -7,7 +14,9 @@ import { planWindows } from "../../helper/engine/generation/windows";
 
 describe("Rng", () => {
   it("is deterministic for a seed and differs between seeds", () => {
-    const a = new Rng(7), b = new Rng(7), c = new Rng(8);
+    const a = new Rng(7),
+      b = new Rng(7),
+      c = new Rng(8);
     const xs = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
@@ -99,7 +108,12 @@ describe("delay pattern", () => {
     expect(forcedToken({ ...spec, padEdges: "start" }, 3, 3)).toBe(2048);
   });
   it("teacher-forces prompt frames at their delayed positions", () => {
-    const prompt = [[10, 11], [20, 21], [30, 31], [40, 41]];
+    const prompt = [
+      [10, 11],
+      [20, 21],
+      [30, 31],
+      [40, 41],
+    ];
     const s = { ...spec, frames: 5, prompt };
     expect(forcedToken(s, 0, 1)).toBe(10);
     expect(forcedToken(s, 0, 2)).toBe(11);
@@ -108,9 +122,16 @@ describe("delay pattern", () => {
     expect(forcedToken(s, 3, 6)).toBe(-1);
   });
   it("reverting the delay recovers the frames", () => {
-    const seq = [0, 1, 2, 3].map((k) => Array.from({ length: 7 }, (_, t) => (t - 1 - k >= 0 && t - 1 - k < 3 ? 100 * k + (t - 1 - k) : 2048)));
+    const seq = [0, 1, 2, 3].map((k) =>
+      Array.from({ length: 7 }, (_, t) => (t - 1 - k >= 0 && t - 1 - k < 3 ? 100 * k + (t - 1 - k) : 2048)),
+    );
     const codes = codesFromSequence(seq, 3);
-    expect(codes.map((c) => Array.from(c))).toEqual([[0, 1, 2], [100, 101, 102], [200, 201, 202], [300, 301, 302]]);
+    expect(codes.map((c) => Array.from(c))).toEqual([
+      [0, 1, 2],
+      [100, 101, 102],
+      [200, 201, 202],
+      [300, 301, 302],
+    ]);
   });
 });
 
@@ -172,14 +193,16 @@ describe("long-piece windows", () => {
 describe("fused top-k sampler", () => {
   it("draws the same token as sampleCategorical(topK(k)(row)) from the same random numbers", () => {
     let seed = 11;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const fused = new Rng(5);
     const reference = new Rng(5);
     const draws = new Set<number>();
     for (let trial = 0; trial < 2000; trial++) {
       const n = 2 + Math.floor(rand() * 300);
       // coarse values (many ties at the threshold), some masked, some far below the rest (weights that underflow)
-      const row = Float32Array.from({ length: n }, () => (rand() < 0.05 ? -Infinity : rand() < 0.05 ? -800 : Math.floor(rand() * 24) / 4));
+      const row = Float32Array.from({ length: n }, () =>
+        rand() < 0.05 ? -Infinity : rand() < 0.05 ? -800 : Math.floor(rand() * 24) / 4,
+      );
       if (row.every((x) => x === -Infinity)) row[0] = 0;
       const k = 1 + Math.floor(rand() * (n + 2)); // k >= n included
       const before = Float32Array.from(row);
@@ -200,7 +223,7 @@ describe("fused top-k sampler", () => {
 describe("top-k by quickselect", () => {
   it("keeps exactly what the ordered top-k indices keep, ties at the threshold included", () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let trial = 0; trial < 200; trial++) {
       const n = 1 + Math.floor(rand() * 300);
       // few distinct values, so ties at the threshold are common

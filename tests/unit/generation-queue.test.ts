@@ -5,9 +5,17 @@ import { BatchEngine, deadlineFor, GenerationQueue, GenerationSpec } from "../..
 class FakeEngine implements BatchEngine {
   calls: GenerateRequest[] = [];
   info = { msPerStep: 1 };
-  constructor(private steps = 5, private stepMs = 5) {}
-  stepsFor(d: number[]) { return Math.max(...d) * 10; }
-  async generate(req: GenerateRequest, { onProgress, signal }: { onProgress?: (p: any) => void; signal?: AbortSignal }): Promise<GenerateResult> {
+  constructor(
+    private steps = 5,
+    private stepMs = 5,
+  ) {}
+  stepsFor(d: number[]) {
+    return Math.max(...d) * 10;
+  }
+  async generate(
+    req: GenerateRequest,
+    { onProgress, signal }: { onProgress?: (p: any) => void; signal?: AbortSignal },
+  ): Promise<GenerateResult> {
     this.calls.push(req);
     for (let s = 1; s <= this.steps; s++) {
       await new Promise((r) => setTimeout(r, this.stepMs));
@@ -15,18 +23,35 @@ class FakeEngine implements BatchEngine {
       onProgress?.({ step: s, totalSteps: this.steps, fraction: s / this.steps, elapsedMs: 0, etaMs: 0 });
     }
     const seeds = req.seed as number[];
-    return { audio: req.prompts.map((_, i) => new Float32Array([seeds[i]])), codes: [], sampleRate: 32000, seeds, steps: this.steps, timings: { textMs: 0, decodeMs: 0, encodecMs: 0, totalMs: 0 } };
+    return {
+      audio: req.prompts.map((_, i) => new Float32Array([seeds[i]])),
+      codes: [],
+      sampleRate: 32000,
+      seeds,
+      steps: this.steps,
+      timings: { textMs: 0, decodeMs: 0, encodecMs: 0, totalMs: 0 },
+    };
   }
 }
 
-const spec = (over: Partial<GenerationSpec> = {}): GenerationSpec => ({ prompt: "p", durationSec: 1, seed: 1, guidanceScale: 3, topK: 250, temperature: 1, ...over });
+const spec = (over: Partial<GenerationSpec> = {}): GenerationSpec => ({
+  prompt: "p",
+  durationSec: 1,
+  seed: 1,
+  guidanceScale: 3,
+  topK: 250,
+  temperature: 1,
+  ...over,
+});
 
 describe("GenerationQueue", () => {
   it("batches jobs submitted together into one decode", async () => {
     const engine = new FakeEngine();
     const q = new GenerationQueue(engine);
     const positions: number[] = [];
-    const jobs = [1, 2, 3].map((seed) => q.submit(spec({ seed, prompt: `p${seed}` }), { onQueued: (p) => positions.push(p) }));
+    const jobs = [1, 2, 3].map((seed) =>
+      q.submit(spec({ seed, prompt: `p${seed}` }), { onQueued: (p) => positions.push(p) }),
+    );
     const outs = await Promise.all(jobs.map((j) => j.result));
     expect(engine.calls).toHaveLength(1);
     expect(engine.calls[0].prompts).toEqual(["p1", "p2", "p3"]);
@@ -39,7 +64,10 @@ describe("GenerationQueue", () => {
     const engine = new FakeEngine();
     const q = new GenerationQueue(engine);
     await Promise.all([q.submit(spec()).result, q.submit(spec({ topK: 50 })).result, q.submit(spec()).result]);
-    expect(engine.calls.map((c) => [c.topK, c.prompts.length])).toEqual([[250, 2], [50, 1]]);
+    expect(engine.calls.map((c) => [c.topK, c.prompts.length])).toEqual([
+      [250, 2],
+      [50, 1],
+    ]);
   });
 
   it("respects the batch size limit", async () => {

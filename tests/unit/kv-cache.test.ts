@@ -8,7 +8,8 @@ import { newSliceName, PAST_LENGTH } from "../../models/transform";
 const shape = { layers: 2, batch: 2, heads: 3, headDim: 4, capacity: 3 * KV_CHUNK + 10 };
 const BH = shape.batch * shape.heads;
 // a distinct value per (layer, key/value, row·head, position, d)
-const value = (l: number, j: number, bh: number, pos: number, d: number) => ((l * 2 + j) * 100 + bh) * 10_000 + pos * 10 + d;
+const value = (l: number, j: number, bh: number, pos: number, d: number) =>
+  ((l * 2 + j) * 100 + bh) * 10_000 + pos * 10 + d;
 
 /** The new slices of a call covering positions past .. past + seq - 1, as the flat graph returns them. */
 function outputsFor(past: number, seq: number): ort.InferenceSession.OnnxValueMapType {
@@ -16,7 +17,10 @@ function outputsFor(past: number, seq: number): ort.InferenceSession.OnnxValueMa
   for (let l = 0; l < shape.layers; l++) {
     (["key", "value"] as const).forEach((kind, j) => {
       const data = new Float32Array(BH * seq * shape.headDim);
-      for (let bh = 0; bh < BH; bh++) for (let s = 0; s < seq; s++) for (let d = 0; d < shape.headDim; d++) data[(bh * seq + s) * shape.headDim + d] = value(l, j, bh, past + s, d);
+      for (let bh = 0; bh < BH; bh++)
+        for (let s = 0; s < seq; s++)
+          for (let d = 0; d < shape.headDim; d++)
+            data[(bh * seq + s) * shape.headDim + d] = value(l, j, bh, past + s, d);
       out[newSliceName(l, kind)] = new ort.Tensor("float32", data, [shape.batch, shape.heads, seq, shape.headDim]);
     });
   }
@@ -42,10 +46,13 @@ function writeWindow(cache: KvCache): number[] {
     for (let l = 0; l < shape.layers; l++) {
       for (const [j, kind] of (["key", "value"] as const).entries()) {
         const data = feeds[`past_key_values.${l}.decoder.${kind}`].data as Float32Array;
-        for (let bh = 0; bh < BH; bh++) for (let pos = 0; pos < past; pos++) for (let d = 0; d < shape.headDim; d++) {
-          const got = data[(bh * cap + pos) * shape.headDim + d];
-          if (got !== value(l, j, bh, pos, d)) throw new Error(`layer ${l} ${kind} row ${bh} position ${pos}: ${got}`);
-        }
+        for (let bh = 0; bh < BH; bh++)
+          for (let pos = 0; pos < past; pos++)
+            for (let d = 0; d < shape.headDim; d++) {
+              const got = data[(bh * cap + pos) * shape.headDim + d];
+              if (got !== value(l, j, bh, pos, d))
+                throw new Error(`layer ${l} ${kind} row ${bh} position ${pos}: ${got}`);
+            }
       }
     }
     cache.update(outputsFor(past, seq), past, seq);
@@ -77,7 +84,12 @@ describe("flat KV cache (in-place and capacity layouts)", () => {
     expect(reused.buffer).toBe(used);
     expect(reused.every((x) => x === 0)).toBe(true); // the last window's values are gone
     second.release();
-    expect(writeWindow(createKvCache({ kind: "flat", layout: "in-place" }, shape, pool))).toEqual([KV_CHUNK, 2 * KV_CHUNK, 3 * KV_CHUNK, shape.capacity]);
+    expect(writeWindow(createKvCache({ kind: "flat", layout: "in-place" }, shape, pool))).toEqual([
+      KV_CHUNK,
+      2 * KV_CHUNK,
+      3 * KV_CHUNK,
+      shape.capacity,
+    ]);
     pool.clear();
   });
 
@@ -89,10 +101,13 @@ describe("flat KV cache (in-place and capacity layouts)", () => {
 
 describe("copyRows (the cache's slice writes)", () => {
   // every float32 bit pattern class: normal, negative zero, subnormal, infinities, NaNs with payloads
-  const patterns = Uint32Array.from([0x3f800000, 0x80000000, 0x00000001, 0x7f800000, 0xff800000, 0x7fc00000, 0x7ff00001, 0xfff80000, 0x7fbfffff, 0x12345678]);
+  const patterns = Uint32Array.from([
+    0x3f800000, 0x80000000, 0x00000001, 0x7f800000, 0xff800000, 0x7fc00000, 0x7ff00001, 0xfff80000, 0x7fbfffff,
+    0x12345678,
+  ]);
   const source = (n: number, offset: number) => {
     const raw = new Uint32Array(n + offset);
-    for (let i = 0; i < n; i++) raw[offset + i] = patterns[i % patterns.length] ^ (i << 4 & 0xff0);
+    for (let i = 0; i < n; i++) raw[offset + i] = patterns[i % patterns.length] ^ ((i << 4) & 0xff0);
     return new Float32Array(raw.buffer, offset * 4, n);
   };
   const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
@@ -102,9 +117,16 @@ describe("copyRows (the cache's slice writes)", () => {
     ["source off by 4 bytes: float by float", 1, 0, false],
     ["destination off by 4 bytes: float by float", 0, 1, false],
   ])("puts every row where it belongs (%s)", (_, srcOffset, dstOffset, sameBits) => {
-    const rows = 5, len = 8, stride = 20, at = 6;
+    const rows = 5,
+      len = 8,
+      stride = 20,
+      at = 6;
     const src = source(rows * len, srcOffset);
-    const dst = new Float32Array(new ArrayBuffer((rows * stride + at + dstOffset) * 4), dstOffset * 4, rows * stride + at);
+    const dst = new Float32Array(
+      new ArrayBuffer((rows * stride + at + dstOffset) * 4),
+      dstOffset * 4,
+      rows * stride + at,
+    );
     copyRows(dst, src, rows, len, at, stride);
     const expected = new Uint32Array(dst.length);
     const srcBits = bits(src);

@@ -78,7 +78,9 @@ describe("cuesmith models verify / list", () => {
     const report = JSON.parse(r.out.join("\n"));
     expect(report.checked).toEqual(["fp32"]);
     expect(report.files.find((f: { file: string }) => f.file === "config.json").status).toBe("wrong_size");
-    expect(report.files.find((f: { file: string }) => f.file === "onnx/decoder_model_merged.onnx").status).toBe("missing");
+    expect(report.files.find((f: { file: string }) => f.file === "onnx/decoder_model_merged.onnx").status).toBe(
+      "missing",
+    );
   });
 
   it("list --root: nothing installed, in text and JSON", async () => {
@@ -88,7 +90,9 @@ describe("cuesmith models verify / list", () => {
     expect(text.out[0]).toMatch(/no models installed in .* run `npx cuesmith models fetch musicgen-small`/);
     fs.mkdirSync(path.join(root, "musicgen-small"));
     const json = await run(["list", "--root", root, "--json"]);
-    expect(JSON.parse(json.out.join("\n")).models).toMatchObject([{ name: "musicgen-small", model: "musicgen-small", variants: [] }]);
+    expect(JSON.parse(json.out.join("\n")).models).toMatchObject([
+      { name: "musicgen-small", model: "musicgen-small", variants: [] },
+    ]);
   });
 });
 
@@ -100,7 +104,9 @@ describe("cuesmith models build-test", () => {
       expect(r.code).toBe(0);
       expect(r.out[0]).toContain(out);
     }
-    expect(JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8")).cuesmith_contract_model).toMatchObject({ seed: 7 });
+    expect(JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8")).cuesmith_contract_model).toMatchObject({
+      seed: 7,
+    });
     expect(fs.existsSync(path.join(out, "onnx", "decoder_model_merged.onnx"))).toBe(true);
   });
 

@@ -23,7 +23,10 @@ interface FakeFile {
 }
 
 const FILES: Record<string, FakeFile> = {
-  "config.json": { content: Buffer.from(JSON.stringify({ model_type: "musicgen", note: "x".repeat(700) }, null, 2)), lfs: false },
+  "config.json": {
+    content: Buffer.from(JSON.stringify({ model_type: "musicgen", note: "x".repeat(700) }, null, 2)),
+    lfs: false,
+  },
   "onnx/text_encoder.onnx": { content: randomBytes(150_000), lfs: true },
   "onnx/decoder_model_merged_quantized.onnx": { content: randomBytes(300_000), lfs: true },
   "onnx/decoder_model_merged.onnx": { content: randomBytes(200_000), lfs: true },
@@ -31,14 +34,29 @@ const FILES: Record<string, FakeFile> = {
 };
 
 /** A manifest in the real shape: some files pinned exactly, some (like the real one) with sha256 null and a rounded size. */
-function testManifest(overrides: Record<string, Partial<{ size: number; sizeApprox: boolean; sizeEstimated: boolean; sha256: string | null }>> = {}): Manifest {
+function testManifest(
+  overrides: Record<
+    string,
+    Partial<{ size: number; sizeApprox: boolean; sizeEstimated: boolean; sha256: string | null }>
+  > = {},
+): Manifest {
   const round = (n: number) => Math.round(n / 1000) * 1000;
   const files: Record<string, unknown> = {
     "config.json": { size: round(FILES["config.json"].content.length), sizeApprox: true, sha256: null, lfs: false },
     "onnx/text_encoder.onnx": { size: round(150_000), sizeApprox: true, sha256: null, lfs: true },
-    "onnx/decoder_model_merged_quantized.onnx": { size: 300_000, sizeApprox: false, sha256: sha256(FILES["onnx/decoder_model_merged_quantized.onnx"].content), lfs: true },
+    "onnx/decoder_model_merged_quantized.onnx": {
+      size: 300_000,
+      sizeApprox: false,
+      sha256: sha256(FILES["onnx/decoder_model_merged_quantized.onnx"].content),
+      lfs: true,
+    },
     "onnx/decoder_model_merged.onnx": { size: round(200_000), sizeApprox: true, sha256: null, lfs: true },
-    "onnx/encodec_decode.onnx": { size: 80_000, sizeApprox: false, sha256: sha256(FILES["onnx/encodec_decode.onnx"].content), lfs: true },
+    "onnx/encodec_decode.onnx": {
+      size: 80_000,
+      sizeApprox: false,
+      sha256: sha256(FILES["onnx/encodec_decode.onnx"].content),
+      lfs: true,
+    },
   };
   for (const [f, o] of Object.entries(overrides)) files[f] = { ...(files[f] as object), ...o };
   return parseManifest({
@@ -51,7 +69,12 @@ function testManifest(overrides: Record<string, Partial<{ size: number; sizeAppr
         license: "CC-BY-NC-4.0",
         defaultVariant: "q8",
         variants: {
-          q8: ["config.json", "onnx/text_encoder.onnx", "onnx/decoder_model_merged_quantized.onnx", "onnx/encodec_decode.onnx"],
+          q8: [
+            "config.json",
+            "onnx/text_encoder.onnx",
+            "onnx/decoder_model_merged_quantized.onnx",
+            "onnx/encodec_decode.onnx",
+          ],
           fp32: ["config.json", "onnx/text_encoder.onnx", "onnx/decoder_model_merged.onnx", "onnx/encodec_decode.onnx"],
         },
         files,
@@ -163,7 +186,11 @@ class FakeHub {
         res.writeHead(416, { "content-range": `bytes */${body.length}` }).end();
         return;
       }
-      res.writeHead(206, { ...headers, "content-length": body.length - start, "content-range": `bytes ${start}-${body.length - 1}/${body.length}` });
+      res.writeHead(206, {
+        ...headers,
+        "content-length": body.length - start,
+        "content-range": `bytes ${start}-${body.length - 1}/${body.length}`,
+      });
     } else {
       res.writeHead(200, { ...headers, "content-length": body.length });
     }
@@ -243,11 +270,23 @@ describe("models fetch (fake hub)", () => {
       ["onnx/decoder_model_merged_quantized.onnx", "downloaded", "manifest"],
       ["onnx/encodec_decode.onnx", "downloaded", "manifest"],
     ]);
-    expect(listTree(dest)).toEqual([".cuesmith-lock.json", "config.json", "onnx/decoder_model_merged_quantized.onnx", "onnx/encodec_decode.onnx", "onnx/text_encoder.onnx"]);
-    for (const f of result.files) expect(fs.readFileSync(path.join(dest, f.file)).equals(FILES[f.file].content)).toBe(true);
+    expect(listTree(dest)).toEqual([
+      ".cuesmith-lock.json",
+      "config.json",
+      "onnx/decoder_model_merged_quantized.onnx",
+      "onnx/encodec_decode.onnx",
+      "onnx/text_encoder.onnx",
+    ]);
+    for (const f of result.files)
+      expect(fs.readFileSync(path.join(dest, f.file)).equals(FILES[f.file].content)).toBe(true);
     const lock = readLock(dest)!;
     expect(lock).toMatchObject({ model: "tiny-musicgen", repo: REPO, revision: REV });
-    expect(lock.files["onnx/text_encoder.onnx"]).toEqual({ size: 150_000, sha256: sha256(FILES["onnx/text_encoder.onnx"].content), verifiedBy: "hub-sha256", via: "download" });
+    expect(lock.files["onnx/text_encoder.onnx"]).toEqual({
+      size: 150_000,
+      sha256: sha256(FILES["onnx/text_encoder.onnx"].content),
+      verifiedBy: "hub-sha256",
+      via: "download",
+    });
     expect(lock.files["config.json"].sha256).toBe(sha256(FILES["config.json"].content));
     // Progress: never backwards within a phase, ends at 100% with "done".
     expect(events.length).toBeGreaterThan(4);
@@ -255,7 +294,8 @@ describe("models fetch (fake hub)", () => {
     expect(last.phase).toBe("done");
     expect(last.doneBytes).toBe(last.totalBytes);
     const downloads = events.filter((e) => e.phase === "download");
-    for (let i = 1; i < downloads.length; i++) expect(downloads[i].doneBytes).toBeGreaterThanOrEqual(downloads[i - 1].doneBytes);
+    for (let i = 1; i < downloads.length; i++)
+      expect(downloads[i].doneBytes).toBeGreaterThanOrEqual(downloads[i - 1].doneBytes);
   });
 
   it("keeps intact files on a second run without the network (lock + manifest), and fetches only the other variant's decoder", async () => {
@@ -264,11 +304,22 @@ describe("models fetch (fake hub)", () => {
     const manifest = testManifest();
     await fetchModel("tiny-musicgen", { manifest, dest, hubUrl: hub.url, hfCacheDir: false });
     const port = await closedPort();
-    const again = await fetchModel("tiny-musicgen", { manifest, dest, hubUrl: `http://127.0.0.1:${port}`, hfCacheDir: false });
+    const again = await fetchModel("tiny-musicgen", {
+      manifest,
+      dest,
+      hubUrl: `http://127.0.0.1:${port}`,
+      hfCacheDir: false,
+    });
     expect(again.files.every((f) => f.action === "present")).toBe(true);
 
     hub.log.length = 0;
-    const fp32 = await fetchModel("tiny-musicgen", { manifest, dest, variant: "fp32", hubUrl: hub.url, hfCacheDir: false });
+    const fp32 = await fetchModel("tiny-musicgen", {
+      manifest,
+      dest,
+      variant: "fp32",
+      hubUrl: hub.url,
+      hfCacheDir: false,
+    });
     expect(fp32.files.map((f) => f.action)).toEqual(["present", "present", "downloaded", "present"]);
     expect(hub.log.every((l) => decodeURIComponent(l.url).includes("decoder_model_merged.onnx"))).toBe(true);
     const report = await verifyModel(dest, { manifest, deep: true });
@@ -282,7 +333,12 @@ describe("models fetch (fake hub)", () => {
     const file = "onnx/decoder_model_merged_quantized.onnx";
     fs.mkdirSync(path.join(dest, "onnx"), { recursive: true });
     fs.writeFileSync(path.join(dest, `${file}.part`), FILES[file].content.subarray(0, 123_456));
-    const result = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: false });
+    const result = await fetchModel("tiny-musicgen", {
+      manifest: testManifest(),
+      dest,
+      hubUrl: hub.url,
+      hfCacheDir: false,
+    });
     expect(result.files.find((f) => f.file === file)?.action).toBe("downloaded");
     expect(fs.readFileSync(path.join(dest, file)).equals(FILES[file].content)).toBe(true);
     expect(fs.existsSync(path.join(dest, `${file}.part`))).toBe(false);
@@ -295,9 +351,18 @@ describe("models fetch (fake hub)", () => {
     const file = "onnx/text_encoder.onnx";
     hub = await new FakeHub({ dropAfter: new Map([[file, 40_000]]) }).start();
     const dest = path.join(tmp("drop"), "m");
-    await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: false, retryDelayMs: 10 });
+    await fetchModel("tiny-musicgen", {
+      manifest: testManifest(),
+      dest,
+      hubUrl: hub.url,
+      hfCacheDir: false,
+      retryDelayMs: 10,
+    });
     expect(fs.readFileSync(path.join(dest, file)).equals(FILES[file].content)).toBe(true);
-    const ranges = hub.requestsFor(file).filter((r) => r.method === "GET" && r.url.startsWith("/cdn/")).map((r) => r.range);
+    const ranges = hub
+      .requestsFor(file)
+      .filter((r) => r.method === "GET" && r.url.startsWith("/cdn/"))
+      .map((r) => r.range);
     expect(ranges[0]).toBeUndefined();
     expect(ranges[1]).toMatch(/^bytes=\d+-$/);
     expect(Number(ranges[1]!.slice(6, -1))).toBeGreaterThan(0);
@@ -310,7 +375,12 @@ describe("models fetch (fake hub)", () => {
   ])("rejects a download that does not match %s: names the file, installs nothing", async (_what, file) => {
     hub = await new FakeHub({ corrupt: new Set([file]) }).start();
     const dest = path.join(tmp("corrupt"), "m");
-    const err = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: false }).catch((e) => e);
+    const err = await fetchModel("tiny-musicgen", {
+      manifest: testManifest(),
+      dest,
+      hubUrl: hub.url,
+      hfCacheDir: false,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(ModelFileError);
     expect(err.code).toBe("wrong_hash");
     expect(err.file).toBe(file);
@@ -323,15 +393,33 @@ describe("models fetch (fake hub)", () => {
   it("holds an approximate size against the hub, but never an estimated one (the hub's size and hash decide)", async () => {
     hub = await new FakeHub().start();
     const off = { "onnx/text_encoder.onnx": { size: 1_500_000 } }; // ten times the real file
-    const refused = await fetchModel("tiny-musicgen", { manifest: testManifest(off), dest: path.join(tmp("approx"), "m"), hubUrl: hub.url, hfCacheDir: false }).catch((e) => e);
+    const refused = await fetchModel("tiny-musicgen", {
+      manifest: testManifest(off),
+      dest: path.join(tmp("approx"), "m"),
+      hubUrl: hub.url,
+      hfCacheDir: false,
+    }).catch((e) => e);
     expect(refused.code).toBe("hub_mismatch");
     const dest = path.join(tmp("estimated"), "m");
     const estimated = { "onnx/text_encoder.onnx": { size: 1_500_000, sizeEstimated: true } };
-    const result = await fetchModel("tiny-musicgen", { manifest: testManifest(estimated), dest, hubUrl: hub.url, hfCacheDir: false });
-    expect(result.files.find((f) => f.file === "onnx/text_encoder.onnx")).toMatchObject({ action: "downloaded", verifiedBy: "hub-sha256" });
+    const result = await fetchModel("tiny-musicgen", {
+      manifest: testManifest(estimated),
+      dest,
+      hubUrl: hub.url,
+      hfCacheDir: false,
+    });
+    expect(result.files.find((f) => f.file === "onnx/text_encoder.onnx")).toMatchObject({
+      action: "downloaded",
+      verifiedBy: "hub-sha256",
+    });
     expect(readLock(dest)!.files["onnx/text_encoder.onnx"].size).toBe(150_000);
     // and a second, offline run trusts the lock, not the estimate
-    const again = await fetchModel("tiny-musicgen", { manifest: testManifest(estimated), dest, hubUrl: "http://127.0.0.1:1", hfCacheDir: false });
+    const again = await fetchModel("tiny-musicgen", {
+      manifest: testManifest(estimated),
+      dest,
+      hubUrl: "http://127.0.0.1:1",
+      hfCacheDir: false,
+    });
     expect(again.files.find((f) => f.file === "onnx/text_encoder.onnx")?.action).toBe("present");
   });
 
@@ -339,7 +427,12 @@ describe("models fetch (fake hub)", () => {
     const file = "onnx/decoder_model_merged_quantized.onnx";
     hub = await new FakeHub({ advertise: new Map([[file, "f".repeat(64)]]) }).start();
     const dest = path.join(tmp("mismatch"), "m");
-    const err = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: false }).catch((e) => e);
+    const err = await fetchModel("tiny-musicgen", {
+      manifest: testManifest(),
+      dest,
+      hubUrl: hub.url,
+      hfCacheDir: false,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(ModelFileError);
     expect(err.code).toBe("hub_mismatch");
     expect(err.message).toContain(file);
@@ -370,7 +463,12 @@ describe("models fetch (fake hub)", () => {
       hub = await new FakeHub().start();
       const cache = makeCache();
       const dest = path.join(tmp("cache"), "m");
-      const result = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: cache });
+      const result = await fetchModel("tiny-musicgen", {
+        manifest: testManifest(),
+        dest,
+        hubUrl: hub.url,
+        hfCacheDir: cache,
+      });
       expect(hub.log).toEqual([]);
       expect(result.files.map((f) => [f.file, f.action, f.verifiedBy])).toEqual([
         ["config.json", "reused", "hf-cache-id"],
@@ -388,11 +486,21 @@ describe("models fetch (fake hub)", () => {
     it("finds the cache through HF_HUB_CACHE / HF_HOME", async () => {
       hub = await new FakeHub().start();
       const cache = makeCache();
-      const viaHubCache = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest: path.join(tmp("env1"), "m"), hubUrl: hub.url, env: { HF_HUB_CACHE: cache } });
+      const viaHubCache = await fetchModel("tiny-musicgen", {
+        manifest: testManifest(),
+        dest: path.join(tmp("env1"), "m"),
+        hubUrl: hub.url,
+        env: { HF_HUB_CACHE: cache },
+      });
       expect(viaHubCache.files.every((f) => f.action === "reused")).toBe(true);
       const home = tmp("hfhome");
       fs.renameSync(cache, path.join(home, "hub"));
-      const viaHome = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest: path.join(tmp("env2"), "m"), hubUrl: hub.url, env: { HF_HOME: home } });
+      const viaHome = await fetchModel("tiny-musicgen", {
+        manifest: testManifest(),
+        dest: path.join(tmp("env2"), "m"),
+        hubUrl: hub.url,
+        env: { HF_HOME: home },
+      });
       expect(viaHome.files.every((f) => f.action === "reused")).toBe(true);
       expect(hub.log).toEqual([]);
     });
@@ -401,7 +509,12 @@ describe("models fetch (fake hub)", () => {
       hub = await new FakeHub().start();
       const cache = makeCache({ revision: "f".repeat(40) });
       const dest = path.join(tmp("otherrev"), "m");
-      const result = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: cache });
+      const result = await fetchModel("tiny-musicgen", {
+        manifest: testManifest(),
+        dest,
+        hubUrl: hub.url,
+        hfCacheDir: cache,
+      });
       expect(result.files.map((f) => [f.file, f.action, f.verifiedBy])).toEqual([
         ["config.json", "reused", "hub-git-id"],
         ["onnx/text_encoder.onnx", "reused", "hub-sha256"],
@@ -410,17 +523,25 @@ describe("models fetch (fake hub)", () => {
       ]);
       // Only the two files without a pinned hash were asked about, and nothing was downloaded.
       expect(hub.log.map((l) => l.method)).toEqual(["HEAD", "HEAD"]);
-      for (const f of result.files) expect(fs.readFileSync(path.join(dest, f.file)).equals(FILES[f.file].content)).toBe(true);
+      for (const f of result.files)
+        expect(fs.readFileSync(path.join(dest, f.file)).equals(FILES[f.file].content)).toBe(true);
     });
 
     it("does not reuse a damaged cached file: downloads that one", async () => {
       hub = await new FakeHub().start();
       const cache = makeCache({ damaged: "onnx/text_encoder.onnx" });
       const dest = path.join(tmp("cachebad"), "m");
-      const result = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: cache });
+      const result = await fetchModel("tiny-musicgen", {
+        manifest: testManifest(),
+        dest,
+        hubUrl: hub.url,
+        hfCacheDir: cache,
+      });
       expect(result.files.find((f) => f.file === "onnx/text_encoder.onnx")?.action).toBe("downloaded");
       expect(result.files.filter((f) => f.action === "reused")).toHaveLength(3);
-      expect(fs.readFileSync(path.join(dest, "onnx/text_encoder.onnx")).equals(FILES["onnx/text_encoder.onnx"].content)).toBe(true);
+      expect(
+        fs.readFileSync(path.join(dest, "onnx/text_encoder.onnx")).equals(FILES["onnx/text_encoder.onnx"].content),
+      ).toBe(true);
     });
   });
 
@@ -441,7 +562,12 @@ describe("models fetch (fake hub)", () => {
       const parent = tmp("off1");
       const dest = path.join(parent, "home", "models", "m");
       const t0 = Date.now();
-      const err = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: `http://127.0.0.1:${port}`, hfCacheDir: false }).catch((e) => e);
+      const err = await fetchModel("tiny-musicgen", {
+        manifest: testManifest(),
+        dest,
+        hubUrl: `http://127.0.0.1:${port}`,
+        hfCacheDir: false,
+      }).catch((e) => e);
       expect(Date.now() - t0).toBeLessThan(3000);
       expectOffline(err, "127.0.0.1");
       expect((err as Error).message).toMatch(/connection refused/);
@@ -479,12 +605,23 @@ describe("models fetch (fake hub)", () => {
     it("reports the CLI fetch offline in one line with exit code 1", async () => {
       const port = await closedPort();
       const home = tmp("clihome");
-      const saved = { HF_ENDPOINT: process.env.HF_ENDPOINT, CUESMITH_HOME: process.env.CUESMITH_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
-      Object.assign(process.env, { HF_ENDPOINT: `http://127.0.0.1:${port}`, CUESMITH_HOME: home, HF_HUB_CACHE: emptyCache() });
+      const saved = {
+        HF_ENDPOINT: process.env.HF_ENDPOINT,
+        CUESMITH_HOME: process.env.CUESMITH_HOME,
+        HF_HUB_CACHE: process.env.HF_HUB_CACHE,
+      };
+      Object.assign(process.env, {
+        HF_ENDPOINT: `http://127.0.0.1:${port}`,
+        CUESMITH_HOME: home,
+        HF_HUB_CACHE: emptyCache(),
+      });
       const out: string[] = [];
       const errs: string[] = [];
       try {
-        const code = await runModelsCommand(["fetch", "musicgen-small"], { out: (s) => out.push(s), err: (s) => errs.push(s) });
+        const code = await runModelsCommand(["fetch", "musicgen-small"], {
+          out: (s) => out.push(s),
+          err: (s) => errs.push(s),
+        });
         expect(code).toBe(1);
       } finally {
         for (const [k, v] of Object.entries(saved)) {
@@ -493,7 +630,9 @@ describe("models fetch (fake hub)", () => {
         }
       }
       const last = errs[errs.length - 1];
-      expect(last).toMatch(/^cuesmith: cannot reach 127\.0\.0\.1 \(connection refused\) to fetch config\.json — no network/);
+      expect(last).toMatch(
+        /^cuesmith: cannot reach 127\.0\.0\.1 \(connection refused\) to fetch config\.json — no network/,
+      );
       expect(last).toContain("--model-dir");
       expect(out).toEqual([]);
     });
@@ -503,7 +642,14 @@ describe("models fetch (fake hub)", () => {
     const file = "onnx/decoder_model_merged_quantized.onnx";
     hub = await new FakeHub({ stallAfter: new Map([[file, 50_000]]) }).start();
     const dest = path.join(tmp("stall"), "m");
-    const stalled = await fetchModel("tiny-musicgen", { manifest: testManifest(), dest, hubUrl: hub.url, hfCacheDir: false, idleTimeoutMs: 300, retries: 0 }).catch((e) => e);
+    const stalled = await fetchModel("tiny-musicgen", {
+      manifest: testManifest(),
+      dest,
+      hubUrl: hub.url,
+      hfCacheDir: false,
+      idleTimeoutMs: 300,
+      retries: 0,
+    }).catch((e) => e);
     expect(stalled).toBeInstanceOf(ModelFileError);
     expect(stalled.code).toBe("network");
     expect(stalled.message).toContain(file);

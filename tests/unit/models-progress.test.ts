@@ -19,7 +19,19 @@ describe("fetch progress bar", () => {
     for (let b = 0; b <= 1000; b += 7) bar.update(event(b));
     bar.update(event(1000, "done"));
     bar.finish();
-    expect(lines.map((l) => l.match(/^fetch: (\d+)%/)?.[1])).toEqual(["0", "10", "20", "30", "40", "50", "60", "70", "80", "90", "100"]);
+    expect(lines.map((l) => l.match(/^fetch: (\d+)%/)?.[1])).toEqual([
+      "0",
+      "10",
+      "20",
+      "30",
+      "40",
+      "50",
+      "60",
+      "70",
+      "80",
+      "90",
+      "100",
+    ]);
     expect(lines.every((l) => l.endsWith("\n") && !l.includes("\r"))).toBe(true);
     expect(lines[3]).toContain("onnx/decoder_model_merged_quantized.onnx");
   });
@@ -27,7 +39,13 @@ describe("fetch progress bar", () => {
   it("redraws one line on a terminal, throttled, and ends it with a newline", () => {
     let now = 0;
     const writes: string[] = [];
-    const bar = new ProgressBar({ write: (s) => writes.push(s), tty: true, columns: 160, now: () => now, intervalMs: 100 });
+    const bar = new ProgressBar({
+      write: (s) => writes.push(s),
+      tty: true,
+      columns: 160,
+      now: () => now,
+      intervalMs: 100,
+    });
     bar.update(event(0)); // within the first interval: skipped
     now = 150;
     bar.update(event(420));
@@ -36,14 +54,22 @@ describe("fetch progress bar", () => {
     bar.update(event(1000, "done"));
     bar.finish();
     expect(writes).toHaveLength(3);
-    expect(writes[0]).toMatch(/^\r\x1b\[2K\[#{8}-{12}\]  42% 420 B\/1\.00 kB downloading onnx\/decoder_model_merged_quantized\.onnx \(8\/9\) [\d.]+ [kM]?B\/s$/);
+    expect(writes[0]).toMatch(
+      /^\r\x1b\[2K\[#{8}-{12}\]  42% 420 B\/1\.00 kB downloading onnx\/decoder_model_merged_quantized\.onnx \(8\/9\) [\d.]+ [kM]?B\/s$/,
+    );
     expect(writes[1]).toContain("100%");
     expect(writes[2]).toBe("\n");
   });
 
   it("keeps the terminal line within the terminal's width", () => {
     const writes: string[] = [];
-    const bar = new ProgressBar({ write: (s) => writes.push(s), tty: true, columns: 60, now: () => 1000, intervalMs: 0 });
+    const bar = new ProgressBar({
+      write: (s) => writes.push(s),
+      tty: true,
+      columns: 60,
+      now: () => 1000,
+      intervalMs: 0,
+    });
     bar.update(event(500));
     expect(writes[0].replace("\r\x1b[2K", "").length).toBeLessThanOrEqual(59);
     expect(writes[0].endsWith("…")).toBe(true);

@@ -67,7 +67,17 @@ async function makeFolder(dir: string, files: string[], lock = true): Promise<st
       repo: "Test/tiny-musicgen",
       revision: REV,
       updated: new Date().toISOString(),
-      files: Object.fromEntries(files.map((f) => [f, { size: CONTENT[f].length, sha256: sha256(CONTENT[f]), verifiedBy: "hub-sha256" as const, via: "download" as const }])),
+      files: Object.fromEntries(
+        files.map((f) => [
+          f,
+          {
+            size: CONTENT[f].length,
+            sha256: sha256(CONTENT[f]),
+            verifiedBy: "hub-sha256" as const,
+            via: "download" as const,
+          },
+        ]),
+      ),
     });
   }
   return dir;
@@ -79,7 +89,14 @@ describe("models verify", () => {
   it("passes an intact folder, sizes always, hashes with deep", async () => {
     const dir = await makeFolder(tmp("ok"), q8);
     const quick = await verifyModel(dir, { manifest: manifest() });
-    expect(quick).toMatchObject({ ok: true, model: "tiny-musicgen", revision: REV, checked: ["q8"], complete: { q8: true, fp32: false }, deep: false });
+    expect(quick).toMatchObject({
+      ok: true,
+      model: "tiny-musicgen",
+      revision: REV,
+      checked: ["q8"],
+      complete: { q8: true, fp32: false },
+      deep: false,
+    });
     expect(quick.files.every((f) => f.status === "ok" && !f.hashChecked)).toBe(true);
     const deep = await verifyModel(dir, { manifest: manifest(), deep: true });
     expect(deep.ok).toBe(true);
@@ -98,7 +115,9 @@ describe("models verify", () => {
     const bad = r.files.find((f) => f.file === "onnx/encodec.onnx")!;
     expect(bad.status).toBe("missing");
     expect(bad.message).toBe(`onnx/encodec.onnx is missing in ${dir}`);
-    expect(bad.fix).toBe(`run \`npx cuesmith models fetch tiny-musicgen --dest ${dir}\` or pass --model-dir with a folder in the published layout`);
+    expect(bad.fix).toBe(
+      `run \`npx cuesmith models fetch tiny-musicgen --dest ${dir}\` or pass --model-dir with a folder in the published layout`,
+    );
     const err = reportError(r)!;
     expect(err).toBeInstanceOf(ModelFileError);
     expect(err).toMatchObject({ code: "missing", file: "onnx/encodec.onnx" });
@@ -110,7 +129,9 @@ describe("models verify", () => {
     const dir = await makeFolder(path.join(home, "models", "tiny-musicgen"), q8);
     fs.rmSync(path.join(dir, "config.json"));
     const r = await verifyModel(dir, { manifest: manifest(), env: { CUESMITH_HOME: home } });
-    expect(r.files[0].fix).toBe("run `npx cuesmith models fetch tiny-musicgen` or pass --model-dir with a folder in the published layout");
+    expect(r.files[0].fix).toBe(
+      "run `npx cuesmith models fetch tiny-musicgen` or pass --model-dir with a folder in the published layout",
+    );
   });
 
   it("reports a wrong size (a truncated download) without hashing", async () => {
@@ -142,11 +163,18 @@ describe("models verify", () => {
     const dir = await makeFolder(tmp("nolock"), q8, false);
     const r = await verifyModel(dir, { manifest: manifest(), model: "tiny-musicgen", deep: true });
     expect(r.ok).toBe(true);
-    expect(r.files.find((f) => f.file === "onnx/encodec.onnx")).toMatchObject({ basis: "approximate", sizeApprox: true, hashChecked: false });
+    expect(r.files.find((f) => f.file === "onnx/encodec.onnx")).toMatchObject({
+      basis: "approximate",
+      sizeApprox: true,
+      hashChecked: false,
+    });
     expect(r.notes.join(" ")).toContain(LOCK_FILE);
     fs.writeFileSync(path.join(dir, "onnx/encodec.onnx"), "oops");
     const bad = await verifyModel(dir, { manifest: manifest(), model: "tiny-musicgen" });
-    expect(bad.files.find((f) => f.file === "onnx/encodec.onnx")).toMatchObject({ status: "wrong_size", expectedSize: 3000 });
+    expect(bad.files.find((f) => f.file === "onnx/encodec.onnx")).toMatchObject({
+      status: "wrong_size",
+      expectedSize: 3000,
+    });
     expect(bad.files.find((f) => f.file === "onnx/encodec.onnx")!.message).toContain("expected about 3000");
   });
 
@@ -164,14 +192,21 @@ describe("models verify", () => {
   });
 
   it("names an unknown model", async () => {
-    await expect(verifyModel(tmp("x"), { manifest: manifest(), model: "nope" })).rejects.toThrow(/no model named "nope"/);
+    await expect(verifyModel(tmp("x"), { manifest: manifest(), model: "nope" })).rejects.toThrow(
+      /no model named "nope"/,
+    );
   });
 });
 
 describe("models list", () => {
   it("lists the folders under the models root with their complete variants", async () => {
     const root = tmp("root");
-    await makeFolder(path.join(root, "tiny-musicgen"), ["config.json", "onnx/dec_q8.onnx", "onnx/encodec.onnx", "onnx/dec_fp32.onnx"]);
+    await makeFolder(path.join(root, "tiny-musicgen"), [
+      "config.json",
+      "onnx/dec_q8.onnx",
+      "onnx/encodec.onnx",
+      "onnx/dec_fp32.onnx",
+    ]);
     const broken = await makeFolder(path.join(root, "copy"), ["config.json", "onnx/dec_q8.onnx", "onnx/encodec.onnx"]);
     fs.truncateSync(path.join(broken, "onnx/dec_q8.onnx"), 10);
     fs.writeFileSync(path.join(broken, "onnx/dec_fp32.onnx.part"), Buffer.alloc(500));

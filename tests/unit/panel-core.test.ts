@@ -2,10 +2,24 @@
 import { HelperConnection, healthMessage, helperSocketUrl, type ConnectionStatus } from "../../plugin/core/connection";
 import type { SocketLike } from "../../plugin/core/helper-client";
 import { applyEdit, editTextOf, type ScoreItem } from "../../plugin/core/markers";
-import { DEFAULT_SETTINGS, loadSettings, saveSettings, settingsProblems, trackPolicy, type StorageLike } from "../../plugin/core/settings";
+import {
+  DEFAULT_SETTINGS,
+  loadSettings,
+  saveSettings,
+  settingsProblems,
+  trackPolicy,
+  type StorageLike,
+} from "../../plugin/core/settings";
 import { secondsToTicks } from "../../shared/time";
 
-const item: ScoreItem = { key: "m1", name: "#unboxing", tag: "unboxing", startTicks: secondsToTicks(2).toString(), endTicks: secondsToTicks(5).toString(), seconds: 3 };
+const item: ScoreItem = {
+  key: "m1",
+  name: "#unboxing",
+  tag: "unboxing",
+  startTicks: secondsToTicks(2).toString(),
+  endTicks: secondsToTicks(5).toString(),
+  seconds: 3,
+};
 
 describe("editing a marker's bed", () => {
   it("shows a tag with its # and a prompt as it is", () => {
@@ -13,7 +27,11 @@ describe("editing a marker's bed", () => {
     expect(editTextOf({ ...item, tag: undefined, prompt: "calm piano" })).toBe("calm piano");
   });
   it("reads one word as a tag and anything else as a prompt, and moves the end with the length", () => {
-    expect(applyEdit(item, { text: "Tutorial", seconds: 4 })).toMatchObject({ tag: "tutorial", seconds: 4, endTicks: secondsToTicks(6).toString() });
+    expect(applyEdit(item, { text: "Tutorial", seconds: 4 })).toMatchObject({
+      tag: "tutorial",
+      seconds: 4,
+      endTicks: secondsToTicks(6).toString(),
+    });
     const prompt = applyEdit(item, { text: "warm strings, no vocals", seconds: 3 });
     expect(prompt.prompt).toBe("warm strings, no vocals");
     expect(prompt).not.toHaveProperty("tag");
@@ -35,7 +53,10 @@ describe("panel settings", () => {
     const store = memory();
     saveSettings(store, { ...DEFAULT_SETTINGS, preferTrackName: "Music", loudnessLufs: -16 });
     expect(loadSettings(store)).toMatchObject({ preferTrackName: "Music", loudnessLufs: -16 });
-    store.data.set([...store.data.keys()][0], JSON.stringify({ loudnessLufs: 99, avoidTracksPattern: "(", token: "t" }));
+    store.data.set(
+      [...store.data.keys()][0],
+      JSON.stringify({ loudnessLufs: 99, avoidTracksPattern: "(", token: "t" }),
+    );
     expect(loadSettings(store)).toEqual({ ...DEFAULT_SETTINGS, token: "t" });
     store.data.set([...store.data.keys()][0], "{not json");
     expect(loadSettings(store)).toEqual(DEFAULT_SETTINGS);
@@ -63,10 +84,19 @@ describe("the helper's address", () => {
     expect(helperSocketUrl("studio:8001", "a b")).toBe("ws://studio:8001/?token=a%20b");
   });
   it("health turns into what the editor needs to know", () => {
-    const base = { model_loaded: true, provider: "cpu", queue_length: 0, version: "0.1.0", model_dir: "/m", contract_model: false };
+    const base = {
+      model_loaded: true,
+      provider: "cpu",
+      queue_length: 0,
+      version: "0.1.0",
+      model_dir: "/m",
+      contract_model: false,
+    };
     expect(healthMessage({ ...base, status: "ok" })).toBeNull();
     expect(healthMessage({ ...base, status: "ok", contract_model: true })).toMatch(/noise/);
-    expect(healthMessage({ ...base, status: "model_missing", fetch_command: "npx cuesmith models fetch musicgen-small" })).toMatch(/not installed: run "npx cuesmith models fetch/);
+    expect(
+      healthMessage({ ...base, status: "model_missing", fetch_command: "npx cuesmith models fetch musicgen-small" }),
+    ).toMatch(/not installed: run "npx cuesmith models fetch/);
   });
 });
 
@@ -82,7 +112,17 @@ class FakeSocket implements SocketLike {
     this.sent.push(data);
     const msg = JSON.parse(data);
     if (msg.type === "health") {
-      const reply = { type: "health", id: msg.id, status: "ok", model_loaded: true, provider: "cpu", queue_length: 0, version: "0.1.0", model_dir: "/m", contract_model: false };
+      const reply = {
+        type: "health",
+        id: msg.id,
+        status: "ok",
+        model_loaded: true,
+        provider: "cpu",
+        queue_length: 0,
+        version: "0.1.0",
+        model_dir: "/m",
+        contract_model: false,
+      };
       queueMicrotask(() => this.onmessage?.({ data: JSON.stringify(reply) }));
     }
   }

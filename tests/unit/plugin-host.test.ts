@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { FakeHost, FakePproRuleError, wavDurationTicks, type FakeProjectDescription } from "../../plugin/host/fake-host";
+import {
+  FakeHost,
+  FakePproRuleError,
+  wavDurationTicks,
+  type FakeProjectDescription,
+} from "../../plugin/host/fake-host";
 import { FakeTickTime, type FakeCompoundAction, type FakeProjectItem } from "../../plugin/host/fake-ppro";
 import { HostError, isHostError, type HostErrorCode, type ImportedItem } from "../../plugin/host/host";
 import { findFreeAudioTrack, planAudioTracks } from "../../plugin/host/occupancy";
@@ -56,9 +61,14 @@ function description(): FakeProjectDescription {
       id: "seq-1",
       name: "Unboxing cut",
       fps: 29.97,
-      videoTracks: [{ clips: [{ name: "A-roll", mediaPath: "/media/aroll.mp4", start: "0", end: t(60), selected: true }] }],
+      videoTracks: [
+        { clips: [{ name: "A-roll", mediaPath: "/media/aroll.mp4", start: "0", end: t(60), selected: true }] },
+      ],
       audioTracks: [
-        { name: "Dialogue", clips: [{ name: "VO", mediaPath: "/media/vo.wav", start: "0", end: t(40), inPoint: t(2), selected: true }] },
+        {
+          name: "Dialogue",
+          clips: [{ name: "VO", mediaPath: "/media/vo.wav", start: "0", end: t(40), inPoint: t(2), selected: true }],
+        },
         { name: "Music" },
         { name: "SFX", muted: true },
       ],
@@ -140,7 +150,16 @@ describe("host: reads", () => {
   it("reads the timeline selection", async () => {
     const clips = await new FakeHost(description()).getSelectedClips();
     expect(clips).toEqual([
-      { trackType: "video", trackIndex: 0, startTicks: "0", endTicks: t(60), inPointTicks: "0", outPointTicks: t(60), mediaPath: "/media/aroll.mp4", name: "A-roll" },
+      {
+        trackType: "video",
+        trackIndex: 0,
+        startTicks: "0",
+        endTicks: t(60),
+        inPointTicks: "0",
+        outPointTicks: t(60),
+        mediaPath: "/media/aroll.mp4",
+        name: "A-roll",
+      },
       {
         trackType: "audio",
         trackIndex: 0,
@@ -157,7 +176,12 @@ describe("host: reads", () => {
   it("reads what sits on each audio track, and plans free tracks around it", async () => {
     const occupancy = await new FakeHost(description()).getAudioTrackOccupancy();
     expect(occupancy).toEqual([
-      { trackIndex: 0, name: "Dialogue", muted: false, items: [{ startTicks: "0", endTicks: t(40), name: "VO", mediaPath: "/media/vo.wav" }] },
+      {
+        trackIndex: 0,
+        name: "Dialogue",
+        muted: false,
+        items: [{ startTicks: "0", endTicks: t(40), name: "VO", mediaPath: "/media/vo.wav" }],
+      },
       { trackIndex: 1, name: "Music", muted: false, items: [] },
       { trackIndex: 2, name: "SFX", muted: true, items: [] },
     ]);
@@ -165,7 +189,13 @@ describe("host: reads", () => {
     expect(findFreeAudioTrack(occupancy, t(45), t(50))).toBe(0);
     expect(findFreeAudioTrack(occupancy, t(5), t(20), { exclude: [1] })).toBeNull();
     expect(findFreeAudioTrack(occupancy, t(5), t(20), { exclude: [1], skipMuted: false })).toBe(2);
-    expect(planAudioTracks(occupancy, [{ startTicks: t(5), endTicks: t(20) }, { startTicks: t(10), endTicks: t(12) }, { startTicks: t(20), endTicks: t(30) }])).toEqual([1, null, 1]);
+    expect(
+      planAudioTracks(occupancy, [
+        { startTicks: t(5), endTicks: t(20) },
+        { startTicks: t(10), endTicks: t(12) },
+        { startTicks: t(20), endTicks: t(30) },
+      ]),
+    ).toEqual([1, null, 1]);
   });
 
   it("answers empty (or null) without a project or an active sequence", async () => {
@@ -285,7 +315,11 @@ describe("host: placement", () => {
       "Cuesmith: score 2 markers",
     );
     expect(host.audioTrackItems(1)).toEqual([
-      expect.objectContaining({ mediaPath: bedA, startTicks: "76281004800", endTicks: (76281004800n + secondsToTicks(2)).toString() }),
+      expect.objectContaining({
+        mediaPath: bedA,
+        startTicks: "76281004800",
+        endTicks: (76281004800n + secondsToTicks(2)).toString(),
+      }),
       expect.objectContaining({ mediaPath: bedB, startTicks: startB, endTicks: t(53) }),
     ]);
     expect(host.edits).toHaveLength(2);
@@ -298,7 +332,9 @@ describe("host: placement", () => {
       ],
     });
     // the dialogue is untouched
-    expect(host.audioTrackItems(0)).toEqual([expect.objectContaining({ name: "VO", startTicks: "0", endTicks: t(40) })]);
+    expect(host.audioTrackItems(0)).toEqual([
+      expect.objectContaining({ name: "VO", startTicks: "0", endTicks: t(40) }),
+    ]);
 
     const undone = host.undo();
     expect(undone.label).toBe("Cuesmith: score 2 markers");
@@ -309,7 +345,10 @@ describe("host: placement", () => {
   it("refuses a track that does not exist (the API cannot add one) and touches nothing", async () => {
     const host = new FakeHost(description());
     const [a] = await imported(host);
-    const error = await expectHostError(host.placeAudio([{ item: a, startTicks: t(1), audioTrackIndex: 3 }], "x"), "TRACK_OUT_OF_RANGE");
+    const error = await expectHostError(
+      host.placeAudio([{ item: a, startTicks: t(1), audioTrackIndex: 3 }], "x"),
+      "TRACK_OUT_OF_RANGE",
+    );
     expect(error.message).toMatch(/A4 does not exist.*3 audio tracks.*cannot add tracks/);
     expect(host.edits).toHaveLength(1);
   });
@@ -345,10 +384,22 @@ describe("host: placement", () => {
   it("wants tick strings, not seconds", async () => {
     const host = new FakeHost(description());
     const [a] = await imported(host);
-    await expectHostError(host.placeAudio([{ item: a, startTicks: 1.5 as unknown as string, audioTrackIndex: 1 }], "x"), "INVALID_ARGUMENT");
-    await expectHostError(host.placeAudio([{ item: a, startTicks: "1.5", audioTrackIndex: 1 }], "x"), "INVALID_ARGUMENT");
-    await expectHostError(host.placeAudio([{ item: a, startTicks: "-1", audioTrackIndex: 1 }], "x"), "INVALID_ARGUMENT");
-    await expectHostError(host.placeAudio([{ item: a, startTicks: "0", audioTrackIndex: 0.5 }], "x"), "INVALID_ARGUMENT");
+    await expectHostError(
+      host.placeAudio([{ item: a, startTicks: 1.5 as unknown as string, audioTrackIndex: 1 }], "x"),
+      "INVALID_ARGUMENT",
+    );
+    await expectHostError(
+      host.placeAudio([{ item: a, startTicks: "1.5", audioTrackIndex: 1 }], "x"),
+      "INVALID_ARGUMENT",
+    );
+    await expectHostError(
+      host.placeAudio([{ item: a, startTicks: "-1", audioTrackIndex: 1 }], "x"),
+      "INVALID_ARGUMENT",
+    );
+    await expectHostError(
+      host.placeAudio([{ item: a, startTicks: "0", audioTrackIndex: 0.5 }], "x"),
+      "INVALID_ARGUMENT",
+    );
     await expectHostError(host.placeAudio([], "x"), "INVALID_ARGUMENT");
     await expectHostError(host.placeAudio([{ item: a, startTicks: "0", audioTrackIndex: 1 }], " "), "INVALID_ARGUMENT");
   });
@@ -357,7 +408,10 @@ describe("host: placement", () => {
     const host = new FakeHost(description());
     const [a] = await imported(host);
     host.setActiveSequence(null);
-    await expectHostError(host.placeAudio([{ item: a, startTicks: "0", audioTrackIndex: 1 }], "x"), "NO_ACTIVE_SEQUENCE");
+    await expectHostError(
+      host.placeAudio([{ item: a, startTicks: "0", audioTrackIndex: 1 }], "x"),
+      "NO_ACTIVE_SEQUENCE",
+    );
   });
 
   it("finds an imported item again from its handle alone (a reloaded panel)", async () => {
@@ -367,7 +421,10 @@ describe("host: placement", () => {
     await fresh.placeAudio([{ item: a, startTicks: t(41), audioTrackIndex: 0 }], "again");
     expect(host.audioTrackItems(0).map((i) => i.mediaPath)).toEqual(["/media/vo.wav", bedA]);
     await expectHostError(
-      fresh.placeAudio([{ item: { ...a, id: "gone", mediaPath: "/nowhere.wav" }, startTicks: "0", audioTrackIndex: 1 }], "x"),
+      fresh.placeAudio(
+        [{ item: { ...a, id: "gone", mediaPath: "/nowhere.wav" }, startTicks: "0", audioTrackIndex: 1 }],
+        "x",
+      ),
       "ITEM_NOT_FOUND",
     );
   });
@@ -376,9 +433,15 @@ describe("host: placement", () => {
     const host = new FakeHost(description());
     const [a] = await imported(host);
     const spy = jest.spyOn(host.ppro, "executeTransaction").mockImplementation(() => true);
-    await expectHostError(host.placeAudio([{ item: a, startTicks: t(1), audioTrackIndex: 1 }], "x"), "PLACEMENT_NOT_VERIFIED");
+    await expectHostError(
+      host.placeAudio([{ item: a, startTicks: t(1), audioTrackIndex: 1 }], "x"),
+      "PLACEMENT_NOT_VERIFIED",
+    );
     spy.mockImplementation(() => false);
-    await expectHostError(host.placeAudio([{ item: a, startTicks: t(1), audioTrackIndex: 1 }], "x"), "TRANSACTION_FAILED");
+    await expectHostError(
+      host.placeAudio([{ item: a, startTicks: t(1), audioTrackIndex: 1 }], "x"),
+      "TRANSACTION_FAILED",
+    );
     spy.mockRestore();
   });
 });
@@ -456,14 +519,19 @@ describe("FakePpro enforces Premiere's rules", () => {
 
   it("lock and transaction callbacks must not return a Promise", async () => {
     const { host, project, editor, item, at } = await setup();
-    expect(ruleOf(() => project.lockedAccess((async () => undefined) as unknown as () => void))).toBe("PROMISE_FROM_LOCK");
+    expect(ruleOf(() => project.lockedAccess((async () => undefined) as unknown as () => void))).toBe(
+      "PROMISE_FROM_LOCK",
+    );
     expect(
       ruleOf(() =>
         project.lockedAccess(() => {
           const action = editor.createOverwriteItemAction(item, at, 0, 1);
-          project.executeTransaction((async (ca: FakeCompoundAction) => {
-            ca.addAction(action);
-          }) as unknown as (ca: FakeCompoundAction) => void, "async");
+          project.executeTransaction(
+            (async (ca: FakeCompoundAction) => {
+              ca.addAction(action);
+            }) as unknown as (ca: FakeCompoundAction) => void,
+            "async",
+          );
         }),
       ),
     ).toBe("PROMISE_FROM_TRANSACTION");
@@ -478,7 +546,9 @@ describe("FakePpro enforces Premiere's rules", () => {
     project.lockedAccess(() => {
       stale = editor.createOverwriteItemAction(item, at, 0, 1);
     });
-    expect(ruleOf(() => project.lockedAccess(() => void project.executeTransaction((ca) => void ca.addAction(stale!), "x")))).toBe("STALE_ACTION");
+    expect(
+      ruleOf(() => project.lockedAccess(() => void project.executeTransaction((ca) => void ca.addAction(stale!), "x"))),
+    ).toBe("STALE_ACTION");
     expect(
       ruleOf(() =>
         project.lockedAccess(() => {
@@ -506,7 +576,12 @@ describe("FakePpro enforces Premiere's rules", () => {
       ),
     ).toBe("ADD_ACTION_OUTSIDE_TRANSACTION");
     expect(
-      ruleOf(() => project.lockedAccess(() => void project.executeTransaction(() => void project.executeTransaction(() => undefined, "inner"), "outer"))),
+      ruleOf(() =>
+        project.lockedAccess(
+          () =>
+            void project.executeTransaction(() => void project.executeTransaction(() => undefined, "inner"), "outer"),
+        ),
+      ),
     ).toBe("NESTED_TRANSACTION");
   });
 
@@ -519,8 +594,12 @@ describe("FakePpro enforces Premiere's rules", () => {
 
   it("track indices must exist", async () => {
     const { project, editor, item, at } = await setup();
-    expect(ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(item, at, 0, 3)))).toBe("TRACK_INDEX");
-    expect(ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(item, at, -1, 1)))).toBe("TRACK_INDEX");
+    expect(ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(item, at, 0, 3)))).toBe(
+      "TRACK_INDEX",
+    );
+    expect(ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(item, at, -1, 1)))).toBe(
+      "TRACK_INDEX",
+    );
     const sequence = (await project.getActiveSequence())!;
     expect(await ruleOfAsync(sequence.getAudioTrack(3))).toBe("TRACK_INDEX");
   });
@@ -531,13 +610,19 @@ describe("FakePpro enforces Premiere's rules", () => {
     expect(ruleOf(() => ppro.TickTime.createWithTicks("1.5"))).toBe("BAD_TICKS");
     const fromSeconds = ppro.TickTime.createWithSeconds(1.5);
     expect(fromSeconds).toBeInstanceOf(FakeTickTime);
-    expect(ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(item, fromSeconds, 0, 1)))).toBe("FLOAT_SECONDS");
-    expect(ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(item, 1.5, 0, 1)))).toBe("FLOAT_SECONDS");
+    expect(
+      ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(item, fromSeconds, 0, 1))),
+    ).toBe("FLOAT_SECONDS");
+    expect(ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(item, 1.5, 0, 1)))).toBe(
+      "FLOAT_SECONDS",
+    );
   });
 
   it("only clips go on the timeline", async () => {
     const { project, editor, root, at } = await setup();
-    expect(ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(root, at, 0, 1)))).toBe("NOT_A_CLIP");
+    expect(ruleOf(() => project.lockedAccess(() => void editor.createOverwriteItemAction(root, at, 0, 1)))).toBe(
+      "NOT_A_CLIP",
+    );
   });
 
   it("PremiereHost itself breaks none of them (the whole flow runs on the strict fake)", async () => {

@@ -9,7 +9,12 @@ const ROOT = resolve(__dirname, "..", "..");
 const DIST = join(ROOT, "plugin", "dist");
 
 const { packagePlugin } = require(join(ROOT, "scripts", "package-plugin.js")) as {
-  packagePlugin(options: { distDir?: string; outFile?: string }): { outFile: string; files: string[]; bytes: number; manifest: Record<string, unknown> };
+  packagePlugin(options: { distDir?: string; outFile?: string }): {
+    outFile: string;
+    files: string[];
+    bytes: number;
+    manifest: Record<string, unknown>;
+  };
 };
 
 interface Manifest {
@@ -56,13 +61,28 @@ describe("plugin package (.ccx)", () => {
     const manifest = JSON.parse(strFromU8(zip["manifest.json"])) as Manifest;
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 
-    expect(manifest).toMatchObject({ manifestVersion: 5, id: "com.cuesmith.panel", name: "Cuesmith", version: pkg.version, main: "index.html" });
+    expect(manifest).toMatchObject({
+      manifestVersion: 5,
+      id: "com.cuesmith.panel",
+      name: "Cuesmith",
+      version: pkg.version,
+      main: "index.html",
+    });
     expect(manifest.host).toEqual({ app: "premierepro", minVersion: "25.6.0" });
     expect(manifest.entrypoints).toHaveLength(1);
-    expect(manifest.entrypoints[0]).toMatchObject({ type: "panel", id: "cuesmith.panel", label: { default: "Cuesmith" } });
+    expect(manifest.entrypoints[0]).toMatchObject({
+      type: "panel",
+      id: "cuesmith.panel",
+      label: { default: "Cuesmith" },
+    });
     expect(manifest.requiredPermissions.localFileSystem).toBe("fullAccess");
     expect(manifest.requiredPermissions.network.domains).toEqual(
-      expect.arrayContaining(["ws://localhost:8001", "ws://127.0.0.1:8001", "http://localhost:8001", "http://127.0.0.1:8001"]),
+      expect.arrayContaining([
+        "ws://localhost:8001",
+        "ws://127.0.0.1:8001",
+        "http://localhost:8001",
+        "http://127.0.0.1:8001",
+      ]),
     );
     expect(zip[manifest.main]).toBeDefined();
   });
@@ -70,7 +90,9 @@ describe("plugin package (.ccx)", () => {
   it("refuses a folder that is not a built panel", () => {
     const empty = mkdtempSync(join(tmpdir(), "cuesmith-empty-"));
     try {
-      expect(() => packagePlugin({ distDir: empty, outFile: join(empty, "x.ccx") })).toThrow(/manifest\.json is missing.*npm run build:plugin/);
+      expect(() => packagePlugin({ distDir: empty, outFile: join(empty, "x.ccx") })).toThrow(
+        /manifest\.json is missing.*npm run build:plugin/,
+      );
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

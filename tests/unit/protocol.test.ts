@@ -68,11 +68,13 @@ const RESULT: JobResult = {
 
 describe("job specs", () => {
   it("accepts the source article's exact HTTP JSON", () => {
-    expect(value(parseJobSpec(JSON.parse('{"scene_tag": "unboxing", "duration_sec": 15, "target_bpm": 110}')))).toEqual({
-      scene_tag: "unboxing",
-      duration_sec: 15,
-      target_bpm: 110,
-    });
+    expect(value(parseJobSpec(JSON.parse('{"scene_tag": "unboxing", "duration_sec": 15, "target_bpm": 110}')))).toEqual(
+      {
+        scene_tag: "unboxing",
+        duration_sec: 15,
+        target_bpm: 110,
+      },
+    );
   });
 
   it("accepts every field at once, normalising the tag and trimming text", () => {
@@ -91,7 +93,9 @@ describe("job specs", () => {
       label: "  Intro  ",
     };
     expect(value(parseJobSpec(spec))).toEqual({ ...spec, scene_tag: "vlog_morning", label: "Intro" });
-    expect(value(parseJobSpec({ prompt: "  calm piano, no vocals ", duration_sec: 0.5, output_dir: "/tmp/beds" }))).toEqual({
+    expect(
+      value(parseJobSpec({ prompt: "  calm piano, no vocals ", duration_sec: 0.5, output_dir: "/tmp/beds" })),
+    ).toEqual({
       prompt: "calm piano, no vocals",
       duration_sec: 0.5,
       output_dir: "/tmp/beds",
@@ -131,7 +135,12 @@ describe("job specs", () => {
     ["a zero duration", { duration_sec: 0 }, "duration_sec", "got 0"],
     ["a duration given as a string", { duration_sec: "15" }, "duration_sec", 'got the string "15"'],
     ["a bpm of 500", { target_bpm: 500 }, "target_bpm", "from 30 to 300 bpm, got 500"],
-    ["a prompt of 501 characters", { scene_tag: undefined, prompt: "x".repeat(501) }, "prompt", "at most 500 characters, got 501"],
+    [
+      "a prompt of 501 characters",
+      { scene_tag: undefined, prompt: "x".repeat(501) },
+      "prompt",
+      "at most 500 characters, got 501",
+    ],
     ["a blank prompt", { scene_tag: undefined, prompt: "   " }, "prompt", "must not be empty"],
     ["a tag that normalises to nothing", { scene_tag: "../etc" }, "scene_tag", "not a usable tag"],
     ["a tag that is not a string", { scene_tag: 7 }, "scene_tag", "must be a string, got 7"],
@@ -148,7 +157,12 @@ describe("job specs", () => {
     ["a job_id with a slash", { job_id: "../x" }, "job_id", "use only"],
     ["a job_id of 65 characters", { job_id: "j".repeat(65) }, "job_id", "at most 64 characters"],
     ["an empty job_id", { job_id: "" }, "job_id", "must not be empty"],
-    ["an output_dir with NUL", { output_dir: "/tmp/beds\u0000.wav" }, "output_dir", "control characters (found U+0000 at index 9)"],
+    [
+      "an output_dir with NUL",
+      { output_dir: "/tmp/beds\u0000.wav" },
+      "output_dir",
+      "control characters (found U+0000 at index 9)",
+    ],
     ["a relative output_dir", { output_dir: "beds" }, "output_dir", "absolute"],
     ["an output_dir under ~", { output_dir: "~/Music" }, "output_dir", "~ is not expanded"],
     ["an output_dir of 1025 characters", { output_dir: "/" + "d".repeat(1024) }, "output_dir", "at most 1024"],
@@ -157,7 +171,11 @@ describe("job specs", () => {
     ["NaN (from a caller that did not go through JSON)", { duration_sec: NaN }, "duration_sec", "got NaN"],
   ])("refuses %s", (_what, change, field, message) => {
     const spec = { scene_tag: "unboxing", duration_sec: 15, ...change };
-    expect(error(parseJobSpec(spec))).toEqual({ code: "invalid_field", field, message: expect.stringContaining(message) });
+    expect(error(parseJobSpec(spec))).toEqual({
+      code: "invalid_field",
+      field,
+      message: expect.stringContaining(message),
+    });
   });
 
   it("names an unknown key, suggesting the field it was probably meant to be", () => {
@@ -166,12 +184,19 @@ describe("job specs", () => {
       field: "durationSec",
       message: expect.stringContaining('did you mean "duration_sec"?'),
     });
-    expect(error(parseJobSpec({ scene_tag: "unboxing", duration_sec: 15, bpm: 110 })).message).toContain('did you mean "target_bpm"?');
-    expect(error(parseJobSpec({ scene_tag: "unboxing", duration_sec: 15, zzz: 1 })).message).not.toContain("did you mean");
+    expect(error(parseJobSpec({ scene_tag: "unboxing", duration_sec: 15, bpm: 110 })).message).toContain(
+      'did you mean "target_bpm"?',
+    );
+    expect(error(parseJobSpec({ scene_tag: "unboxing", duration_sec: 15, zzz: 1 })).message).not.toContain(
+      "did you mean",
+    );
   });
 
   it("needs a JSON object", () => {
-    expect(error(parseJobSpec([]))).toMatchObject({ code: "invalid_message", message: "expected a JSON object, got an array" });
+    expect(error(parseJobSpec([]))).toMatchObject({
+      code: "invalid_message",
+      message: "expected a JSON object, got an array",
+    });
     expect(error(parseJobSpec(null)).code).toBe("invalid_message");
     expect(error(parseJobSpec("x", "jobs[3]"))).toMatchObject({ code: "invalid_field", field: "jobs[3]" });
   });
@@ -184,8 +209,22 @@ describe("job specs", () => {
 describe("client messages", () => {
   const examples: Record<ClientMessage["type"], { input: unknown; parsed: ClientMessage }> = {
     generate: {
-      input: { type: "generate", id: "m1", jobs: [{ job_id: "a", scene_tag: "Unboxing", duration_sec: 15, target_bpm: 110 }, { prompt: "calm piano", duration_sec: 8 }] },
-      parsed: { type: "generate", id: "m1", jobs: [{ job_id: "a", scene_tag: "unboxing", duration_sec: 15, target_bpm: 110 }, { prompt: "calm piano", duration_sec: 8 }] },
+      input: {
+        type: "generate",
+        id: "m1",
+        jobs: [
+          { job_id: "a", scene_tag: "Unboxing", duration_sec: 15, target_bpm: 110 },
+          { prompt: "calm piano", duration_sec: 8 },
+        ],
+      },
+      parsed: {
+        type: "generate",
+        id: "m1",
+        jobs: [
+          { job_id: "a", scene_tag: "unboxing", duration_sec: 15, target_bpm: 110 },
+          { prompt: "calm piano", duration_sec: 8 },
+        ],
+      },
     },
     cancel: { input: { type: "cancel", id: "m2", job_id: "a" }, parsed: { type: "cancel", id: "m2", job_id: "a" } },
     "presets.get": { input: { type: "presets.get", id: "m3" }, parsed: { type: "presets.get", id: "m3" } },
@@ -193,15 +232,38 @@ describe("client messages", () => {
       input: { type: "presets.set", id: "m4", tag: "#Rainy-City", preset: { prompt: " lo-fi rain ", seed: 7 } },
       parsed: { type: "presets.set", id: "m4", tag: "rainy_city", preset: { prompt: "lo-fi rain", seed: 7 } },
     },
-    "presets.delete": { input: { type: "presets.delete", id: "m5", tag: "rainy_city" }, parsed: { type: "presets.delete", id: "m5", tag: "rainy_city" } },
+    "presets.delete": {
+      input: { type: "presets.delete", id: "m5", tag: "rainy_city" },
+      parsed: { type: "presets.delete", id: "m5", tag: "rainy_city" },
+    },
     feedback: {
       input: { type: "feedback", id: "m6", sha256: "AB".repeat(32), reason: "too_loud", note: "drowns the voice-over" },
-      parsed: { type: "feedback", id: "m6", sha256: "ab".repeat(32), reason: "too_loud", note: "drowns the voice-over" },
+      parsed: {
+        type: "feedback",
+        id: "m6",
+        sha256: "ab".repeat(32),
+        reason: "too_loud",
+        note: "drowns the voice-over",
+      },
     },
     health: { input: { type: "health", id: "m7" }, parsed: { type: "health", id: "m7" } },
     analyze: {
-      input: { type: "analyze", id: "m8", text: " 这个新功能真的太棒了！ ", media_path: "/Users/ed/vo.mov", in_sec: 1.5, out_sec: 9 },
-      parsed: { type: "analyze", id: "m8", text: "这个新功能真的太棒了！", media_path: "/Users/ed/vo.mov", in_sec: 1.5, out_sec: 9 },
+      input: {
+        type: "analyze",
+        id: "m8",
+        text: " 这个新功能真的太棒了！ ",
+        media_path: "/Users/ed/vo.mov",
+        in_sec: 1.5,
+        out_sec: 9,
+      },
+      parsed: {
+        type: "analyze",
+        id: "m8",
+        text: "这个新功能真的太棒了！",
+        media_path: "/Users/ed/vo.mov",
+        in_sec: 1.5,
+        out_sec: 9,
+      },
     },
     bed: {
       input: { type: "bed", id: "m9", job_id: "vo-1", media_path: "C:\\clips\\vo.mp4", duck_db: 10, seed: 3 },
@@ -216,21 +278,37 @@ describe("client messages", () => {
   });
 
   it("accepts every feedback reason, and job_id, sha256 or both", () => {
-    for (const reason of FEEDBACK_REASONS) expect(client({ type: "feedback", id: "f", job_id: "a", reason }).ok).toBe(true);
+    for (const reason of FEEDBACK_REASONS)
+      expect(client({ type: "feedback", id: "f", job_id: "a", reason }).ok).toBe(true);
     expect(client({ type: "feedback", id: "f", job_id: "a", sha256: "0".repeat(64), reason: "other" }).ok).toBe(true);
   });
 
   it("refuses text that is not JSON", () => {
-    expect(error(parseClientMessage("{type: generate"))).toMatchObject({ code: "invalid_message", message: expect.stringContaining("not valid JSON") });
-    expect(error(parseClientMessage("   "))).toMatchObject({ code: "invalid_message", message: expect.stringContaining("empty") });
-    expect(error(parseClientMessage("[1, 2]"))).toMatchObject({ code: "invalid_message", message: expect.stringContaining("got an array") });
+    expect(error(parseClientMessage("{type: generate"))).toMatchObject({
+      code: "invalid_message",
+      message: expect.stringContaining("not valid JSON"),
+    });
+    expect(error(parseClientMessage("   "))).toMatchObject({
+      code: "invalid_message",
+      message: expect.stringContaining("empty"),
+    });
+    expect(error(parseClientMessage("[1, 2]"))).toMatchObject({
+      code: "invalid_message",
+      message: expect.stringContaining("got an array"),
+    });
     expect(error(parseClientMessage("null")).code).toBe("invalid_message");
-    expect(error(parseClientMessage(new Uint8Array([123, 125])))).toMatchObject({ code: "invalid_message", message: expect.stringContaining("binary") });
+    expect(error(parseClientMessage(new Uint8Array([123, 125])))).toMatchObject({
+      code: "invalid_message",
+      message: expect.stringContaining("binary"),
+    });
   });
 
   it("refuses a message over 256 KiB, counting UTF-8 bytes", () => {
     const big = JSON.stringify({ type: "health", id: "m", pad: "x".repeat(MAX_MESSAGE_BYTES) });
-    expect(error(parseClientMessage(big))).toEqual({ code: "too_large", message: expect.stringContaining(`the limit is ${MAX_MESSAGE_BYTES}`) });
+    expect(error(parseClientMessage(big))).toEqual({
+      code: "too_large",
+      message: expect.stringContaining(`the limit is ${MAX_MESSAGE_BYTES}`),
+    });
     // 100,000 "é" are 100,000 UTF-16 units but 200,000 bytes: under the limit only when counted as units.
     const accented = JSON.stringify({ type: "health", id: "m", pad: "é".repeat(140_000) });
     expect(accented.length).toBeLessThan(MAX_MESSAGE_BYTES);
@@ -240,7 +318,11 @@ describe("client messages", () => {
   });
 
   it("refuses a missing, non-string or unknown type, naming it", () => {
-    expect(error(client({ id: "m" }))).toEqual({ code: "unknown_type", field: "type", message: expect.stringContaining("no type") });
+    expect(error(client({ id: "m" }))).toEqual({
+      code: "unknown_type",
+      field: "type",
+      message: expect.stringContaining("no type"),
+    });
     expect(error(client({ type: 3, id: "m" }))).toMatchObject({ code: "unknown_type", field: "type" });
     expect(error(client({ type: "transcribe", id: "m" }))).toEqual({
       code: "unknown_type",
@@ -252,7 +334,11 @@ describe("client messages", () => {
   });
 
   it("needs an id of the job-id alphabet", () => {
-    expect(error(client({ type: "health" }))).toEqual({ code: "invalid_field", field: "id", message: "id is required" });
+    expect(error(client({ type: "health" }))).toEqual({
+      code: "invalid_field",
+      field: "id",
+      message: "id is required",
+    });
     expect(error(client({ type: "health", id: 5 }))).toMatchObject({ code: "invalid_field", field: "id" });
     expect(error(client({ type: "health", id: "" }))).toMatchObject({ code: "invalid_field", field: "id" });
     expect(error(client({ type: "health", id: "a b" }))).toMatchObject({ code: "invalid_field", field: "id" });
@@ -261,12 +347,19 @@ describe("client messages", () => {
 
   it("keeps the id of a refused message so the error reply can carry it", () => {
     const r = client({ type: "generate", id: "m9", jobs: [] });
-    expect(r).toEqual({ ok: false, id: "m9", error: { code: "invalid_field", field: "jobs", message: expect.stringContaining("1 to 64") } });
+    expect(r).toEqual({
+      ok: false,
+      id: "m9",
+      error: { code: "invalid_field", field: "jobs", message: expect.stringContaining("1 to 64") },
+    });
     expect(client({ type: "generate", jobs: [] })).not.toHaveProperty("id");
   });
 
   it("refuses unknown keys, naming them", () => {
-    expect(error(client({ type: "health", id: "m", verbose: true }))).toMatchObject({ code: "invalid_field", field: "verbose" });
+    expect(error(client({ type: "health", id: "m", verbose: true }))).toMatchObject({
+      code: "invalid_field",
+      field: "verbose",
+    });
     expect(error(generate({ scene_tag: "unboxing", duration_sec: 15, duraton_sec: 15 }))).toEqual({
       code: "invalid_field",
       field: "jobs[0].duraton_sec",
@@ -277,39 +370,68 @@ describe("client messages", () => {
       code: "invalid_field",
       field: "__proto__",
     });
-    expect(error(client({ type: "presets.set", id: "m", tag: "a", preset: { prompt: "p", seeds: 1 } })).field).toBe("preset.seeds");
+    expect(error(client({ type: "presets.set", id: "m", tag: "a", preset: { prompt: "p", seeds: 1 } })).field).toBe(
+      "preset.seeds",
+    );
   });
 
   it("checks every job of a generate, naming the job by index", () => {
     const good = { scene_tag: "unboxing", duration_sec: 15 };
-    expect(error(generate(good, good, { ...good, duration_sec: 301 }))).toMatchObject({ code: "invalid_field", field: "jobs[2].duration_sec" });
-    expect(error(generate(good, { ...good, prompt: "p" }))).toMatchObject({ field: "jobs[1].scene_tag", message: expect.stringContaining("jobs[1]") });
+    expect(error(generate(good, good, { ...good, duration_sec: 301 }))).toMatchObject({
+      code: "invalid_field",
+      field: "jobs[2].duration_sec",
+    });
+    expect(error(generate(good, { ...good, prompt: "p" }))).toMatchObject({
+      field: "jobs[1].scene_tag",
+      message: expect.stringContaining("jobs[1]"),
+    });
     expect(error(generate(good, { duration_sec: 15 }))).toMatchObject({ field: "jobs[1].scene_tag" });
     expect(error(generate(good, 42))).toMatchObject({ field: "jobs[1]", message: "jobs[1] must be an object, got 42" });
-    expect(error(client({ type: "generate", id: "m", jobs: good }))).toMatchObject({ field: "jobs", message: "jobs must be an array, got an object" });
+    expect(error(client({ type: "generate", id: "m", jobs: good }))).toMatchObject({
+      field: "jobs",
+      message: "jobs must be an array, got an object",
+    });
   });
 
   it("takes 1 to 64 jobs per generate", () => {
     const job = { prompt: "p", duration_sec: 1 };
     expect(generate(...Array(MAX_JOBS_PER_BATCH).fill(job)).ok).toBe(true);
-    expect(error(generate(...Array(MAX_JOBS_PER_BATCH + 1).fill(job)))).toMatchObject({ code: "invalid_field", field: "jobs" });
+    expect(error(generate(...Array(MAX_JOBS_PER_BATCH + 1).fill(job)))).toMatchObject({
+      code: "invalid_field",
+      field: "jobs",
+    });
     expect(error(generate())).toMatchObject({ code: "invalid_field", field: "jobs" });
   });
 
   it("refuses job ids used twice in one generate, counting the default ids", () => {
     const job = { prompt: "p", duration_sec: 1 };
-    expect(error(generate({ ...job, job_id: "a" }, { ...job, job_id: "a" }))).toMatchObject({ code: "invalid_field", field: "jobs[1].job_id" });
+    expect(error(generate({ ...job, job_id: "a" }, { ...job, job_id: "a" }))).toMatchObject({
+      code: "invalid_field",
+      field: "jobs[1].job_id",
+    });
     // jobs[1] has no job_id, so it would be "m1.1", which jobs[0] already claims
     expect(defaultJobId("m1", 1)).toBe("m1.1");
-    expect(error(generate({ ...job, job_id: "m1.1" }, job))).toMatchObject({ field: "jobs[1].job_id", message: expect.stringContaining('"m1.1"') });
+    expect(error(generate({ ...job, job_id: "m1.1" }, job))).toMatchObject({
+      field: "jobs[1].job_id",
+      message: expect.stringContaining('"m1.1"'),
+    });
   });
 
   it("checks the other messages' fields", () => {
     expect(error(client({ type: "cancel", id: "m" }))).toMatchObject({ code: "invalid_field", field: "job_id" });
-    expect(error(client({ type: "cancel", id: "m", job_id: "a/b" }))).toMatchObject({ code: "invalid_field", field: "job_id" });
-    expect(error(client({ type: "presets.set", id: "m", tag: "!!", preset: { prompt: "p" } }))).toMatchObject({ field: "tag" });
-    expect(error(client({ type: "presets.set", id: "m", tag: "a", preset: { seed: 1 } }))).toMatchObject({ field: "preset.prompt" });
-    expect(error(client({ type: "presets.set", id: "m", tag: "a", preset: "calm" }))).toMatchObject({ field: "preset" });
+    expect(error(client({ type: "cancel", id: "m", job_id: "a/b" }))).toMatchObject({
+      code: "invalid_field",
+      field: "job_id",
+    });
+    expect(error(client({ type: "presets.set", id: "m", tag: "!!", preset: { prompt: "p" } }))).toMatchObject({
+      field: "tag",
+    });
+    expect(error(client({ type: "presets.set", id: "m", tag: "a", preset: { seed: 1 } }))).toMatchObject({
+      field: "preset.prompt",
+    });
+    expect(error(client({ type: "presets.set", id: "m", tag: "a", preset: "calm" }))).toMatchObject({
+      field: "preset",
+    });
     expect(error(client({ type: "presets.delete", id: "m" }))).toMatchObject({ field: "tag" });
   });
 
@@ -319,9 +441,16 @@ describe("client messages", () => {
       field: "reason",
       message: expect.stringContaining('"too_loud", "tempo_slow"'),
     });
-    expect(error(client({ type: "feedback", id: "m", reason: "other" }))).toMatchObject({ code: "invalid_field", field: "job_id" });
-    expect(error(client({ type: "feedback", id: "m", sha256: "abc", reason: "other" }))).toMatchObject({ field: "sha256" });
-    expect(error(client({ type: "feedback", id: "m", job_id: "a", reason: "other", note: "n".repeat(2001) }))).toMatchObject({ field: "note" });
+    expect(error(client({ type: "feedback", id: "m", reason: "other" }))).toMatchObject({
+      code: "invalid_field",
+      field: "job_id",
+    });
+    expect(error(client({ type: "feedback", id: "m", sha256: "abc", reason: "other" }))).toMatchObject({
+      field: "sha256",
+    });
+    expect(
+      error(client({ type: "feedback", id: "m", job_id: "a", reason: "other", note: "n".repeat(2001) })),
+    ).toMatchObject({ field: "note" });
     expect(client({ type: "feedback", id: "m", job_id: "a", reason: "other", note: "line 1\nline 2" }).ok).toBe(true);
   });
 });
@@ -344,7 +473,9 @@ describe("HTTP bodies", () => {
 describe("voice-over requests", () => {
   it("need the text or the media, and in/out in order", () => {
     expect(error(client({ type: "analyze", id: "a" }))).toMatchObject({ code: "invalid_field", field: "text" });
-    expect(error(client({ type: "bed", id: "b", media_path: "/v.mov", in_sec: 5, out_sec: 2 }))).toMatchObject({ field: "out_sec" });
+    expect(error(client({ type: "bed", id: "b", media_path: "/v.mov", in_sec: 5, out_sec: 2 }))).toMatchObject({
+      field: "out_sec",
+    });
     expect(error(client({ type: "bed", id: "b", media_path: "vo.mov" }))).toMatchObject({ field: "media_path" });
     expect(error(client({ type: "bed", id: "b", text: "x", duck_db: 40 }))).toMatchObject({ field: "duck_db" });
   });
@@ -356,8 +487,17 @@ describe("server messages (read leniently by the panel)", () => {
     queued: { type: "queued", id: "m1", job_id: "a", position: 0 },
     progress: { type: "progress", id: "m1", job_id: "a", fraction: 0.5, eta_ms: 4200 },
     done: { type: "done", id: "m1", job_id: "a", result: RESULT },
-    error: { type: "error", id: "m1", job_id: "a", error: { code: "queue_full", message: "the queue is full (64 jobs); try again shortly" } },
-    presets: { type: "presets", id: "m3", presets: { unboxing: { prompt: "upbeat" }, course_intro: { prompt: "orchestral", seed: 42 } } },
+    error: {
+      type: "error",
+      id: "m1",
+      job_id: "a",
+      error: { code: "queue_full", message: "the queue is full (64 jobs); try again shortly" },
+    },
+    presets: {
+      type: "presets",
+      id: "m3",
+      presets: { unboxing: { prompt: "upbeat" }, course_intro: { prompt: "orchestral", seed: 42 } },
+    },
     ack: { type: "ack", id: "m6" },
     health: {
       type: "health",
@@ -375,8 +515,17 @@ describe("server messages (read leniently by the panel)", () => {
       type: "analysis",
       id: "m8",
       result: {
-        transcript: "hi", transcription: "given", language: "en", segments: [], speech_regions: [{ start: 0.1, end: 1.2 }],
-        emotion: "calm", subtone: null, scores: { calm: 0 }, evidence: [], energy: null, prompt: "calm background music for narration, soft piano, slow tempo, peaceful, no vocals",
+        transcript: "hi",
+        transcription: "given",
+        language: "en",
+        segments: [],
+        speech_regions: [{ start: 0.1, end: 1.2 }],
+        emotion: "calm",
+        subtone: null,
+        scores: { calm: 0 },
+        evidence: [],
+        energy: null,
+        prompt: "calm background music for narration, soft piano, slow tempo, peaceful, no vocals",
       },
     },
   };
@@ -386,9 +535,20 @@ describe("server messages (read leniently by the panel)", () => {
   });
 
   it("drops unknown keys and treats null optional fields as absent (a newer helper may add fields)", () => {
-    const msg = { type: "done", id: "m1", job_id: "a", result: { ...RESULT, scene_tag: null, loudness_range: 4 }, trace: "x" };
+    const msg = {
+      type: "done",
+      id: "m1",
+      job_id: "a",
+      result: { ...RESULT, scene_tag: null, loudness_range: 4 },
+      trace: "x",
+    };
     const { scene_tag: _omitted, ...rest } = RESULT;
-    expect(value(parseServerMessage(JSON.stringify(msg)))).toEqual({ type: "done", id: "m1", job_id: "a", result: rest });
+    expect(value(parseServerMessage(JSON.stringify(msg)))).toEqual({
+      type: "done",
+      id: "m1",
+      job_id: "a",
+      result: rest,
+    });
     expect(value(parseServerMessage({ type: "error", id: null, error: { code: "timeout", message: "m" } }))).toEqual({
       type: "error",
       error: { code: "timeout", message: "m" },
@@ -396,7 +556,9 @@ describe("server messages (read leniently by the panel)", () => {
   });
 
   it("keeps a code it does not know as internal, with the code in the message", () => {
-    expect(value(parseServerMessage({ type: "error", error: { code: "gpu_on_fire", message: "hot", field: "x" } }))).toEqual({
+    expect(
+      value(parseServerMessage({ type: "error", error: { code: "gpu_on_fire", message: "hot", field: "x" } })),
+    ).toEqual({
       type: "error",
       error: { code: "internal", message: "hot (code gpu_on_fire)", field: "x" },
     });
@@ -404,7 +566,9 @@ describe("server messages (read leniently by the panel)", () => {
 
   it("still checks the type and the required fields", () => {
     expect(error(parseServerMessage('{"type": "bed"}'))).toMatchObject({ code: "unknown_type", field: "type" });
-    expect(error(parseServerMessage({ type: "done", id: "m1", job_id: "a", result: { ...RESULT, path: 3 } }))).toMatchObject({
+    expect(
+      error(parseServerMessage({ type: "done", id: "m1", job_id: "a", result: { ...RESULT, path: 3 } })),
+    ).toMatchObject({
       code: "invalid_field",
       field: "result.path",
     });
@@ -445,7 +609,9 @@ describe("error codes", () => {
   });
 
   it("travel over HTTP as {error: {code, message, field?}}", () => {
-    expect(httpErrorBody({ code: "invalid_field", message: "m", field: "duration_sec" })).toEqual({ error: { code: "invalid_field", message: "m", field: "duration_sec" } });
+    expect(httpErrorBody({ code: "invalid_field", message: "m", field: "duration_sec" })).toEqual({
+      error: { code: "invalid_field", message: "m", field: "duration_sec" },
+    });
     expect(httpErrorBody({ code: "timeout", message: "m" })).toEqual({ error: { code: "timeout", message: "m" } });
   });
 
@@ -457,7 +623,10 @@ describe("error codes", () => {
 
 describe("limits", () => {
   it("agree with the engine's duration range", () => {
-    expect([MIN_DURATION_SEC, MAX_DURATION_SEC]).toEqual([engineDuration.MIN_DURATION_SEC, engineDuration.MAX_DURATION_SEC]);
+    expect([MIN_DURATION_SEC, MAX_DURATION_SEC]).toEqual([
+      engineDuration.MIN_DURATION_SEC,
+      engineDuration.MAX_DURATION_SEC,
+    ]);
   });
 
   it("the shared protocol imports nothing from Node or the helper (the panel bundles it)", () => {
@@ -465,7 +634,8 @@ describe("limits", () => {
     for (const file of fs.readdirSync(dir)) {
       const source = fs.readFileSync(path.join(dir, file), "utf8");
       const imports = [...source.matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]);
-      for (const spec of imports) expect([file, spec]).toEqual([file, expect.stringMatching(/^\.\.?\/(?!\.\.\/)(?!helper)/)]);
+      for (const spec of imports)
+        expect([file, spec]).toEqual([file, expect.stringMatching(/^\.\.?\/(?!\.\.\/)(?!helper)/)]);
       expect([file, /\brequire\(|\bBuffer\.|\bprocess\./.test(source)]).toEqual([file, false]);
     }
   });

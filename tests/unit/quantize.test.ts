@@ -31,22 +31,46 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 async function logits(file: string): Promise<Float32Array> {
   const s = await ort.InferenceSession.create(file);
   const cfg = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
-  const [B, S, T, textDim, heads, layers] = [2, 5, 7, cfg.text_encoder.d_model, cfg.decoder.num_attention_heads, cfg.decoder.num_hidden_layers];
+  const [B, S, T, textDim, heads, layers] = [
+    2,
+    5,
+    7,
+    cfg.text_encoder.d_model,
+    cfg.decoder.num_attention_heads,
+    cfg.decoder.num_hidden_layers,
+  ];
   const hd = cfg.decoder.hidden_size / heads;
   const feeds: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor("int64", BigInt64Array.from({ length: B * 4 * S }, (_, i) => BigInt((i * 37) % 2049)), [B * 4, S]),
-    encoder_hidden_states: new ort.Tensor("float32", Float32Array.from({ length: B * T * textDim }, (_, i) => Math.sin(i)), [B, T, textDim]),
+    input_ids: new ort.Tensor(
+      "int64",
+      BigInt64Array.from({ length: B * 4 * S }, (_, i) => BigInt((i * 37) % 2049)),
+      [B * 4, S],
+    ),
+    encoder_hidden_states: new ort.Tensor(
+      "float32",
+      Float32Array.from({ length: B * T * textDim }, (_, i) => Math.sin(i)),
+      [B, T, textDim],
+    ),
     encoder_attention_mask: new ort.Tensor("int64", new BigInt64Array(B * T).fill(1n), [B, T]),
     use_cache_branch: new ort.Tensor("bool", new Uint8Array([0]), [1]),
   };
-  for (let l = 0; l < layers; l++) for (const k of ["decoder", "encoder"]) for (const kv of ["key", "value"]) feeds[`past_key_values.${l}.${k}.${kv}`] = new ort.Tensor("float32", new Float32Array(0), [B, heads, 0, hd]);
+  for (let l = 0; l < layers; l++)
+    for (const k of ["decoder", "encoder"])
+      for (const kv of ["key", "value"])
+        feeds[`past_key_values.${l}.${k}.${kv}`] = new ort.Tensor("float32", new Float32Array(0), [B, heads, 0, hd]);
   const out = await s.run(feeds, ["logits"]);
   await s.release();
   return out.logits.data as Float32Array;
 }
 
-function distance(ref: Float32Array, x: Float32Array): { relMax: number; relMean: number; absMax: number; refMax: number } {
-  let maxDiff = 0, maxRef = 0, sumDiff = 0, sumRef = 0;
+function distance(
+  ref: Float32Array,
+  x: Float32Array,
+): { relMax: number; relMean: number; absMax: number; refMax: number } {
+  let maxDiff = 0,
+    maxRef = 0,
+    sumDiff = 0,
+    sumRef = 0;
   for (let i = 0; i < ref.length; i++) {
     const d = Math.abs(ref[i] - x[i]);
     maxDiff = Math.max(maxDiff, d);
@@ -62,14 +86,19 @@ describe("int8 decoder from fp32", () => {
     const w = Float32Array.from([0.5, -2, 0, 0.2, -0.5, 0, 0, 0.9, 0]);
     const { weights, scales } = quantizeColumns(w, 3, 3);
     expect(Array.from(scales)).toEqual([0.5 / 127, 2 / 127, 1].map(Math.fround));
-    for (let i = 0; i < w.length; i++) expect(Math.abs(w[i] - weights[i] * scales[i % 3])).toBeLessThanOrEqual(scales[i % 3] / 2 + 1e-9);
+    for (let i = 0; i < w.length; i++)
+      expect(Math.abs(w[i] - weights[i] * scales[i % 3])).toBeLessThanOrEqual(scales[i % 3] / 2 + 1e-9);
     expect(Array.from(weights)).toEqual([127, -127, 0, 51, -32, 0, 0, 57, 0]);
   });
 
   it("is written by prepareDecoders when only fp32 is installed, with its flat variant", async () => {
     const r = prepared;
     expect(r.errors).toEqual([]);
-    expect(r.written.sort()).toEqual([ONNX_FILES.decoder.q8, ONNX_FILES.decoderFlat.fp32, ONNX_FILES.decoderFlat.q8].map((f) => `${ONNX_DIR}/${f}`).sort());
+    expect(r.written.sort()).toEqual(
+      [ONNX_FILES.decoder.q8, ONNX_FILES.decoderFlat.fp32, ONNX_FILES.decoderFlat.q8]
+        .map((f) => `${ONNX_DIR}/${f}`)
+        .sort(),
+    );
     expect(fs.existsSync(onnxFile(dir, `${ONNX_FILES.decoder.q8}_data`))).toBe(true);
     const s = await ort.InferenceSession.create(onnxFile(dir, ONNX_FILES.decoder.q8));
     expect(s.outputNames).toContain("present.0.decoder.key");
@@ -81,7 +110,9 @@ describe("int8 decoder from fp32", () => {
     const q8 = await logits(onnxFile(dir, ONNX_FILES.decoder.q8));
     const d = distance(ref, q8);
     // measured on this model (7-bit weights, AVX2 CPU): relative max 1.6e-2, mean 1.3e-2; see docs/engine.md
-    console.log(`q8-from-fp32 vs fp32 logits: relative max ${d.relMax.toExponential(2)}, relative mean ${d.relMean.toExponential(2)}, max abs ${d.absMax.toExponential(2)} (max |fp32| ${d.refMax.toExponential(2)})`);
+    console.log(
+      `q8-from-fp32 vs fp32 logits: relative max ${d.relMax.toExponential(2)}, relative mean ${d.relMean.toExponential(2)}, max abs ${d.absMax.toExponential(2)} (max |fp32| ${d.refMax.toExponential(2)})`,
+    );
     expect(d.relMax).toBeLessThan(0.03);
     expect(d.relMean).toBeLessThan(0.025);
     expect(d.relMean).toBeGreaterThan(0); // it is quantized
@@ -97,7 +128,9 @@ describe("int8 decoder from fp32", () => {
     const full = onnxFile(dir, "full-range.onnx");
     quantizeDecoderFile(onnxFile(dir, ONNX_FILES.decoder.fp32), full, { reduceRange: false });
     const d = distance(await logits(onnxFile(dir, ONNX_FILES.decoder.fp32)), await logits(full));
-    console.log(`full-range int8 vs fp32 logits: relative max ${d.relMax.toExponential(2)}, relative mean ${d.relMean.toExponential(2)}`);
+    console.log(
+      `full-range int8 vs fp32 logits: relative max ${d.relMax.toExponential(2)}, relative mean ${d.relMean.toExponential(2)}`,
+    );
     expect(d.relMean).toBeGreaterThan(0);
   });
 

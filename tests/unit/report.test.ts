@@ -30,9 +30,21 @@ const entries: FeedbackRecord[] = [
   fb({ reason: "tempo_slow", bpm_estimate: 96 }), // the same take, another reason: counts
   fb({ sha256: sha("b"), time: "2026-11-22T09:00:00Z" }),
   fb({ sha256: sha("b"), reason: "tempo_slow", bpm_estimate: 100 }),
-  fb({ reason: "wrong_instrument", prompt: TUTORIAL, tag: "tutorial", sha256: sha("c"), note: "wanted a piano, not violins" }),
+  fb({
+    reason: "wrong_instrument",
+    prompt: TUTORIAL,
+    tag: "tutorial",
+    sha256: sha("c"),
+    note: "wanted a piano, not violins",
+  }),
   fb({ reason: "wrong_instrument", prompt: TUTORIAL, tag: "tutorial", sha256: sha("d"), note: "needs piano" }),
-  fb({ reason: "style_mismatch", prompt: "epic dark cinematic trailer", tag: undefined, sha256: sha("e"), note: "too dramatic for a cooking video" }),
+  fb({
+    reason: "style_mismatch",
+    prompt: "epic dark cinematic trailer",
+    tag: undefined,
+    sha256: sha("e"),
+    note: "too dramatic for a cooking video",
+  }),
   fb({ time: "2026-10-01T00:00:00Z", sha256: sha("f") }), // outside the window
   fb({ time: "2026-11-24T12:00:01Z", sha256: sha("9") }), // after `now`
 ];
@@ -43,11 +55,36 @@ describe("buildReport", () => {
   it("counts within the window, each take once per reason", () => {
     expect(report.since).toBe("2026-11-17T12:00:00.000Z");
     expect(report.until).toBe(now.toISOString());
-    expect(report.totals).toEqual({ entries: 9, distinct: 7, duplicates: 2, takes: 5, prompts: 3, tags: 2, untagged: 1 });
-    expect(report.byReason).toEqual({ too_loud: 2, tempo_slow: 2, tempo_fast: 0, wrong_instrument: 2, style_mismatch: 1, other: 0 });
+    expect(report.totals).toEqual({
+      entries: 9,
+      distinct: 7,
+      duplicates: 2,
+      takes: 5,
+      prompts: 3,
+      tags: 2,
+      untagged: 1,
+    });
+    expect(report.byReason).toEqual({
+      too_loud: 2,
+      tempo_slow: 2,
+      tempo_fast: 0,
+      wrong_instrument: 2,
+      style_mismatch: 1,
+      other: 0,
+    });
     expect(report.byTag).toEqual([
-      { tag: "unboxing", count: 4, takes: 2, byReason: { too_loud: 2, tempo_slow: 2, tempo_fast: 0, wrong_instrument: 0, style_mismatch: 0, other: 0 } },
-      { tag: "tutorial", count: 2, takes: 2, byReason: { too_loud: 0, tempo_slow: 0, tempo_fast: 0, wrong_instrument: 2, style_mismatch: 0, other: 0 } },
+      {
+        tag: "unboxing",
+        count: 4,
+        takes: 2,
+        byReason: { too_loud: 2, tempo_slow: 2, tempo_fast: 0, wrong_instrument: 0, style_mismatch: 0, other: 0 },
+      },
+      {
+        tag: "tutorial",
+        count: 2,
+        takes: 2,
+        byReason: { too_loud: 0, tempo_slow: 0, tempo_fast: 0, wrong_instrument: 2, style_mismatch: 0, other: 0 },
+      },
     ]);
   });
 
@@ -57,7 +94,12 @@ describe("buildReport", () => {
       [TUTORIAL, 2, 2],
       ["epic dark cinematic trailer", 1, 1],
     ]);
-    expect(report.worstPrompts[0]).toMatchObject({ tag: "unboxing", tags: ["unboxing"], byReason: { too_loud: 2, tempo_slow: 2 }, notes: ["drowns the voice", "way too loud"] });
+    expect(report.worstPrompts[0]).toMatchObject({
+      tag: "unboxing",
+      tags: ["unboxing"],
+      byReason: { too_loud: 2, tempo_slow: 2 },
+      notes: ["drowns the voice", "way too loud"],
+    });
     expect(buildReport(entries, { since: parseSince("7d", now), now, top: 1 }).worstPrompts).toHaveLength(1);
   });
 
@@ -67,7 +109,15 @@ describe("buildReport", () => {
     expect(day.byReason.too_loud).toBe(1);
     const all = buildReport(entries, { since: new Date("2026-01-01T00:00:00Z"), now });
     expect(all.totals.entries).toBe(10);
-    expect(buildReport([], { since: parseSince("7d", now), now }).totals).toEqual({ entries: 0, distinct: 0, duplicates: 0, takes: 0, prompts: 0, tags: 0, untagged: 0 });
+    expect(buildReport([], { since: parseSince("7d", now), now }).totals).toEqual({
+      entries: 0,
+      distinct: 0,
+      duplicates: 0,
+      takes: 0,
+      prompts: 0,
+      tags: 0,
+      untagged: 0,
+    });
   });
 
   it("suggests a concrete change per tag and reason reported at least minCount times", () => {
@@ -94,30 +144,57 @@ describe("buildReport", () => {
     expect(style.subject).toBe("epic dark cinematic trailer");
     expect(style.change).toMatch(/add a use-context phrase like "video background under narration"/);
     // most complaints first
-    expect(lenient.suggestions.map((s) => s.count)).toEqual([...lenient.suggestions.map((s) => s.count)].sort((a, b) => b - a));
+    expect(lenient.suggestions.map((s) => s.count)).toEqual(
+      [...lenient.suggestions.map((s) => s.count)].sort((a, b) => b - a),
+    );
   });
 
   it("follows the article's prompt rules for each reason", () => {
-    const two = (over: Partial<FeedbackRecord>) => [fb({ ...over, sha256: sha("1") }), fb({ ...over, sha256: sha("2") })];
-    const advice = (over: Partial<FeedbackRecord>) => buildReport(two(over), { since: parseSince("7d", now), now }).suggestions[0];
+    const two = (over: Partial<FeedbackRecord>) => [
+      fb({ ...over, sha256: sha("1") }),
+      fb({ ...over, sha256: sha("2") }),
+    ];
+    const advice = (over: Partial<FeedbackRecord>) =>
+      buildReport(two(over), { since: parseSince("7d", now), now }).suggestions[0];
 
     expect(advice({ reason: "tempo_fast", tag: "tutorial", prompt: "energetic synth, driving drums" }).change).toBe(
       'add "slow tempo, 80 bpm" to #tutorial\'s prompt and drop "energetic", "driving"',
     );
-    expect(advice({ reason: "tempo_slow", tag: "vlog", prompt: "acoustic guitar, 90 bpm" }).change).toBe('replace "90 bpm" with "upbeat, 120 bpm" in #vlog\'s prompt');
-    expect(advice({ reason: "too_loud", tag: "tutorial", prompt: "gentle piano, epic drums" }).change).toBe('lower the bed level for #tutorial by 3–6 dB and drop "epic"');
-    const style = advice({ reason: "style_mismatch", tag: "unboxing", prompt: "upbeat modern confident cheerful synth" }).change;
+    expect(advice({ reason: "tempo_slow", tag: "vlog", prompt: "acoustic guitar, 90 bpm" }).change).toBe(
+      'replace "90 bpm" with "upbeat, 120 bpm" in #vlog\'s prompt',
+    );
+    expect(advice({ reason: "too_loud", tag: "tutorial", prompt: "gentle piano, epic drums" }).change).toBe(
+      'lower the bed level for #tutorial by 3–6 dB and drop "epic"',
+    );
+    const style = advice({
+      reason: "style_mismatch",
+      tag: "unboxing",
+      prompt: "upbeat modern confident cheerful synth",
+    }).change;
     expect(style).toMatch(/keep at most two mood adjectives \(it has 4: "upbeat", "modern", "confident", "cheerful"\)/);
     expect(style).toMatch(/add a use-context phrase like "product demo background"/);
-    expect(advice({ reason: "wrong_instrument", tag: "intro", prompt: "violin and cello", note: "no violins please" }).change).toMatch(/name the instrument explicitly with a noun .* and remove "violin"/);
-    expect(advice({ reason: "wrong_instrument", tag: "tutorial", prompt: "gentle piano, soft strings, no vocals", note: "needs a ukulele" }).suggestion).toMatch(
-      /it now names "piano", "strings"\): name "ukulele" explicitly as a noun/,
+    expect(
+      advice({ reason: "wrong_instrument", tag: "intro", prompt: "violin and cello", note: "no violins please" })
+        .change,
+    ).toMatch(/name the instrument explicitly with a noun .* and remove "violin"/);
+    expect(
+      advice({
+        reason: "wrong_instrument",
+        tag: "tutorial",
+        prompt: "gentle piano, soft strings, no vocals",
+        note: "needs a ukulele",
+      }).suggestion,
+    ).toMatch(/it now names "piano", "strings"\): name "ukulele" explicitly as a noun/);
+    expect(advice({ reason: "other", note: "weird glitch at the end" }).suggestion).toContain(
+      '"weird glitch at the end"',
     );
-    expect(advice({ reason: "other", note: "weird glitch at the end" }).suggestion).toContain('"weird glitch at the end"');
   });
 
   it("reads wanted and unwanted instruments from notes", () => {
-    expect(instrumentsWanted(["wanted a piano, not violins", "less drums, more acoustic guitar"])).toEqual({ wanted: ["piano", "acoustic guitar"], unwanted: ["violin", "drums"] });
+    expect(instrumentsWanted(["wanted a piano, not violins", "less drums, more acoustic guitar"])).toEqual({
+      wanted: ["piano", "acoustic guitar"],
+      unwanted: ["violin", "drums"],
+    });
   });
 
   it("refuses an invalid since", () => {
@@ -168,7 +245,8 @@ describe("renderReport", () => {
   });
 
   it("renders all three formats for the same report", () => {
-    for (const format of ["md", "html", "json"] as const) expect(renderReport(report, format).length).toBeGreaterThan(100);
+    for (const format of ["md", "html", "json"] as const)
+      expect(renderReport(report, format).length).toBeGreaterThan(100);
     expect(() => renderReport(report, "pdf" as never)).toThrow(/format/);
   });
 });
@@ -185,10 +263,23 @@ describe("parseSince", () => {
   });
 
   it("refuses anything else with a clear error", () => {
-    for (const bad of ["last week", "", "7", "7w", "-7d", "1.5d", "2026-02-31", "2026-13-01", "11/01/2026", "2026-11-01T25:00Z"]) {
+    for (const bad of [
+      "last week",
+      "",
+      "7",
+      "7w",
+      "-7d",
+      "1.5d",
+      "2026-02-31",
+      "2026-13-01",
+      "11/01/2026",
+      "2026-11-01T25:00Z",
+    ]) {
       expect(() => parseSince(bad, now)).toThrow(RangeError);
     }
-    expect(() => parseSince("soon", now)).toThrow(/--since: "soon" is not a duration or a date; use 7d, 24h, 30m or a date/);
+    expect(() => parseSince("soon", now)).toThrow(
+      /--since: "soon" is not a duration or a date; use 7d, 24h, 30m or a date/,
+    );
     expect(() => parseSince("2026-12-01", now)).toThrow(/in the future/);
   });
 });
@@ -226,7 +317,12 @@ describe("cuesmith report", () => {
     expect(html.out.join("\n")).toMatch(/^<!doctype html>/);
     expect(html.err).toEqual([expect.stringMatching(/incomplete last line/)]);
     const json = capture();
-    expect(await runReportCommand(["--feedback", file, "--format", "json", "--min-count", "1", "--since", "2026-01-01"], json.io)).toBe(0);
+    expect(
+      await runReportCommand(
+        ["--feedback", file, "--format", "json", "--min-count", "1", "--since", "2026-01-01"],
+        json.io,
+      ),
+    ).toBe(0);
     const report = JSON.parse(json.out.join("\n")) as Report;
     expect(report.minCount).toBe(1);
     expect(report.totals.distinct).toBe(7);

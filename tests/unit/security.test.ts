@@ -10,7 +10,8 @@ describe("who may talk to the helper", () => {
   });
   it("accepts only local Host names (DNS rebinding)", () => {
     for (const h of ["localhost:8001", "127.0.0.1:8001", "[::1]:8001", "LOCALHOST"]) expect(isLocalHost(h)).toBe(true);
-    for (const h of ["evil.example", "127.0.0.1.evil.example", "localhost.evil.example:8001", undefined]) expect(isLocalHost(h)).toBe(false);
+    for (const h of ["evil.example", "127.0.0.1.evil.example", "localhost.evil.example:8001", undefined])
+      expect(isLocalHost(h)).toBe(false);
   });
   it("accepts panels and tools without an Origin, and only listed web origins (CSWSH)", () => {
     expect(isOriginAllowed(undefined, local)).toBe(true);
@@ -28,7 +29,9 @@ describe("who may talk to the helper", () => {
   it("requires the token in LAN mode, from the query or a bearer header", () => {
     const lan = { lan: true, token: "s3cret", allowedOrigins: [] };
     expect(checkAccess({ headers: { host: "192.168.1.5:8001" }, url: "/?token=s3cret" }, lan)).toBeNull();
-    expect(checkAccess({ headers: { host: "studio:8001", authorization: "Bearer s3cret" }, url: "/health" }, lan)).toBeNull();
+    expect(
+      checkAccess({ headers: { host: "studio:8001", authorization: "Bearer s3cret" }, url: "/health" }, lan),
+    ).toBeNull();
     expect(checkAccess({ headers: { host: "studio:8001" }, url: "/health?token=nope" }, lan)?.status).toBe(401);
     expect(checkAccess({ headers: { host: "studio:8001" }, url: "/health" }, lan)?.status).toBe(401);
   });

@@ -19,7 +19,11 @@ const entry = (i: number, over: Partial<FeedbackInput> = {}): FeedbackInput => (
   bpm_estimate: 118,
   ...over,
 });
-const lines = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
+const lines = (file: string) =>
+  fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
 
 describe("FeedbackLog", () => {
   it("defaults to <CUESMITH_HOME>/feedback.jsonl", () => {
@@ -39,7 +43,13 @@ describe("FeedbackLog", () => {
     const file = tmpFile();
     const log = await FeedbackLog.open(file);
     const stored = await log.append(entry(7, { sha256: "AB".repeat(32), note: "drowns the voice\nin the intro" }));
-    expect(stored).toMatchObject({ reason: "too_loud", tag: "unboxing", seed: 7, sha256: "ab".repeat(32), note: "drowns the voice\nin the intro" });
+    expect(stored).toMatchObject({
+      reason: "too_loud",
+      tag: "unboxing",
+      seed: 7,
+      sha256: "ab".repeat(32),
+      note: "drowns the voice\nin the intro",
+    });
     expect(stored.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Date(stored.time).toISOString()).toBe(stored.time);
     // acknowledged -> already in the file, as exactly one line
@@ -63,7 +73,9 @@ describe("FeedbackLog", () => {
   it("writes 100 concurrent appends as 100 whole lines, in call order", async () => {
     const file = tmpFile();
     const log = await FeedbackLog.open(file);
-    const stored = await Promise.all(Array.from({ length: 100 }, (_, i) => log.append(entry(i, { note: `n${i} `.repeat(i * 5) }))));
+    const stored = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => log.append(entry(i, { note: `n${i} `.repeat(i * 5) }))),
+    );
     const onDisk = lines(file).map((l) => JSON.parse(l));
     expect(onDisk).toHaveLength(100);
     expect(onDisk.map((e) => e.seed)).toEqual(Array.from({ length: 100 }, (_, i) => i));
@@ -115,17 +127,26 @@ describe("FeedbackLog", () => {
     const file = tmpFile();
     const log = await FeedbackLog.open(file);
     const a = await log.append(entry(1));
-    fs.appendFileSync(file, "garbage\n" + JSON.stringify({ id: "x", time: "2026-01-01T00:00:00Z", reason: "too_quiet" }) + "\n\n");
+    fs.appendFileSync(
+      file,
+      "garbage\n" + JSON.stringify({ id: "x", time: "2026-01-01T00:00:00Z", reason: "too_quiet" }) + "\n\n",
+    );
     const b = await log.append(entry(2));
     const reopened = await FeedbackLog.open(file);
     expect(await reopened.readAll()).toEqual([a, b]);
-    expect(reopened.warnings).toEqual([expect.stringMatching(/line 2 is not JSON/), expect.stringMatching(/line 3 was skipped: reason must be one of/)]);
+    expect(reopened.warnings).toEqual([
+      expect.stringMatching(/line 2 is not JSON/),
+      expect.stringMatching(/line 3 was skipped: reason must be one of/),
+    ]);
   });
 
   it("refuses a malformed entry without writing anything", async () => {
     const file = tmpFile();
     const log = await FeedbackLog.open(file);
-    await expect(log.append(entry(1, { reason: "too_quiet" as never }))).rejects.toMatchObject({ code: "invalid_field", field: "reason" });
+    await expect(log.append(entry(1, { reason: "too_quiet" as never }))).rejects.toMatchObject({
+      code: "invalid_field",
+      field: "reason",
+    });
     await expect(log.append(entry(1, { sha256: "nothex" }))).rejects.toBeInstanceOf(StoreError);
     await expect(log.append(entry(1, { seed: -1 }))).rejects.toMatchObject({ field: "seed" });
     await expect(log.append(entry(1, { prompt: "" }))).rejects.toMatchObject({ field: "prompt" });
@@ -138,7 +159,15 @@ describe("FeedbackLog", () => {
 
   it("accepts the optional fields being absent, and a null bpm estimate", async () => {
     const log = await FeedbackLog.open(tmpFile());
-    const stored = await log.append({ reason: "other", note: "", prompt: "p", seed: 0, model: "m", sha256: sha(9), bpm_estimate: null });
+    const stored = await log.append({
+      reason: "other",
+      note: "",
+      prompt: "p",
+      seed: 0,
+      model: "m",
+      sha256: sha(9),
+      bpm_estimate: null,
+    });
     expect(stored).not.toHaveProperty("job_id");
     expect(stored).not.toHaveProperty("tag");
     expect(checkFeedbackRecord(stored)).toBeNull();

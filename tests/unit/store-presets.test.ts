@@ -36,7 +36,10 @@ describe("PresetStore: defaults and persistence", () => {
   it("persists set and delete for a new store (a new process)", async () => {
     const file = tmpFile();
     const a = await PresetStore.open(file);
-    await expect(a.set("#Course-Intro", { prompt: "  harp and strings  ", seed: 42 })).resolves.toEqual({ prompt: "harp and strings", seed: 42 });
+    await expect(a.set("#Course-Intro", { prompt: "  harp and strings  ", seed: 42 })).resolves.toEqual({
+      prompt: "harp and strings",
+      seed: 42,
+    });
     await a.set("rain", { prompt: "soft rain piano" });
     expect(await a.delete("tutorial")).toBe(true);
     expect(await a.delete("#never_there")).toBe(false);
@@ -51,10 +54,21 @@ describe("PresetStore: defaults and persistence", () => {
     const store = await PresetStore.open(tmpFile());
     await store.set("course_intro", { prompt: "inspiring orchestral intro, 90 bpm", seed: 77 });
     // every #course_intro of a series gets the same seed: one family of beds
-    expect(store.resolve("#course_intro")).toEqual({ prompt: "inspiring orchestral intro, 90 bpm", source: "preset", seed: 77 });
-    expect(store.resolve("course_intro", 110)).toEqual({ prompt: "inspiring orchestral intro, 110 bpm", source: "preset", seed: 77 });
+    expect(store.resolve("#course_intro")).toEqual({
+      prompt: "inspiring orchestral intro, 90 bpm",
+      source: "preset",
+      seed: 77,
+    });
+    expect(store.resolve("course_intro", 110)).toEqual({
+      prompt: "inspiring orchestral intro, 110 bpm",
+      source: "preset",
+      seed: 77,
+    });
     expect(store.resolve("unboxing").seed).toBeUndefined();
-    expect(store.resolve("rainy_day", 100)).toEqual({ prompt: "rainy day background music for video, clear instruments, no vocals, 100 bpm", source: "fallback" });
+    expect(store.resolve("rainy_day", 100)).toEqual({
+      prompt: "rainy day background music for video, clear instruments, no vocals, 100 bpm",
+      source: "fallback",
+    });
     expect(() => store.resolve("../etc")).toThrow(RangeError);
     expect(() => store.resolve("unboxing", 5000)).toThrow(/bpm/);
   });
@@ -123,7 +137,10 @@ describe("PresetStore: validation", () => {
   });
 
   it("validatePreset normalises the tag and drops a null seed", () => {
-    expect(validatePreset("#Vlog Morning", { prompt: " guitar ", seed: null as unknown as number })).toEqual({ tag: "vlog_morning", preset: { prompt: "guitar" } });
+    expect(validatePreset("#Vlog Morning", { prompt: " guitar ", seed: null as unknown as number })).toEqual({
+      tag: "vlog_morning",
+      preset: { prompt: "guitar" },
+    });
   });
 });
 
@@ -137,7 +154,10 @@ describe("PresetStore: hand edits", () => {
     expect(store.resolve("rain")).toEqual({ prompt: "soft rain piano", source: "preset", seed: 3 });
     // and an API edit builds on the hand-edited table
     await store.set("storm", { prompt: "low drums" });
-    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ rain: { prompt: "soft rain piano", seed: 3 }, storm: { prompt: "low drums" } });
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({
+      rain: { prompt: "soft rain piano", seed: 3 },
+      storm: { prompt: "low drums" },
+    });
   });
 
   it("notices a same-size edit through the changed mtime", async () => {
@@ -160,7 +180,10 @@ describe("PresetStore: hand edits", () => {
     expect(store.readOnly).toMatch(/not valid JSON/);
     expect(store.readOnly).toMatch(/line 3, column \d+/);
     expect(store.resolve("unboxing").prompt).toBe(DEFAULT_PRESETS.unboxing.prompt); // generation keeps working
-    await expect(store.set("x", { prompt: "y" })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/line 3/) });
+    await expect(store.set("x", { prompt: "y" })).rejects.toMatchObject({
+      code: "forbidden",
+      message: expect.stringMatching(/line 3/),
+    });
     await expect(store.delete("unboxing")).rejects.toMatchObject({ code: "forbidden" });
     expect(fs.readFileSync(file, "utf8")).toBe(broken);
   });
@@ -188,7 +211,11 @@ describe("PresetStore: hand edits", () => {
 
   it("a valid file with one bad preset: the good ones are used, read-only, the bad one named with its line", async () => {
     const file = tmpFile();
-    const text = JSON.stringify({ rain: { prompt: "soft rain piano" }, storm: { prompt: "low drums", seed: -5 } }, null, 2);
+    const text = JSON.stringify(
+      { rain: { prompt: "soft rain piano" }, storm: { prompt: "low drums", seed: -5 } },
+      null,
+      2,
+    );
     fs.writeFileSync(file, text);
     const store = await PresetStore.open(file);
     expect(store.all()).toEqual({ rain: { prompt: "soft rain piano" } });
@@ -212,11 +239,18 @@ describe("PresetStore: hand edits", () => {
 describe("findJsonSyntaxError", () => {
   it("finds the line and column of common hand-editing mistakes", () => {
     expect(findJsonSyntaxError('{"a": 1}')).toBeNull();
-    expect(findJsonSyntaxError('{\n "a": 1,\n}')).toMatchObject({ line: 3, column: 1, message: expect.stringMatching(/trailing comma/) });
+    expect(findJsonSyntaxError('{\n "a": 1,\n}')).toMatchObject({
+      line: 3,
+      column: 1,
+      message: expect.stringMatching(/trailing comma/),
+    });
     expect(findJsonSyntaxError('{\n "a": "x"\n "b": 2\n}')).toMatchObject({ line: 3, column: 2 });
     expect(findJsonSyntaxError("{\n 'a': 1\n}")).toMatchObject({ line: 2, column: 2 });
     expect(findJsonSyntaxError('{\n "a": tru\n}')).toMatchObject({ line: 2 });
-    expect(findJsonSyntaxError('{\n "a": "no end\n}')).toMatchObject({ line: 2, message: expect.stringMatching(/closing/) });
+    expect(findJsonSyntaxError('{\n "a": "no end\n}')).toMatchObject({
+      line: 2,
+      message: expect.stringMatching(/closing/),
+    });
     expect(findJsonSyntaxError("{}\n{}")).toMatchObject({ line: 2, column: 1 });
   });
 });

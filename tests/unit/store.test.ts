@@ -57,7 +57,14 @@ describe("PresetStore", () => {
 });
 
 describe("FeedbackLog", () => {
-  const entry = (i: number) => ({ reason: "too_loud" as const, note: `n${i}`, prompt: "p", seed: i, model: "m", sha256: "a".repeat(64) });
+  const entry = (i: number) => ({
+    reason: "too_loud" as const,
+    note: `n${i}`,
+    prompt: "p",
+    seed: i,
+    model: "m",
+    sha256: "a".repeat(64),
+  });
 
   it("keeps every acknowledged entry across a reopen", async () => {
     const file = path.join(tmp(), "f.jsonl");
@@ -85,7 +92,11 @@ describe("FeedbackLog", () => {
     const reopened = await FeedbackLog.open(file);
     expect(reopened.warnings[0]).toMatch(/incomplete last line/);
     await reopened.append(entry(2));
-    const seeds = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l).seed);
+    const seeds = fs
+      .readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).seed);
     expect(seeds).toEqual([1, 2]);
   });
 });

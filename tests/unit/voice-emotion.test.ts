@@ -11,10 +11,12 @@ describe("the source article's voice-over", () => {
     expect(r.language).toBe("zh");
     expect(r.emotion).toBe("enthusiastic");
     expect(r.subtone).toBe("slightly_apologetic");
-    expect(r.evidence).toEqual(expect.arrayContaining([
-      expect.objectContaining({ term: "太棒", emotion: "enthusiastic", part: "main", cue: "intensified" }),
-      expect.objectContaining({ emotion: "apologetic", part: "undertone" }),
-    ]));
+    expect(r.evidence).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ term: "太棒", emotion: "enthusiastic", part: "main", cue: "intensified" }),
+        expect.objectContaining({ emotion: "apologetic", part: "undertone" }),
+      ]),
+    );
   });
   it("composes the article's prompt", () => {
     expect(composePrompt({ emotion: r.emotion, subtone: r.subtone })).toBe(
@@ -32,7 +34,9 @@ describe("text cues", () => {
   it("turns a negated word down and an intensified word up", () => {
     const neg = analyzeText("This is not amazing.");
     expect(neg.scores.enthusiastic).toBeLessThan(0);
-    expect(analyzeText("This is really amazing.").scores.enthusiastic).toBeGreaterThan(analyzeText("This is amazing.").scores.enthusiastic);
+    expect(analyzeText("This is really amazing.").scores.enthusiastic).toBeGreaterThan(
+      analyzeText("This is amazing.").scores.enthusiastic,
+    );
   });
   it("reads plain text as calm, without inventing an undertone", () => {
     expect(analyzeText("The file is on the desk.")).toMatchObject({ emotion: "calm", subtone: null, confidence: 0 });
@@ -56,7 +60,9 @@ describe("labelled set (64 zh/en lines written for this test)", () => {
       else misses.push(`${label} -> ${got}: ${text}`);
     }
     const accuracy = EMOTION_SET.filter(([t, l]) => analyzeText(t).emotion === l).length / EMOTION_SET.length;
-    console.log(`emotion accuracy ${(accuracy * 100).toFixed(1)} % on ${EMOTION_SET.length} lines; misses:\n${misses.join("\n")}`);
+    console.log(
+      `emotion accuracy ${(accuracy * 100).toFixed(1)} % on ${EMOTION_SET.length} lines; misses:\n${misses.join("\n")}`,
+    );
     expect(accuracy).toBeGreaterThanOrEqual(FLOOR);
     for (const e of EMOTIONS) expect(perClass[e].ok / perClass[e].n).toBeGreaterThan(0.5);
   });
@@ -74,6 +80,8 @@ describe("prompt composer", () => {
   });
   it("lets energy from the voice nudge the tempo", () => {
     expect(composePrompt({ emotion: "calm", energy: 0.9 })).toMatch(/medium tempo/);
-    expect(composePrompt({ emotion: "hopeful", energy: 0.1, context: "a product demo" })).toBe("hopeful background music for a product demo, warm piano, slow tempo, optimistic, no vocals");
+    expect(composePrompt({ emotion: "hopeful", energy: 0.1, context: "a product demo" })).toBe(
+      "hopeful background music for a product demo, warm piano, slow tempo, optimistic, no vocals",
+    );
   });
 });

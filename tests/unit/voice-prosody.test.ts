@@ -1,5 +1,12 @@
 // Prosody: pace, pauses and loudness movement of a voice-over, each against values worked out by hand.
-import { combineEnergy, loudnessVariationDb, paceRatio, pauseStats, prosody, speechEnergy } from "../../helper/voice/prosody";
+import {
+  combineEnergy,
+  loudnessVariationDb,
+  paceRatio,
+  pauseStats,
+  prosody,
+  speechEnergy,
+} from "../../helper/voice/prosody";
 
 const RATE = 16000;
 /** Speech-like test signal: a 200 Hz tone whose amplitude follows `level(t)` (linear), over `seconds`. */
@@ -11,7 +18,10 @@ function tone(seconds: number, level: (t: number) => number): Float32Array {
 
 describe("pace", () => {
   it("counts words (en) or characters (zh) per second of speech against an ordinary read", () => {
-    const regions = [{ start: 0, end: 2 }, { start: 3, end: 4 }]; // 3 s of speech
+    const regions = [
+      { start: 0, end: 2 },
+      { start: 3, end: 4 },
+    ]; // 3 s of speech
     expect(paceRatio("one two three four five six seven", "en", regions)).toBeCloseTo(7 / 3 / 2.5, 10);
     expect(paceRatio("这个新功能真的太棒了", "zh", regions)).toBeCloseTo(10 / 3 / 4.5, 10);
     expect(paceRatio("", "en", regions)).toBeNull();
@@ -22,7 +32,13 @@ describe("pace", () => {
 
 describe("pauses", () => {
   it("counts gaps of at least 0.25 s and their share of the spoken stretch", () => {
-    expect(pauseStats([{ start: 0, end: 1 }, { start: 1.1, end: 2 }, { start: 3, end: 4 }])).toEqual({ pauses: 1, pauseRatio: 1 / 4 });
+    expect(
+      pauseStats([
+        { start: 0, end: 1 },
+        { start: 1.1, end: 2 },
+        { start: 3, end: 4 },
+      ]),
+    ).toEqual({ pauses: 1, pauseRatio: 1 / 4 });
     expect(pauseStats([{ start: 0, end: 1 }])).toEqual({ pauses: 0, pauseRatio: 0 });
   });
 });
@@ -39,7 +55,13 @@ describe("loudness movement", () => {
     const withGap = new Float32Array(RATE * 2);
     withGap.set(tone(1, () => 0.3));
     expect(loudnessVariationDb(withGap, RATE, [{ start: 0, end: 2 }])).toBeCloseTo(0, 3);
-    expect(loudnessVariationDb(tone(0.3, () => 0.3), RATE, [{ start: 0, end: 0.3 }])).toBeNull();
+    expect(
+      loudnessVariationDb(
+        tone(0.3, () => 0.3),
+        RATE,
+        [{ start: 0, end: 0.3 }],
+      ),
+    ).toBeNull();
   });
 });
 

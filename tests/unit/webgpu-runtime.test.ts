@@ -5,7 +5,12 @@ import * as ort from "onnxruntime-node";
 import { availableProviders, providerOrder, resolveProviders } from "../../helper/engine/providers";
 import { DeviceKvCache } from "../../helper/engine/webgpu/device-kv-cache";
 import { isSoftwareAdapter } from "../../helper/engine/webgpu/runtime";
-import { installTransferCounter, snapshot, transferSince, uploadBytes } from "../../helper/engine/webgpu/transfer-counter";
+import {
+  installTransferCounter,
+  snapshot,
+  transferSince,
+  uploadBytes,
+} from "../../helper/engine/webgpu/transfer-counter";
 import { copyView, installWriteBufferShim, type WriteBufferTarget } from "../../helper/engine/webgpu/write-buffer-shim";
 import { WEBGPU_ADAPTER } from "../helpers/webgpu";
 
@@ -13,7 +18,13 @@ import { WEBGPU_ADAPTER } from "../helpers/webgpu";
 function fakeQueueClass() {
   const calls: { data: ArrayBufferView | ArrayBuffer; dataOffset?: number; size?: number }[] = [];
   class Queue implements WriteBufferTarget {
-    writeBuffer(_buffer: unknown, _offset: number, data: ArrayBufferView | ArrayBuffer, dataOffset?: number, size?: number) {
+    writeBuffer(
+      _buffer: unknown,
+      _offset: number,
+      data: ArrayBufferView | ArrayBuffer,
+      dataOffset?: number,
+      size?: number,
+    ) {
       if (ArrayBuffer.isView(data) && data.buffer instanceof SharedArrayBuffer) throw new Error("Invalid argument");
       calls.push({ data, dataOffset, size });
     }
@@ -24,7 +35,9 @@ function fakeQueueClass() {
 describe("write-buffer shim", () => {
   it("copies views on a SharedArrayBuffer into an ordinary buffer, keeping type, bytes and element offsets", () => {
     const { Queue, calls } = fakeQueueClass();
-    expect(() => new Queue().writeBuffer({}, 0, new Float32Array(new SharedArrayBuffer(16)))).toThrow("Invalid argument");
+    expect(() => new Queue().writeBuffer({}, 0, new Float32Array(new SharedArrayBuffer(16)))).toThrow(
+      "Invalid argument",
+    );
     expect(installWriteBufferShim(Queue.prototype)).toBe(true);
     const shared = new Float32Array(new SharedArrayBuffer(32), 8, 4); // a view into the middle, as wasm memory gives
     shared.set([1.5, -2, 3, 4]);
@@ -88,7 +101,14 @@ describe("software adapters", () => {
 
 describe("device-resident KV cache", () => {
   /** A stand-in for a GPU tensor: counts its disposals. */
-  const gpuTensor = (dims: number[]) => ({ location: "gpu-buffer", dims, disposed: 0, dispose() { this.disposed++; } });
+  const gpuTensor = (dims: number[]) => ({
+    location: "gpu-buffer",
+    dims,
+    disposed: 0,
+    dispose() {
+      this.disposed++;
+    },
+  });
   const outputs = (past: number, seq: number) => {
     const out: Record<string, ReturnType<typeof gpuTensor>> = {};
     for (let l = 0; l < 2; l++) {
@@ -135,7 +155,10 @@ describe("provider order with webgpu", () => {
   });
 
   it("auto takes webgpu only on a hardware adapter (Mesa's llvmpipe here is software)", async () => {
-    const software = !WEBGPU_ADAPTER || WEBGPU_ADAPTER.architecture === "software" || /llvmpipe|swiftshader/i.test(WEBGPU_ADAPTER.device);
+    const software =
+      !WEBGPU_ADAPTER ||
+      WEBGPU_ADAPTER.architecture === "software" ||
+      /llvmpipe|swiftshader/i.test(WEBGPU_ADAPTER.device);
     const auto = await resolveProviders("auto");
     expect(auto.includes("webgpu")).toBe(!software);
     expect(auto[auto.length - 1]).toBe("cpu");

@@ -1,7 +1,11 @@
 // The tiny model's configs and tokenizer are self-consistent, and the loader reads every id from the files.
 import { parseFeatureConfig, parseWhisperConfig } from "../../helper/voice/transcribe/config";
 import { WhisperModelError } from "../../helper/voice/transcribe/errors";
-import { whisperConfig, whisperGenerationConfig, WHISPER_PREPROCESSOR_CONFIG } from "../../models/build/whisper/configs";
+import {
+  whisperConfig,
+  whisperGenerationConfig,
+  WHISPER_PREPROCESSOR_CONFIG,
+} from "../../models/build/whisper/configs";
 import { TINY_DIMS } from "../../models/build/whisper/dims";
 import { buildTokenizerJson, buildVocab } from "../../models/build/whisper/tokenizer";
 
@@ -26,13 +30,21 @@ describe("tiny Whisper configs", () => {
     expect(c.beginSuppressTokens).toEqual([vocab.tokens.indexOf("\u0120"), c.eos]);
     expect(c.headDim * c.decoderHeads).toBe(c.dModel);
     expect(c.isMultilingual).toBe(true);
-    expect(parseFeatureConfig(WHISPER_PREPROCESSOR_CONFIG)).toMatchObject({ featureSize: 80, nFft: 400, hopLength: 160, nSamples: 480000, nbMaxFrames: 3000 });
+    expect(parseFeatureConfig(WHISPER_PREPROCESSOR_CONFIG)).toMatchObject({
+      featureSize: 80,
+      nFft: 400,
+      hopLength: 160,
+      nSamples: 480000,
+      nbMaxFrames: 3000,
+    });
   });
 
   it("reject a generation config without the ids the loop needs, naming the file", () => {
     const { no_timestamps_token_id: _drop, ...rest } = generation;
     expect(() => parseWhisperConfig(config, rest)).toThrow(WhisperModelError);
-    expect(() => parseWhisperConfig(config, rest)).toThrow(/generation_config\.json has no numeric "no_timestamps_token_id"/);
+    expect(() => parseWhisperConfig(config, rest)).toThrow(
+      /generation_config\.json has no numeric "no_timestamps_token_id"/,
+    );
     expect(() => parseWhisperConfig(config, { ...generation, task_to_id: {} })).toThrow(/task_to_id/);
   });
 
@@ -43,6 +55,8 @@ describe("tiny Whisper configs", () => {
       expect(ids.every((id) => id < vocab.eos)).toBe(true);
       expect(tok.decode(ids)).toBe(text);
     }
-    expect(tok.token_to_id("<|zh|>")).toBe(generation.lang_to_id && (generation.lang_to_id as Record<string, number>)["<|zh|>"]);
+    expect(tok.token_to_id("<|zh|>")).toBe(
+      generation.lang_to_id && (generation.lang_to_id as Record<string, number>)["<|zh|>"],
+    );
   });
 });

@@ -44,14 +44,24 @@ describe("the whisper-base manifest entry", () => {
 describe("cuesmith models fetch whisper-base / build-test --model whisper-tiny", () => {
   it("fails fast offline with one line naming the host and the file", async () => {
     const port = await closedPort();
-    const saved = { HF_ENDPOINT: process.env.HF_ENDPOINT, CUESMITH_HOME: process.env.CUESMITH_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
+    const saved = {
+      HF_ENDPOINT: process.env.HF_ENDPOINT,
+      CUESMITH_HOME: process.env.CUESMITH_HOME,
+      HF_HUB_CACHE: process.env.HF_HUB_CACHE,
+    };
     fs.mkdirSync(path.join(tmp, "hf"), { recursive: true });
-    Object.assign(process.env, { HF_ENDPOINT: `http://127.0.0.1:${port}`, CUESMITH_HOME: path.join(tmp, "home"), HF_HUB_CACHE: path.join(tmp, "hf") });
+    Object.assign(process.env, {
+      HF_ENDPOINT: `http://127.0.0.1:${port}`,
+      CUESMITH_HOME: path.join(tmp, "home"),
+      HF_HUB_CACHE: path.join(tmp, "hf"),
+    });
     const out: string[] = [];
     const errs: string[] = [];
     const t0 = Date.now();
     try {
-      expect(await runModelsCommand(["fetch", "whisper-base"], { out: (s) => out.push(s), err: (s) => errs.push(s) })).toBe(1);
+      expect(
+        await runModelsCommand(["fetch", "whisper-base"], { out: (s) => out.push(s), err: (s) => errs.push(s) }),
+      ).toBe(1);
     } finally {
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];
@@ -66,9 +76,19 @@ describe("cuesmith models fetch whisper-base / build-test --model whisper-tiny",
   it("builds the tiny Whisper contract model from the command line", async () => {
     const dir = path.join(tmp, "wt");
     const out: string[] = [];
-    expect(await runModelsCommand(["build-test", "--model", "whisper-tiny", "--out", dir], { out: (s) => out.push(s), err: () => {} })).toBe(0);
+    expect(
+      await runModelsCommand(["build-test", "--model", "whisper-tiny", "--out", dir], {
+        out: (s) => out.push(s),
+        err: () => {},
+      }),
+    ).toBe(0);
     expect(isWhisperFolder(dir)).toBe(true);
     expect(out[0]).toMatch(/tiny Whisper contract model/);
-    expect(await runModelsCommand(["build-test", "--model", "whisper-large", "--out", dir], { out: () => {}, err: () => {} })).toBe(2);
+    expect(
+      await runModelsCommand(["build-test", "--model", "whisper-large", "--out", dir], {
+        out: () => {},
+        err: () => {},
+      }),
+    ).toBe(2);
   });
 });

@@ -23,7 +23,9 @@ describe("segmentsFromTokens", () => {
   });
 
   it("drops pairs with no text between them", () => {
-    expect(segmentsFromTokens([ts(0), ts(0.4), ts(0.4), 5, ts(1)], layout, 30)).toEqual([{ start: 0.4, end: 1, tokens: [5] }]);
+    expect(segmentsFromTokens([ts(0), ts(0.4), ts(0.4), 5, ts(1)], layout, 30)).toEqual([
+      { start: 0.4, end: 1, tokens: [5] },
+    ]);
   });
 
   it("strips one final eos only", () => {

@@ -4,7 +4,11 @@ import { fixedWindows, totalFrames, windowAt } from "../../helper/voice/transcri
 describe("Whisper windows", () => {
   it("cuts a 70 s clip into 30 + 30 + 10 s when every window is taken whole", () => {
     const w = fixedWindows(70 * 16000, 160, 3000);
-    expect(w.map((x) => [x.startSample / 16000, x.samples / 16000, x.frames])).toEqual([[0, 30, 3000], [30, 30, 3000], [60, 10, 1000]]);
+    expect(w.map((x) => [x.startSample / 16000, x.samples / 16000, x.frames])).toEqual([
+      [0, 30, 3000],
+      [30, 30, 3000],
+      [60, 10, 1000],
+    ]);
   });
 
   it("places a window at any seek and ends at the clip", () => {

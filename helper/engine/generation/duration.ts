@@ -16,6 +16,8 @@ export function samplesFor(seconds: number, sampleRate: number): number {
 /** Throws a RangeError that names the limits unless `seconds` is within [0.5, 300]. */
 export function checkDuration(seconds: number): void {
   if (!Number.isFinite(seconds) || seconds < MIN_DURATION_SEC || seconds > MAX_DURATION_SEC) {
-    throw new RangeError(`duration must be between ${MIN_DURATION_SEC} and ${MAX_DURATION_SEC} seconds, got ${seconds}`);
+    throw new RangeError(
+      `duration must be between ${MIN_DURATION_SEC} and ${MAX_DURATION_SEC} seconds, got ${seconds}`,
+    );
   }
 }

@@ -75,7 +75,9 @@ export function kthLargest(a: Float32Array, k: number): number {
   let lo = 0;
   let hi = a.length - 1;
   while (lo < hi) {
-    const x = a[lo], y = a[(lo + hi) >> 1], z = a[hi];
+    const x = a[lo],
+      y = a[(lo + hi) >> 1],
+      z = a[hi];
     const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y; // median of three
     let i = lo;
     let j = hi;
@@ -107,7 +109,8 @@ export function topKIndices(row: Float32Array, k: number): number[] {
   const worse = (a: number, b: number) => row[a] < row[b] || (row[a] === row[b] && a > b);
   const siftDown = (i: number) => {
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < heap.length && worse(heap[l], heap[m])) m = l;
       if (r < heap.length && worse(heap[r], heap[m])) m = r;
@@ -119,7 +122,7 @@ export function topKIndices(row: Float32Array, k: number): number[] {
   for (let i = 0; i < n; i++) {
     if (heap.length < k) {
       heap.push(i);
-      for (let c = heap.length - 1; c > 0; ) {
+      for (let c = heap.length - 1; c > 0;) {
         const p = (c - 1) >> 1;
         if (!worse(heap[c], heap[p])) break;
         [heap[c], heap[p]] = [heap[p], heap[c]];
@@ -130,7 +133,7 @@ export function topKIndices(row: Float32Array, k: number): number[] {
       siftDown(0);
     }
   }
-  return heap.sort((a, b) => (row[b] - row[a]) || (a - b));
+  return heap.sort((a, b) => row[b] - row[a] || a - b);
 }
 
 export function chain(...processors: LogitsProcessor[]): LogitsProcessor {

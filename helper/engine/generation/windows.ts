@@ -16,8 +16,12 @@ export interface WindowOptions {
   strideFrames?: number; // 18 s at 50 Hz
 }
 
-export function planWindows(totalFrames: number, { windowFrames = 1500, strideFrames = 900 }: WindowOptions = {}): Window[] {
-  if (!Number.isInteger(totalFrames) || totalFrames < 1) throw new RangeError(`totalFrames must be a positive integer, got ${totalFrames}`);
+export function planWindows(
+  totalFrames: number,
+  { windowFrames = 1500, strideFrames = 900 }: WindowOptions = {},
+): Window[] {
+  if (!Number.isInteger(totalFrames) || totalFrames < 1)
+    throw new RangeError(`totalFrames must be a positive integer, got ${totalFrames}`);
   if (!(strideFrames > 0 && strideFrames < windowFrames)) throw new RangeError("stride must be within (0, window)");
   const windows: Window[] = [];
   let offset = 0;

@@ -23,7 +23,9 @@ export class DeviceKvCache implements KvCache {
     for (let l = 0; l < this.s.layers; l++) {
       for (const kv of KINDS) {
         feeds[`past_key_values.${l}.decoder.${kv}`] =
-          past === 0 || !this.last ? new ort.Tensor("float32", new Float32Array(0), [batch, heads, 0, headDim]) : (this.last[`present.${l}.decoder.${kv}`] as ort.Tensor);
+          past === 0 || !this.last
+            ? new ort.Tensor("float32", new Float32Array(0), [batch, heads, 0, headDim])
+            : (this.last[`present.${l}.decoder.${kv}`] as ort.Tensor);
       }
     }
   }

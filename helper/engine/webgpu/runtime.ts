@@ -30,7 +30,9 @@ interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
 }
 interface AdapterLike {
-  readonly info: Partial<Record<"vendor" | "architecture" | "device" | "description", string>> & { isFallbackAdapter?: boolean };
+  readonly info: Partial<Record<"vendor" | "architecture" | "device" | "description", string>> & {
+    isFallbackAdapter?: boolean;
+  };
 }
 interface DawnBinding {
   create(flags: string[]): GpuLike;
@@ -58,7 +60,9 @@ function nodeRealm(): { load: NodeJS.Require; host: HostGlobal } {
 /** Whether an adapter is a CPU implementation, from what it says about itself. */
 export function isSoftwareAdapter(info: Omit<AdapterInfo, "software">, isFallbackAdapter = false): boolean {
   if (isFallbackAdapter || info.architecture.toLowerCase() === "software") return true;
-  return /llvmpipe|lavapipe|swiftshader|microsoft basic render|\bwarp\b/i.test(`${info.vendor} ${info.device} ${info.description}`);
+  return /llvmpipe|lavapipe|swiftshader|microsoft basic render|\bwarp\b/i.test(
+    `${info.vendor} ${info.device} ${info.description}`,
+  );
 }
 
 let pending: Promise<WebGpuRuntime> | undefined;
@@ -92,7 +96,11 @@ async function createRuntime(): Promise<WebGpuRuntime> {
   if (!adapter) throw new Error("no WebGPU adapter (no GPU driver with Vulkan, Metal or Direct3D 12 was found)");
   installWriteBufferShim(host.GPUQueue.prototype, host.SharedArrayBuffer);
   const transfers = installTransferCounter(host.GPUQueue.prototype, host.GPUBuffer.prototype);
-  Object.defineProperty(host, "navigator", { value: { ...(host.navigator as object | undefined), gpu }, configurable: true, writable: true });
+  Object.defineProperty(host, "navigator", {
+    value: { ...(host.navigator as object | undefined), gpu },
+    configurable: true,
+    writable: true,
+  });
 
   const ort = load("onnxruntime-web/webgpu") as OrtWebModule;
   // one wasm thread: the decoder's work is on the GPU; wasm worker threads would only keep the process alive
@@ -100,6 +108,11 @@ async function createRuntime(): Promise<WebGpuRuntime> {
   ort.env.logLevel = "error";
   (ort.env.webgpu as { adapter: unknown }).adapter = adapter;
   const raw = adapter.info;
-  const info = { vendor: raw.vendor ?? "", architecture: raw.architecture ?? "", device: raw.device ?? "", description: raw.description ?? "" };
+  const info = {
+    vendor: raw.vendor ?? "",
+    architecture: raw.architecture ?? "",
+    device: raw.device ?? "",
+    description: raw.description ?? "",
+  };
   return { ort, adapter: { ...info, software: isSoftwareAdapter(info, raw.isFallbackAdapter === true) }, transfers };
 }

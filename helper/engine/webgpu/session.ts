@@ -19,7 +19,9 @@ export interface WebGpuDecoder {
 /** The outputs that stay on the device between steps. */
 export function presentNames(layers: number): string[] {
   const names: string[] = [];
-  for (let l = 0; l < layers; l++) for (const part of ["decoder", "encoder"]) for (const kv of ["key", "value"]) names.push(`present.${l}.${part}.${kv}`);
+  for (let l = 0; l < layers; l++)
+    for (const part of ["decoder", "encoder"])
+      for (const kv of ["key", "value"]) names.push(`present.${l}.${part}.${kv}`);
   return names;
 }
 
@@ -38,11 +40,18 @@ function externalData(file: string): { path: string; data: Uint8Array }[] {
  * Opens the folder's fp32 decoder on WebGPU. Throws, with the reason and the fix, when the variant is q8 or the
  * fp32 file is missing (the default fetch installs q8 only) or no adapter exists.
  */
-export async function openWebGpuDecoder(dir: string, variant: DecoderVariant | "auto", layers: number): Promise<WebGpuDecoder> {
-  if (variant === "q8") throw new Error("the q8 decoder's DynamicQuantizeMatMul does not run on the WebGPU EP; use --variant fp32");
+export async function openWebGpuDecoder(
+  dir: string,
+  variant: DecoderVariant | "auto",
+  layers: number,
+): Promise<WebGpuDecoder> {
+  if (variant === "q8")
+    throw new Error("the q8 decoder's DynamicQuantizeMatMul does not run on the WebGPU EP; use --variant fp32");
   const file = modelPaths(dir, "fp32").decoder;
   if (!fs.existsSync(file)) {
-    throw new Error(`webgpu runs the fp32 decoder, and ${path.relative(dir, file)} is missing: \`npx cuesmith models fetch musicgen-small --variant fp32\``);
+    throw new Error(
+      `webgpu runs the fp32 decoder, and ${path.relative(dir, file)} is missing: \`npx cuesmith models fetch musicgen-small --variant fp32\``,
+    );
   }
   const { ort, adapter } = await webGpuRuntime();
   const preferredOutputLocation: Record<string, "gpu-buffer" | "cpu"> = { logits: "cpu" };

@@ -12,7 +12,13 @@ export interface TransferTotals {
 }
 
 interface QueueLike {
-  writeBuffer(buffer: unknown, bufferOffset: number, data: ArrayBufferView | ArrayBuffer, dataOffset?: number, size?: number): unknown;
+  writeBuffer(
+    buffer: unknown,
+    bufferOffset: number,
+    data: ArrayBufferView | ArrayBuffer,
+    dataOffset?: number,
+    size?: number,
+  ): unknown;
 }
 interface BufferLike {
   readonly size: number;
@@ -30,12 +36,19 @@ export function snapshot(totals: TransferTotals): TransferTotals {
 
 /** What moved between two snapshots. */
 export function transferSince(before: TransferTotals, after: TransferTotals): TransferTotals {
-  return { uploaded: after.uploaded - before.uploaded, readBack: after.readBack - before.readBack, reads: after.reads - before.reads };
+  return {
+    uploaded: after.uploaded - before.uploaded,
+    readBack: after.readBack - before.readBack,
+    reads: after.reads - before.reads,
+  };
 }
 
 /** Bytes a writeBuffer call uploads: `dataOffset`/`size` count elements of a typed array, bytes otherwise. */
 export function uploadBytes(data: ArrayBufferView | ArrayBuffer, dataOffset = 0, size?: number): number {
-  const element = ArrayBuffer.isView(data) && !(data instanceof DataView) ? (data as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT : 1;
+  const element =
+    ArrayBuffer.isView(data) && !(data instanceof DataView)
+      ? (data as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT
+      : 1;
   const total = data.byteLength / element;
   return (size ?? total - dataOffset) * element;
 }

@@ -4,7 +4,13 @@
 
 /** The slice of GPUQueue the shim touches. */
 export interface WriteBufferTarget {
-  writeBuffer(buffer: unknown, bufferOffset: number, data: ArrayBufferView | ArrayBuffer, dataOffset?: number, size?: number): unknown;
+  writeBuffer(
+    buffer: unknown,
+    bufferOffset: number,
+    data: ArrayBufferView | ArrayBuffer,
+    dataOffset?: number,
+    size?: number,
+  ): unknown;
 }
 
 const SHIMMED = Symbol.for("cuesmith.writeBufferShim");
@@ -14,7 +20,10 @@ const SHIMMED = Symbol.for("cuesmith.writeBufferShim");
  * ArrayBuffer), as in the WebGPU spec, so the copy keeps the view's element type and they keep their meaning.
  * Returns false when the prototype was already shimmed.
  */
-export function installWriteBufferShim(proto: WriteBufferTarget, sharedBuffer: unknown = globalThis.SharedArrayBuffer): boolean {
+export function installWriteBufferShim(
+  proto: WriteBufferTarget,
+  sharedBuffer: unknown = globalThis.SharedArrayBuffer,
+): boolean {
   const marked = proto as WriteBufferTarget & { [SHIMMED]?: boolean };
   if (marked[SHIMMED]) return false;
   const original = proto.writeBuffer;

@@ -37,7 +37,9 @@ export function detectLanguage(text: string): "zh" | "en" {
 /** Word segments with their offsets (Intl.Segmenter: dictionary-based for Chinese). */
 function words(text: string, lang: "zh" | "en"): { segment: string; index: number }[] {
   const seg = new Intl.Segmenter(lang === "zh" ? "zh" : "en", { granularity: "word" });
-  return [...seg.segment(text)].filter((s) => s.isWordLike).map((s) => ({ segment: s.segment.toLowerCase(), index: s.index }));
+  return [...seg.segment(text)]
+    .filter((s) => s.isWordLike)
+    .map((s) => ({ segment: s.segment.toLowerCase(), index: s.index }));
 }
 
 /** Where the undertone starts: the first contrast marker that follows some content, or -1. */
@@ -70,7 +72,11 @@ function scorePart(text: string, lang: "zh" | "en", part: Evidence["part"]): { s
     boundaries.add(s.index);
     boundaries.add(s.index + s.segment.length);
   }
-  const before = (index: number) => segs.filter((s) => s.index + s.segment.length <= index).slice(-2).map((s) => s.segment);
+  const before = (index: number) =>
+    segs
+      .filter((s) => s.index + s.segment.length <= index)
+      .slice(-2)
+      .map((s) => s.segment);
 
   for (const entry of LEXICON) {
     const term = entry.term.toLowerCase();
@@ -86,8 +92,12 @@ function scorePart(text: string, lang: "zh" | "en", part: Evidence["part"]): { s
       const prevText = lower.slice(Math.max(0, at - 3), at);
       let weight = entry.weight;
       let cue: string | undefined;
-      const negated = prev.some((w) => NEGATORS.en.includes(w)) || (entry.lang === "zh" && NEGATORS.zh.some((n) => prevText.endsWith(n)));
-      const intensified = prev.some((w) => INTENSIFIERS.en.includes(w)) || (entry.lang === "zh" && INTENSIFIERS.zh.some((n) => prevText.includes(n)));
+      const negated =
+        prev.some((w) => NEGATORS.en.includes(w)) ||
+        (entry.lang === "zh" && NEGATORS.zh.some((n) => prevText.endsWith(n)));
+      const intensified =
+        prev.some((w) => INTENSIFIERS.en.includes(w)) ||
+        (entry.lang === "zh" && INTENSIFIERS.zh.some((n) => prevText.includes(n)));
       if (negated) {
         weight = -0.5;
         cue = "negated";

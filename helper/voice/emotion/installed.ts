@@ -19,7 +19,8 @@ export interface ChosenClassifier {
 export async function installedEmotionClassifier(explicitDir?: string | null): Promise<ChosenClassifier> {
   if (explicitDir === null) return { classifier: lexiconClassifier };
   const dir = explicitDir ?? emotionModelDir();
-  if (explicitDir === undefined && !fs.existsSync(path.join(dir, "config.json"))) return { classifier: lexiconClassifier };
+  if (explicitDir === undefined && !fs.existsSync(path.join(dir, "config.json")))
+    return { classifier: lexiconClassifier };
   try {
     return { classifier: await resident(dir) };
   } catch (err) {

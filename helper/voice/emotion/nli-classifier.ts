@@ -53,28 +53,54 @@ export class NliEmotionClassifier implements EmotionClassifier {
   static async load(dir: string): Promise<NliEmotionClassifier> {
     const need = (file: string) => {
       const p = path.join(dir, file);
-      if (!fs.existsSync(p)) throw new NliModelError(`the emotion model folder ${dir} has no ${file}: fetch it with "npx cuesmith models fetch emotion-nli"`);
+      if (!fs.existsSync(p))
+        throw new NliModelError(
+          `the emotion model folder ${dir} has no ${file}: fetch it with "npx cuesmith models fetch emotion-nli"`,
+        );
       return p;
     };
     const config = JSON.parse(fs.readFileSync(need("config.json"), "utf8")) as { id2label?: Record<string, string> };
     const entry = Object.entries(config.id2label ?? {}).find(([, label]) => label.toLowerCase().startsWith("entail"));
-    if (!entry) throw new NliModelError(`${path.join(dir, "config.json")}: id2label has no "entailment" label, so this is not an NLI model`);
-    const tokenizerConfig = fs.existsSync(path.join(dir, "tokenizer_config.json")) ? JSON.parse(fs.readFileSync(path.join(dir, "tokenizer_config.json"), "utf8")) : {};
+    if (!entry)
+      throw new NliModelError(
+        `${path.join(dir, "config.json")}: id2label has no "entailment" label, so this is not an NLI model`,
+      );
+    const tokenizerConfig = fs.existsSync(path.join(dir, "tokenizer_config.json"))
+      ? JSON.parse(fs.readFileSync(path.join(dir, "tokenizer_config.json"), "utf8"))
+      : {};
     const tokenizer = new Tokenizer(JSON.parse(fs.readFileSync(need("tokenizer.json"), "utf8")), tokenizerConfig);
     const modelFile = NLI_MODEL_FILES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
-    if (!modelFile) throw new NliModelError(`the emotion model folder ${dir} has no ${NLI_MODEL_FILES.join(" or ")}: fetch it with "npx cuesmith models fetch emotion-nli"`);
-    const session = await ort.InferenceSession.create(modelFile, { executionProviders: ["cpu"], graphOptimizationLevel: "all" });
+    if (!modelFile)
+      throw new NliModelError(
+        `the emotion model folder ${dir} has no ${NLI_MODEL_FILES.join(" or ")}: fetch it with "npx cuesmith models fetch emotion-nli"`,
+      );
+    const session = await ort.InferenceSession.create(modelFile, {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "all",
+    });
     if (!session.outputNames.includes("logits")) throw new NliModelError(`${modelFile} has no "logits" output`);
     const padId = tokenizer.token_to_id(String(tokenizerConfig.pad_token ?? "[PAD]")) ?? 0;
-    const maxLength = typeof tokenizerConfig.model_max_length === "number" && tokenizerConfig.model_max_length < 1e6 ? tokenizerConfig.model_max_length : 512;
-    return new NliEmotionClassifier(`nli:${path.basename(dir)}`, session, tokenizer, Number(entry[0]), padId, maxLength);
+    const maxLength =
+      typeof tokenizerConfig.model_max_length === "number" && tokenizerConfig.model_max_length < 1e6
+        ? tokenizerConfig.model_max_length
+        : 512;
+    return new NliEmotionClassifier(
+      `nli:${path.basename(dir)}`,
+      session,
+      tokenizer,
+      Number(entry[0]),
+      padId,
+      maxLength,
+    );
   }
 
   /** Softmax over the emotions of each one's entailment logit, for one premise. */
   async emotionScores(premise: string, language: "zh" | "en"): Promise<Scores> {
     const rows: number[][] = EMOTIONS.map((e) => {
       const enc = this.tokenizer.encode(premise, { text_pair: HYPOTHESIS[language](e) });
-      return enc.ids.length <= this.maxLength ? enc.ids : [...enc.ids.slice(0, this.maxLength - 1), enc.ids[enc.ids.length - 1]];
+      return enc.ids.length <= this.maxLength
+        ? enc.ids
+        : [...enc.ids.slice(0, this.maxLength - 1), enc.ids[enc.ids.length - 1]];
     });
     const { ids, mask, length } = padBatch(rows, this.padId);
     const feeds: Record<string, ort.Tensor> = {
@@ -82,7 +108,8 @@ export class NliEmotionClassifier implements EmotionClassifier {
       attention_mask: new ort.Tensor("int64", mask, [rows.length, length]),
     };
     // exports of BERT-like models take token_type_ids; DeBERTa-v3 (type_vocab_size 0) does not
-    if (this.session.inputNames.includes("token_type_ids")) feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(rows.length * length), [rows.length, length]);
+    if (this.session.inputNames.includes("token_type_ids"))
+      feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(rows.length * length), [rows.length, length]);
     const logits = (await this.session.run(feeds)).logits;
     const classes = logits.dims[1];
     const data = logits.data as Float32Array;
@@ -111,15 +138,31 @@ export function verdict(language: "zh" | "en", scores: Scores, under: Scores | n
   const ranked = (s: Scores) => (Object.entries(s) as [Emotion, number][]).sort((a, b) => b[1] - a[1]);
   const [[emotion, best], [, second]] = ranked(scores);
   let subtone: string | null = null;
-  const evidence: Evidence[] = [{ term: HYPOTHESIS[language](emotion), emotion, weight: round3(best), part: "main", cue: "nli" }];
+  const evidence: Evidence[] = [
+    { term: HYPOTHESIS[language](emotion), emotion, weight: round3(best), part: "main", cue: "nli" },
+  ];
   if (under) {
     const [[u, uScore]] = ranked(under);
     if (u !== emotion) {
       subtone = uScore <= best ? `slightly_${u}` : u;
-      evidence.push({ term: HYPOTHESIS[language](u), emotion: u, weight: round3(uScore), part: "undertone", cue: "nli" });
+      evidence.push({
+        term: HYPOTHESIS[language](u),
+        emotion: u,
+        weight: round3(uScore),
+        part: "undertone",
+        cue: "nli",
+      });
     }
   }
-  return { language, emotion, subtone, scores, undertoneScores: under, evidence, confidence: Math.min(1, best - second + 0.2) };
+  return {
+    language,
+    emotion,
+    subtone,
+    scores,
+    undertoneScores: under,
+    evidence,
+    confidence: Math.min(1, best - second + 0.2),
+  };
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

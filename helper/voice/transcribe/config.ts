@@ -41,7 +41,8 @@ type Json = Record<string, unknown>;
 
 function num(obj: Json, key: string, file: string, fallback?: number): number {
   const v = obj[key] ?? fallback;
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new WhisperModelError("whisper_corrupt", `${file} has no numeric "${key}"`, file);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new WhisperModelError("whisper_corrupt", `${file} has no numeric "${key}"`, file);
   return v;
 }
 
@@ -62,7 +63,11 @@ export function parseWhisperConfig(config: Json, generation: Json): WhisperConfi
   const taskToId = (generation.task_to_id ?? {}) as Record<string, number>;
   const isMultilingual = generation.is_multilingual === true || Object.keys(langToId).length > 0;
   if (isMultilingual && (Object.keys(langToId).length === 0 || taskToId.transcribe === undefined)) {
-    throw new WhisperModelError("whisper_corrupt", `${g} lacks "lang_to_id" or "task_to_id" for a multilingual model`, g);
+    throw new WhisperModelError(
+      "whisper_corrupt",
+      `${g} lacks "lang_to_id" or "task_to_id" for a multilingual model`,
+      g,
+    );
   }
   const mit = generation.max_initial_timestamp_index;
   return {

@@ -7,7 +7,9 @@ import type { WhisperModel } from "./load";
 
 export async function encode(model: WhisperModel, features: Float32Array): Promise<ort.Tensor> {
   const { featureSize, nbMaxFrames } = model.features;
-  const out = await model.encoder.run({ input_features: new ort.Tensor("float32", features, [1, featureSize, nbMaxFrames]) });
+  const out = await model.encoder.run({
+    input_features: new ort.Tensor("float32", features, [1, featureSize, nbMaxFrames]),
+  });
   return out.last_hidden_state;
 }
 
@@ -17,10 +19,16 @@ export class DecoderState {
   private first = true;
   length = 0;
 
-  constructor(private readonly model: WhisperModel, encoderHidden: ort.Tensor) {
+  constructor(
+    private readonly model: WhisperModel,
+    encoderHidden: ort.Tensor,
+  ) {
     const { decoderLayers, decoderHeads, headDim } = model.config;
     const empty = () => new ort.Tensor("float32", new Float32Array(0), [1, decoderHeads, 0, headDim]);
-    this.feeds = { encoder_hidden_states: encoderHidden, use_cache_branch: new ort.Tensor("bool", new Uint8Array([0]), [1]) };
+    this.feeds = {
+      encoder_hidden_states: encoderHidden,
+      use_cache_branch: new ort.Tensor("bool", new Uint8Array([0]), [1]),
+    };
     for (let l = 0; l < decoderLayers; l++) {
       for (const kind of ["decoder", "encoder"]) {
         this.feeds[`past_key_values.${l}.${kind}.key`] = empty();
@@ -31,7 +39,11 @@ export class DecoderState {
 
   async step(ids: number[]): Promise<Float32Array> {
     const feeds = this.feeds;
-    feeds.input_ids = new ort.Tensor("int64", BigInt64Array.from(ids, (i) => BigInt(i)), [1, ids.length]);
+    feeds.input_ids = new ort.Tensor(
+      "int64",
+      BigInt64Array.from(ids, (i) => BigInt(i)),
+      [1, ids.length],
+    );
     const out = await this.model.decoder.run(feeds);
     const layers = this.model.config.decoderLayers;
     if (this.first) {
@@ -65,7 +77,12 @@ export interface GreedyOptions extends TimestampRuleOptions {
 }
 
 /** Greedy tokens after `prefix` (eos included when produced), under Whisper's suppression and timestamp rules. */
-export async function greedyDecode(model: WhisperModel, encoderHidden: ort.Tensor, prefix: number[], opts: GreedyOptions): Promise<number[]> {
+export async function greedyDecode(
+  model: WhisperModel,
+  encoderHidden: ort.Tensor,
+  prefix: number[],
+  opts: GreedyOptions,
+): Promise<number[]> {
   const cfg = model.config;
   const room = cfg.maxTargetPositions - prefix.length;
   const limit = Math.max(0, Math.min(opts.maxNewTokens, room));

@@ -11,10 +11,18 @@ const hzToMel = (f: number) => (f >= 1000 ? 15 + (log(f / 1000) * 27) / log(6.4)
 const melToHz = (m: number) => (m >= 15 ? 1000 * exp((log(6.4) / 27) * (m - 15)) : (200 * m) / 3);
 
 /** [mels][bins] row-major: HF's mel_filter_bank(bins, mels, fMin, fMax, sr, norm "slaney", mel_scale "slaney"). */
-export function melFilterBank(bins: number, mels: number, fMin: number, fMax: number, sampleRate: number): Float64Array {
+export function melFilterBank(
+  bins: number,
+  mels: number,
+  fMin: number,
+  fMax: number,
+  sampleRate: number,
+): Float64Array {
   const melMin = hzToMel(fMin);
   const melMax = hzToMel(fMax);
-  const filterHz = Float64Array.from({ length: mels + 2 }, (_, i) => melToHz(melMin + ((melMax - melMin) * i) / (mels + 1)));
+  const filterHz = Float64Array.from({ length: mels + 2 }, (_, i) =>
+    melToHz(melMin + ((melMax - melMin) * i) / (mels + 1)),
+  );
   const nyquist = floor(sampleRate / 2);
   const out = new Float64Array(mels * bins);
   for (let m = 0; m < mels; m++) {

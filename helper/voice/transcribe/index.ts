@@ -54,7 +54,11 @@ export interface Transcript {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-export async function transcribe(model: WhisperModel, audio: Float32Array, opts: TranscribeOptions = {}): Promise<Transcript> {
+export async function transcribe(
+  model: WhisperModel,
+  audio: Float32Array,
+  opts: TranscribeOptions = {},
+): Promise<Transcript> {
   const cfg = model.config;
   const { hopLength, samplingRate, nbMaxFrames } = model.features;
   const inputStride = nbMaxFrames / cfg.maxSourcePositions; // mel frames per encoder position (2)
@@ -63,10 +67,12 @@ export async function transcribe(model: WhisperModel, audio: Float32Array, opts:
   const clipSec = audio.length / samplingRate;
   const rules = {
     monotonic: opts.monotonic ?? true,
-    maxInitialTimestampIndex: opts.maxInitialTimestampIndex === undefined ? cfg.maxInitialTimestampIndex : opts.maxInitialTimestampIndex,
+    maxInitialTimestampIndex:
+      opts.maxInitialTimestampIndex === undefined ? cfg.maxInitialTimestampIndex : opts.maxInitialTimestampIndex,
   };
   const maxNewTokens = opts.maxNewTokens ?? 224;
-  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new RangeError("maxNewTokens must be a whole number >= 1");
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1)
+    throw new RangeError("maxNewTokens must be a whole number >= 1");
 
   let language = opts.language;
   let languageProbability: number | undefined;
@@ -79,7 +85,10 @@ export async function transcribe(model: WhisperModel, audio: Float32Array, opts:
   for (;;) {
     const w = windowAt(seek, audio.length, hopLength, nbMaxFrames);
     if (!w) break;
-    const hidden = await encode(model, model.extractor.extract(audio.subarray(w.startSample, w.startSample + w.samples)));
+    const hidden = await encode(
+      model,
+      model.extractor.extract(audio.subarray(w.startSample, w.startSample + w.samples)),
+    );
     let prefix = [cfg.decoderStart];
     if (cfg.isMultilingual) {
       if (language === undefined) {
@@ -89,8 +98,14 @@ export async function transcribe(model: WhisperModel, audio: Float32Array, opts:
       }
       prefix = [cfg.decoderStart, cfg.langToId[`<|${language}|>`], cfg.taskToId.transcribe];
     }
-    const tokens = stripEos(await greedyDecode(model, hidden, prefix, { ...rules, maxNewTokens, signal: opts.signal }), cfg.eos);
-    const step = opts.seek === "fixed" || tokens.length === 0 ? { advanceFrames: w.frames, keep: tokens.length } : seekStep(tokens, cfg.timestampBegin, w.frames, inputStride);
+    const tokens = stripEos(
+      await greedyDecode(model, hidden, prefix, { ...rules, maxNewTokens, signal: opts.signal }),
+      cfg.eos,
+    );
+    const step =
+      opts.seek === "fixed" || tokens.length === 0
+        ? { advanceFrames: w.frames, keep: tokens.length }
+        : seekStep(tokens, cfg.timestampBegin, w.frames, inputStride);
     const offset = seek * frameSec;
     const windowEnd = Math.min(w.frames * frameSec, clipSec - offset);
     for (const s of segmentsFromTokens(tokens.slice(0, step.keep), layout, windowEnd)) {
@@ -100,7 +115,11 @@ export async function transcribe(model: WhisperModel, audio: Float32Array, opts:
       const start = Math.min(round3(offset + s.start), clipSec);
       segments.push({ start, end: Math.max(start, Math.min(round3(offset + s.end), offset + windowEnd)), text });
     }
-    windows.push({ start: round3(offset), end: Math.min(clipSec, round3((seek + step.advanceFrames) * frameSec)), tokens: step.keep });
+    windows.push({
+      start: round3(offset),
+      end: Math.min(clipSec, round3((seek + step.advanceFrames) * frameSec)),
+      tokens: step.keep,
+    });
     seek += step.advanceFrames;
   }
   return {

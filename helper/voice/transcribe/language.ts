@@ -17,10 +17,15 @@ export function languageCodes(langToId: Record<string, number>): string[] {
  * @param row logits of the step after <|startoftranscript|>
  * @param candidates language codes to choose among (e.g. ["zh", "en"]); all of lang_to_id when absent
  */
-export function pickLanguage(row: Float32Array, langToId: Record<string, number>, candidates?: readonly string[]): LanguageChoice {
+export function pickLanguage(
+  row: Float32Array,
+  langToId: Record<string, number>,
+  candidates?: readonly string[],
+): LanguageChoice {
   const all = languageCodes(langToId);
   const allowed = candidates && candidates.length > 0 ? candidates.filter((c) => all.includes(c)) : all;
-  if (allowed.length === 0) throw new RangeError(`none of the candidate languages ${JSON.stringify(candidates)} is in the model's lang_to_id`);
+  if (allowed.length === 0)
+    throw new RangeError(`none of the candidate languages ${JSON.stringify(candidates)} is in the model's lang_to_id`);
   const scores = allowed.map((c) => row[langToId[`<|${c}|>`]]);
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;

@@ -24,21 +24,35 @@ export const WHISPER_ONNX_FILES = {
 export const WHISPER_MODEL_NAME = "whisper-base";
 
 export function whisperRequiredFiles(variant: WhisperVariant): string[] {
-  return [...WHISPER_CONFIG_FILES, `${WHISPER_ONNX_DIR}/${WHISPER_ONNX_FILES.encoder[variant]}`, `${WHISPER_ONNX_DIR}/${WHISPER_ONNX_FILES.decoder[variant]}`];
+  return [
+    ...WHISPER_CONFIG_FILES,
+    `${WHISPER_ONNX_DIR}/${WHISPER_ONNX_FILES.encoder[variant]}`,
+    `${WHISPER_ONNX_DIR}/${WHISPER_ONNX_FILES.decoder[variant]}`,
+  ];
 }
 
 /** Encoder and decoder are chosen separately: fp32 when present, else the quantized file (or as asked). */
-export function resolveWhisperFiles(dir: string, variant: WhisperVariant | "auto" = "auto"): { encoder: string; decoder: string } {
+export function resolveWhisperFiles(
+  dir: string,
+  variant: WhisperVariant | "auto" = "auto",
+): { encoder: string; decoder: string } {
   const pick = (files: Record<WhisperVariant, string>) => {
     if (variant !== "auto") return files[variant];
-    return fs.existsSync(path.join(dir, WHISPER_ONNX_DIR, files.fp32)) || !fs.existsSync(path.join(dir, WHISPER_ONNX_DIR, files.q8)) ? files.fp32 : files.q8;
+    return fs.existsSync(path.join(dir, WHISPER_ONNX_DIR, files.fp32)) ||
+      !fs.existsSync(path.join(dir, WHISPER_ONNX_DIR, files.q8))
+      ? files.fp32
+      : files.q8;
   };
-  return { encoder: `${WHISPER_ONNX_DIR}/${pick(WHISPER_ONNX_FILES.encoder)}`, decoder: `${WHISPER_ONNX_DIR}/${pick(WHISPER_ONNX_FILES.decoder)}` };
+  return {
+    encoder: `${WHISPER_ONNX_DIR}/${pick(WHISPER_ONNX_FILES.encoder)}`,
+    decoder: `${WHISPER_ONNX_DIR}/${pick(WHISPER_ONNX_FILES.decoder)}`,
+  };
 }
 
 /** True when `dir` has the configs and one encoder and one decoder file: enough to try loading. */
 export function isWhisperFolder(dir: string): boolean {
   if (!WHISPER_CONFIG_FILES.every((f) => fs.existsSync(path.join(dir, f)))) return false;
-  const has = (files: Record<WhisperVariant, string>) => Object.values(files).some((f) => fs.existsSync(path.join(dir, WHISPER_ONNX_DIR, f)));
+  const has = (files: Record<WhisperVariant, string>) =>
+    Object.values(files).some((f) => fs.existsSync(path.join(dir, WHISPER_ONNX_DIR, f)));
   return has(WHISPER_ONNX_FILES.encoder) && has(WHISPER_ONNX_FILES.decoder);
 }

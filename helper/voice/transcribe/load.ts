@@ -50,36 +50,68 @@ function readJson(dir: string, name: string): Record<string, unknown> {
 
 export async function loadWhisper(dir: string, options: LoadWhisperOptions = {}): Promise<WhisperModel> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new WhisperModelError("whisper_missing", `Whisper model folder ${dir} does not exist`, dir, WHISPER_FETCH_HINT);
+    throw new WhisperModelError(
+      "whisper_missing",
+      `Whisper model folder ${dir} does not exist`,
+      dir,
+      WHISPER_FETCH_HINT,
+    );
   }
   const config = parseWhisperConfig(readJson(dir, "config.json"), readJson(dir, "generation_config.json"));
   const features = parseFeatureConfig(readJson(dir, "preprocessor_config.json"));
   if (features.featureSize !== 80 && features.featureSize !== 128) {
-    throw new WhisperModelError("whisper_corrupt", `preprocessor_config.json in ${dir} has feature_size ${features.featureSize}`, "preprocessor_config.json");
+    throw new WhisperModelError(
+      "whisper_corrupt",
+      `preprocessor_config.json in ${dir} has feature_size ${features.featureSize}`,
+      "preprocessor_config.json",
+    );
   }
   let tokenizer: TokenizerClass;
   try {
     tokenizer = new Tokenizer(readJson(dir, "tokenizer.json"), readJson(dir, "tokenizer_config.json"));
   } catch (err) {
     if (err instanceof WhisperModelError) throw err;
-    throw new WhisperModelError("whisper_corrupt", `tokenizer.json in ${dir} cannot be loaded (${(err as Error).message})`, "tokenizer.json");
+    throw new WhisperModelError(
+      "whisper_corrupt",
+      `tokenizer.json in ${dir} cannot be loaded (${(err as Error).message})`,
+      "tokenizer.json",
+    );
   }
   const files = resolveWhisperFiles(dir, options.variant);
-  const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: "all", ...(options.threads ? { intraOpNumThreads: options.threads } : {}) };
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: "all",
+    ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+  };
   const open = async (rel: string) => {
     const file = path.join(dir, rel);
     if (!fs.existsSync(file)) throw new WhisperModelError("whisper_missing", `${rel} is missing in ${dir}`, rel);
     try {
       return await openSession(file, options.providers ?? ["cpu"], sessionOptions);
     } catch (err) {
-      throw new WhisperModelError("whisper_corrupt", `${rel} in ${dir} cannot be loaded (${String((err as Error).message).split("\n")[0].slice(0, 300)})`, rel);
+      throw new WhisperModelError(
+        "whisper_corrupt",
+        `${rel} in ${dir} cannot be loaded (${String((err as Error).message)
+          .split("\n")[0]
+          .slice(0, 300)})`,
+        rel,
+      );
     }
   };
   const encoder = await open(files.encoder);
   const decoder = await open(files.decoder);
-  for (const name of ["input_ids", "encoder_hidden_states", "use_cache_branch", "past_key_values.0.decoder.key", "past_key_values.0.encoder.key"]) {
+  for (const name of [
+    "input_ids",
+    "encoder_hidden_states",
+    "use_cache_branch",
+    "past_key_values.0.decoder.key",
+    "past_key_values.0.encoder.key",
+  ]) {
     if (!decoder.session.inputNames.includes(name)) {
-      throw new WhisperModelError("whisper_corrupt", `${files.decoder} in ${dir} is not a merged Whisper decoder (no input "${name}")`, files.decoder);
+      throw new WhisperModelError(
+        "whisper_corrupt",
+        `${files.decoder} in ${dir} is not a merged Whisper decoder (no input "${name}")`,
+        files.decoder,
+      );
     }
   }
   return {

@@ -19,15 +19,28 @@ export interface TimestampRuleOptions {
   maxInitialTimestampIndex: number | null;
 }
 
-export type RuleConfig = Pick<WhisperConfig, "eos" | "noTimestamps" | "timestampBegin" | "suppressTokens" | "beginSuppressTokens">;
+export type RuleConfig = Pick<
+  WhisperConfig,
+  "eos" | "noTimestamps" | "timestampBegin" | "suppressTokens" | "beginSuppressTokens"
+>;
 
-export function applyWhisperRules(row: Float32Array, generated: readonly number[], cfg: RuleConfig, opts: TimestampRuleOptions): void {
+export function applyWhisperRules(
+  row: Float32Array,
+  generated: readonly number[],
+  cfg: RuleConfig,
+  opts: TimestampRuleOptions,
+): void {
   for (const id of cfg.suppressTokens) if (id < row.length) row[id] = NEG;
   if (generated.length === 0) for (const id of cfg.beginSuppressTokens) if (id < row.length) row[id] = NEG;
   applyTimestampRules(row, generated, cfg, opts);
 }
 
-export function applyTimestampRules(row: Float32Array, generated: readonly number[], cfg: RuleConfig, opts: TimestampRuleOptions): void {
+export function applyTimestampRules(
+  row: Float32Array,
+  generated: readonly number[],
+  cfg: RuleConfig,
+  opts: TimestampRuleOptions,
+): void {
   const tsBegin = cfg.timestampBegin;
   row[cfg.noTimestamps] = NEG;
   const n = generated.length;
@@ -40,12 +53,17 @@ export function applyTimestampRules(row: Float32Array, generated: readonly numbe
   const lastTs = generated[n - 1] >= tsBegin;
   const penultimateTs = n < 2 || generated[n - 2] >= tsBegin;
   if (lastTs) {
-    if (penultimateTs) row.fill(NEG, tsBegin); // a pair just closed: text (or eos) next
+    if (penultimateTs)
+      row.fill(NEG, tsBegin); // a pair just closed: text (or eos) next
     else row.fill(NEG, 0, cfg.eos); // an opening timestamp after text: its closing partner or eos next
   }
   if (opts.monotonic) {
     let last = -1;
-    for (let i = n - 1; i >= 0; i--) if (generated[i] >= tsBegin) { last = generated[i]; break; }
+    for (let i = n - 1; i >= 0; i--)
+      if (generated[i] >= tsBegin) {
+        last = generated[i];
+        break;
+      }
     if (last >= 0) row.fill(NEG, tsBegin, lastTs && !penultimateTs ? last : last + 1);
   }
   // when all timestamps together are likelier than the best text token, a timestamp it is

@@ -62,7 +62,12 @@ export interface SeekStep {
  * @param windowFrames mel frames in this window (3000, or fewer for the last one)
  * @param inputStride mel frames per timestamp step (2: the encoder halves 3000 frames to 1500 positions)
  */
-export function seekStep(tokens: readonly number[], timestampBegin: number, windowFrames: number, inputStride = 2): SeekStep {
+export function seekStep(
+  tokens: readonly number[],
+  timestampBegin: number,
+  windowFrames: number,
+  inputStride = 2,
+): SeekStep {
   const isTs = tokens.map((t) => t >= timestampBegin);
   const n = tokens.length;
   const singleEnding = n >= 2 && isTs[n - 1] && !isTs[n - 2];

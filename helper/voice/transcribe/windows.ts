@@ -13,7 +13,12 @@ export function totalFrames(samples: number, hopLength: number): number {
 }
 
 /** The window that starts at `seekFrames`, or null past the end of the clip. */
-export function windowAt(seekFrames: number, clipSamples: number, hopLength: number, nbMaxFrames: number): WindowSpan | null {
+export function windowAt(
+  seekFrames: number,
+  clipSamples: number,
+  hopLength: number,
+  nbMaxFrames: number,
+): WindowSpan | null {
   const total = totalFrames(clipSamples, hopLength);
   if (seekFrames >= total) return null;
   const frames = Math.min(nbMaxFrames, total - seekFrames);

@@ -20,8 +20,22 @@ const DIMS = { dModel: 32, heads: 2, dFf: 64, layers: 1, maxPositions: 512 };
 export function nliTokenizer(): { tokenizerJson: object; tokenizerConfig: object; vocabSize: number } {
   const pieces = buildVocab().filter(([p]) => !["<pad>", "</s>", "<unk>"].includes(p));
   const vocab: [string, number][] = [...SPECIALS.map((t): [string, number] => [t, 0]), ...pieces];
-  const special = (id: number) => ({ id, content: SPECIALS[id], single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-  const metaspace = { type: "Metaspace", replacement: SPACE, add_prefix_space: true, prepend_scheme: "always", split: true };
+  const special = (id: number) => ({
+    id,
+    content: SPECIALS[id],
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
+  const metaspace = {
+    type: "Metaspace",
+    replacement: SPACE,
+    add_prefix_space: true,
+    prepend_scheme: "always",
+    split: true,
+  };
   const cls = { SpecialToken: { id: "[CLS]", type_id: 0 } };
   const sep = (type: number) => ({ SpecialToken: { id: "[SEP]", type_id: type } });
   const tokenizerJson = {
@@ -63,17 +77,44 @@ function buildGraph(model: ModelBuilder, w: Weights, vocab: number): ReturnType<
   // learned positions for 0..T-1
   const length = s.one("Gather", [s.one("Shape", ["input_ids"]), s.int(1)]);
   const positions = s.one("Range", [s.int(0), length, s.int(1)]);
-  const pos = s.one("Gather", [w.normal("embeddings.position_embeddings.weight", [d.maxPositions, d.dModel], 0.5), positions]);
+  const pos = s.one("Gather", [
+    w.normal("embeddings.position_embeddings.weight", [d.maxPositions, d.dModel], 0.5),
+    positions,
+  ]);
   let x = layerNorm(s, w, s.one("Add", [tokens, pos]), "embeddings.LayerNorm", d.dModel);
   const bias = paddingBias(s, "attention_mask");
   for (let l = 0; l < d.layers; l++) {
     const p = `encoder.layer.${l}`;
-    const q = s.one("Mul", [linear(s, w, x, `${p}.attention.self.query_proj`, d.dModel, d.dModel, { bias: true }), s.scalar(headDim ** -0.5)]);
+    const q = s.one("Mul", [
+      linear(s, w, x, `${p}.attention.self.query_proj`, d.dModel, d.dModel, { bias: true }),
+      s.scalar(headDim ** -0.5),
+    ]);
     const heads = (t: string) => splitHeads(s, t, d.heads, headDim);
-    const ctx = attend(s, heads(q), heads(linear(s, w, x, `${p}.attention.self.key_proj`, d.dModel, d.dModel, { bias: true })), heads(linear(s, w, x, `${p}.attention.self.value_proj`, d.dModel, d.dModel, { bias: true })), bias);
-    x = layerNorm(s, w, s.one("Add", [x, linear(s, w, mergeHeads(s, ctx, d.dModel), `${p}.attention.output.dense`, d.dModel, d.dModel, { bias: true })]), `${p}.attention.output.LayerNorm`, d.dModel);
+    const ctx = attend(
+      s,
+      heads(q),
+      heads(linear(s, w, x, `${p}.attention.self.key_proj`, d.dModel, d.dModel, { bias: true })),
+      heads(linear(s, w, x, `${p}.attention.self.value_proj`, d.dModel, d.dModel, { bias: true })),
+      bias,
+    );
+    x = layerNorm(
+      s,
+      w,
+      s.one("Add", [
+        x,
+        linear(s, w, mergeHeads(s, ctx, d.dModel), `${p}.attention.output.dense`, d.dModel, d.dModel, { bias: true }),
+      ]),
+      `${p}.attention.output.LayerNorm`,
+      d.dModel,
+    );
     const inner = gelu(s, linear(s, w, x, `${p}.intermediate.dense`, d.dModel, d.dFf, { bias: true }));
-    x = layerNorm(s, w, s.one("Add", [x, linear(s, w, inner, `${p}.output.dense`, d.dFf, d.dModel, { bias: true })]), `${p}.output.LayerNorm`, d.dModel);
+    x = layerNorm(
+      s,
+      w,
+      s.one("Add", [x, linear(s, w, inner, `${p}.output.dense`, d.dFf, d.dModel, { bias: true })]),
+      `${p}.output.LayerNorm`,
+      d.dModel,
+    );
   }
   // ContextPooler: the [CLS] position, dense + GELU, then the 3-way classifier
   const first = s.one("Gather", [x, s.int(0)], { axis: 1 });
@@ -109,14 +150,21 @@ export function buildNliTestModel(outDir: string, seed = 0): void {
       vocab_size: tok.vocabSize,
       id2label: NLI_LABELS,
       label2id: Object.fromEntries(Object.entries(NLI_LABELS).map(([id, label]) => [label, Number(id)])),
-      cuesmith_contract_model: { seed, builder_version: NLI_BUILDER_VERSION, note: "random weights: its verdicts mean nothing" },
+      cuesmith_contract_model: {
+        seed,
+        builder_version: NLI_BUILDER_VERSION,
+        note: "random weights: its verdicts mean nothing",
+      },
     };
     fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify(config, null, 2) + "\n");
     fs.writeFileSync(path.join(tmp, "tokenizer.json"), JSON.stringify(tok.tokenizerJson) + "\n");
     fs.writeFileSync(path.join(tmp, "tokenizer_config.json"), JSON.stringify(tok.tokenizerConfig, null, 2) + "\n");
     const model = new ModelBuilder();
     const graph = buildGraph(model, new Weights(model, new WeightRandom(seed, "nli")), tok.vocabSize);
-    fs.writeFileSync(path.join(tmp, "onnx", "model.onnx"), encodeModel(graph, { docString: `cuesmith NLI contract model (seed ${seed}): random weights` }));
+    fs.writeFileSync(
+      path.join(tmp, "onnx", "model.onnx"),
+      encodeModel(graph, { docString: `cuesmith NLI contract model (seed ${seed}): random weights` }),
+    );
     try {
       fs.renameSync(tmp, target);
     } catch (err) {

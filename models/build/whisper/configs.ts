@@ -4,7 +4,7 @@ import { INPUT_FRAMES, MAX_SOURCE_POSITIONS, MAX_TARGET_POSITIONS, NUM_MEL_BINS,
 import { WhisperVocab } from "./tokenizer";
 
 // openai/whisper's suppressed symbols that are single bytes (the tiny vocabulary has no multi-byte pieces)
-const SYMBOLS = "\"#()*+/:;<=>@[\\]^_`{|}~";
+const SYMBOLS = '"#()*+/:;<=>@[\\]^_`{|}~';
 
 export function suppressTokens(v: WhisperVocab): number[] {
   const ids = [...SYMBOLS].map((c) => v.tokens.indexOf(c)).filter((i) => i >= 0);
@@ -34,7 +34,10 @@ export function whisperConfig(d: WhisperDims, v: WhisperVocab, meta: Record<stri
     encoder_layerdrop: 0,
     encoder_layers: d.encoderLayers,
     eos_token_id: v.eos,
-    forced_decoder_ids: [[1, null], [2, v.taskToId.transcribe]],
+    forced_decoder_ids: [
+      [1, null],
+      [2, v.taskToId.transcribe],
+    ],
     init_std: 0.02,
     is_encoder_decoder: true,
     max_length: MAX_TARGET_POSITIONS,
@@ -62,7 +65,10 @@ export function whisperGenerationConfig(v: WhisperVocab): Record<string, unknown
     bos_token_id: v.eos,
     decoder_start_token_id: v.sot,
     eos_token_id: v.eos,
-    forced_decoder_ids: [[1, null], [2, v.taskToId.transcribe]],
+    forced_decoder_ids: [
+      [1, null],
+      [2, v.taskToId.transcribe],
+    ],
     is_multilingual: true,
     lang_to_id: v.langToId,
     max_initial_timestamp_index: 50,

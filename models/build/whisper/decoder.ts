@@ -38,7 +38,9 @@ function branch(model: ModelBuilder, w: Weights, d: WhisperDims, vocab: number, 
   // unit-variance token embeddings: tied logits then have a clear argmax (a random model still decides)
   const table = w.normal("decoder.embed_tokens.weight", [vocab, H], 1);
   const seq = s.one("Squeeze", [s.one("Shape", ["input_ids"], { start: 1, end: 2 }), s.ints([0])]);
-  const pastLen = cached ? s.one("Squeeze", [s.one("Shape", ["past_key_values.0.decoder.key"], { start: 2, end: 3 }), s.ints([0])]) : s.int(0);
+  const pastLen = cached
+    ? s.one("Squeeze", [s.one("Shape", ["past_key_values.0.decoder.key"], { start: 2, end: 3 }), s.ints([0])])
+    : s.int(0);
   const total = s.one("Add", [pastLen, seq]);
   const qPos = s.one("Range", [pastLen, total, s.int(1)]);
   const kPos = s.one("Range", [s.int(0), total, s.int(1)]);
@@ -46,7 +48,10 @@ function branch(model: ModelBuilder, w: Weights, d: WhisperDims, vocab: number, 
   const positions = w.normal("decoder.embed_positions.weight", [MAX_TARGET_POSITIONS, H], 1.5);
   let x = s.one("Add", [s.one("Gather", [table, "input_ids"]), s.one("Gather", [positions, qPos])]);
 
-  const allowed = s.one("LessOrEqual", [s.one("Unsqueeze", [kPos, s.ints([0])]), s.one("Unsqueeze", [qPos, s.ints([1])])]);
+  const allowed = s.one("LessOrEqual", [
+    s.one("Unsqueeze", [kPos, s.ints([0])]),
+    s.one("Unsqueeze", [qPos, s.ints([1])]),
+  ]);
   const causal = s.one("Where", [allowed, s.scalar(0), s.scalar(MASK_NEG)]);
   const empty = cached ? model.constant("float32", [0, d.decoderHeads, 1, hd], []) : "";
 
@@ -61,7 +66,13 @@ function branch(model: ModelBuilder, w: Weights, d: WhisperDims, vocab: number, 
       v = s.one("Concat", [`past_key_values.${l}.decoder.value`, v], { axis: 2 });
     }
     presents.push(k, v);
-    x = s.one("Add", [x, linear(s, w, mergeHeads(s, attend(s, sa.q, k, v, causal), H), `${p}.self_attn.out_proj`, H, H, { bias: true, std })]);
+    x = s.one("Add", [
+      x,
+      linear(s, w, mergeHeads(s, attend(s, sa.q, k, v, causal), H), `${p}.self_attn.out_proj`, H, H, {
+        bias: true,
+        std,
+      }),
+    ]);
 
     h = layerNorm(s, w, x, `${p}.encoder_attn_layer_norm`, H);
     let ck: string, cv: string, cq: string;
@@ -77,14 +88,33 @@ function branch(model: ModelBuilder, w: Weights, d: WhisperDims, vocab: number, 
       cv = enc.v;
       presents.push(ck, cv);
     }
-    x = s.one("Add", [x, linear(s, w, mergeHeads(s, attend(s, cq, ck, cv), H), `${p}.encoder_attn.out_proj`, H, H, { bias: true, std })]);
+    x = s.one("Add", [
+      x,
+      linear(s, w, mergeHeads(s, attend(s, cq, ck, cv), H), `${p}.encoder_attn.out_proj`, H, H, { bias: true, std }),
+    ]);
 
     h = layerNorm(s, w, x, `${p}.final_layer_norm`, H);
-    x = s.one("Add", [x, linear(s, w, gelu(s, linear(s, w, h, `${p}.fc1`, H, d.decoderFfn, { bias: true, std })), `${p}.fc2`, d.decoderFfn, H, { bias: true, std: d.decoderFfn ** -0.5 })]);
+    x = s.one("Add", [
+      x,
+      linear(
+        s,
+        w,
+        gelu(s, linear(s, w, h, `${p}.fc1`, H, d.decoderFfn, { bias: true, std })),
+        `${p}.fc2`,
+        d.decoderFfn,
+        H,
+        { bias: true, std: d.decoderFfn ** -0.5 },
+      ),
+    ]);
   }
   x = layerNorm(s, w, x, "decoder.layer_norm", H);
   // proj_out is tied to embed_tokens: logits = x · Eᵀ
   outs.push({ name: s.one("MatMul", [x, s.one("Transpose", [table], { perm: [1, 0] })]), dtype: "float32" });
   for (const p of presents) outs.push({ name: p, dtype: "float32" });
-  return graphProto(`${cached ? "then" : "else"}_branch`, s, [], outs.map((o) => valueInfo(o.name, o.dtype)));
+  return graphProto(
+    `${cached ? "then" : "else"}_branch`,
+    s,
+    [],
+    outs.map((o) => valueInfo(o.name, o.dtype)),
+  );
 }

@@ -7,7 +7,12 @@ import type { onnx } from "onnx-proto";
 import { encodeModel, ModelBuilder } from "../graph";
 import { Weights } from "../nn";
 import { WeightRandom } from "../random";
-import { WHISPER_CONFIG_FILES, WHISPER_ONNX_DIR, WHISPER_ONNX_FILES, WhisperVariant } from "../../../helper/voice/transcribe/layout";
+import {
+  WHISPER_CONFIG_FILES,
+  WHISPER_ONNX_DIR,
+  WHISPER_ONNX_FILES,
+  WhisperVariant,
+} from "../../../helper/voice/transcribe/layout";
 import { whisperConfig, whisperGenerationConfig, whisperTokenizerConfig, WHISPER_PREPROCESSOR_CONFIG } from "./configs";
 import { buildWhisperDecoder } from "./decoder";
 import { TINY_DIMS } from "./dims";
@@ -42,19 +47,44 @@ export async function buildWhisperTestModel(opts: BuildWhisperOptions): Promise<
       "tokenizer.json": buildTokenizerJson(vocab),
       "tokenizer_config.json": whisperTokenizerConfig(),
     };
-    for (const name of WHISPER_CONFIG_FILES) fs.writeFileSync(path.join(tmp, name), JSON.stringify(json[name], null, 2) + "\n");
+    for (const name of WHISPER_CONFIG_FILES)
+      fs.writeFileSync(path.join(tmp, name), JSON.stringify(json[name], null, 2) + "\n");
 
-    const jobs: { file: string; namespace: string; quantize: boolean; build: (m: ModelBuilder, w: Weights) => onnx.IGraphProto }[] = [];
+    const jobs: {
+      file: string;
+      namespace: string;
+      quantize: boolean;
+      build: (m: ModelBuilder, w: Weights) => onnx.IGraphProto;
+    }[] = [];
     for (const v of [...new Set(variants)]) {
       const quantize = v === "q8";
-      jobs.push({ file: WHISPER_ONNX_FILES.encoder[v], namespace: "encoder", quantize, build: (m, w) => buildEncoder(m, w, dims) });
-      jobs.push({ file: WHISPER_ONNX_FILES.decoder[v], namespace: "decoder", quantize, build: (m, w) => buildWhisperDecoder(m, w, dims, vocab.tokens.length) });
+      jobs.push({
+        file: WHISPER_ONNX_FILES.encoder[v],
+        namespace: "encoder",
+        quantize,
+        build: (m, w) => buildEncoder(m, w, dims),
+      });
+      jobs.push({
+        file: WHISPER_ONNX_FILES.decoder[v],
+        namespace: "decoder",
+        quantize,
+        build: (m, w) => buildWhisperDecoder(m, w, dims, vocab.tokens.length),
+      });
     }
     for (const job of jobs) {
       onProgress(`building ${WHISPER_ONNX_DIR}/${job.file} (whisper tiny, seed ${seed})`);
       const model = new ModelBuilder();
-      const graph = job.build(model, new Weights(model, new WeightRandom(seed, `whisper-${job.namespace}`), job.quantize));
-      fs.writeFileSync(path.join(tmp, WHISPER_ONNX_DIR, job.file), encodeModel(graph, { microsoft: job.quantize, docString: `cuesmith whisper contract model (tiny, seed ${seed}, builder ${WHISPER_BUILDER_VERSION}): random weights` }));
+      const graph = job.build(
+        model,
+        new Weights(model, new WeightRandom(seed, `whisper-${job.namespace}`), job.quantize),
+      );
+      fs.writeFileSync(
+        path.join(tmp, WHISPER_ONNX_DIR, job.file),
+        encodeModel(graph, {
+          microsoft: job.quantize,
+          docString: `cuesmith whisper contract model (tiny, seed ${seed}, builder ${WHISPER_BUILDER_VERSION}): random weights`,
+        }),
+      );
       await new Promise((resolve) => setImmediate(resolve));
     }
     try {

@@ -54,7 +54,19 @@ export function buildVocab(): WhisperVocab {
   const noTimestamps = add("<|notimestamps|>");
   const timestampBegin = tokens.length;
   for (let i = 0; i <= 1500; i++) add(`<|${(i * 0.02).toFixed(2)}|>`);
-  return { tokens, eos, sot, langToId, taskToId: { translate, transcribe }, startOfLm, startOfPrev, noSpeech, noTimestamps, timestampBegin, timestamps: 1501 };
+  return {
+    tokens,
+    eos,
+    sot,
+    langToId,
+    taskToId: { translate, transcribe },
+    startOfLm,
+    startOfPrev,
+    noSpeech,
+    noTimestamps,
+    timestampBegin,
+    timestamps: 1501,
+  };
 }
 
 export function buildTokenizerJson(v: WhisperVocab): Record<string, unknown> {
@@ -81,8 +93,32 @@ export function buildTokenizerJson(v: WhisperVocab): Record<string, unknown> {
     added_tokens: added,
     normalizer: null,
     pre_tokenizer: byteLevel,
-    post_processor: { type: "TemplateProcessing", single: [{ SpecialToken: { id: "<|startoftranscript|>", type_id: 0 } }, { SpecialToken: { id: "<|notimestamps|>", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "<|endoftext|>", type_id: 0 } }], pair: [{ Sequence: { id: "A", type_id: 0 } }, { Sequence: { id: "B", type_id: 1 } }], special_tokens: { "<|startoftranscript|>": { id: "<|startoftranscript|>", ids: [v.sot], tokens: ["<|startoftranscript|>"] }, "<|notimestamps|>": { id: "<|notimestamps|>", ids: [v.noTimestamps], tokens: ["<|notimestamps|>"] }, "<|endoftext|>": { id: "<|endoftext|>", ids: [v.eos], tokens: ["<|endoftext|>"] } } },
+    post_processor: {
+      type: "TemplateProcessing",
+      single: [
+        { SpecialToken: { id: "<|startoftranscript|>", type_id: 0 } },
+        { SpecialToken: { id: "<|notimestamps|>", type_id: 0 } },
+        { Sequence: { id: "A", type_id: 0 } },
+        { SpecialToken: { id: "<|endoftext|>", type_id: 0 } },
+      ],
+      pair: [{ Sequence: { id: "A", type_id: 0 } }, { Sequence: { id: "B", type_id: 1 } }],
+      special_tokens: {
+        "<|startoftranscript|>": { id: "<|startoftranscript|>", ids: [v.sot], tokens: ["<|startoftranscript|>"] },
+        "<|notimestamps|>": { id: "<|notimestamps|>", ids: [v.noTimestamps], tokens: ["<|notimestamps|>"] },
+        "<|endoftext|>": { id: "<|endoftext|>", ids: [v.eos], tokens: ["<|endoftext|>"] },
+      },
+    },
     decoder: byteLevel,
-    model: { type: "BPE", dropout: null, unk_token: null, continuing_subword_prefix: "", end_of_word_suffix: "", fuse_unk: false, byte_fallback: false, vocab, merges: [] },
+    model: {
+      type: "BPE",
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: "",
+      end_of_word_suffix: "",
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges: [],
+    },
   };
 }
