@@ -1,7 +1,8 @@
 // `npm run bench`: Cuesmith's engine against transformers.js's MusicGen on the same model files (by default the
 // full-size model whose decoder torch.onnx.export wrote, models/export), case after case so both see the same
 // machine; each case runs in its own child process, so each row's peak RSS is that implementation's own. Never run
-// in CI. `npm run bench -- --help` lists the options (USAGE below).
+// in CI. `npm run bench -- --help` lists the options (USAGE below). --provider webgpu runs our decoder on WebGPU
+// (the fp32 published graph with its K/V on the device) and reports host↔device bytes per step.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -14,6 +15,9 @@ import { FLAT_LAYOUT_KEY, FlatLayout, prepareDecoders, verifyFlatDecoder, writeF
 import { readMetadata } from "../models/transform/onnx-file";
 import { modelPaths, ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { framesFor } from "../helper/engine/generation/duration";
+import { webGpuRuntime } from "../helper/engine/webgpu/runtime";
+import { snapshot, transferSince } from "../helper/engine/webgpu/transfer-counter";
+import { publishedMeanBytes, type StepBytes } from "./transfer-bytes";
 
 const PROMPT = "upbeat tech product reveal music, clean synth melody, light percussion, modern and confident";
 const OUT_DIR = path.resolve(__dirname, "..", "..", "bench");
@@ -31,6 +35,9 @@ Results go to bench/results.json and bench/RESULTS.md (the notes below its marke
   --model exported|contract
                            the full-size model's decoder: exported by torch.onnx.export (default; built once by
                            models/export/export_decoder.py, needs Debian's python3-torch) or our hand-built one
+  --provider cpu,webgpu,cuda
+                           where our engine runs (default cpu); webgpu runs the fp32 published graph with its K/V on
+                           the device, and its rows report host↔device bytes per step
   --model-dir DIR          a model folder to use instead (a real musicgen-small works)
   --no-reference           skip transformers.js
   --append                 add to bench/results.json instead of starting afresh
@@ -64,6 +71,12 @@ interface CaseResult {
   run?: string;
   /** 1: the engine's first request after loading; 2, 3…: the same request again on the same engine. */
   request?: number;
+  /** Where our engine ran (absent: cpu). */
+  provider?: string;
+  /** The WebGPU adapter (webgpu rows), e.g. "mesa software (llvmpipe …)": software adapters say nothing of GPU speed. */
+  adapter?: string;
+  /** Host↔device bytes per decoder step (webgpu rows): measured, and the published graph without residency. */
+  transferPerStep?: { resident: StepBytes; publishedNotResident: StepBytes };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -81,16 +94,21 @@ async function runCuesmith(
   layout: Layout,
   prompts: number,
   requests: number,
+  provider = "cpu",
 ): Promise<CaseResult[]> {
   const graph = layout === "published" ? "plain" : "flat";
   // the parent wrote (and self-checked) the flat file of this layout; the check's cost is not part of a case
   const engine = await MusicGenEngine.load(dir, {
     variant,
-    provider: "cpu",
+    provider,
     warmup: false,
     decoderGraph: graph,
     selfCheck: false,
   });
+  const info = engine.info;
+  if (info.provider !== provider)
+    throw new Error(`${provider} could not run: ${info.fallbacks.map((f) => `${f.provider}: ${f.reason}`).join("; ")}`);
+  const gpu = provider === "webgpu" ? await webGpuRuntime() : undefined;
   // time spent inside the decoder's session.run, to separate the engine's own cost from onnxruntime's
   const session = (engine as unknown as { model: LoadedModel }).model.decoder;
   const run = session.run.bind(session);
@@ -108,20 +126,17 @@ async function runCuesmith(
   for (let request = 1; request <= requests; request++) {
     runMs = 0;
     const stamps: number[] = [];
+    const moved = gpu && snapshot(gpu.transfers);
     const started = performance.now();
+    const texts = Array.from({ length: prompts }, (_, i) => `${PROMPT} ${i}`);
     const r = await engine.generate(
-      {
-        prompts: Array.from({ length: prompts }, (_, i) => `${PROMPT} ${i}`),
-        durationSec: seconds,
-        seed: 1,
-        topK: 250,
-      },
+      { prompts: texts, durationSec: seconds, seed: 1, topK: 250 },
       { onProgress: () => stamps.push(performance.now()) },
     );
     const wallMs = performance.now() - started;
     const s = stepStats(stamps);
     const decodeMs = r.timings.decodeMs;
-    rows.push({
+    const row: CaseResult = {
       impl: "cuesmith",
       graph,
       layout: written,
@@ -138,7 +153,28 @@ async function runCuesmith(
       realTimeFactor: (prompts * seconds) / (wallMs / 1000),
       peakRssMb: rssMb(),
       request,
-    });
+    };
+    if (provider !== "cpu") row.provider = provider;
+    if (gpu && moved) {
+      const total = transferSince(moved, snapshot(gpu.transfers));
+      const { config: m, tokenizer } = (engine as unknown as { model: LoadedModel }).model;
+      const textLength = tokenizer.encodeBatch(texts).length;
+      const shape = {
+        layers: m.layers,
+        heads: m.heads,
+        headDim: m.headDim,
+        batch: 2 * prompts,
+        codebooks: m.codebooks,
+        vocab: m.codebookSize,
+        textLength,
+      };
+      row.adapter = `${gpu.adapter.vendor} ${gpu.adapter.architecture} (${gpu.adapter.device})${gpu.adapter.software ? " [software]" : ""}`;
+      row.transferPerStep = {
+        resident: { uploaded: total.uploaded / r.steps, readBack: total.readBack / r.steps },
+        publishedNotResident: publishedMeanBytes(shape, r.steps),
+      };
+    }
+    rows.push(row);
   }
   await engine.dispose();
   return rows;
@@ -240,6 +276,15 @@ function markdown(results: CaseResult[], machine: object): string {
           ]
         : [];
     });
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const transfers = results.flatMap((r) =>
+    r.transferPerStep
+      ? [
+          `- ${r.provider} ${r.prompts} × ${r.seconds} s on ${r.adapter}: per step up ${kb(r.transferPerStep.resident.uploaded)}, back ${kb(r.transferPerStep.resident.readBack)} (K/V resident); ` +
+            `the published graph without residency: up ${kb(r.transferPerStep.publishedNotResident.uploaded)}, back ${kb(r.transferPerStep.publishedNotResident.readBack)}`,
+        ]
+      : [],
+  );
   return [
     "# Benchmark: Cuesmith engine vs transformers.js (same contract-model files, CPU)",
     "",
@@ -254,6 +299,13 @@ function markdown(results: CaseResult[], machine: object): string {
     ...batched,
     "",
     "Decoder: exported = the full-size decoder torch.onnx.export wrote (models/export, BART attention); contract = our hand-built one (4-D attention).",
+    ...(transfers.length
+      ? [
+          "Host↔device bytes per decoder step (cpu: n/a). A software adapter's timings say nothing about a GPU:",
+          ...transfers,
+          "",
+        ]
+      : []),
     "Engine overhead: decode time outside the decoder's session.run (tokens, sampling, KV cache writes), as a share of decode time.",
     "Peak RSS: the maximum resident set of the case's own child process (model load included).",
     "",
@@ -269,6 +321,7 @@ type ChildCase =
       layout: Layout;
       prompts: number;
       requests: number;
+      provider: string;
     }
   | { impl: "transformers.js"; dir: string; seconds: number; variant: "fp32" | "q8" };
 
@@ -290,7 +343,7 @@ function inChild(c: ChildCase): CaseResult[] {
 async function child(c: ChildCase): Promise<void> {
   const rows =
     c.impl === "cuesmith"
-      ? await runCuesmith(c.dir, c.seconds, c.variant, c.layout, c.prompts, c.requests)
+      ? await runCuesmith(c.dir, c.seconds, c.variant, c.layout, c.prompts, c.requests, c.provider)
       : [await runTransformersJs(c.dir, c.seconds, c.variant)];
   console.log(CHILD_MARK + JSON.stringify(rows));
 }
@@ -359,6 +412,7 @@ async function main(): Promise<void> {
       "report-only": { type: "boolean", default: false },
       child: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
+      provider: { type: "string", default: "cpu" },
     },
   });
   if (values.help) {
@@ -391,6 +445,7 @@ async function main(): Promise<void> {
   }
   const batches = values.batch!.split(",").map(Number);
   const decoder = decoderSource(dir);
+  const providers = values.provider!.split(",");
   const run = new Date().toISOString().slice(0, 16) + "Z";
   const machine = {
     cpu: os.cpus()[0]?.model,
@@ -406,28 +461,40 @@ async function main(): Promise<void> {
       : [];
   for (const variant of values["report-only"] ? [] : variants) {
     for (const s of seconds) {
-      for (const layout of layouts) {
-        // each layout's flat file is written (self-checked on these weights) before its case; a layout the rewrite
-        // cannot apply falls to the next, and the row says which one ran
-        if (layout !== "published") {
-          writeFlatDecoder(dir, variant, layout);
-          await verifyFlatDecoder(dir, variant, { log: (line) => console.error(line) });
-        }
-        for (const prompts of batches) {
-          console.error(`cuesmith ${layout} ${variant} ${prompts} × ${s} s…`);
-          for (const row of inChild({
-            impl: "cuesmith",
-            dir,
-            seconds: s,
-            variant,
-            layout,
-            prompts,
-            requests: Number(values.requests),
-          })) {
-            results.push({ ...row, run, decoder });
-            console.error(JSON.stringify(row));
+      for (const provider of providers) {
+        // webgpu runs the fp32 published graph only (helper/engine/webgpu/session.ts)
+        if (provider === "webgpu" && variant !== "fp32") continue;
+        for (const layout of provider === "webgpu" ? (["published"] as Layout[]) : layouts) {
+          // each layout's flat file is written (self-checked on these weights) before its case; a layout the rewrite
+          // cannot apply falls to the next, and the row says which one ran
+          if (layout !== "published") {
+            writeFlatDecoder(dir, variant, layout);
+            await verifyFlatDecoder(dir, variant, { log: (line) => console.error(line) });
           }
-          writeResults(results, machine, dir);
+          for (const prompts of batches) {
+            console.error(`cuesmith ${provider} ${layout} ${variant} ${prompts} × ${s} s…`);
+            // a provider that cannot run here (no adapter, no CUDA libraries) is reported, and the others still run
+            let rows: CaseResult[] = [];
+            try {
+              rows = inChild({
+                impl: "cuesmith",
+                dir,
+                seconds: s,
+                variant,
+                layout,
+                prompts,
+                requests: Number(values.requests),
+                provider,
+              });
+            } catch (err) {
+              console.error(`cuesmith ${provider}: ${(err as Error).message}`);
+            }
+            for (const row of rows) {
+              results.push({ ...row, run, decoder });
+              console.error(JSON.stringify(row));
+            }
+            writeResults(results, machine, dir);
+          }
         }
       }
       if (!values["no-reference"]) {

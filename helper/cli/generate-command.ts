@@ -12,7 +12,7 @@ import { CliIO, fieldNumberOption, parse, UsageError } from "./args";
 
 export const GENERATE_USAGE =
   "cuesmith generate [--model-dir DIR] (--prompt TEXT | --tag TAG) --duration SEC [--seed N] [--bpm N] --out FILE.wav " +
-  "[--variant auto|fp32|q8] [--provider auto|cpu|cuda|dml|coreml] [--guidance 3] [--top-k 250] [--temperature 1]";
+  "[--variant auto|fp32|q8] [--provider auto|webgpu|cpu|cuda|dml|coreml] [--guidance 3] [--top-k 250] [--temperature 1]";
 
 export async function runGenerateCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parse(argv, {
@@ -90,9 +90,13 @@ export async function runGenerateCommand(argv: string[], io: CliIO): Promise<num
       contract_model: info.contractModel,
       variant: info.variant,
       provider: info.provider,
+      ...(info.adapter
+        ? { gpu_adapter: `${info.adapter.vendor} ${info.adapter.architecture} (${info.adapter.device})` }
+        : {}),
       wall_ms: Math.round(performance.now() - started),
     }),
   );
+  await engine.dispose(); // frees the device memory of the webgpu provider before the process ends
   return 0;
 }
 

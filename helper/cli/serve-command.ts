@@ -8,7 +8,7 @@ import { fetchModel, ProgressBar } from "../../models/fetch";
 import { CliIO, numberOption, parse, UsageError } from "./args";
 
 export const SERVE_USAGE =
-  "cuesmith serve [--port 8001] [--host 127.0.0.1] [--model-dir DIR] [--variant auto|fp32|q8] [--provider auto|cpu|cuda|dml|coreml] " +
+  "cuesmith serve [--port 8001] [--host 127.0.0.1] [--model-dir DIR] [--variant auto|fp32|q8] [--provider auto|webgpu|cpu|cuda|dml|coreml] " +
   "[--output-dir DIR] [--timeout SEC] [--allow-origin URL]... [--no-fetch] [--lan (--token-file PATH | --token TOKEN)]\n" +
   `        --lan needs a token: --token-file PATH (the file's contents, trimmed), the ${TOKEN_ENV} environment variable, or\n` +
   '        --token TOKEN (visible to other users in `ps`; prefer the file or the variable), or "token" in config.json.\n' +
@@ -70,7 +70,7 @@ export async function runServeCommand(argv: string[], io: CliIO): Promise<number
           });
           await fetchModel(settings.modelName, {
             dest: settings.modelDir,
-            variant: settings.variant === "fp32" ? "fp32" : "q8",
+            variant: settings.variant === "fp32" || settings.provider === "webgpu" ? "fp32" : "q8",
             onProgress: bar.update,
           });
         }

@@ -8,7 +8,7 @@ import { abortError } from "./errors";
 import { forcedToken, PatternSpec, stepsFor, codesFromSequence } from "./generation/delay-pattern";
 import { mixGuidance, temperature } from "./generation/logits-processors";
 import { Rng } from "./generation/rng";
-import { createKvCache, DecoderGraph } from "./kv-cache";
+import { CacheShape, createKvCache, DecoderGraph, KvCache } from "./kv-cache";
 import type { KvBufferPool } from "./kv-pool";
 import { argmax, sampleTopK } from "./generation/sampler";
 
@@ -45,6 +45,8 @@ export interface WindowDecoder {
   graph: DecoderGraph;
   /** Cache buffers kept between windows and requests (kv-pool.ts); without, each window allocates its own. */
   kvPool?: KvBufferPool;
+  /** Builds the window's cache instead of kv-cache.ts (the webgpu provider keeps it on the device). */
+  createKvCache?: (shape: CacheShape) => KvCache;
 }
 
 export async function decodeWindow(
@@ -100,11 +102,14 @@ export async function decodeWindow(
     feeds[`past_key_values.${l}.encoder.key`] = zeroPast();
     feeds[`past_key_values.${l}.encoder.value`] = zeroPast();
   }
-  const cache = createKvCache(
-    graph,
-    { layers: cfg.layers, batch, heads: cfg.heads, headDim: cfg.headDim, capacity: lastPosition },
-    decoder.kvPool,
-  );
+  const shape: CacheShape = {
+    layers: cfg.layers,
+    batch,
+    heads: cfg.heads,
+    headDim: cfg.headDim,
+    capacity: lastPosition,
+  };
+  const cache = decoder.createKvCache?.(shape) ?? createKvCache(graph, shape, decoder.kvPool);
 
   const tokensAt = (from: number, to: number): ort.Tensor => {
     const len = to - from;

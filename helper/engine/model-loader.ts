@@ -9,9 +9,12 @@ import { verifyFlatDecoder, type VerifiedDecoder } from "../../models/transform"
 import { readMetadata, sourcesUnchanged } from "../../models/transform/onnx-file";
 import { MusicgenConfig, parseMusicgenConfig } from "./config";
 import { EngineError, FETCH_HINT } from "./errors";
-import type { DecoderGraph } from "./kv-cache";
+import type { CacheShape, DecoderGraph, KvCache } from "./kv-cache";
 import { openSession, ProviderName } from "./providers";
 import { PromptTokenizer } from "./tokenizer";
+import { DeviceKvCache } from "./webgpu/device-kv-cache";
+import type { AdapterInfo } from "./webgpu/runtime";
+import { openWebGpuDecoder, type WebGpuDecoder } from "./webgpu/session";
 
 export interface LoadedModel {
   dir: string;
@@ -30,6 +33,10 @@ export interface LoadedModel {
   selfCheck: SelfCheckStatus;
   provider: ProviderName;
   fallbacks: { provider: ProviderName; reason: string }[];
+  /** The WebGPU adapter the decoder runs on (webgpu provider only). */
+  adapter?: AdapterInfo;
+  /** How a window keeps its self-attention cache, when not kv-cache.ts's way (webgpu: on the device). */
+  createKvCache?: (shape: CacheShape) => KvCache;
 }
 
 export interface SelfCheckStatus {
@@ -83,9 +90,19 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new EngineError("model_missing", `model folder ${dir} does not exist`, dir, FETCH_HINT);
   }
-  const variant = resolveVariant(dir, options.variant);
-  const paths = modelPaths(dir, variant);
   const config = parseMusicgenConfig(readJson(dir, "config.json", true), path.join(dir, "config.json"));
+  // webgpu runs only the decoder (fp32, published graph); the text encoder and EnCodec use the next provider
+  const webgpuFallbacks: LoadedModel["fallbacks"] = [];
+  let gpu: WebGpuDecoder | undefined;
+  if (options.providers[0] === "webgpu") {
+    try {
+      gpu = await openWebGpuDecoder(dir, options.variant ?? "auto", config.layers);
+    } catch (err) {
+      webgpuFallbacks.push({ provider: "webgpu", reason: firstLine((err as Error).message) });
+    }
+  }
+  const variant = gpu ? gpu.variant : resolveVariant(dir, options.variant);
+  const paths = modelPaths(dir, variant);
   const tokenizerJson = readJson(dir, "tokenizer.json", true)!;
   const tokenizerConfig = readJson(dir, "tokenizer_config.json", false) ?? {};
   let tokenizer: PromptTokenizer;
@@ -120,6 +137,26 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
     }
   };
   const textEncoder = await open(paths.textEncoder);
+  if (gpu) {
+    const encodec = await open(paths.encodec);
+    return {
+      dir,
+      variant,
+      config,
+      tokenizer,
+      textEncoder: textEncoder.session,
+      decoder: gpu.session,
+      decoderGraph: { kind: "plain" },
+      decoderLayout: "published",
+      decoderLayoutReason: "webgpu runs the published graph with its K/V cache kept on the device",
+      selfCheck: { status: "not-run", reason: "no flat rewrite is used on webgpu" },
+      encodec: encodec.session,
+      provider: "webgpu",
+      fallbacks: [...textEncoder.fallbacks, ...encodec.fallbacks],
+      adapter: gpu.adapter,
+      createKvCache: (shape) => new DeviceKvCache(shape),
+    };
+  }
   const { verified, selfCheck } = await chooseDecoder(dir, variant, paths.decoderFlat, options);
   const useFlat = verified.layout !== "published";
   if (options.decoderGraph === "flat" && !useFlat) {
@@ -148,7 +185,7 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
     selfCheck,
     encodec: encodec.session,
     provider: decoder.provider,
-    fallbacks: [...textEncoder.fallbacks, ...decoder.fallbacks, ...encodec.fallbacks],
+    fallbacks: [...webgpuFallbacks, ...textEncoder.fallbacks, ...decoder.fallbacks, ...encodec.fallbacks],
   };
 }
 

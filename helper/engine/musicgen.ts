@@ -13,7 +13,8 @@ import { planWindows, Window } from "./generation/windows";
 import { KvBufferPool, KvPoolOptions } from "./kv-pool";
 import { LoadedModel, loadModel, type SelfCheckStatus } from "./model-loader";
 import type { FlatLayout } from "../../models/transform/flat-decoder";
-import { providerOrder, ProviderName } from "./providers";
+import { ProviderName, resolveProviders } from "./providers";
+import type { AdapterInfo } from "./webgpu/runtime";
 
 export interface GenerateRequest {
   prompts: string[];
@@ -54,7 +55,7 @@ export interface GenerateResult {
 
 export interface EngineOptions {
   variant?: DecoderVariant | "auto";
-  /** "auto" (default), or one of cuda, dml, coreml, cpu. */
+  /** "auto" (default), or one of webgpu, cuda, dml, coreml, cpu. */
   provider?: string;
   threads?: number;
   /** Further onnxruntime session options (bench/session-options.ts compares some; the defaults won). */
@@ -89,6 +90,8 @@ export interface EngineInfo {
   frameRate: number;
   /** Measured at load: milliseconds per decoder step for one guided prompt (null without warm-up). */
   msPerStep: number | null;
+  /** The WebGPU adapter the decoder runs on (provider webgpu only). */
+  adapter?: AdapterInfo;
 }
 
 export const DEFAULTS = { guidanceScale: 3, topK: 250, temperature: 1 } as const;
@@ -113,7 +116,7 @@ export class MusicGenEngine {
   static async load(modelDir: string, options: EngineOptions = {}): Promise<MusicGenEngine> {
     const model = await loadModel(modelDir, {
       variant: options.variant ?? "auto",
-      providers: providerOrder(options.provider ?? process.env.CUESMITH_PROVIDER),
+      providers: await resolveProviders(options.provider ?? process.env.CUESMITH_PROVIDER),
       threads: options.threads,
       sessionOptions: options.sessionOptions,
       decoderGraph: options.decoderGraph,
@@ -140,6 +143,7 @@ export class MusicGenEngine {
       sampleRate: m.config.sampleRate,
       frameRate: m.config.frameRate,
       msPerStep: this.msPerStep,
+      ...(m.adapter ? { adapter: m.adapter } : {}),
     };
   }
 
@@ -257,7 +261,12 @@ export class MusicGenEngine {
       ];
       let lastStamp = performance.now();
       const windowCodes = await decodeWindow(
-        { session: this.model.decoder, graph: this.model.decoderGraph, kvPool: this.kvPool },
+        {
+          session: this.model.decoder,
+          graph: this.model.decoderGraph,
+          kvPool: this.kvPool,
+          createKvCache: this.model.createKvCache,
+        },
         cfg,
         {
           items,

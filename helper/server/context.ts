@@ -132,6 +132,16 @@ export class HelperContext {
       model_dir: this.settings.modelDir,
       contract_model: info?.contractModel ?? false,
       ...(info ? { decoder_layout: info.decoderLayout, self_check: info.selfCheck } : {}),
+      ...(info?.adapter
+        ? {
+            gpu_adapter: {
+              vendor: info.adapter.vendor,
+              architecture: info.adapter.architecture,
+              device: info.adapter.device,
+              software: info.adapter.software,
+            },
+          }
+        : {}),
       ...(status === "ok" ? {} : { fetch_command: this.host.fetchCommand, reason: this.host.reason ?? undefined }),
     };
   }

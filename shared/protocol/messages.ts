@@ -218,6 +218,8 @@ export interface HealthInfo {
   decoder_layout?: string;
   /** The flat decoder's check against the published graph on these weights ("passed" / "failed" / "not-run", and why). */
   self_check?: { status: string; reason: string };
+  /** With provider "webgpu": the adapter the decoder runs on; `software` marks a CPU rasteriser (tests only). */
+  gpu_adapter?: { vendor: string; architecture: string; device: string; software: boolean };
   /** With status model_missing: the command that fetches the model. */
   fetch_command?: string;
   /** With a status other than ok: why, in words (e.g. which model file is missing). */

@@ -10,8 +10,9 @@ import { tinyModelDir } from "./contract-model";
 export async function startTestHelper(
   over: Partial<HelperSettings> = {},
   modelDir?: string,
-  options: HelperServerOptions = {},
+  options: HelperServerOptions & { provider?: string } = {},
 ): Promise<RunningHelper> {
+  const { provider = "cpu", ...serverOptions } = options;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-home-"));
   const settings: HelperSettings = {
     ...defaultSettings({ CUESMITH_HOME: home }),
@@ -25,8 +26,8 @@ export async function startTestHelper(
     modelDir: settings.modelDir,
     modelName: settings.modelName,
     variant: "auto",
-    provider: "cpu",
+    provider,
   });
   await host.ready;
-  return startHelper(settings, host, options);
+  return startHelper(settings, host, serverOptions);
 }
