@@ -11,7 +11,8 @@ import { applyDucking, DUCK_DEFAULTS } from "../audio/duck";
 import { duckKeyframes } from "../audio/duck-keyframes";
 import { integratedLoudness, truePeakDb } from "../audio/loudness";
 import { withBpm } from "../../shared/presets";
-import { finishBed } from "../audio/finish";
+import { finishBed, TRUE_PEAK_MARGIN_DB } from "../audio/finish";
+import { PEAK_GUARD, TARGET_LUFS } from "../audio/gain";
 import { encodeWav } from "../audio/wav";
 import { DEFAULTS, type EngineInfo } from "../engine/musicgen";
 import { promptFramesOf } from "../engine/generation/continuation";
@@ -309,7 +310,7 @@ export class BedService {
         levels,
         ...(keyframes
           ? {
-              bed_gain_db: settings.bedLevelDb,
+              bed_gain_db: clipGainDb(meta, settings.targetLufs + settings.bedLevelDb),
               ...(duck
                 ? {
                     duck_keyframes: duckKeyframes(duck.regions, meta.duration_sec, OUTPUT_RATE, {
@@ -448,6 +449,17 @@ export class BedService {
       throw new JobError("internal", `the bed could not be placed in ${displayPath(dir)} (${code})`, "output_dir");
     }
   }
+}
+
+/**
+ * The clip volume that brings a bed left at its finished loudness to where the baked chain would put it: the
+ * loudness target plus the bed level (so a peak-guard cut the unlevelled WAV needed is not taken twice), never
+ * past the true-peak ceiling.
+ */
+function clipGainDb(meta: CachedMeta, intendedLufs: number): number {
+  if (!Number.isFinite(meta.loudness_lufs)) return round2(intendedLufs - TARGET_LUFS);
+  const ceiling = PEAK_GUARD.truePeakCeilingDbtp - TRUE_PEAK_MARGIN_DB - meta.true_peak_dbtp;
+  return round2(Math.min(intendedLufs - meta.loudness_lufs, ceiling));
 }
 
 function slug(text: string): string {
