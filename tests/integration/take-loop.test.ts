@@ -26,7 +26,9 @@ async function exchange(helper: RunningHelper, msg: unknown, last: (m: any) => b
       ws.on("message", (data) => {
         const m = JSON.parse(data.toString());
         seen.push(m);
-        if (last(m)) (clearTimeout(timer), resolve(seen));
+        if (!last(m)) return;
+        clearTimeout(timer);
+        resolve(seen);
       });
       ws.send(JSON.stringify(msg));
     });
@@ -43,17 +45,20 @@ function samplesOf(file: string): Float32Array {
 
 /** Pearson correlation of the first n samples: level-independent, so it compares level-matched audio. */
 function correlation(a: Float32Array, b: Float32Array, n: number): number {
-  let ab = 0,
-    aa = 0,
-    bb = 0,
-    ma = 0,
-    mb = 0;
-  for (let i = 0; i < n; i++) ((ma += a[i]), (mb += b[i]));
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
   ma /= n;
   mb /= n;
   for (let i = 0; i < n; i++) {
-    const x = a[i] - ma,
-      y = b[i] - mb;
+    const x = a[i] - ma;
+    const y = b[i] - mb;
     ab += x * y;
     aa += x * x;
     bb += y * y;
