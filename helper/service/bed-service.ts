@@ -159,6 +159,8 @@ export class BedService {
         ),
       );
       const all = Promise.all(takes.map((t) => t.result));
+      // one take failing fails the job: the others are not left running for nobody
+      all.catch(() => takes.forEach((t) => t.cancel()));
       const result = all.then((results) => results[0]);
       result.catch(() => {}); // a caller may wait on `takes` alone
       return { result, takes: all, cancel: () => takes.forEach((t) => t.cancel()) };

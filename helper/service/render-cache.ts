@@ -72,7 +72,7 @@ export class RenderCache<M extends object> {
       }
       try {
         const meta = JSON.parse(fs.readFileSync(f.meta, "utf8")) as M;
-        found.push([key, { bytes: st.size, used: st.mtimeMs, seq: 0, meta }]);
+        found.push([key, { bytes: st.size + sizeOf(f.codes), used: st.mtimeMs, seq: 0, meta }]);
       } catch {
         // a WAV without (readable) metadata was interrupted between its two writes: not an entry, and once it is
         // old enough not to be another helper's write in progress, only wasted space
@@ -168,6 +168,15 @@ export class RenderCache<M extends object> {
       fs.rmSync(f.codes, { force: true });
       this.forget(key);
     }
+  }
+}
+
+/** Size of a file, 0 when there is none. */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 

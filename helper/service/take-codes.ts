@@ -34,7 +34,10 @@ export interface TakeCodesHeader {
 
 const MAGIC = "CSCODES1";
 
-export function encodeTakeCodes(codes: Int32Array[], header: Omit<TakeCodesHeader, "codebooks" | "frames" | "dtype">): Buffer {
+export function encodeTakeCodes(
+  codes: Int32Array[],
+  header: Omit<TakeCodesHeader, "codebooks" | "frames" | "dtype">,
+): Buffer {
   const frames = codes[0]?.length ?? 0;
   if (codes.some((row) => row.length !== frames)) throw new RangeError("every codebook must have the same frames");
   const fits16 = codes.every((row) => row.every((v) => v >= -32768 && v <= 32767));

@@ -1,7 +1,11 @@
 // The editor's take loop against the real helper (free port, tiny contract model, real HTTP and WebSocket):
 // variations in one batched decode, extending a take from its kept codes, and levels returned as keyframes.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import WebSocket from "ws";
+import { keyframeGainDb } from "../../helper/audio/duck-keyframes";
 import { decodeWav } from "../../helper/audio/wav";
 import type { RunningHelper } from "../../helper/server/app";
 import { startTestHelper } from "../helpers/daemon";
@@ -64,6 +68,17 @@ function correlation(a: Float32Array, b: Float32Array, n: number): number {
     bb += y * y;
   }
   return ab / Math.sqrt(aa * bb);
+}
+
+const hasVoiceTools = ["espeak-ng", "ffmpeg"].every(
+  (cmd) => spawnSync(cmd, ["--version"]).status === 0 || spawnSync(cmd, ["-version"]).status === 0,
+);
+const itVoice = hasVoiceTools ? it : it.skip;
+
+function rmsDb(x: Float32Array, from: number, to: number): number {
+  let e = 0;
+  for (let i = from; i < to; i++) e += x[i] * x[i];
+  return 10 * Math.log10(e / (to - from));
 }
 
 describe("the take loop", () => {
@@ -194,5 +209,47 @@ describe("the take loop", () => {
       finalFor("b1"),
     );
     expect(ws.at(-1)).toMatchObject({ type: "done", result: { levels: "keyframes", sha256: bed.json.sha256 } });
+  });
+
+  it("takes good_fit feedback on a named take, and the report counts keeps and complaints per tag and prompt", async () => {
+    const { json } = await post(helper, "/generate", {
+      scene_tag: "unboxing",
+      duration_sec: 0.5,
+      seed: 77,
+      variations: 2,
+    });
+    const [keep, other] = json.takes;
+    expect((await post(helper, "/feedback", { sha256: keep.sha256, reason: "good_fit" })).status).toBe(201);
+    expect((await post(helper, "/feedback", { sha256: other.sha256, reason: "too_loud" })).status).toBe(201);
+    const report = await (await fetch(`${helper.url}/report?since=1d`)).json();
+    expect(report.totals).toMatchObject({ keeps: 1, complaints: 1 });
+    expect(report.byTag.find((t: any) => t.tag === "unboxing")).toMatchObject({ keeps: 1, complaints: 1, takes: 2 });
+    expect(report.prompts.find((p: any) => p.prompt === keep.prompt)).toMatchObject({ keeps: 1, complaints: 1 });
+    const md = await (await fetch(`${helper.url}/report?since=1d&format=md`)).text();
+    expect(md).toContain("| #unboxing | 1 | 1 | 2 |");
+  });
+
+  itVoice("a keyframed bed under a real voice-over plays like the baked one", async () => {
+    const vo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-kf-")), "vo.wav");
+    const ssml = '<speak>The first phrase is here.<break time="2000ms"/>The second phrase follows it.</speak>';
+    expect(spawnSync("espeak-ng", ["-v", "en", "-m", "-w", vo, ssml]).status).toBe(0);
+    const body = { media_path: vo, text: "The first phrase is here. The second phrase follows it.", seed: 12 };
+    const baked = (await post(helper, "/bed", body)).json;
+    const kf = (await post(helper, "/bed", { ...body, levels: "keyframes" })).json;
+    const regions = kf.analysis.speech_regions;
+    expect(regions.length).toBeGreaterThanOrEqual(2);
+    expect(kf.duck_keyframes.length).toBeGreaterThanOrEqual(4);
+    expect(kf.duck_keyframes.length).toBeLessThanOrEqual(4 * regions.length + 2);
+    expect(kf.duck_keyframes.some((k: any) => k.gain_db === -8)).toBe(true);
+    // the baked WAV = the keyframed WAV played at bed_gain_db + the keyframes, window by window (±0.5 dB)
+    const a = samplesOf(baked.path);
+    const b = samplesOf(kf.path);
+    const rate = 48000;
+    for (const t of [regions[0].start + 0.2, (regions[0].end + regions[1].start) / 2, regions[1].start + 0.2]) {
+      const from = Math.round((t - 0.05) * rate);
+      const to = Math.round((t + 0.05) * rate);
+      const played = rmsDb(b, from, to) + kf.bed_gain_db + keyframeGainDb(kf.duck_keyframes, t);
+      expect(Math.abs(rmsDb(a, from, to) - played)).toBeLessThan(0.5);
+    }
   });
 });
