@@ -56,7 +56,8 @@ describe("duck keyframes", () => {
       expect(dbOf(baked[i])).toBeCloseTo(k.gain_db, 3);
     }
     let worst = 0;
-    for (let i = 0; i < length; i += 7) worst = Math.max(worst, Math.abs(dbOf(baked[i]) - keyframeGainDb(kf, i / RATE)));
+    for (let i = 0; i < length; i += 7)
+      worst = Math.max(worst, Math.abs(dbOf(baked[i]) - keyframeGainDb(kf, i / RATE)));
     expect(worst).toBeLessThan(0.01);
   });
 });
