@@ -131,6 +131,30 @@ describe("the take loop", () => {
     expect(replies.filter((m) => m.type === "queued").every((m) => m.job_id === "wv")).toBe(true);
   });
 
+  it("cancelling a job with variations ends it as cancelled and the helper goes on", async () => {
+    const ws = new WebSocket(helper.url.replace("http", "ws"));
+    const seen: any[] = [];
+    ws.on("message", (d) => seen.push(JSON.parse(d.toString())));
+    await new Promise((resolve) => ws.once("open", resolve));
+    ws.send(
+      JSON.stringify({
+        type: "generate",
+        id: "gc2",
+        jobs: [{ job_id: "vc2", prompt: "slow ambient drone", duration_sec: 20, seed: 5, variations: 3 }],
+      }),
+    );
+    while (!seen.some((m) => m.type === "queued")) await new Promise((r) => setTimeout(r, 10));
+    ws.send(JSON.stringify({ type: "cancel", id: "c1", job_id: "vc2" }));
+    while (!seen.some((m) => m.job_id === "vc2" && (m.type === "error" || m.type === "done")))
+      await new Promise((r) => setTimeout(r, 10));
+    ws.close();
+    expect(seen.find((m) => m.id === "c1")).toMatchObject({ type: "ack" });
+    expect(seen.find((m) => m.job_id === "vc2" && m.type === "error")).toMatchObject({ error: { code: "cancelled" } });
+    // the helper is free again: a small job is made at once
+    const after = await post(helper, "/generate", { prompt: "calm piano", duration_sec: 0.5, seed: 1 });
+    expect(after.status).toBe(200);
+  });
+
   it("POST /extend continues a take: same opening (level-matched), longer, extended_from", async () => {
     const take = (await post(helper, "/generate", { prompt: "warm strings", duration_sec: 1.5, seed: 21 })).json;
     const { status, json } = await post(helper, "/extend", { sha256: take.sha256, duration_sec: 3 });
