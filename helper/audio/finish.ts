@@ -48,6 +48,9 @@ export interface FinishOptions {
   fit?: Partial<FitOptions>;
   /** false skips the tempo estimate. */
   tempo?: Partial<TempoOptions> | false;
+  /** Start the bed here (seconds into the input) instead of where the silence trim would: a continued take starts
+   * where the take it continues started, so their openings line up. */
+  startAtSec?: number;
 }
 
 export interface FinishSteps {
@@ -94,10 +97,10 @@ export async function finishBed(input: Float32Array, o: FinishOptions): Promise<
   // Where the bed starts and ends (see the top: decided first, at the level the input is about to get)
   const trimOptions = { ...TRIM, ...o.trim };
   const levelAboutToGet = normalizationGainDb(input, rate, targetLufs) + bedLevelDb;
-  const bounds = silenceBounds(input, rate, {
-    ...trimOptions,
-    thresholdDbfs: trimOptions.thresholdDbfs - levelAboutToGet,
-  });
+  const bounds =
+    o.startAtSec !== undefined
+      ? { start: Math.min(input.length, Math.max(0, Math.round(o.startAtSec * rate))), end: input.length }
+      : silenceBounds(input, rate, { ...trimOptions, thresholdDbfs: trimOptions.thresholdDbfs - levelAboutToGet });
   const kept = input.subarray(bounds.start, Math.min(bounds.end, bounds.start + length));
 
   // 1-3: levels, on the kept stretch

@@ -10,6 +10,7 @@ import { checkDuration, framesFor, samplesFor } from "./generation/duration";
 import { PastRun, StepCostModel } from "./generation/eta";
 import { Rng } from "./generation/rng";
 import { planWindows, Window } from "./generation/windows";
+import { planContinuation } from "./generation/continuation";
 import { KvBufferPool, KvPoolOptions } from "./kv-pool";
 import { LoadedModel, loadModel, type SelfCheckStatus } from "./model-loader";
 import type { FlatLayout } from "../../models/transform/flat-decoder";
@@ -27,6 +28,11 @@ export interface GenerateRequest {
   temperature?: number;
   /** Delay-pattern edge handling; "start" reproduces transformers.js for comparison tests. */
   padEdges?: "both" | "start";
+  /**
+   * Continuation: per prompt, its known first frames as [codebook][frame] (fewer frames than the duration needs),
+   * teacher-forced as the decode's prompt (generation/continuation.ts). All prompts of a request share the length.
+   */
+  promptCodes?: (Int32Array[] | undefined)[];
 }
 
 export interface GenerateProgress {
@@ -234,10 +240,23 @@ export class MusicGenEngine {
     const hidden = textOut.last_hidden_state;
     const textMs = performance.now() - started;
 
-    const plans = durations.map((d) => planWindows(framesFor(d, cfg.frameRate)));
+    const known = knownCodes(request.promptCodes, prompts.length, cfg.codebooks);
+    const plans = durations.map((d, i) => {
+      const frames = framesFor(d, cfg.frameRate);
+      const given = known[i]?.[0].length ?? 0;
+      if (given >= frames)
+        throw new EngineError("invalid_request", `promptCodes[${i}] has ${given} frames; the duration needs more`);
+      return planContinuation(frames, given);
+    });
+    if (new Set(plans.map((p) => p[0].promptFrames)).size > 1)
+      throw new EngineError("invalid_request", "the prompts of one request must share the length of their promptCodes");
     const rngs = seeds.map((s) => new Rng(s));
-    const codes = durations.map((d) =>
-      Array.from({ length: cfg.codebooks }, () => new Int32Array(framesFor(d, cfg.frameRate))),
+    const codes = durations.map((d, i) =>
+      Array.from({ length: cfg.codebooks }, (_, k) => {
+        const row = new Int32Array(framesFor(d, cfg.frameRate));
+        if (known[i]) row.set(known[i]![k]);
+        return row;
+      }),
     );
     const windows = this.windowCalls(plans);
     const totalSteps = windows.reduce((sum, win) => sum + win.calls, 0);
@@ -324,6 +343,23 @@ export class MusicGenEngine {
       timings: { textMs, decodeMs, encodecMs, totalMs: performance.now() - started },
     };
   }
+}
+
+/** Checks `promptCodes` (one entry per prompt, each [codebooks][frames] with equal rows) and lines it up. */
+function knownCodes(
+  given: (Int32Array[] | undefined)[] | undefined,
+  prompts: number,
+  codebooks: number,
+): (Int32Array[] | undefined)[] {
+  if (given === undefined) return Array.from({ length: prompts }, () => undefined);
+  if (!Array.isArray(given) || given.length !== prompts)
+    throw new EngineError("invalid_request", "promptCodes must have one entry per prompt");
+  return given.map((rows, i) => {
+    if (rows === undefined) return undefined;
+    if (rows.length !== codebooks || rows.some((r) => !(r instanceof Int32Array) || r.length !== rows[0].length))
+      throw new EngineError("invalid_request", `promptCodes[${i}] must be ${codebooks} Int32Array rows of one length`);
+    return rows[0].length > 0 ? rows : undefined;
+  });
 }
 
 /** The frames of the previous windows that this window re-feeds as its prompt. */

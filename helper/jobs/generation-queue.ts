@@ -23,10 +23,14 @@ export interface GenerationSpec {
   guidanceScale: number;
   topK: number;
   temperature: number;
+  /** Continuation: the known first frames, [codebook][frame], teacher-forced as the prompt. Such a job runs alone. */
+  promptCodes?: Int32Array[];
 }
 
 export interface GenerationOutput {
   audio: Float32Array;
+  /** The EnCodec codes behind `audio`, [codebook][frame] (kept so the take can be continued later). */
+  codes?: Int32Array[];
   sampleRate: number;
   seed: number;
   batchSize: number;
@@ -173,12 +177,13 @@ export class GenerationQueue {
 
   private takeBatch(): Entry[] {
     const head = this.waiting[0];
-    if (head.solo) {
+    if (head.solo || head.spec.promptCodes) {
       this.waiting.shift();
       return [head];
     }
     const compatible = (e: Entry) =>
       !e.solo &&
+      !e.spec.promptCodes &&
       e.spec.guidanceScale === head.spec.guidanceScale &&
       e.spec.topK === head.spec.topK &&
       e.spec.temperature === head.spec.temperature;
@@ -214,6 +219,7 @@ export class GenerationQueue {
           guidanceScale: head.guidanceScale,
           topK: head.topK,
           temperature: head.temperature,
+          ...(head.promptCodes ? { promptCodes: [head.promptCodes] } : {}),
         },
         {
           signal: batch.controller.signal,
@@ -223,6 +229,7 @@ export class GenerationQueue {
       entries.forEach((e, i) =>
         this.settle(e, {
           audio: result.audio[i],
+          codes: result.codes?.[i],
           sampleRate: result.sampleRate,
           seed: result.seeds[i],
           batchSize: entries.length,

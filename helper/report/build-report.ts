@@ -14,8 +14,12 @@ export interface PromptRow {
   tag?: string;
   /** Every tag it came from (usually one). */
   tags: string[];
-  /** Distinct (take, reason) complaints. */
+  /** Distinct (take, reason) complaints (every reason but good_fit). */
   count: number;
+  /** The same number under the name the panel and the weekly note use. */
+  complaints: number;
+  /** Distinct takes kept (feedback good_fit). */
+  keeps: number;
   /** Distinct takes (WAV hashes) with feedback. */
   takes: number;
   byReason: ReasonCounts;
@@ -25,7 +29,11 @@ export interface PromptRow {
 
 export interface TagRow {
   tag: string;
+  /** Distinct complaints (every reason but good_fit). */
   count: number;
+  complaints: number;
+  /** Distinct takes kept (good_fit). */
+  keeps: number;
   takes: number;
   byReason: ReasonCounts;
 }
@@ -60,6 +68,9 @@ export interface ReportTotals {
   tags: number;
   /** Distinct complaints about beds made from a free prompt (no tag). */
   untagged: number;
+  /** Distinct takes kept (good_fit), and distinct complaints (every other reason). */
+  keeps: number;
+  complaints: number;
 }
 
 export interface Report {
@@ -90,6 +101,9 @@ export interface ReportOptions {
 }
 
 const MAX_NOTES = 10;
+
+/** The positive answer: a take the editor kept. Every other reason is a complaint. */
+export const KEEP_REASON: FeedbackReason = "good_fit";
 
 export const zeroCounts = (): ReasonCounts => Object.fromEntries(FEEDBACK_REASONS.map((r) => [r, 0])) as ReasonCounts;
 
@@ -149,22 +163,28 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
   }
   const subjects = new Map<string, Subject>();
   let untagged = 0;
+  let keeps = 0;
 
   for (const { e, notes } of distinct) {
     byReason[e.reason]++;
+    const keep = e.reason === KEEP_REASON;
+    if (keep) keeps++;
     if (e.tag) {
       const row = tags.get(e.tag) ?? {
         tag: e.tag,
         count: 0,
+        complaints: 0,
+        keeps: 0,
         takes: 0,
         byReason: zeroCounts(),
         hashes: new Set<string>(),
       };
-      row.count++;
+      if (keep) row.keeps++;
+      else row.count++;
       row.byReason[e.reason]++;
       row.hashes.add(e.sha256);
       tags.set(e.tag, row);
-    } else {
+    } else if (!keep) {
       untagged++;
     }
 
@@ -172,17 +192,21 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
       prompt: e.prompt,
       tags: [],
       count: 0,
+      complaints: 0,
+      keeps: 0,
       takes: 0,
       byReason: zeroCounts(),
       notes: [],
       hashes: new Set<string>(),
     };
-    row.count++;
+    if (keep) row.keeps++;
+    else row.count++;
     row.byReason[e.reason]++;
     row.hashes.add(e.sha256);
     if (e.tag && !row.tags.includes(e.tag)) row.tags.push(e.tag);
     for (const n of notes) pushNote(row.notes, n);
     prompts.set(e.prompt, row);
+    if (keep) continue; // a keep needs no change to the preset table
 
     // suggestions are per tag (the preset table's key); beds from a free prompt are their own subject
     const subjectKey = e.tag ? `#${e.tag}` : e.prompt;
@@ -201,7 +225,7 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
   }
 
   const byTag: TagRow[] = [...tags.values()]
-    .map(({ hashes, ...row }) => ({ ...row, takes: hashes.size }))
+    .map(({ hashes, ...row }) => ({ ...row, complaints: row.count, takes: hashes.size }))
     .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
   const promptRows: PromptRow[] = [...prompts.values()]
     .map(({ hashes, ...row }) => ({
@@ -209,6 +233,8 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
       ...(row.tags.length ? { tag: row.tags[0] } : {}),
       tags: row.tags,
       count: row.count,
+      complaints: row.count,
+      keeps: row.keeps,
       takes: hashes.size,
       byReason: row.byReason,
       notes: row.notes,
@@ -258,6 +284,8 @@ export function buildReport(all: readonly FeedbackRecord[], options: ReportOptio
       prompts: promptRows.length,
       tags: byTag.length,
       untagged,
+      keeps,
+      complaints: distinct.length - keeps,
     },
     byReason,
     byTag,

@@ -17,6 +17,7 @@ const breakdown = (c: ReasonCounts) =>
 const summary = (r: Report) =>
   `${day(r.since)} to ${day(r.until)}: ${r.totals.entries} feedback ${r.totals.entries === 1 ? "entry" : "entries"}, ` +
   `${r.totals.distinct} distinct (each take counted once per reason; ${r.totals.duplicates} repeat${r.totals.duplicates === 1 ? "" : "s"} merged), ` +
+  `${r.totals.keeps} kept and ${r.totals.complaints} complaint${r.totals.complaints === 1 ? "" : "s"}, ` +
   `${r.totals.takes} take${r.totals.takes === 1 ? "" : "s"}, ${r.totals.prompts} prompt${r.totals.prompts === 1 ? "" : "s"}, ${r.totals.tags} tag${r.totals.tags === 1 ? "" : "s"}.`;
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
@@ -39,8 +40,17 @@ function markdown(r: Report): string {
   out.push(...(reasons.length ? reasons.map((x) => `- ${x}: ${r.byReason[x]}`) : ["- no feedback in this window"]));
   out.push(``, `## By tag`, ``);
   if (r.byTag.length) {
-    out.push(`| tag | complaints | takes | reasons |`, `| --- | ---: | ---: | --- |`);
-    out.push(...r.byTag.map((t) => `| #${md(t.tag)} | ${t.count} | ${t.takes} | ${breakdown(t.byReason)} |`));
+    out.push(`| tag | keeps | complaints | takes | reasons |`, `| --- | ---: | ---: | ---: | --- |`);
+    out.push(
+      ...r.byTag.map((t) => `| #${md(t.tag)} | ${t.keeps} | ${t.complaints} | ${t.takes} | ${breakdown(t.byReason)} |`),
+    );
+  } else {
+    out.push(`- none`);
+  }
+  out.push(``, `## By prompt`, ``);
+  if (r.prompts.length) {
+    out.push(`| prompt | keeps | complaints | takes |`, `| --- | ---: | ---: | ---: |`);
+    out.push(...r.prompts.map((p) => `| ${md(p.prompt)} | ${p.keeps} | ${p.complaints} | ${p.takes} |`));
   } else {
     out.push(`- none`);
   }
@@ -84,14 +94,25 @@ function html(r: Report): string {
           .join("")}</tbody></table>`
       : `<p class="none">none</p>`;
   const reasonTable = table(
-    ["reason", "complaints"],
+    ["reason", "takes"],
     reasons.map((x) => [esc(x), esc(String(r.byReason[x]))]),
     [1],
   );
   const tagTable = table(
-    ["tag", "complaints", "takes", "reasons"],
-    r.byTag.map((t) => [esc(`#${t.tag}`), esc(String(t.count)), esc(String(t.takes)), esc(breakdown(t.byReason))]),
-    [1, 2],
+    ["tag", "keeps", "complaints", "takes", "reasons"],
+    r.byTag.map((t) => [
+      esc(`#${t.tag}`),
+      esc(String(t.keeps)),
+      esc(String(t.complaints)),
+      esc(String(t.takes)),
+      esc(breakdown(t.byReason)),
+    ]),
+    [1, 2, 3],
+  );
+  const keepTable = table(
+    ["prompt", "keeps", "complaints", "takes"],
+    r.prompts.map((p) => [esc(p.prompt), esc(String(p.keeps)), esc(String(p.complaints)), esc(String(p.takes))]),
+    [1, 2, 3],
   );
   const promptTable = table(
     ["prompt", "tags", "complaints", "takes", "reasons", "notes"],
@@ -138,6 +159,8 @@ li{margin:.5rem 0}.tag{display:inline-block;background:#eef;border-radius:.3rem;
 ${reasonTable}
 <h2>By tag</h2>
 ${tagTable}
+<h2>By prompt</h2>
+${keepTable}
 <h2>Worst prompts</h2>
 ${promptTable}
 <h2>Suggestions for the preset table</h2>

@@ -6,6 +6,7 @@ import type {
   AnalyzeResult,
   AnalyzeSpec,
   BedSpec,
+  ExtendSpec,
   FeedbackBody,
   HealthInfo,
   JobResult,
@@ -81,9 +82,18 @@ export class HelperContext {
   }
 
   submit(spec: JobSpec, jobId: string, events: JobEvents = {}): SubmittedJob {
-    const job = this.service.submit(spec, jobId, events);
-    job.result.then(
-      (r) => this.remember(r),
+    return this.remembered(this.service.submit(spec, jobId, events));
+  }
+
+  /** Continues a finished take (by its sha256) to a longer length. */
+  extend(spec: ExtendSpec, jobId: string, events: JobEvents = {}): SubmittedJob {
+    return this.remembered(this.service.extend(spec, jobId, events));
+  }
+
+  /** Every take a job makes is remembered, so feedback can name any of them by job id. */
+  private remembered(job: SubmittedJob): SubmittedJob {
+    (job.takes ?? job.result.then((r) => [r])).then(
+      (takes) => takes.forEach((r) => this.remember(r)),
       () => {},
     );
     return job;
@@ -108,10 +118,7 @@ export class HelperContext {
       signal,
       allowUncMediaPaths: this.settings.allowUncMediaPaths,
     });
-    submitted.job.result.then(
-      (r) => this.remember(r),
-      () => {},
-    );
+    this.remembered(submitted.job);
     return submitted;
   }
 

@@ -7,6 +7,7 @@ import {
   Result,
   parseAnalyzeSpec,
   parseBedSpec,
+  parseExtendSpec,
   parseFeedback,
   parseJobSpec,
   parsePreset,
@@ -32,6 +33,10 @@ export async function handleHttp(
     if (route === "GET /health") return sendJson(res, 200, ctx.health());
     if (req.method === "GET" && serveUi(url.pathname, res)) return;
     if (route === "POST /generate") return await generate(ctx, req, res);
+    if (route === "POST /extend") {
+      const spec = await parsedBody(req, parseExtendSpec);
+      return await waitForJob(res, ctx.extend(spec, spec.job_id ?? ctx.newJobId()));
+    }
     if (route === "GET /presets") return sendJson(res, 200, { presets: ctx.presets.all() });
     if (route === "POST /analyze") {
       const spec = await parsedBody(req, parseAnalyzeSpec);
@@ -97,10 +102,13 @@ async function parsedBody<T>(req: IncomingMessage, parse: (value: unknown, path:
   return r.value;
 }
 
-/** POST /generate waits for the job; a client that hangs up cancels it. */
+/** POST /generate waits for the job; a client that hangs up cancels it. Several variations answer {"takes": […]}. */
 async function generate(ctx: HelperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const spec = await parsedBody(req, parseJobSpec);
-  await waitForJob(res, ctx.submit(spec, spec.job_id ?? ctx.newJobId()));
+  const job = ctx.submit(spec, spec.job_id ?? ctx.newJobId());
+  const takes = job.takes;
+  if (takes === undefined) return waitForJob(res, job);
+  await waitForJob(res, { ...job, result: takes.then((all) => all[0]) }, async () => ({ takes: await takes }));
 }
 
 /** A signal that fires when the client hangs up before its answer is sent: its clip decode is stopped. */
@@ -119,7 +127,7 @@ async function waitForJob(
   const onClose = () => !res.writableEnded && job.cancel();
   res.on("close", onClose);
   try {
-    sendJson(res, 200, shape(await job.result));
+    sendJson(res, 200, await shape(await job.result));
   } finally {
     res.off("close", onClose);
   }

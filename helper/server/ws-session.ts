@@ -145,6 +145,11 @@ export function attachSession(ctx: HelperContext, socket: WebSocket, options: Se
         return void ctx
           .analyze(msg, closed.signal)
           .then(({ result }) => send({ type: "analysis", id: msg.id, result }), fail);
+      case "extend": {
+        const { type: _type, id: _id, ...spec } = msg;
+        const jobId = spec.job_id ?? defaultJobId(msg.id, 0);
+        return track(msg.id, jobId, "job_id", (events) => ctx.extend(spec, jobId, events));
+      }
       case "bed": {
         const { type: _type, id: _id, ...spec } = msg;
         const jobId = spec.job_id ?? defaultJobId(msg.id, 0);
@@ -194,9 +199,13 @@ export function attachSession(ctx: HelperContext, socket: WebSocket, options: Se
       .then((job) => {
         if (cancelled) job.cancel();
         jobs.set(jobId, job);
-        return job.result;
+        return job.takes ?? job.result.then((result) => [result]);
       })
-      .then((result) => send({ type: "done", id: msgId, job_id: jobId, result }), fail)
+      .then(
+        (takes) =>
+          send({ type: "done", id: msgId, job_id: jobId, result: takes[0], ...(takes.length > 1 ? { takes } : {}) }),
+        fail,
+      )
       .finally(() => jobs.delete(jobId));
   }
 

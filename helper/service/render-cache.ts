@@ -20,6 +20,7 @@ export function cacheKey(parts: Record<string, unknown>): string {
 }
 
 export interface CacheEntry<M> {
+  key: string;
   wavPath: string;
   meta: M;
 }
@@ -49,7 +50,11 @@ export class RenderCache<M extends object> {
 
   private files(key: string) {
     if (!KEY_RE.test(key)) throw new Error("bad cache key");
-    return { wav: path.join(this.dir, `${key}.wav`), meta: path.join(this.dir, `${key}.json`) };
+    return {
+      wav: path.join(this.dir, `${key}.wav`),
+      meta: path.join(this.dir, `${key}.json`),
+      codes: path.join(this.dir, `${key}.codes`),
+    };
   }
 
   /** Builds the index from the folder: entries with a WAV and readable metadata, oldest use first. */
@@ -67,13 +72,14 @@ export class RenderCache<M extends object> {
       }
       try {
         const meta = JSON.parse(fs.readFileSync(f.meta, "utf8")) as M;
-        found.push([key, { bytes: st.size, used: st.mtimeMs, seq: 0, meta }]);
+        found.push([key, { bytes: st.size + sizeOf(f.codes), used: st.mtimeMs, seq: 0, meta }]);
       } catch {
         // a WAV without (readable) metadata was interrupted between its two writes: not an entry, and once it is
         // old enough not to be another helper's write in progress, only wasted space
         if (Date.now() - st.mtimeMs > STALE_TEMP_MS) {
           fs.rmSync(f.wav, { force: true });
           fs.rmSync(f.meta, { force: true });
+          fs.rmSync(f.codes, { force: true });
         }
       }
     }
@@ -103,7 +109,7 @@ export class RenderCache<M extends object> {
       return undefined;
     }
     this.touch(key, entry);
-    return { wavPath: f.wav, meta: entry.meta };
+    return { key, wavPath: f.wav, meta: entry.meta };
   }
 
   /** Marks an entry as just used, in memory and (without waiting) on disk for the next start. */
@@ -114,13 +120,25 @@ export class RenderCache<M extends object> {
     fs.utimes(this.files(key).wav, now, now, () => {});
   }
 
-  async put(key: string, wav: Uint8Array, meta: M): Promise<CacheEntry<M>> {
+  /** Stores a render; `codes` (the take's token grid, see take-codes.ts) is kept beside it, written first so that an
+   * indexed entry never lacks the codes it was stored with. */
+  async put(key: string, wav: Uint8Array, meta: M, codes?: Uint8Array): Promise<CacheEntry<M>> {
     const f = this.files(key);
+    if (codes) await writeFileAtomic(f.codes, codes);
     await writeFileAtomic(f.wav, wav);
     await writeFileAtomic(f.meta, JSON.stringify(meta));
-    this.add(key, { bytes: wav.byteLength, used: Date.now(), seq: ++this.seq, meta });
+    this.add(key, { bytes: wav.byteLength + (codes?.byteLength ?? 0), used: Date.now(), seq: ++this.seq, meta });
     this.evict(key);
-    return { wavPath: f.wav, meta };
+    return { key, wavPath: f.wav, meta };
+  }
+
+  /** The codes stored beside an entry, or undefined when it has none (or they were removed). */
+  async readCodes(key: string): Promise<Buffer | undefined> {
+    try {
+      return await fs.promises.readFile(this.files(key).codes);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The entry whose metadata matches, most recently used first (finds a take by its WAV hash after a restart). */
@@ -129,7 +147,7 @@ export class RenderCache<M extends object> {
     for (const [key, entry] of this.index) {
       if (match(entry.meta) && (!best || newer(entry, best[1]))) best = [key, entry];
     }
-    return best && { wavPath: this.files(best[0]).wav, meta: best[1].meta };
+    return best && { key: best[0], wavPath: this.files(best[0]).wav, meta: best[1].meta };
   }
 
   /** Total bytes of WAVs held. */
@@ -147,8 +165,18 @@ export class RenderCache<M extends object> {
       const f = this.files(key);
       fs.rmSync(f.meta, { force: true });
       fs.rmSync(f.wav, { force: true });
+      fs.rmSync(f.codes, { force: true });
       this.forget(key);
     }
+  }
+}
+
+/** Size of a file, 0 when there is none. */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 

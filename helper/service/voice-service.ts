@@ -142,6 +142,7 @@ export async function submitBed(
       seed: spec.seed,
       output_dir: spec.output_dir,
       job_id: jobId,
+      ...(spec.levels !== undefined ? { levels: spec.levels } : {}),
     },
     jobId,
     events,

@@ -6,7 +6,8 @@ export * from "./limits";
 export { ERROR_STATUS, ERROR_CODES, isErrorCode, httpStatusFor, errorPayload, httpErrorBody } from "./errors";
 export type { ErrorCode, ParseErrorCode, ErrorPayload, HttpErrorBody } from "./errors";
 
-export type { JobSpec, JobResult } from "./job";
+export { LEVELS_MODES } from "./job";
+export type { JobSpec, JobResult, ExtendSpec, LevelsMode, DuckKeyframe } from "./job";
 
 export {
   PROTOCOL_VERSION,
@@ -20,6 +21,7 @@ export type { AnalyzeSpec, AnalyzeResult, BedSpec, SpeechRegion } from "./voice"
 export type {
   AnalyzeMessage,
   BedMessage,
+  ExtendMessage,
   AnalysisMessage,
   ClientMessage,
   ClientMessageType,
@@ -58,6 +60,7 @@ export {
   parseJobId,
   parseAnalyzeSpec,
   parseBedSpec,
+  parseExtendSpec,
 } from "./parse";
 export type { ParseOptions, ClientParseResult, NumericField } from "./parse";
 

@@ -35,6 +35,32 @@ export interface JobSpec {
   bed_level_db?: number;
   /** Free text carried for the user, e.g. the marker's name (<= 200 characters). */
   label?: string;
+  /** Takes to make, integer 1..4 (default 1): one batched decode, take i with seed (seed + i) mod 2^31. */
+  variations?: number;
+  /** "baked" (default): the bed level is in the WAV. "keyframes": the WAV stays at its finished loudness and the
+   * result carries `bed_gain_db` for the clip's volume. */
+  levels?: LevelsMode;
+}
+
+/** How the bed level and the dip under a voice reach Premiere: in the samples, or as clip-volume keyframes. */
+export const LEVELS_MODES = ["baked", "keyframes"] as const;
+export type LevelsMode = (typeof LEVELS_MODES)[number];
+
+/** One corner of the dip under a voice: the clip-volume change (dB, <= 0) at `time_sec` from the bed's start. */
+export interface DuckKeyframe {
+  time_sec: number;
+  gain_db: number;
+}
+
+/** Continue a finished take to a longer length: same opening, more music (POST /extend, WS `extend`). */
+export interface ExtendSpec {
+  /** The take to continue: the `sha256` of a WAV this helper rendered. */
+  sha256: string;
+  /** The new length in seconds (limits as `duration_sec` of a job); longer than the take. */
+  duration_sec: number;
+  job_id?: string;
+  output_dir?: string;
+  levels?: LevelsMode;
 }
 
 /** A finished bed. */
@@ -69,4 +95,15 @@ export interface JobResult {
   wall_ms: number;
   /** How many jobs shared the decode that made it (absent for cache hits). */
   batch_size?: number;
+  /** 0-based take number, when the job asked for more than one variation. */
+  take_index?: number;
+  /** The take this one continues (its sha256), for results of `extend`. */
+  extended_from?: string;
+  /** Where the bed level and the dip are: "baked" into the WAV, or to be applied as "keyframes". */
+  levels?: LevelsMode;
+  /** With levels "keyframes": the bed level to apply as clip volume, dB. */
+  bed_gain_db?: number;
+  /** With levels "keyframes", for beds under a voice: the dip's corners, sorted by time, within [0, duration].
+   * Total gain at t = bed_gain_db + the keyframes interpolated linearly in dB (0 before the first, after the last). */
+  duck_keyframes?: DuckKeyframe[];
 }

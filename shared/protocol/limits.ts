@@ -26,6 +26,10 @@ export const MAX_DURATION_SEC = 300;
 /** Sample rate of every finished bed, in Hz: the rate Premiere sequences run at. */
 export const OUTPUT_SAMPLE_RATE = 48000;
 
+/** Takes one job may ask for (`variations`): they share one batched decode, take i with seed (seed + i) mod 2^31. */
+export const MIN_VARIATIONS = 1;
+export const MAX_VARIATIONS = 4;
+
 /** Jobs in one `generate` message. */
 export const MAX_JOBS_PER_BATCH = 64;
 

@@ -3,7 +3,7 @@
 import type { Preset, PresetTable } from "../presets";
 import type { ErrorPayload } from "./errors";
 import type { AnalyzeResult, AnalyzeSpec, BedSpec } from "./voice";
-import type { JobResult, JobSpec } from "./job";
+import type { ExtendSpec, JobResult, JobSpec } from "./job";
 
 /** Sent in `hello`; bumped on any change an older panel could not cope with. */
 export const PROTOCOL_VERSION = 1;
@@ -21,6 +21,7 @@ export const CLIENT_MESSAGE_TYPES = [
   "health",
   "analyze",
   "bed",
+  "extend",
 ] as const;
 export type ClientMessageType = (typeof CLIENT_MESSAGE_TYPES)[number];
 
@@ -65,6 +66,7 @@ export interface PresetsDeleteMessage {
   tag: string;
 }
 
+/** Reasons for feedback: `good_fit` is the keep (a positive answer); every other reason is a complaint. */
 export const FEEDBACK_REASONS = [
   "too_loud",
   "tempo_slow",
@@ -72,6 +74,7 @@ export const FEEDBACK_REASONS = [
   "wrong_instrument",
   "style_mismatch",
   "other",
+  "good_fit",
 ] as const;
 export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
 
@@ -109,8 +112,18 @@ export interface BedMessage extends BedSpec {
   id: string;
 }
 
+/**
+ * Continue a finished take to a longer `duration_sec`: replies like one `generate` job (`queued`, `progress`,
+ * `done`/`error`, keyed by job_id, default "<id>.0"); the result carries `extended_from`.
+ */
+export interface ExtendMessage extends ExtendSpec {
+  type: "extend";
+  id: string;
+}
+
 export type ClientMessage =
   | AnalyzeMessage
+  | ExtendMessage
   | BedMessage
   | GenerateMessage
   | CancelMessage
@@ -172,7 +185,10 @@ export interface DoneMessage {
   type: "done";
   id: string;
   job_id: string;
+  /** The job's result; take 0 when it asked for several variations. */
   result: JobResult;
+  /** With variations > 1: every take, take 0 first (job ids "<job_id>", "<job_id>#1", …). */
+  takes?: JobResult[];
 }
 
 /**

@@ -4,7 +4,7 @@
 // keeps working with a newer helper. Nothing here throws on bad input.
 import { normalizeTag, type Preset, type PresetTable } from "../presets";
 import { isErrorCode, type ErrorPayload } from "./errors";
-import type { JobResult, JobSpec } from "./job";
+import { LEVELS_MODES, type ExtendSpec, type JobResult, type JobSpec } from "./job";
 import type { AnalyzeSpec, BedSpec } from "./voice";
 import {
   JOB_ID_PATTERN,
@@ -26,6 +26,7 @@ import {
   MAX_TEMPERATURE,
   MAX_TOP_K,
   MAX_TRANSCRIPT_CHARS,
+  MAX_VARIATIONS,
   MESSAGE_ID_PATTERN,
   MIN_BED_LEVEL_DB,
   MIN_BPM,
@@ -36,6 +37,7 @@ import {
   MIN_SEED,
   MIN_TEMPERATURE_EXCLUSIVE,
   MIN_TOP_K,
+  MIN_VARIATIONS,
 } from "./limits";
 import {
   CLIENT_MESSAGE_TYPES,
@@ -138,6 +140,7 @@ const NUMERIC_FIELDS = {
   in_sec: num({ min: 0, max: 86400, unit: "seconds" }),
   out_sec: num({ min: 0, max: 86400, unit: "seconds" }),
   duck_db: num({ min: MIN_DUCK_DB, max: MAX_DUCK_DB, unit: "dB" }),
+  variations: int(MIN_VARIATIONS, MAX_VARIATIONS),
 } satisfies Record<string, Checker<number>>;
 
 export type NumericField = keyof typeof NUMERIC_FIELDS;
@@ -156,6 +159,8 @@ const JOB_SPEC_SHAPE = {
   loudness_lufs: optional(NUMERIC_FIELDS.loudness_lufs),
   bed_level_db: optional(NUMERIC_FIELDS.bed_level_db),
   label: optional(str({ trim: true, min: 0, max: MAX_LABEL_CHARS, multiline: true })),
+  variations: optional(NUMERIC_FIELDS.variations),
+  levels: optional(enumOf(LEVELS_MODES)),
 };
 const JOB_SPEC_KEYS = Object.keys(JOB_SPEC_SHAPE);
 const jobSpecObject = object(JOB_SPEC_SHAPE);
@@ -180,6 +185,15 @@ const BED_SHAPE = {
   seed: optional(seed),
   output_dir: optional(outputDir),
   duck_db: optional(NUMERIC_FIELDS.duck_db),
+  levels: optional(enumOf(LEVELS_MODES)),
+};
+
+const EXTEND_SHAPE = {
+  sha256,
+  duration_sec: NUMERIC_FIELDS.duration_sec,
+  job_id: optional(jobId),
+  output_dir: optional(outputDir),
+  levels: optional(enumOf(LEVELS_MODES)),
 };
 
 /** A voice-over needs its transcript or its media; in/out points must be in order. */
@@ -261,6 +275,11 @@ export function parseBedSpec(value: unknown, path = ""): Result<BedSpec> {
   return voiceTarget(object(BED_SHAPE)(value, path), path);
 }
 
+/** A take to continue to a longer length (the body of POST /extend). */
+export function parseExtendSpec(value: unknown, path = ""): Result<ExtendSpec> {
+  return object(EXTEND_SHAPE)(value, path);
+}
+
 /** A scene tag as typed ("#Vlog-Morning") -> its normal form ("vlog_morning"), e.g. from /presets/{tag}. */
 export function parseTag(value: unknown, path = "tag"): Result<string> {
   return tag(value, path);
@@ -329,6 +348,7 @@ const presetsDeleteObject = object({ id: messageId, tag }, { allowKeys: TYPE });
 const feedbackObject = object({ id: messageId, ...FEEDBACK_SHAPE }, { allowKeys: TYPE });
 const analyzeObject = object({ id: messageId, ...ANALYZE_SHAPE }, { allowKeys: TYPE });
 const bedObject = object({ id: messageId, ...BED_SHAPE }, { allowKeys: TYPE });
+const extendObject = object({ id: messageId, ...EXTEND_SHAPE }, { allowKeys: TYPE });
 
 function parseClientObject(value: Record<string, unknown>): Result<ClientMessage> {
   const type = readType(value, CLIENT_MESSAGE_TYPES);
@@ -373,6 +393,8 @@ function parseClientObject(value: Record<string, unknown>): Result<ClientMessage
       return tagged("analyze", voiceTarget(analyzeObject(value, ""), ""));
     case "bed":
       return tagged("bed", voiceTarget(bedObject(value, ""), ""));
+    case "extend":
+      return tagged("extend", extendObject(value, ""));
   }
 }
 
@@ -427,6 +449,11 @@ const jobResultObject = object(
     contract_model: flag,
     wall_ms: finite,
     batch_size: optional(finite),
+    take_index: optional(finite),
+    extended_from: optional(text),
+    levels: optional(enumOf(LEVELS_MODES)),
+    bed_gain_db: optional(finite),
+    duck_keyframes: optional(arrayOf(object({ time_sec: finite, gain_db: finite }, LENIENT))),
   },
   LENIENT,
 );
@@ -456,7 +483,10 @@ const presetTable: Checker<PresetTable> = recordOf(object({ prompt: text, seed: 
 const helloObject = object({ version: text, protocol: num({ integer: true, min: 1 }) }, LENIENT);
 const queuedObject = object({ id: text, job_id: text, position: finite }, LENIENT);
 const progressObject = object({ id: text, job_id: text, fraction: finite, eta_ms: finite }, LENIENT);
-const doneObject = object({ id: text, job_id: text, result: parseJobResult }, LENIENT);
+const doneObject = object(
+  { id: text, job_id: text, result: parseJobResult, takes: optional(arrayOf(parseJobResult)) },
+  LENIENT,
+);
 const errorObject = object({ id: optional(text), job_id: optional(text), error: errorPayload }, LENIENT);
 const presetsObject = object({ id: text, presets: presetTable }, LENIENT);
 const ackObject = object({ id: text }, LENIENT);

@@ -1,4 +1,5 @@
 // Voice-over analysis and beds under a clip: what the panel's "Generate bed" sends and gets back.
+import type { LevelsMode } from "./job";
 
 /** A voice-over: its transcript (typed or pasted) and/or the clip's media file with its source in/out points. */
 export interface AnalyzeSpec {
@@ -59,4 +60,6 @@ export interface BedSpec extends AnalyzeSpec {
   output_dir?: string;
   /** How far the bed dips under speech (default 8 dB). */
   duck_db?: number;
+  /** "baked" (default): level and dip in the WAV; "keyframes": returned as `bed_gain_db` and `duck_keyframes`. */
+  levels?: LevelsMode;
 }

@@ -13,7 +13,9 @@ class RawJson {
 
 const PROTO_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "prototype"];
 const CONTROL = ["\u0000", "\u0001", "\u0007", "\b", "\u001b", "\u001f", "\u007f", "\u2028", "\ud800", "\r\n"];
-const REASONS = ["too_loud", "tempo_slow", "tempo_fast", "wrong_instrument", "style_mismatch", "other"];
+const REASONS = ["too_loud", "tempo_slow", "tempo_fast", "wrong_instrument", "style_mismatch", "other", "good_fit"];
+/** A take no helper rendered: `extend` answers not_found for it (the mutations reach the parser first). */
+const UNKNOWN_TAKE = "5e".repeat(32);
 const ARTICLE = "这个新功能真的太棒了！我们花了三个月打磨细节……（停顿）……当然，还有些小问题正在修复。";
 
 /** Every client message type, valid, as docs/protocol.md shows them; jobs are 0.5 s with a fixed seed (cache hits). */
@@ -58,6 +60,16 @@ export function validMessages(id: string): Record<string, unknown>[] {
     { type: "health", id },
     { type: "analyze", id, text: ARTICLE },
     { type: "bed", id, text: "Welcome back to the channel.", duration_sec: 0.5, seed: 9 },
+    {
+      type: "generate",
+      id,
+      jobs: [
+        { job_id: `${id}-v`, prompt: "warm strings", duration_sec: 0.5, seed: 3, variations: 2, levels: "keyframes" },
+      ],
+    },
+    { type: "bed", id, text: "Welcome back.", duration_sec: 0.5, seed: 9, duck_db: 8, levels: "keyframes" },
+    { type: "extend", id, sha256: UNKNOWN_TAKE, duration_sec: 1, job_id: `${id}-x`, levels: "baked" },
+    { type: "feedback", id, sha256: "3f7a".repeat(16), reason: "good_fit" },
   ];
 }
 
@@ -321,10 +333,17 @@ export class FuzzCases {
   httpCase(port: number): HttpCase {
     const id = `h${++this.counter}`;
     const bodies: Record<string, unknown> = {
-      "/generate": { scene_tag: "unboxing", duration_sec: 0.5, target_bpm: 110, seed: 1 },
+      "/generate": {
+        scene_tag: "unboxing",
+        duration_sec: 0.5,
+        target_bpm: 110,
+        seed: 1,
+        ...(this.int(2) ? { variations: 2, levels: "keyframes" } : {}),
+      },
       "/feedback": { job_id: "mk-1", reason: this.pick(REASONS), note: "needs more drive" },
       "/analyze": { text: ARTICLE },
-      "/bed": { text: "Welcome back.", duration_sec: 0.5, seed: 9 },
+      "/bed": { text: "Welcome back.", duration_sec: 0.5, seed: 9, levels: this.pick(["baked", "keyframes"]) },
+      "/extend": { sha256: UNKNOWN_TAKE, duration_sec: 1, levels: "keyframes" },
       "/presets/rainy_city": { prompt: "lo-fi beat, soft rain", seed: 7 },
     };
     const endpoints: [string, string][] = [
@@ -339,6 +358,7 @@ export class FuzzCases {
       ["GET", "/report?since=30d&format=md"],
       ["POST", "/analyze"],
       ["POST", "/bed"],
+      ["POST", "/extend"],
       ["GET", "/ui/"],
     ];
     let [method, target] = this.pick(endpoints);

@@ -38,8 +38,9 @@ function httpAnswerProblem(
   if (!/^HTTP\/1\.1 \d{3} \S/.test(res.statusLine)) return `bad status line ${JSON.stringify(res.statusLine)}`;
   const head = c.request.toString("latin1", 0, 200);
   const isHead = head.startsWith("HEAD ");
-  const isUi = /^\S+ \/ui/.test(head);
-  const isText = /^GET \/report\?[^ ]*format=(md|html)/.test(head);
+  // an absolute-form target (http://host/ui/) names the same resource as its path
+  const isUi = /^\S+ (?:https?:\/\/[^/ ]*)?\/ui/.test(head);
+  const isText = /^GET (?:https?:\/\/[^/ ]*)?\/report\?[^ ]*format=(md|html)/.test(head);
   if (res.status >= 400) {
     if (isHead) return null;
     if (isUi && res.status < 500 && /text\/plain/.test(res.headers["content-type"] ?? "")) return null;

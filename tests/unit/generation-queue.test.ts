@@ -45,6 +45,21 @@ const spec = (over: Partial<GenerationSpec> = {}): GenerationSpec => ({
 });
 
 describe("GenerationQueue", () => {
+  it("runs a continuation (prompt codes) alone, passing its codes to the engine", async () => {
+    const engine = new FakeEngine();
+    const q = new GenerationQueue(engine);
+    const known = [Int32Array.of(1, 2), Int32Array.of(3, 4)];
+    const jobs = [
+      q.submit(spec({ seed: 1 })),
+      q.submit(spec({ seed: 2, promptCodes: known })),
+      q.submit(spec({ seed: 3 })),
+    ];
+    await Promise.all(jobs.map((j) => j.result));
+    expect(engine.calls.map((c) => c.seed)).toEqual([[1, 3], [2]]);
+    expect(engine.calls[1].promptCodes).toEqual([known]);
+    expect(engine.calls[0].promptCodes).toBeUndefined();
+  });
+
   it("batches jobs submitted together into one decode", async () => {
     const engine = new FakeEngine();
     const q = new GenerationQueue(engine);

@@ -18,6 +18,7 @@ import {
   httpStatusFor,
   isErrorCode,
   parseClientMessage,
+  parseExtendSpec,
   parseFeedback,
   parseJobSpec,
   parsePreset,
@@ -269,12 +270,62 @@ describe("client messages", () => {
       input: { type: "bed", id: "m9", job_id: "vo-1", media_path: "C:\\clips\\vo.mp4", duck_db: 10, seed: 3 },
       parsed: { type: "bed", id: "m9", job_id: "vo-1", media_path: "C:\\clips\\vo.mp4", duck_db: 10, seed: 3 },
     },
+    extend: {
+      input: { type: "extend", id: "m10", sha256: "CD".repeat(32), duration_sec: 20, levels: "keyframes" },
+      parsed: { type: "extend", id: "m10", sha256: "cd".repeat(32), duration_sec: 20, levels: "keyframes" },
+    },
   };
 
   it.each(CLIENT_MESSAGE_TYPES.map((t) => [t]))("parses %s", (type) => {
     const { input, parsed } = examples[type];
     expect(value(parseClientMessage(JSON.stringify(input)))).toEqual(parsed);
     expect(value(parseClientMessage(input))).toEqual(parsed); // an already-decoded value works too
+  });
+
+  it("reads variations 1..4 and the levels mode on a job, and refuses anything else", () => {
+    const job = (extra: object) => parseJobSpec({ prompt: "p", duration_sec: 5, ...extra });
+    expect(value(job({ variations: 4, levels: "keyframes" }))).toMatchObject({ variations: 4, levels: "keyframes" });
+    expect(error(job({ variations: 5 }))).toMatchObject({ code: "invalid_field", field: "variations" });
+    expect(error(job({ variations: 0 })).field).toBe("variations");
+    expect(error(job({ variations: 1.5 })).field).toBe("variations");
+    expect(error(job({ levels: "clip" }))).toMatchObject({ code: "invalid_field", field: "levels" });
+    expect(error(client({ type: "bed", id: "b", text: "hi", levels: "loud" })).field).toBe("levels");
+  });
+
+  it("needs a take's sha256 and a valid duration to extend", () => {
+    expect(error(client({ type: "extend", id: "e", duration_sec: 20 })).field).toBe("sha256");
+    expect(error(client({ type: "extend", id: "e", sha256: "xyz", duration_sec: 20 })).field).toBe("sha256");
+    expect(error(client({ type: "extend", id: "e", sha256: "0".repeat(64), duration_sec: 301 })).field).toBe(
+      "duration_sec",
+    );
+    expect(error(parseExtendSpec({ sha256: "0".repeat(64), duration_sec: 9, seed: 1 })).field).toBe("seed");
+  });
+
+  it("reads the new result fields and the takes of a done message leniently", () => {
+    const result = {
+      job_id: "a#1",
+      path: "/x.wav",
+      duration_sec: 1,
+      sample_rate: 48000,
+      samples: 48000,
+      prompt: "p",
+      seed: 2,
+      sha256: "0".repeat(64),
+      loudness_lufs: -14,
+      true_peak_dbtp: -1,
+      bpm_estimate: null,
+      cached: false,
+      model: "m",
+      contract_model: true,
+      wall_ms: 5,
+      take_index: 1,
+      levels: "keyframes",
+      bed_gain_db: -12,
+      duck_keyframes: [{ time_sec: 0.2, gain_db: 0 }],
+      extended_from: "1".repeat(64),
+    };
+    const done = value(parseServerMessage({ type: "done", id: "m", job_id: "a", result, takes: [result] }));
+    expect(done).toMatchObject({ takes: [{ take_index: 1, bed_gain_db: -12, duck_keyframes: [{ time_sec: 0.2 }] }] });
   });
 
   it("accepts every feedback reason, and job_id, sha256 or both", () => {

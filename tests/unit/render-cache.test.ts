@@ -98,4 +98,25 @@ describe("render cache index", () => {
     expect(b.get(k2)).toBeUndefined();
     expect(fs.existsSync(orphan)).toBe(false);
   });
+
+  it("keeps a render's codes beside it, counts them, finds them after a restart and evicts them with it", async () => {
+    const where = dir();
+    const cache = new RenderCache<{ sha256: string }>(where, 2500);
+    const [a, b] = [cacheKey({ k: "a" }), cacheKey({ k: "b" })];
+    await cache.put(a, new Uint8Array(1000), { sha256: "sa" }, new Uint8Array([7, 8, 9]));
+    expect(cache.size()).toBe(1003);
+    const found = cache.find((m) => m.sha256 === "sa")!;
+    expect(found.key).toBe(a);
+    expect(await cache.readCodes(found.key)).toEqual(Buffer.from([7, 8, 9]));
+    const reopened = new RenderCache<{ sha256: string }>(where, 2500);
+    expect(reopened.size()).toBe(1003);
+    expect(await reopened.readCodes(a)).toEqual(Buffer.from([7, 8, 9]));
+    expect(await reopened.readCodes(b)).toBeUndefined();
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(reopened.get(a)!.wavPath, old, old);
+    const fresh = new RenderCache<{ sha256: string }>(where, 2500);
+    await fresh.put(b, new Uint8Array(2000), { sha256: "sb" });
+    expect(fs.existsSync(path.join(where, `${a}.codes`))).toBe(false);
+    expect(await fresh.readCodes(a)).toBeUndefined();
+  });
 });

@@ -63,6 +63,8 @@ describe("buildReport", () => {
       prompts: 3,
       tags: 2,
       untagged: 1,
+      keeps: 0,
+      complaints: 7,
     });
     expect(report.byReason).toEqual({
       too_loud: 2,
@@ -71,19 +73,40 @@ describe("buildReport", () => {
       wrong_instrument: 2,
       style_mismatch: 1,
       other: 0,
+      good_fit: 0,
     });
     expect(report.byTag).toEqual([
       {
         tag: "unboxing",
         count: 4,
+        complaints: 4,
+        keeps: 0,
         takes: 2,
-        byReason: { too_loud: 2, tempo_slow: 2, tempo_fast: 0, wrong_instrument: 0, style_mismatch: 0, other: 0 },
+        byReason: {
+          too_loud: 2,
+          tempo_slow: 2,
+          tempo_fast: 0,
+          wrong_instrument: 0,
+          style_mismatch: 0,
+          other: 0,
+          good_fit: 0,
+        },
       },
       {
         tag: "tutorial",
         count: 2,
+        complaints: 2,
+        keeps: 0,
         takes: 2,
-        byReason: { too_loud: 0, tempo_slow: 0, tempo_fast: 0, wrong_instrument: 2, style_mismatch: 0, other: 0 },
+        byReason: {
+          too_loud: 0,
+          tempo_slow: 0,
+          tempo_fast: 0,
+          wrong_instrument: 2,
+          style_mismatch: 0,
+          other: 0,
+          good_fit: 0,
+        },
       },
     ]);
   });
@@ -117,7 +140,38 @@ describe("buildReport", () => {
       prompts: 0,
       tags: 0,
       untagged: 0,
+      keeps: 0,
+      complaints: 0,
     });
+  });
+
+  it("counts keeps (good_fit) and complaints per tag and per prompt; a keep is never a complaint or a suggestion", () => {
+    const kept = buildReport(
+      [
+        ...entries,
+        fb({ reason: "good_fit", sha256: sha("7") }),
+        fb({ reason: "good_fit", sha256: sha("7") }), // the same take kept twice: one keep
+        fb({ reason: "good_fit", sha256: sha("8") }),
+        fb({ reason: "good_fit", prompt: TUTORIAL, tag: "tutorial", sha256: sha("6") }),
+        fb({ reason: "good_fit", prompt: "free prompt", tag: undefined, sha256: sha("5") }),
+      ],
+      { since: parseSince("7d", now), now, minCount: 1 },
+    );
+    expect(kept.totals).toMatchObject({ keeps: 4, complaints: 7, untagged: 1 });
+    expect(kept.byTag.map((t) => [t.tag, t.keeps, t.complaints, t.count])).toEqual([
+      ["unboxing", 2, 4, 4],
+      ["tutorial", 1, 2, 2],
+    ]);
+    const row = (prompt: string) => kept.prompts.find((p) => p.prompt === prompt)!;
+    expect([row(UNBOXING).keeps, row(UNBOXING).complaints, row(UNBOXING).takes]).toEqual([2, 4, 4]);
+    expect([row("free prompt").keeps, row("free prompt").complaints]).toEqual([1, 0]);
+    expect(kept.suggestions.some((s) => s.reason === "good_fit" || s.subject === "free prompt")).toBe(false);
+    const md = renderReport(kept, "md");
+    expect(md).toContain("| #unboxing | 2 | 4 | 4 |");
+    expect(md).toMatch(/## By prompt\n\n\| prompt \| keeps \| complaints \| takes \|/);
+    expect(md).toContain("4 kept and 7 complaints");
+    expect(renderReport(kept, "html")).toContain("<h2>By prompt</h2>");
+    expect(JSON.parse(renderReport(kept, "json")).byTag[0]).toMatchObject({ keeps: 2, complaints: 4 });
   });
 
   it("suggests a concrete change per tag and reason reported at least minCount times", () => {
@@ -210,7 +264,7 @@ describe("renderReport", () => {
     expect(md).toMatch(/^# Cuesmith feedback report\n/);
     expect(md).toContain("9 feedback entries, 7 distinct");
     expect(md).toMatch(/## By reason\n\n- too_loud: 2\n- tempo_slow: 2\n- wrong_instrument: 2\n- style_mismatch: 1\n/);
-    expect(md).toContain("| #unboxing | 4 | 2 | too_loud 2, tempo_slow 2 |");
+    expect(md).toContain("| #unboxing | 0 | 4 | 2 | too_loud 2, tempo_slow 2 |");
     expect(md).toContain(`1. "${UNBOXING}" (#unboxing) — 4 complaints on 2 takes: too_loud 2, tempo_slow 2`);
     expect(md).toMatch(/## Suggestions for the preset table\n\n- \*\*#tutorial\*\* — wrong_instrument ×2: /); // same count: the larger share first
     expect(md).toMatch(/\n- \*\*#unboxing\*\* — too_loud ×2: #unboxing sits too loud/);
