@@ -320,6 +320,20 @@ export type Infer<S extends Shape> = Simplify<
   }
 >;
 
+/** The same shape with every field optional (settings layered from several sources each set only some). */
+export type PartialShape<S extends Shape> = {
+  [K in keyof S]: S[K] extends Optional<infer T> ? Optional<T> : S[K] extends Checker<infer T> ? Optional<T> : never;
+};
+
+export function partialShape<S extends Shape>(shape: S): PartialShape<S> {
+  const out: Record<string, AnyField> = {};
+  for (const key of Object.keys(shape)) {
+    const field = shape[key];
+    put(out, key, typeof field === "function" ? optional(field) : field);
+  }
+  return out as PartialShape<S>;
+}
+
 export interface ObjectOptions {
   /** "reject" (default): an unknown key is an invalid_field naming it. "strip": unknown keys are dropped, and
    * null in an optional field counts as absent (for reading messages from a possibly newer peer). */
