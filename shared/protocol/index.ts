@@ -7,6 +7,7 @@ export { ERROR_STATUS, ERROR_CODES, isErrorCode, httpStatusFor, errorPayload, ht
 export type { ErrorCode, ParseErrorCode, ErrorPayload, HttpErrorBody } from "./errors";
 
 export type { JobSpec, JobResult } from "./job";
+export type { PresetBody } from "./specs";
 
 export {
   PROTOCOL_VERSION,

@@ -311,12 +311,11 @@ type AnyField = Checker<any> | Optional<any>;
 export type Shape = Record<string, AnyField>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
-type RequiredKeys<S> = { [K in keyof S]: S[K] extends Optional<unknown> ? never : K }[keyof S];
-type OptionalKeys<S> = { [K in keyof S]: S[K] extends Optional<unknown> ? K : never }[keyof S];
-/** The type an object shape checks for. */
+/** The type an object shape checks for. Mapped over `keyof S` (filtered with `as`), so a doc comment on a shape's
+ * field shows on the type's property too. */
 export type Infer<S extends Shape> = Simplify<
-  { [K in RequiredKeys<S>]: S[K] extends Checker<infer T> ? T : never } & {
-    [K in OptionalKeys<S>]?: S[K] extends Optional<infer T> ? T : never;
+  { [K in keyof S as S[K] extends Optional<unknown> ? never : K]: S[K] extends Checker<infer T> ? T : never } & {
+    [K in keyof S as S[K] extends Optional<unknown> ? K : never]?: S[K] extends Optional<infer T> ? T : never;
   }
 >;
 
