@@ -50,7 +50,7 @@ import {
   type Unsubscribe,
 } from "./host";
 import { runPremiereCheck, writeCheckWav } from "./premiere-check";
-import { fpsFromTicksPerFrame, isTickString, rangesOverlap, toTicks } from "./ticks";
+import { fpsFromTicksPerFrame, isTickString, rangesOverlap, toTicks } from "../../shared/time";
 
 // UXP's CommonJS `require`; declared here so this file needs neither Node's nor UXP's typings for it.
 declare const require: (id: string) => unknown;
