@@ -1,4 +1,4 @@
-// What a decoder step is made of on this CPU, kernel by kernel (issue #6: which of its targets the hardware allows).
+// What a decoder step is made of on this CPU, kernel by kernel: which speed targets the hardware allows.
 //  1. Weights: 24 MatMuls of musicgen-small's FFN shapes (1024×4096, 4096×1024; 100 M weights) for M = 2 rows (one
 //     guided prompt) and M = 16 (eight): fp32, int8 as the engine runs it (DynamicQuantizeMatMul, 7-bit),
 //     8-bit MatMulNBits (block 32, int8 compute) and 4-bit MatMulNBits at accuracy level 0 (fp32 compute) and 4.

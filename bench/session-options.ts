@@ -1,4 +1,4 @@
-// Which onnxruntime session settings suit the engine on this machine (issue #6: "use the machine"): whole
+// Which onnxruntime session settings suit the engine on this machine: whole
 // generations of one guided prompt under each setting, run round-robin so that a busy moment hits them alike.
 //   node dist/bench/session-options.js [--model-dir bench/models/small-s0] [--seconds 5] [--rounds 2] [--out bench/session-options.json]
 import * as fs from "node:fs";

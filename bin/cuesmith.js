@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 "use strict";
-// The CLI is compiled TypeScript: `npm run build` in a checkout; the installed package ships it built (prepack).
+// The CLI is compiled TypeScript: a checkout builds it with `npm run build` (scripts/setup.sh runs it; there is no
+// `prepare` script), and the packed package ships it built (`prepack`).
 const fs = require("node:fs");
 const path = require("node:path");
 

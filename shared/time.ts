@@ -6,7 +6,8 @@
  * what a float can hold with a frame's precision in sums and products, and tick strings from the API can
  * exceed 2^53: everything here is BigInt, and values cross API boundaries as decimal strings.
  *
- * Shared by the panel (plugin/host) and the helper; no platform APIs.
+ * The one home of time maths: the panel (plugin/core, plugin/ui, plugin/host) and the tests
+ * import it; no platform APIs.
  */
 
 /** Ticks per second in Premiere Pro. */

@@ -134,7 +134,7 @@ export async function finishBed(input: Float32Array, o: FinishOptions): Promise<
     sampleRate: outRate,
     samples: out.length,
     loudnessLufs: integratedLoudness(out, outRate),
-    // a plain gain scales the oversampled peak exactly: no need for a second true-peak pass (~0.9 s per 2 minutes)
+    // a plain gain scales the oversampled peak exactly: no need for a second true-peak pass
     truePeakDbtp: measuredTruePeakDbtp + gainDb,
     bpm: tempo.bpm,
     beats: tempo.beats,

@@ -1,13 +1,14 @@
 // Level stages of the finishing chain: loudness normalisation, the bed level, the peak guard.
+import { DEFAULT_BED_LEVEL_DB, DEFAULT_LOUDNESS_LUFS } from "../../shared/protocol/limits";
 import { integratedLoudness, samplePeakDb, truePeakDb } from "./loudness";
 
 /** Streaming platforms' reference level, and our normalisation target before the bed level. */
-export const TARGET_LUFS = -14;
+export const TARGET_LUFS = DEFAULT_LOUDNESS_LUFS;
 /**
  * The source article's bed level: the bed sits this far below the normalised level. Baked into the file because
  * Premiere's UXP API has no clip-gain call, so the panel cannot lower the clip after import.
  */
-export const BED_LEVEL_DB = -12;
+export const BED_LEVEL_DB = DEFAULT_BED_LEVEL_DB;
 
 export const dbToGain = (db: number): number => 10 ** (db / 20);
 export const gainToDb = (gain: number): number => 20 * Math.log10(gain);

@@ -1,6 +1,6 @@
 // ITU-R BS.1770-4 measurement for mono signals: integrated loudness (K-weighting, 400 ms blocks with 75 % overlap,
 // -70 LUFS absolute and -10 LU relative gates) and true peak (oversampled peak, Annex 2). Our own implementation
-// rather than ebur128-wasm: no WASM loader, any sample rate, and fast enough (~0.1 s for a 15 s bed). The tests
+// rather than ebur128-wasm: no WASM loader, any sample rate, and fast enough (docs/audio.md). The tests
 // hold it to ffmpeg's ebur128 filter.
 //
 // Mono: BS.1770 weights the single channel by 1.0, so a 997 Hz sine at -20 dBFS peak reads -23.0 LUFS (ffmpeg's

@@ -62,7 +62,6 @@ function trackerParams(rate: number, o: TempoOptions) {
 
 /**
  * Tempo (BPM) and beat times (s). `bpm: null` for silence, input under 2 s, or no clear pulse. Never throws.
- * ~0.3 s for 30 s at 48 kHz (plain Node; a few times that inside jest).
  */
 export function estimateTempo(samples: Float32Array, rate: number, options: Partial<TempoOptions> = {}): TempoEstimate {
   const o = { ...TEMPO, ...options };

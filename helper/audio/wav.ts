@@ -1,6 +1,6 @@
 // WAV encoding and decoding: mono PCM 16/24-bit or 32-bit float out; PCM 8/16/24/32-bit and float 32/64 in, any
 // channel count. wavefile parses the chunks (odd layouts, WAVE_FORMAT_EXTENSIBLE); the sample loops are our own
-// because wavefile's generic packers take ~0.5 s per 8 s of audio (several seconds inside jest).
+// because wavefile's generic packers are far slower (docs/audio.md).
 import { WaveFile } from "wavefile";
 
 export type BitDepth = 16 | 24 | "32f";

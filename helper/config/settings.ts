@@ -2,38 +2,67 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import {
+  DEFAULT_BED_LEVEL_DB,
+  DEFAULT_LOUDNESS_LUFS,
+  MAX_BED_LEVEL_DB,
+  MAX_LOUDNESS_LUFS,
+  MIN_BED_LEVEL_DB,
+  MIN_LOUDNESS_LUFS,
+} from "../../shared/protocol";
+import {
+  arrayOf,
+  bool,
+  enumOf,
+  int,
+  num,
+  object,
+  optional,
+  partialShape,
+  str,
+  suggest,
+  type Infer,
+} from "../../shared/protocol/validate";
 import { cuesmithHome, defaultModelDir } from "./paths";
 
-export interface HelperSettings {
-  host: string;
-  port: number;
+/** Every setting with its checker: the settings' type comes from here, so a setting cannot be typed but unchecked. */
+const SETTINGS_SHAPE = {
+  host: str(),
+  port: int(0, 65535),
   /** Team mode: listen on all interfaces and require `token`. */
-  lan: boolean;
-  token?: string;
-  modelName: string;
-  modelDir: string;
-  variant: "auto" | "fp32" | "q8";
-  provider: string;
+  lan: bool(),
+  token: optional(str()),
+  modelName: str(),
+  modelDir: str(),
+  variant: enumOf(["auto", "fp32", "q8"]),
+  provider: str(),
   /** Fetch the default model on first start when it is missing. */
-  autoFetch: boolean;
+  autoFetch: bool(),
   /** Where WAVs go when a job names no output folder. */
-  outputDir: string;
+  outputDir: str(),
   /** A job's output_dir must lie inside one of these (the user's home by default). */
-  outputRoots: string[];
-  cacheDir: string;
-  cacheMaxBytes: number;
+  outputRoots: arrayOf(str()),
+  cacheDir: str(),
+  cacheMaxBytes: num({ min: 0, unit: "bytes" }),
   /** Per-batch deadline in seconds; unset = derived from the warm-up's measured speed. */
-  jobTimeoutSec?: number;
-  maxBatch: number;
-  maxQueue: number;
-  allowedOrigins: string[];
-  targetLufs: number;
-  bedLevelDb: number;
-  presetsFile: string;
-  feedbackFile: string;
+  jobTimeoutSec: optional(num({ min: 0, minExclusive: true, unit: "seconds" })),
+  maxBatch: num({ min: 1, integer: true }),
+  maxQueue: num({ min: 1, integer: true }),
+  allowedOrigins: arrayOf(str()),
+  targetLufs: num({ min: MIN_LOUDNESS_LUFS, max: MAX_LOUDNESS_LUFS, unit: "LUFS" }),
+  bedLevelDb: num({ min: MIN_BED_LEVEL_DB, max: MAX_BED_LEVEL_DB, unit: "dB" }),
+  presetsFile: str(),
+  feedbackFile: str(),
   /** Accept Windows network-share (UNC, `\\server\share\…`) media paths; off: opening one authenticates to that server. */
-  allowUncMediaPaths: boolean;
-}
+  allowUncMediaPaths: bool(),
+};
+
+export type HelperSettings = Infer<typeof SETTINGS_SHAPE>;
+
+const SETTING_KEYS = Object.keys(SETTINGS_SHAPE);
+
+/** The same checkers, every key optional: a config file or the flags set only some. */
+const partialSettings = object(partialShape(SETTINGS_SHAPE));
 
 export function defaultSettings(env: NodeJS.ProcessEnv = process.env): HelperSettings {
   const home = cuesmithHome(env);
@@ -53,62 +82,26 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): HelperSet
     maxBatch: 8,
     maxQueue: 64,
     allowedOrigins: [],
-    targetLufs: -14,
-    bedLevelDb: -12,
+    targetLufs: DEFAULT_LOUDNESS_LUFS,
+    bedLevelDb: DEFAULT_BED_LEVEL_DB,
     presetsFile: path.join(home, "presets.json"),
     feedbackFile: path.join(home, "feedback.jsonl"),
     allowUncMediaPaths: false,
   };
 }
 
-const TYPES: Record<keyof HelperSettings, "string" | "number" | "boolean" | "string[]"> = {
-  host: "string",
-  port: "number",
-  lan: "boolean",
-  token: "string",
-  modelName: "string",
-  modelDir: "string",
-  variant: "string",
-  provider: "string",
-  autoFetch: "boolean",
-  outputDir: "string",
-  outputRoots: "string[]",
-  cacheDir: "string",
-  cacheMaxBytes: "number",
-  jobTimeoutSec: "number",
-  maxBatch: "number",
-  maxQueue: "number",
-  allowedOrigins: "string[]",
-  targetLufs: "number",
-  bedLevelDb: "number",
-  presetsFile: "string",
-  feedbackFile: "string",
-  allowUncMediaPaths: "boolean",
-};
-
 /** Checks a partial settings object (from the config file or flags); throws naming the key and why. */
 export function validateSettings(partial: Record<string, unknown>, source: string): Partial<HelperSettings> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(partial)) {
-    if (value === undefined) continue;
-    const type = Object.hasOwn(TYPES, key) ? TYPES[key as keyof HelperSettings] : undefined; // "constructor" is not a setting
-    if (!type) throw new Error(`${source}: unknown setting "${key}"`);
-    const ok =
-      type === "string[]" ? Array.isArray(value) && value.every((v) => typeof v === "string") : typeof value === type;
-    if (!ok || (typeof value === "number" && !Number.isFinite(value)))
-      throw new Error(`${source}: "${key}" must be ${type}`);
-    out[key] = value;
+  for (const key of Object.keys(partial)) {
+    // "constructor" is not a setting: only the shape's own keys are
+    if (partial[key] !== undefined && !SETTING_KEYS.includes(key)) {
+      const hint = suggest(key, SETTING_KEYS);
+      throw new Error(`${source}: unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ""}`);
+    }
   }
-  const s = out as Partial<HelperSettings>;
-  if (s.port !== undefined && !(Number.isInteger(s.port) && s.port >= 0 && s.port < 65536))
-    throw new Error(`${source}: "port" must be 0-65535`);
-  if (s.variant !== undefined && !["auto", "fp32", "q8"].includes(s.variant))
-    throw new Error(`${source}: "variant" must be auto, fp32 or q8`);
-  if (s.jobTimeoutSec !== undefined && !(s.jobTimeoutSec > 0))
-    throw new Error(`${source}: "jobTimeoutSec" must be > 0`);
-  if (s.maxBatch !== undefined && !(Number.isInteger(s.maxBatch) && s.maxBatch >= 1))
-    throw new Error(`${source}: "maxBatch" must be an integer >= 1`);
-  return s;
+  const r = partialSettings(partial, "settings");
+  if (!r.ok) throw new Error(`${source}: ${r.error.message.replace(/^settings\./, "")}`);
+  return r.value as Partial<HelperSettings>;
 }
 
 /** The environment variable that may carry the `--lan` token (kept out of `ps`, unlike `--token`). */

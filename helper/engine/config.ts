@@ -1,4 +1,5 @@
 // The handful of numbers the engine needs from a MusicGen folder's config.json, checked on load.
+import { enumOf, isPlainObject, num, object, ok, optional, type Checker } from "../../shared/protocol/validate";
 import { EngineError } from "./errors";
 
 export interface MusicgenConfig {
@@ -18,7 +19,32 @@ export interface MusicgenConfig {
   contractModel: boolean;
 }
 
-type Json = Record<string, unknown>;
+// What the engine reads of a transformers-style MusicGen config.json, in the protocol's checkers; other keys are
+// ignored (exporters add many).
+const LENIENT = { unknownKeys: "strip" } as const;
+const finite = num();
+const anything: Checker<unknown> = (value) => ok(value);
+const configFile = object(
+  {
+    model_type: enumOf(["musicgen"]),
+    decoder_start_token_id: optional(finite),
+    cuesmith_contract_model: optional(anything),
+    decoder: object(
+      {
+        hidden_size: finite,
+        num_attention_heads: finite,
+        num_codebooks: finite,
+        num_hidden_layers: finite,
+        vocab_size: finite,
+        pad_token_id: optional(finite),
+        bos_token_id: optional(finite),
+      },
+      LENIENT,
+    ),
+    audio_encoder: object({ sampling_rate: finite, frame_rate: optional(finite) }, LENIENT),
+  },
+  LENIENT,
+);
 
 export function parseMusicgenConfig(raw: unknown, file = "config.json"): MusicgenConfig {
   const bad = (why: string) =>
@@ -28,34 +54,25 @@ export function parseMusicgenConfig(raw: unknown, file = "config.json"): Musicge
       file,
       "re-fetch the model or check --model-dir",
     );
-  if (!raw || typeof raw !== "object") throw bad("not a JSON object");
-  const cfg = raw as Json;
-  if (cfg.model_type !== "musicgen") throw bad(`model_type is ${JSON.stringify(cfg.model_type)}`);
-  const dec = cfg.decoder as Json | undefined;
-  const audio = cfg.audio_encoder as Json | undefined;
-  if (!dec || !audio) throw bad("missing decoder or audio_encoder section");
-  const num = (o: Json, key: string, fallback?: number): number => {
-    const v = o[key] ?? fallback;
-    if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`${key} is missing or not a number`);
-    return v;
-  };
-  const hidden = num(dec, "hidden_size");
-  const heads = num(dec, "num_attention_heads");
-  const sampleRate = num(audio, "sampling_rate");
-  const frameRate = num(audio, "frame_rate", 50);
-  const codebookSize = num(dec, "vocab_size");
-  const padToken = num(dec, "pad_token_id", codebookSize);
+  if (!isPlainObject(raw)) throw bad("not a JSON object");
+  const r = configFile(raw, "");
+  if (!r.ok) throw bad(r.error.message);
+  const { decoder: dec, audio_encoder: audio } = r.value;
+  const sampleRate = audio.sampling_rate;
+  const frameRate = audio.frame_rate ?? 50;
+  const codebookSize = dec.vocab_size;
+  const padToken = dec.pad_token_id ?? codebookSize;
   return {
-    codebooks: num(dec, "num_codebooks"),
+    codebooks: dec.num_codebooks,
     codebookSize,
     padToken,
-    decoderStartToken: num(cfg, "decoder_start_token_id", num(dec, "bos_token_id", padToken)),
-    layers: num(dec, "num_hidden_layers"),
-    heads,
-    headDim: hidden / heads,
+    decoderStartToken: r.value.decoder_start_token_id ?? dec.bos_token_id ?? padToken,
+    layers: dec.num_hidden_layers,
+    heads: dec.num_attention_heads,
+    headDim: dec.hidden_size / dec.num_attention_heads,
     sampleRate,
     frameRate,
     hopLength: sampleRate / frameRate,
-    contractModel: cfg.cuesmith_contract_model != null,
+    contractModel: r.value.cuesmith_contract_model != null,
   };
 }

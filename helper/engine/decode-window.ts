@@ -154,7 +154,7 @@ export async function decodeWindow(
             const row = guided
               ? mixGuidance(cond, rowAt((n + i) * K + k), guidanceScale, mixed)
               : (mixed.set(cond), mixed);
-            // sampleTopK draws exactly what sampleCategorical(topK(k)(row)) would, in fewer passes over the row
+            // sampleTopK draws exactly what masking top-k then sampleCategorical would, in fewer passes over the row
             tok = input.topK <= 1 ? argmax(row) : sampleTopK(scale(row), input.topK, items[i].rng);
           }
           sequence[i][k][t] = tok;

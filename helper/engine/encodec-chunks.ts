@@ -1,4 +1,4 @@
-// EnCodec decoding of a long clip in pieces (issue #6). One call over a whole clip holds every layer's activations
+// EnCodec decoding of a long clip in pieces. One call over a whole clip holds every layer's activations
 // at once: peak memory grows by ~40 MB per second of audio (bench/encodec-memory.ts: 5 GB at 120 s, so ~12 GB at the
 // 300 s limit). Clips longer than one chunk are decoded in chunks that each see `context` extra frames on both
 // sides (the convolutions reach a few frames; the LSTM's state settles within the context) and are cross-faded

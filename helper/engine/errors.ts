@@ -1,17 +1,18 @@
 // Errors the engine raises on purpose. Each carries a stable code and, for model files, the file and the fix,
 // so the CLI and the helper can print one clear line instead of a stack trace.
 
+import { CuesmithError } from "../../shared/errors";
+
 export type EngineErrorCode = "model_missing" | "model_corrupt" | "invalid_request" | "aborted" | "busy";
 
-export class EngineError extends Error {
+export class EngineError extends CuesmithError<EngineErrorCode> {
   constructor(
-    readonly code: EngineErrorCode,
+    code: EngineErrorCode,
     message: string,
     readonly file?: string,
-    readonly fix?: string,
+    fix?: string,
   ) {
-    super(fix ? `${message} — ${fix}` : message);
-    this.name = "EngineError";
+    super(code, message, { fix });
   }
 }
 

@@ -72,9 +72,9 @@ class PlainKvCache implements KvCache {
  * "capacity" and "in-place" graphs take the same inputs.) The in-place graph reads all `cap` positions every step,
  * so `cap` stays within one chunk (KV_CHUNK positions) of what is needed. Each layer's buffer is taken once, at
  * the window's capacity and zeroed (kv-pool.ts), and the tensor is a view of its front;
- * growing re-lays the rows out in place. Measured in bench/RESULTS.md: attention costs about 0.04 ms per buffer
- * position per guided prompt on 2 vCPUs, so a doubling buffer (up to half its positions unused) cost more than
- * a memmove every 64 steps; fresh buffers per growth cost more again (allocation, zeroing, first-touch faults).
+ * growing re-lays the rows out in place. Attention reads every buffer position, used or not, so a doubling buffer
+ * (up to half its positions unused) costs more than a memmove every 64 steps; fresh buffers per growth cost more
+ * again (allocation, zeroing, first-touch faults). Figures: docs/engine.md.
  */
 class CapacityKvCache implements KvCache {
   private buffers: Float32Array[] = [];
@@ -136,7 +136,7 @@ class CapacityKvCache implements KvCache {
 /**
  * Copies `rows` packed rows of `len` floats from `src` into `dst`, row r at `dstAt + r · dstStride`. A plain loop:
  * at 8 guided prompts a step writes 48 × 256 rows of 64 values, too many for a subarray + set each. When everything
- * is 8-byte aligned, pairs of floats move as one 64-bit value (0.65× the time: bench/cpu-kernels.ts); a load and a store of
+ * is 8-byte aligned, pairs of floats move as one 64-bit value (faster: bench/cpu-kernels.ts); a load and a store of
  * the same bits, and two float32s make a float64 NaN (which an engine might canonicalise) only if the second is a NaN.
  */
 export function copyRows(

@@ -1,6 +1,6 @@
-// Self-attention cache buffers kept between windows and requests. A fresh buffer's pages are mapped on first touch:
-// for 8 guided prompts × 15 s (2.4 GB of cache) that took 2–4.5 s here, ~2 % of the request, where zeroing a
-// buffer already mapped took ~0.3 s (docs/engine.md). The helper keeps the model resident for the same reason.
+// Self-attention cache buffers kept between windows and requests. A fresh buffer's pages are mapped on first touch,
+// which costs far more than zeroing a buffer already mapped (figures: docs/engine.md). The helper keeps the model
+// resident for the same reason.
 // Idle buffers are dropped after `idleMs`, and never more than `maxBytes` are kept.
 
 export interface KvPoolOptions {

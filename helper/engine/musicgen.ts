@@ -7,7 +7,7 @@ import { decodeWindow, windowSteps, WindowItem } from "./decode-window";
 import { ChunkOptions, decodeCodes } from "./encodec-chunks";
 import { abortError, EngineError } from "./errors";
 import { checkDuration, framesFor, samplesFor } from "./generation/duration";
-import { PastRun, StepCostModel } from "./generation/eta";
+import { GenerationEta } from "./generation/eta";
 import { Rng } from "./generation/rng";
 import { planWindows, Window } from "./generation/windows";
 import { planContinuation } from "./generation/continuation";
@@ -259,12 +259,9 @@ export class MusicGenEngine {
       }),
     );
     const windows = this.windowCalls(plans);
-    const totalSteps = windows.reduce((sum, win) => sum + win.calls, 0);
     // ETA: decoder calls fitted as a + b·past (generation/eta.ts), plus EnCodec at its warm-up rate
-    const stepCost = new StepCostModel();
-    const encodecEtaMs = this.encodecMsPerSecond * durations.reduce((a, b) => a + b, 0);
-    let doneBefore = 0;
-    const decodeStarted = performance.now();
+    const eta = new GenerationEta(windows, this.encodecMsPerSecond * durations.reduce((a, b) => a + b, 0));
+    const totalSteps = eta.totalSteps;
     for (let w = 0; w < windows.length; w++) {
       const members = plans.flatMap((p, i) => (p.length > w ? [i] : []));
       const items: WindowItem[] = members.map((i) => ({
@@ -272,13 +269,7 @@ export class MusicGenEngine {
         prompt: promptOf(codes[i], plans[i][w]),
         rng: rngs[i],
       }));
-      const { promptFrames: P, calls } = windows[w];
-      // call c (1-based) of a window attends to P + c - 1 positions; call 1 feeds the prompt itself
-      const pastRuns = (done: number): PastRun[] => [
-        { from: P + done, to: P + calls - 1 },
-        ...windows.slice(w + 1).map((win) => ({ from: win.promptFrames, to: win.promptFrames + win.calls - 1 })),
-      ];
-      let lastStamp = performance.now();
+      eta.startWindow(w);
       const windowCodes = await decodeWindow(
         {
           session: this.model.decoder,
@@ -297,33 +288,18 @@ export class MusicGenEngine {
           padEdges: request.padEdges ?? "both",
           signal,
           onStep: (done) => {
-            const now = performance.now();
-            if (done > 1) stepCost.observe(P + done - 1, now - lastStamp);
-            lastStamp = now;
-            const step = doneBefore + done;
-            const elapsedMs = now - decodeStarted;
-            const decodeEtaMs =
-              done > 1 || doneBefore > 0
-                ? stepCost.remainingMs(pastRuns(done))
-                : (elapsedMs / step) * (totalSteps - step);
-            onProgress?.({
-              step,
-              totalSteps,
-              fraction: step / totalSteps,
-              elapsedMs,
-              etaMs: decodeEtaMs + encodecEtaMs,
-            });
+            const progress = eta.step(done);
+            onProgress?.(progress);
           },
         },
       );
-      doneBefore += calls;
       members.forEach((i, j) => {
         const { offset, promptFrames, frames } = plans[i][w];
         for (let k = 0; k < cfg.codebooks; k++)
           codes[i][k].set(windowCodes[j][k].subarray(promptFrames, frames), offset + promptFrames);
       });
     }
-    const decodeMs = performance.now() - decodeStarted;
+    const decodeMs = eta.elapsedMs();
 
     const encodecStarted = performance.now();
     const audio: Float32Array[] = [];

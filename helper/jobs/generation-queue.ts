@@ -4,6 +4,7 @@
 // One job can never fail its neighbours: a job whose spec is unusable is refused on its own before it joins a
 // batch, and when a batched decode fails for any other reason its jobs are run again one by one, so only the job
 // that really fails gets the error (each with its own message) and the others finish.
+import { CuesmithError } from "../../shared/errors";
 import type { GenerateProgress, GenerateRequest, GenerateResult } from "../engine/musicgen";
 
 /** What the queue needs from the engine (the real MusicGenEngine, or a fake in unit tests). */
@@ -38,13 +39,9 @@ export interface GenerationOutput {
 
 export type QueueErrorCode = "cancelled" | "timeout" | "queue_full" | "generation_failed" | "invalid_field";
 
-export class QueueError extends Error {
-  constructor(
-    readonly code: QueueErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "QueueError";
+export class QueueError extends CuesmithError<QueueErrorCode> {
+  constructor(code: QueueErrorCode, message: string) {
+    super(code, message);
   }
 }
 

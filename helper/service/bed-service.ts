@@ -6,7 +6,8 @@ import { createHash, randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MAX_DURATION_SEC, OUTPUT_SAMPLE_RATE } from "../../shared/protocol";
-import type { ExtendSpec, JobResult, JobSpec, LevelsMode, SpeechRegion } from "../../shared/protocol";
+import type { ErrorCode, ExtendSpec, JobResult, JobSpec, LevelsMode, SpeechRegion } from "../../shared/protocol";
+import { CuesmithError } from "../../shared/errors";
 import { applyDucking, DUCK_DEFAULTS } from "../audio/duck";
 import { duckKeyframes } from "../audio/duck-keyframes";
 import { integratedLoudness, truePeakDb } from "../audio/loudness";
@@ -31,14 +32,10 @@ const OUTPUT_RATE = OUTPUT_SAMPLE_RATE;
 /** Bumped whenever finishing changes, so cached files from older versions are not reused. */
 const FINISH_VERSION = 1;
 
-export class JobError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "JobError";
+/** A bed job refused or failed; its code is already a protocol code (invalid_field, generation_failed…). */
+export class JobError extends CuesmithError<ErrorCode> {
+  constructor(code: ErrorCode, message: string, field?: string) {
+    super(code, message, { field });
   }
 }
 

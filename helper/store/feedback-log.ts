@@ -12,28 +12,49 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FEEDBACK_REASONS, FeedbackReason, MAX_NOTE_CHARS, MAX_SEED, MIN_SEED } from "../../shared/protocol";
+import { FEEDBACK_REASONS, MAX_NOTE_CHARS, MAX_SEED, MIN_SEED } from "../../shared/protocol";
+import {
+  enumOf,
+  int,
+  invalidField,
+  isPlainObject,
+  nullable,
+  num,
+  object,
+  ok,
+  optional,
+  refine,
+  str,
+  type Infer,
+} from "../../shared/protocol/validate";
 import { cuesmithHome } from "../config/paths";
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/atomic-file";
 import { displayPath } from "../util/display-path";
 import { StoreError } from "./errors";
 
-export interface FeedbackRecord {
-  id: string;
+/** A stored line. Optional fields stay absent when unknown; lines from a newer helper may carry more keys. */
+const RECORD_SHAPE = {
+  id: str(),
   /** ISO time the helper stored it. */
-  time: string;
-  reason: FeedbackReason;
-  note: string;
-  job_id?: string;
-  prompt: string;
-  tag?: string;
-  seed: number;
-  model: string;
+  time: refine(str(), (t, at) =>
+    Number.isNaN(Date.parse(t)) ? invalidField(at, `${at} must be an ISO date and time`) : ok(t),
+  ),
+  reason: enumOf(FEEDBACK_REASONS),
+  note: str({ min: 0, max: MAX_NOTE_CHARS, multiline: true }),
+  job_id: optional(str({ min: 0 })),
+  prompt: str({ trim: true, multiline: true }),
+  tag: optional(str()),
+  seed: int(MIN_SEED, MAX_SEED),
+  model: str(),
   /** SHA-256 (lowercase hex) of the WAV the editor heard: the same take reported twice counts once per reason. */
-  sha256: string;
-  duration_sec?: number;
-  bpm_estimate?: number | null;
-}
+  sha256: str({ pattern: /^[0-9a-f]{64}$/, patternHint: "expected 64 lowercase hex digits" }),
+  duration_sec: optional(num({ min: 0, unit: "seconds" })),
+  bpm_estimate: optional(nullable(num())),
+};
+
+export type FeedbackRecord = Infer<typeof RECORD_SHAPE>;
+
+const recordObject = object(RECORD_SHAPE, { unknownKeys: "strip" });
 
 /** What a caller appends; the log adds `id` and `time`. */
 export type FeedbackInput = Omit<FeedbackRecord, "id" | "time">;
@@ -43,46 +64,11 @@ export function defaultFeedbackFile(env: NodeJS.ProcessEnv = process.env): strin
   return path.join(cuesmithHome(env), "feedback.jsonl");
 }
 
-const SHA256_RE = /^[0-9a-f]{64}$/;
-
 /** Why `value` is not a feedback record (field and reason), or null when it is one. */
-export function checkFeedbackRecord(value: unknown, withIdAndTime = true): { field: string; message: string } | null {
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    return { field: "entry", message: "an entry must be a JSON object" };
-  const r = value as Record<string, unknown>;
-  const bad = (field: string, message: string) => ({ field, message: `${field} ${message}` });
-  if (withIdAndTime) {
-    if (typeof r.id !== "string" || r.id === "") return bad("id", "must be a non-empty string");
-    if (typeof r.time !== "string" || Number.isNaN(Date.parse(r.time)))
-      return bad("time", "must be an ISO date and time");
-  }
-  if (!(FEEDBACK_REASONS as readonly unknown[]).includes(r.reason))
-    return bad("reason", `must be one of ${FEEDBACK_REASONS.join(", ")}`);
-  if (typeof r.note !== "string" || r.note.length > MAX_NOTE_CHARS)
-    return bad("note", `must be text of at most ${MAX_NOTE_CHARS} characters`);
-  if (r.job_id !== undefined && typeof r.job_id !== "string") return bad("job_id", "must be a string");
-  if (typeof r.prompt !== "string" || r.prompt.trim() === "") return bad("prompt", "must be non-empty text");
-  if (r.tag !== undefined && (typeof r.tag !== "string" || r.tag === ""))
-    return bad("tag", "must be a non-empty string");
-  if (typeof r.seed !== "number" || !Number.isInteger(r.seed) || r.seed < MIN_SEED || r.seed > MAX_SEED)
-    return bad("seed", `must be a whole number from ${MIN_SEED} to ${MAX_SEED}`);
-  if (typeof r.model !== "string" || r.model === "") return bad("model", "must be a non-empty string");
-  if (typeof r.sha256 !== "string" || !SHA256_RE.test(r.sha256))
-    return bad("sha256", "must be 64 lowercase hex digits");
-  if (
-    r.duration_sec !== undefined &&
-    (typeof r.duration_sec !== "number" || !Number.isFinite(r.duration_sec) || r.duration_sec < 0)
-  ) {
-    return bad("duration_sec", "must be a number of seconds");
-  }
-  if (
-    r.bpm_estimate !== undefined &&
-    r.bpm_estimate !== null &&
-    (typeof r.bpm_estimate !== "number" || !Number.isFinite(r.bpm_estimate))
-  ) {
-    return bad("bpm_estimate", "must be a number or null");
-  }
-  return null;
+export function checkFeedbackRecord(value: unknown): { field: string; message: string } | null {
+  if (!isPlainObject(value)) return { field: "entry", message: "an entry must be a JSON object" };
+  const r = recordObject(value, "");
+  return r.ok ? null : { field: r.error.field ?? "entry", message: r.error.message };
 }
 
 interface Parsed {

@@ -19,7 +19,8 @@ import {
   ResolvedPrompt,
   withBpm,
 } from "../../shared/presets";
-import { MAX_BPM, MAX_PROMPT_CHARS, MAX_SEED, MIN_BPM, MIN_SEED } from "../../shared/protocol";
+import { MAX_BPM, MIN_BPM, parsePreset, parseTag } from "../../shared/protocol";
+import { isPlainObject } from "../../shared/protocol/validate";
 import { cuesmithHome } from "../config/paths";
 import { PRIVATE_FILE_MODE, writeFileAtomic } from "../util/atomic-file";
 import { displayPath } from "../util/display-path";
@@ -33,54 +34,25 @@ export function defaultPresetsFile(env: NodeJS.ProcessEnv = process.env): string
   return path.join(cuesmithHome(env), "presets.json");
 }
 
-const PRESET_FIELDS = new Set(["prompt", "seed"]);
-
 /**
- * Checks one preset; returns the normalised tag and the cleaned preset (prompt trimmed, `seed: null` dropped), or
- * throws a StoreError("invalid_field") whose `field` is "tag", "preset", "prompt", "seed" or the unknown key.
+ * Checks one preset with the protocol's own checkers (parseTag, parsePreset); returns the normalised tag and the
+ * cleaned preset (prompt trimmed, a hand-written `seed: null` dropped), or throws a StoreError("invalid_field")
+ * whose `field` is "tag", "preset", "prompt", "seed" or the unknown key.
  */
 export function validatePreset(tag: unknown, preset: unknown): { tag: string; preset: Preset } {
-  const key = typeof tag === "string" ? normalizeTag(tag) : null;
-  if (key === null) {
+  const key = parseTag(tag, "tag");
+  if (!key.ok) throw new StoreError("invalid_field", key.error.message, "tag");
+  if (!isPlainObject(preset)) {
     throw new StoreError(
       "invalid_field",
-      `${JSON.stringify(tag)} is not a tag: use letters, digits and _ (at most 64, e.g. course_intro)`,
-      "tag",
-    );
-  }
-  if (preset === null || typeof preset !== "object" || Array.isArray(preset)) {
-    throw new StoreError(
-      "invalid_field",
-      `the preset for "${key}" must be an object like {"prompt": "...", "seed": 42}`,
+      `the preset for "${key.value}" must be an object like {"prompt": "...", "seed": 42}`,
       "preset",
     );
   }
-  const p = preset as Record<string, unknown>;
-  for (const field of Object.keys(p)) {
-    if (!PRESET_FIELDS.has(field))
-      throw new StoreError(
-        "invalid_field",
-        `unknown field "${field}" (a preset has "prompt" and an optional "seed")`,
-        field,
-      );
-  }
-  const prompt = typeof p.prompt === "string" ? p.prompt.trim() : undefined;
-  if (prompt === undefined)
-    throw new StoreError("invalid_field", `prompt must be text (1 to ${MAX_PROMPT_CHARS} characters)`, "prompt");
-  const chars = [...prompt].length;
-  if (chars === 0 || chars > MAX_PROMPT_CHARS) {
-    throw new StoreError("invalid_field", `prompt must be 1 to ${MAX_PROMPT_CHARS} characters, got ${chars}`, "prompt");
-  }
-  const seed = p.seed;
-  if (seed === undefined || seed === null) return { tag: key, preset: { prompt } };
-  if (typeof seed !== "number" || !Number.isInteger(seed) || seed < MIN_SEED || seed > MAX_SEED) {
-    throw new StoreError(
-      "invalid_field",
-      `seed must be a whole number from ${MIN_SEED} to ${MAX_SEED}, got ${JSON.stringify(seed)}`,
-      "seed",
-    );
-  }
-  return { tag: key, preset: { prompt, seed } };
+  const { seed, ...rest } = preset;
+  const r = parsePreset(seed === null ? rest : preset);
+  if (!r.ok) throw new StoreError("invalid_field", r.error.message, r.error.field ?? "preset");
+  return { tag: key.value, preset: r.value };
 }
 
 /** Tag -> preset, in the order read or written. */

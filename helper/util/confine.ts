@@ -5,13 +5,12 @@
 // the final rename, because a folder can be swapped for a symlink between the first check and the write.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CuesmithError } from "../../shared/errors";
 import { isSameOrInside, reservedComponent, trailingDotOrSpace } from "./path-rules";
 
-export class ConfinementError extends Error {
-  readonly code = "forbidden";
+export class ConfinementError extends CuesmithError<"forbidden"> {
   constructor(message: string) {
-    super(message);
-    this.name = "ConfinementError";
+    super("forbidden", message);
   }
 }
 

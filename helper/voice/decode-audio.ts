@@ -8,6 +8,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { resolveFfmpeg } from "./ffmpeg-binary";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CuesmithError } from "../../shared/errors";
 import { checkMediaPath } from "../util/path-rules";
 import { displayPath } from "../util/display-path";
 import { Semaphore } from "../util/semaphore";
@@ -23,15 +24,10 @@ export type AudioInputErrorCode =
   | "timeout"
   | "cancelled";
 
-export class AudioInputError extends Error {
+export class AudioInputError extends CuesmithError<AudioInputErrorCode> {
   /** `field`: the request field at fault (in_sec/out_sec for a too-long clip), when it is not media_path. */
-  constructor(
-    readonly code: AudioInputErrorCode,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "AudioInputError";
+  constructor(code: AudioInputErrorCode, message: string, field?: string) {
+    super(code, message, { field });
   }
 }
 

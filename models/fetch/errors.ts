@@ -1,6 +1,8 @@
 // The one error type of the model fetch/verify step. It names the file (relative, POSIX separators) and the
 // fix, so the CLI, the helper and the engine loader can print one clear line.
 
+import { CuesmithError } from "../../shared/errors";
+
 export type ModelFileErrorCode =
   | "missing" // a required file is not there
   | "wrong_size" // there, but not the published size
@@ -13,17 +15,16 @@ export type ModelFileErrorCode =
   | "aborted" // cancelled by the caller's AbortSignal
   | "io"; // local disk trouble (permissions, disk full)
 
-export class ModelFileError extends Error {
+export class ModelFileError extends CuesmithError<ModelFileErrorCode> {
   constructor(
-    readonly code: ModelFileErrorCode,
+    code: ModelFileErrorCode,
     message: string,
     /** The file concerned, relative to the model folder (e.g. `onnx/encodec_decode.onnx`). */
     readonly file?: string,
     /** What to do about it, one sentence. */
-    readonly fix?: string,
+    fix?: string,
   ) {
-    super(fix ? `${message} — ${fix}` : message);
-    this.name = "ModelFileError";
+    super(code, message, { fix });
   }
 }
 

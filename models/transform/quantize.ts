@@ -1,4 +1,4 @@
-// int8 decoder from the fp32 one, for installs that only have fp32 (issue #6): dynamic quantisation of the
+// int8 decoder from the fp32 one, for installs that only have fp32: dynamic quantisation of the
 // MatMul weights, as onnxruntime's quantize_dynamic does. Every MatMul whose second input is a 2-D fp32
 // initializer becomes com.microsoft DynamicQuantizeMatMul (activations quantized per call) with symmetric int8
 // weights (7-bit range by default, see QuantizeOptions), one scale per output column, zero points 0. Everything else is kept as it is. The result is

@@ -3,6 +3,7 @@
 // with a typed prompt, or a clip without media, the prompt is used as is. All beds land in ONE undo step, each on
 // an audio track free over its clip (never the clip's own track, never dialogue); nothing is half-placed.
 import type { JobResult } from "../../shared/protocol";
+import { MAX_DURATION_SEC, MIN_DURATION_SEC } from "../../shared/protocol";
 import { ticksToSeconds, toTicks } from "../../shared/time";
 import type { ClipInfo, Host } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
@@ -102,8 +103,11 @@ export async function bedsUnderClips(
     [];
   clips.forEach((clip, i) => {
     const length = seconds(toTicks(clip.endTicks) - toTicks(clip.startTicks));
-    if (length < 0.5 || length > 300)
-      return outcome.failed.push({ clip, message: `a bed must be 0.5 to 300 s long; this clip is ${length} s` });
+    if (length < MIN_DURATION_SEC || length > MAX_DURATION_SEC)
+      return outcome.failed.push({
+        clip,
+        message: `a bed must be ${MIN_DURATION_SEC} to ${MAX_DURATION_SEC} s long; this clip is ${length} s`,
+      });
     const trackIndex = tracks[i];
     if (trackIndex === null)
       return outcome.failed.push({

@@ -34,7 +34,7 @@ export interface JobEvent {
   position?: number;
 }
 
-/** A reply the helper refused: `code` is the protocol's error code (model_missing, invalid_request, …). */
+/** A reply the helper refused: `code` is the protocol's error code (model_missing, invalid_field, …). */
 export class HelperError extends Error {
   constructor(
     readonly code: string,

@@ -1,5 +1,6 @@
 // Which sequence markers ask for a bed, and how long each bed is. Pure: Premiere's markers in, score items out.
 import { normalizeTag } from "../../shared/presets";
+import { MAX_DURATION_SEC, MIN_DURATION_SEC } from "../../shared/protocol";
 import { secondsToTicks, ticksToSeconds, toTicks } from "../../shared/time";
 import type { MarkerInfo, SequenceInfo } from "../host/host";
 
@@ -74,7 +75,8 @@ export function editTextOf(item: ScoreItem): string {
 export function applyEdit(item: ScoreItem, edit: ItemEdit): ScoreItem {
   const text = edit.text.trim();
   if (text === "") throw new Error("type a #tag or a prompt");
-  if (!(edit.seconds >= 0.5 && edit.seconds <= 300)) throw new Error("a bed must be 0.5 to 300 s long");
+  if (!(edit.seconds >= MIN_DURATION_SEC && edit.seconds <= MAX_DURATION_SEC))
+    throw new Error(`a bed must be ${MIN_DURATION_SEC} to ${MAX_DURATION_SEC} s long`);
   const single = /^#?([A-Za-z0-9][A-Za-z0-9_-]*)$/.exec(text);
   const tag = single ? normalizeTag(single[1]) : null;
   const seconds = Math.round(edit.seconds * 1000) / 1000;

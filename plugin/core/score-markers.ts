@@ -2,6 +2,7 @@
 // and placed at their markers' in-points, on audio tracks free over each range, as ONE undo step. A marker whose bed
 // failed is reported next to it; nothing is ever half-placed (the placement is one transaction or nothing).
 import type { JobResult, JobSpec } from "../../shared/protocol";
+import { MAX_DURATION_SEC, MIN_DURATION_SEC } from "../../shared/protocol";
 import { snapTicksToFrame } from "../../shared/time";
 import type { Host, SequenceInfo } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
@@ -98,10 +99,10 @@ export async function scoreMarkers(
 
   const runnable: { item: ScoreItem; trackIndex: number; job: JobSpec }[] = [];
   items.forEach((item, i) => {
-    if (item.seconds < 0.5 || item.seconds > 300)
+    if (item.seconds < MIN_DURATION_SEC || item.seconds > MAX_DURATION_SEC)
       return outcome.failed.push({
         item,
-        message: `a bed must be 0.5 to 300 s long; this marker is ${item.seconds} s`,
+        message: `a bed must be ${MIN_DURATION_SEC} to ${MAX_DURATION_SEC} s long; this marker is ${item.seconds} s`,
       });
     const trackIndex = tracks[i];
     if (trackIndex === null)

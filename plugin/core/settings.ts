@@ -1,7 +1,9 @@
 // The panel's own settings (helper address and token, track policy, levels), kept in UXP's localStorage.
 // Everything read back is validated: a hand-edited or older value falls back to the default, never crashes the panel.
 import {
+  DEFAULT_BED_LEVEL_DB,
   DEFAULT_DUCK_DB,
+  DEFAULT_LOUDNESS_LUFS,
   MAX_BED_LEVEL_DB,
   MAX_DUCK_DB,
   MAX_DURATION_SEC,
@@ -11,6 +13,7 @@ import {
   MIN_DURATION_SEC,
   MIN_LOUDNESS_LUFS,
 } from "../../shared/protocol";
+import { num, str, type Checker } from "../../shared/protocol/validate";
 
 export interface PanelSettings {
   /** host:port of the helper (the panel connects over ws://). */
@@ -38,8 +41,8 @@ export const DEFAULT_SETTINGS: Readonly<PanelSettings> = Object.freeze({
   token: "",
   preferTrackName: "",
   avoidTracksPattern: "dialog|voice|\\bvo\\b|narrat",
-  loudnessLufs: -14,
-  bedLevelDb: -12,
+  loudnessLufs: DEFAULT_LOUDNESS_LUFS,
+  bedLevelDb: DEFAULT_BED_LEVEL_DB,
   defaultMarkerSeconds: 10,
   duckDb: DEFAULT_DUCK_DB,
   outputDir: "",
@@ -52,27 +55,26 @@ export interface StorageLike {
   setItem(key: string, value: string): void;
 }
 
+// The protocol's checkers, so a level or length the panel keeps is one the helper accepts.
 type Check = (v: unknown) => boolean;
-const num =
-  (min: number, max: number): Check =>
+const accepts =
+  <T>(check: Checker<T>): Check =>
   (v) =>
-    typeof v === "number" && Number.isFinite(v) && v >= min && v <= max;
-const str =
-  (max: number): Check =>
-  (v) =>
-    typeof v === "string" && v.length <= max;
+    check(v, "").ok;
+const text = (max: number): Check => accepts(str({ min: 0, max, multiline: true }));
+const range = (min: number, max: number): Check => accepts(num({ min, max }));
 
 const CHECKS: Record<keyof PanelSettings, Check> = {
   helperAddress: (v) =>
     typeof v === "string" && /^(wss?:\/\/|https?:\/\/)?[A-Za-z0-9.\-[\]:]+(:\d{1,5})?\/?$/.test(v.trim()),
-  token: str(256),
-  preferTrackName: str(100),
-  avoidTracksPattern: (v) => typeof v === "string" && v.length <= 200 && compiles(v),
-  loudnessLufs: num(MIN_LOUDNESS_LUFS, MAX_LOUDNESS_LUFS),
-  bedLevelDb: num(MIN_BED_LEVEL_DB, MAX_BED_LEVEL_DB),
-  defaultMarkerSeconds: num(MIN_DURATION_SEC, MAX_DURATION_SEC),
-  duckDb: num(MIN_DUCK_DB, MAX_DUCK_DB),
-  outputDir: str(1000),
+  token: text(256),
+  preferTrackName: text(100),
+  avoidTracksPattern: (v) => text(200)(v) && compiles(v as string),
+  loudnessLufs: range(MIN_LOUDNESS_LUFS, MAX_LOUDNESS_LUFS),
+  bedLevelDb: range(MIN_BED_LEVEL_DB, MAX_BED_LEVEL_DB),
+  defaultMarkerSeconds: range(MIN_DURATION_SEC, MAX_DURATION_SEC),
+  duckDb: range(MIN_DUCK_DB, MAX_DUCK_DB),
+  outputDir: text(1000),
 };
 
 function compiles(pattern: string): boolean {

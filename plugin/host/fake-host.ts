@@ -37,7 +37,7 @@ import {
   type FakeTrackItemSnapshot,
 } from "./fake";
 import { PremiereHost } from "./premiere-host";
-import { TICKS_PER_SECOND, secondsToTicks, type TickString } from "./ticks";
+import { TICKS_PER_SECOND, secondsToTicks, type TickString } from "../../shared/time";
 
 /** The WAV the Premiere check imports, as the fake's disk has it. */
 export const FAKE_CHECK_WAV = "/tmp/cuesmith/cuesmith-check.wav";

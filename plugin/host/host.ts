@@ -11,9 +11,9 @@
  *
  * No DOM and no Node APIs here: this folder compiles under the panel's tsconfig and the root (Node/jest) one.
  */
-import type { TickString } from "./ticks";
+import type { TickString } from "../../shared/time";
 
-export type { TickString } from "./ticks";
+export type { TickString } from "../../shared/time";
 
 /** Name of the project bin imported beds go into. */
 export const DEFAULT_BIN_NAME = "Cuesmith";

@@ -3,6 +3,5 @@
  * FakeHost is not exported here (it stays out of the panel bundle): import it from "./fake-host".
  */
 export * from "./host";
-export * from "./ticks";
 export * from "./occupancy";
 export { PremiereHost, loadPremiereModule, type PremiereHostEnv } from "./premiere-host";

@@ -5,7 +5,7 @@
  * whole range: never on top of dialogue or another bed.
  */
 import type { AudioTrackOccupancy } from "./host";
-import { rangesOverlap, toTicks, type TickLike } from "./ticks";
+import { rangesOverlap, toTicks, type TickLike } from "../../shared/time";
 
 export interface TrackChoiceOptions {
   /** Track indices never to use (e.g. the dialogue tracks the editor marked). */

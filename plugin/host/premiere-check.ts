@@ -15,7 +15,7 @@
 import type { FolderItem, premierepro, Project } from "@adobe/premierepro";
 import type { CheckLine, ImportedItem, PremiereCheckReport, SequenceInfo } from "./host";
 import type { PremiereHost } from "./premiere-host";
-import { toTicks } from "./ticks";
+import { toTicks } from "../../shared/time";
 
 // UXP's CommonJS `require`; declared here so this file needs neither Node's nor UXP's typings for it.
 declare const require: (id: string) => unknown;

@@ -1,7 +1,8 @@
 /**
  * PremiereHost: Host over Premiere Pro's UXP API. The ONLY file that touches `premierepro`.
  *
- * Rules it keeps (see /shared/reference/premiere-uxp.md; FakePpro enforces each of them in tests):
+ * Rules it keeps (from Adobe's UXP Premiere Pro docs and samples, see docs/plugin.md; FakePpro enforces each of them
+ * in tests):
  * - edits are `project.lockedAccess(() => { create actions; project.executeTransaction(…, label) })`, fully
  *   synchronous: every async read happens before the lock, nothing is awaited inside it (26.3+ requires the
  *   actions to be created inside lockedAccess);
@@ -49,7 +50,7 @@ import {
   type Unsubscribe,
 } from "./host";
 import { runPremiereCheck, writeCheckWav } from "./premiere-check";
-import { fpsFromTicksPerFrame, isTickString, rangesOverlap, toTicks } from "./ticks";
+import { fpsFromTicksPerFrame, isTickString, rangesOverlap, toTicks } from "../../shared/time";
 
 // UXP's CommonJS `require`; declared here so this file needs neither Node's nor UXP's typings for it.
 declare const require: (id: string) => unknown;

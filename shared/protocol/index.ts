@@ -7,7 +7,8 @@ export { ERROR_STATUS, ERROR_CODES, isErrorCode, httpStatusFor, errorPayload, ht
 export type { ErrorCode, ParseErrorCode, ErrorPayload, HttpErrorBody } from "./errors";
 
 export { LEVELS_MODES } from "./job";
-export type { JobSpec, JobResult, ExtendSpec, LevelsMode, DuckKeyframe } from "./job";
+export type { JobSpec, JobResult, LevelsMode, DuckKeyframe } from "./job";
+export type { ExtendSpec, PresetBody } from "./specs";
 
 export {
   PROTOCOL_VERSION,

@@ -62,10 +62,14 @@ export const MAX_TEMPERATURE = 10;
 /** Integrated loudness target of a finished bed, in LUFS (inclusive). */
 export const MIN_LOUDNESS_LUFS = -40;
 export const MAX_LOUDNESS_LUFS = -5;
+/** The target when a job names none: streaming platforms' reference level. */
+export const DEFAULT_LOUDNESS_LUFS = -14;
 
 /** Bed level relative to the loudness target, in dB (inclusive). */
 export const MIN_BED_LEVEL_DB = -40;
 export const MAX_BED_LEVEL_DB = 0;
+/** The bed level when a job names none: the source article's, this far below the loudness target. */
+export const DEFAULT_BED_LEVEL_DB = -12;
 
 /** How far a voice-over bed dips under speech, in dB (inclusive); the panel's Settings offer the same range. */
 export const MIN_DUCK_DB = 0;

@@ -2,8 +2,9 @@
 // reply about them repeats. Types and constants only; ./parse validates.
 import type { Preset, PresetTable } from "../presets";
 import type { ErrorPayload } from "./errors";
-import type { AnalyzeResult, AnalyzeSpec, BedSpec } from "./voice";
-import type { ExtendSpec, JobResult, JobSpec } from "./job";
+import type { AnalyzeResult } from "./voice";
+import type { JobResult } from "./job";
+import type { AnalyzeSpec, BedSpec, ExtendSpec, FeedbackBody, JobSpec } from "./specs";
 
 /** Sent in `hello`; bumped on any change an older panel could not cope with. */
 export const PROTOCOL_VERSION = 1;
@@ -79,14 +80,7 @@ export const FEEDBACK_REASONS = [
 export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
 
 /** What the editor thought of one bed; at least one of `job_id` / `sha256` says which. Also the body of POST /feedback. */
-export interface FeedbackBody {
-  job_id?: string;
-  /** Lowercase hex (upper case is accepted and lowered). */
-  sha256?: string;
-  reason: FeedbackReason;
-  /** Free text, <= 2000 characters. */
-  note?: string;
-}
+export type { FeedbackBody } from "./specs";
 
 /** Reply: `ack` once stored. */
 export interface FeedbackMessage extends FeedbackBody {

@@ -2,10 +2,10 @@
 // out. Client messages are checked strictly (unknown keys refused, every limit applied); server messages are
 // read leniently by the panel (type and required fields checked, unknown keys dropped) so that an older panel
 // keeps working with a newer helper. Nothing here throws on bad input.
-import { normalizeTag, type Preset, type PresetTable } from "../presets";
+import { normalizeTag, type PresetTable } from "../presets";
 import { isErrorCode, type ErrorPayload } from "./errors";
-import { LEVELS_MODES, type ExtendSpec, type JobResult, type JobSpec } from "./job";
-import type { AnalyzeSpec, BedSpec } from "./voice";
+import { LEVELS_MODES, type JobResult } from "./job";
+import type { AnalyzeSpec, BedSpec, ExtendSpec, FeedbackBody, JobSpec, PresetBody } from "./specs";
 import {
   JOB_ID_PATTERN,
   MAX_BED_LEVEL_DB,
@@ -46,7 +46,6 @@ import {
   HEALTH_STATUSES,
   SERVER_MESSAGE_TYPES,
   type ClientMessage,
-  type FeedbackBody,
   type ServerMessage,
 } from "./messages";
 import {
@@ -145,30 +144,61 @@ const NUMERIC_FIELDS = {
 
 export type NumericField = keyof typeof NUMERIC_FIELDS;
 
-const JOB_SPEC_SHAPE = {
+/**
+ * One bed to generate (the type is `JobSpec`). Exactly one of `scene_tag` / `prompt` is present; after parsing,
+ * `scene_tag` is normalised ("#Vlog-Morning" -> "vlog_morning") and `prompt`, `label` are trimmed. Leave a setting
+ * out to get the helper's default. Limits: ./limits.
+ */
+export const JOB_SPEC_SHAPE = {
+  /** The client's own id for the job (e.g. the marker's GUID): 1..64 of A-Z a-z 0-9 _ . : - ; unique within a
+   * `generate` message. Without one the helper picks an id and reports it in `queued`/`done`/`error`. */
   job_id: optional(jobId),
+  /** A preset tag ("unboxing"); the helper's preset table turns it into a prompt (and maybe a pinned seed). */
   scene_tag: optional(tag),
+  /** A MusicGen prompt, 1..500 characters. */
   prompt: optional(prompt),
+  /** Exact length of the bed in seconds, 0.5..300. */
   duration_sec: NUMERIC_FIELDS.duration_sec,
+  /** Tempo to ask MusicGen for, 30..300 bpm ("…, 110 bpm" is added to the prompt). */
   target_bpm: optional(NUMERIC_FIELDS.target_bpm),
+  /** Integer 0..2^31-1; same seed + prompt + settings = the same bed. Default: the tag's pinned seed, else random. */
   seed: optional(seed),
+  /** Absolute folder for the WAV; must lie inside one of the helper's output roots. Default: the helper's. */
   output_dir: optional(outputDir),
+  /** Classifier-free guidance, 0..20 (default 3). */
   guidance_scale: optional(NUMERIC_FIELDS.guidance_scale),
+  /** Top-k sampling, integer 1..2048 (default 250). */
   top_k: optional(NUMERIC_FIELDS.top_k),
+  /** Sampling temperature, (0, 10] (default 1). */
   temperature: optional(NUMERIC_FIELDS.temperature),
+  /** Integrated loudness target in LUFS, -40..-5 (default: the helper's, DEFAULT_LOUDNESS_LUFS). */
   loudness_lufs: optional(NUMERIC_FIELDS.loudness_lufs),
+  /** Bed level in dB relative to the target, -40..0 (default: the helper's, DEFAULT_BED_LEVEL_DB). */
   bed_level_db: optional(NUMERIC_FIELDS.bed_level_db),
+  /** Free text carried for the user, e.g. the marker's name (<= 200 characters). */
   label: optional(str({ trim: true, min: 0, max: MAX_LABEL_CHARS, multiline: true })),
+  /** Takes to make, integer 1..4 (default 1): one batched decode, take i with seed (seed + i) mod 2^31. */
   variations: optional(NUMERIC_FIELDS.variations),
+  /** "baked" (default): the bed level is in the WAV. "keyframes": the WAV stays at its finished loudness and the
+   * result carries `bed_gain_db` for the clip's volume. */
   levels: optional(enumOf(LEVELS_MODES)),
 };
 const JOB_SPEC_KEYS = Object.keys(JOB_SPEC_SHAPE);
 const jobSpecObject = object(JOB_SPEC_SHAPE);
 
-const presetObject = object({ prompt, seed: optional(seed) });
+/** A preset as sent (the type is `PresetBody`). */
+export const PRESET_SHAPE = {
+  prompt,
+  /** Pinned seed so every use of the tag in a series sounds like one family. */
+  seed: optional(seed),
+};
+const presetObject = object(PRESET_SHAPE);
 
-const ANALYZE_SHAPE = {
+/** A voice-over (the type is `AnalyzeSpec`): its transcript (typed or pasted) and/or the clip's media file with its
+ * source in/out points. */
+export const ANALYZE_SHAPE = {
   text: optional(str({ trim: true, max: MAX_TRANSCRIPT_CHARS, multiline: true })),
+  /** Absolute path of the clip's media (mp4/mov/wav/mp3 …) as Premiere reports it. */
   media_path: optional(
     refine(str({ max: MAX_OUTPUT_DIR_CHARS }), (p, path) =>
       looksAbsolute(p) ? ok(p) : invalidField(path, `${nameOf(path)} must be an absolute file path, got ${quote(p)}`),
@@ -176,20 +206,28 @@ const ANALYZE_SHAPE = {
   ),
   in_sec: optional(NUMERIC_FIELDS.in_sec),
   out_sec: optional(NUMERIC_FIELDS.out_sec),
+  /** What the bed is for, in the prompt ("narration" by default). */
   context: optional(str({ trim: true, max: 100 })),
 };
-const BED_SHAPE = {
+/** analyze + generate + duck (the type is `BedSpec`): a bed of the clip's exact length that dips under the voice. */
+export const BED_SHAPE = {
   ...ANALYZE_SHAPE,
   job_id: optional(jobId),
+  /** Default: the clip's length (out_sec - in_sec), else the media's length. */
   duration_sec: optional(NUMERIC_FIELDS.duration_sec),
   seed: optional(seed),
   output_dir: optional(outputDir),
+  /** How far the bed dips under speech (default DEFAULT_DUCK_DB). */
   duck_db: optional(NUMERIC_FIELDS.duck_db),
+  /** "baked" (default): level and dip in the WAV; "keyframes": returned as `bed_gain_db` and `duck_keyframes`. */
   levels: optional(enumOf(LEVELS_MODES)),
 };
 
-const EXTEND_SHAPE = {
+/** Continue a finished take to a longer length: same opening, more music (the type is `ExtendSpec`). */
+export const EXTEND_SHAPE = {
+  /** The take to continue: the `sha256` of a WAV this helper rendered. */
   sha256,
+  /** The new length in seconds (limits as `duration_sec` of a job); longer than the take. */
   duration_sec: NUMERIC_FIELDS.duration_sec,
   job_id: optional(jobId),
   output_dir: optional(outputDir),
@@ -207,10 +245,13 @@ function voiceTarget<T extends AnalyzeSpec>(r: Result<T>, path: string): Result<
   return r;
 }
 
-const FEEDBACK_SHAPE = {
+/** "This music isn't right" about one bed (the type is `FeedbackBody`). */
+export const FEEDBACK_SHAPE = {
   job_id: optional(jobId),
+  /** Lowercase hex (upper case is accepted and lowered). */
   sha256: optional(sha256),
   reason: enumOf(FEEDBACK_REASONS),
+  /** Free text, <= 2000 characters. */
   note: optional(str({ trim: true, min: 0, max: MAX_NOTE_CHARS, multiline: true })),
 };
 
@@ -256,7 +297,7 @@ export function parseNumericField(field: NumericField, value: unknown, path: str
 }
 
 /** A preset `{prompt, seed?}` (presets.set, or the body of PUT /presets/{tag}). */
-export function parsePreset(value: unknown, path = ""): Result<Preset> {
+export function parsePreset(value: unknown, path = ""): Result<PresetBody> {
   return presetObject(value, path);
 }
 

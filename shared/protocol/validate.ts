@@ -311,14 +311,27 @@ type AnyField = Checker<any> | Optional<any>;
 export type Shape = Record<string, AnyField>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
-type RequiredKeys<S> = { [K in keyof S]: S[K] extends Optional<unknown> ? never : K }[keyof S];
-type OptionalKeys<S> = { [K in keyof S]: S[K] extends Optional<unknown> ? K : never }[keyof S];
-/** The type an object shape checks for. */
+/** The type an object shape checks for. Mapped over `keyof S` (filtered with `as`), so a doc comment on a shape's
+ * field shows on the type's property too. */
 export type Infer<S extends Shape> = Simplify<
-  { [K in RequiredKeys<S>]: S[K] extends Checker<infer T> ? T : never } & {
-    [K in OptionalKeys<S>]?: S[K] extends Optional<infer T> ? T : never;
+  { [K in keyof S as S[K] extends Optional<unknown> ? never : K]: S[K] extends Checker<infer T> ? T : never } & {
+    [K in keyof S as S[K] extends Optional<unknown> ? K : never]?: S[K] extends Optional<infer T> ? T : never;
   }
 >;
+
+/** The same shape with every field optional (settings layered from several sources each set only some). */
+export type PartialShape<S extends Shape> = {
+  [K in keyof S]: S[K] extends Optional<infer T> ? Optional<T> : S[K] extends Checker<infer T> ? Optional<T> : never;
+};
+
+export function partialShape<S extends Shape>(shape: S): PartialShape<S> {
+  const out: Record<string, AnyField> = {};
+  for (const key of Object.keys(shape)) {
+    const field = shape[key];
+    put(out, key, typeof field === "function" ? optional(field) : field);
+  }
+  return out as PartialShape<S>;
+}
 
 export interface ObjectOptions {
   /** "reject" (default): an unknown key is an invalid_field naming it. "strip": unknown keys are dropped, and

@@ -1,16 +1,7 @@
 // Voice-over analysis and beds under a clip: what the panel's "Generate bed" sends and gets back.
-import type { LevelsMode } from "./job";
 
-/** A voice-over: its transcript (typed or pasted) and/or the clip's media file with its source in/out points. */
-export interface AnalyzeSpec {
-  text?: string;
-  /** Absolute path of the clip's media (mp4/mov/wav/mp3 …) as Premiere reports it. */
-  media_path?: string;
-  in_sec?: number;
-  out_sec?: number;
-  /** What the bed is for, in the prompt ("narration" by default). */
-  context?: string;
-}
+/** A voice-over to analyse: its type comes from the shape its parser checks. */
+export type { AnalyzeSpec, BedSpec } from "./specs";
 
 export interface SpeechRegion {
   start: number;
@@ -49,17 +40,4 @@ export interface AnalyzeResult {
   /** What `energy` was made of, when there was audio. */
   prosody?: { pace_ratio: number | null; pauses: number; pause_ratio: number; loudness_variation_db: number | null };
   prompt: string;
-}
-
-/** analyze + generate + duck: a bed of the clip's exact length that dips under the voice. */
-export interface BedSpec extends AnalyzeSpec {
-  job_id?: string;
-  /** Default: the clip's length (out_sec - in_sec), else the media's length. */
-  duration_sec?: number;
-  seed?: number;
-  output_dir?: string;
-  /** How far the bed dips under speech (default 8 dB). */
-  duck_db?: number;
-  /** "baked" (default): level and dip in the WAV; "keyframes": returned as `bed_gain_db` and `duck_keyframes`. */
-  levels?: LevelsMode;
 }

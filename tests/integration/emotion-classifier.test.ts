@@ -10,6 +10,7 @@ import { lexiconClassifier, type EmotionClassifier } from "../../helper/voice/em
 import { NliEmotionClassifier, softmaxScores, verdict } from "../../helper/voice/emotion/nli-classifier";
 import { EMOTIONS } from "../../helper/voice/emotion/lexicon";
 import { analyzeVoiceOver } from "../../helper/service/voice-service";
+import { errorBody } from "../../helper/server/errors";
 
 const ARTICLE = "这个新功能真的太棒了！我们花了三个月打磨细节……（停顿）……当然，还有些小问题正在修复。";
 
@@ -117,5 +118,18 @@ describe("the voice-over analysis picks its classifier", () => {
     await expect(
       analyzeVoiceOver({ text: "hello" }, { emotionDir: path.join(os.tmpdir(), "cuesmith-no-emotion-model") }),
     ).rejects.toThrow(/no config.json/);
+  });
+  it("answers a named folder without a model with model_missing, not internal", async () => {
+    const err = await analyzeVoiceOver(
+      { text: "hello" },
+      { emotionDir: path.join(os.tmpdir(), "cuesmith-no-emotion-model") },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(errorBody(err)).toMatchObject({
+      code: "model_missing",
+      message: expect.stringMatching(/models fetch emotion-nli/),
+    });
   });
 });

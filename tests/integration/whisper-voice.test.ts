@@ -4,7 +4,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { errorBody } from "../../helper/server/errors";
 import { analyzeVoiceOver } from "../../helper/service/voice-service";
+import { httpStatusFor } from "../../shared/protocol";
 import { tinyWhisperDir } from "../helpers/whisper-model";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-whisper-vo-"));
@@ -76,6 +78,20 @@ describe("analyzeVoiceOver with Whisper", () => {
       if (saved === undefined) delete process.env.CUESMITH_WHISPER_DIR;
       else process.env.CUESMITH_WHISPER_DIR = saved;
     }
+  });
+
+  itTools("answers a broken named folder with model_missing (503), naming the file and the fix", async () => {
+    const broken = path.join(tmp, "broken-named");
+    fs.cpSync(await tinyWhisperDir(), broken, { recursive: true });
+    fs.writeFileSync(path.join(broken, "onnx", "decoder_model_merged.onnx"), "not a model");
+    const err = await analyzeVoiceOver({ media_path: clip }, { whisperDir: broken }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const body = errorBody(err);
+    expect(body.code).toBe("model_missing");
+    expect(httpStatusFor(body.code)).toBe(503);
+    expect(body.message).toMatch(/onnx\/decoder_model_merged\.onnx in .* cannot be loaded.*models fetch whisper-base/);
   });
 
   itTools("reports a named folder that is not a Whisper model, naming the file and the fetch command", async () => {

@@ -1,5 +1,5 @@
 // The ETA's step-cost model (helper/engine/generation/eta.ts): steps cost a + b·past, summed over the calls to come.
-import { StepCostModel } from "../../helper/engine/generation/eta";
+import { GenerationEta, StepCostModel, type StepProgress } from "../../helper/engine/generation/eta";
 
 const exactSum = (a: number, b: number, from: number, to: number) => {
   let ms = 0;
@@ -38,5 +38,58 @@ describe("StepCostModel", () => {
     falling.observe(22, -5);
     expect(falling.fit()[0]).toBeCloseTo(89.5, 9);
     expect(falling.remainingMs([{ from: 5, to: 4 }])).toBe(0);
+  });
+});
+
+describe("GenerationEta", () => {
+  // two windows: 20 calls from scratch, then 12 calls re-feeding 8 frames; a step costs 10 + 0.5·past ms
+  const windows = [
+    { promptFrames: 0, calls: 20 },
+    { promptFrames: 8, calls: 12 },
+  ];
+  const cost = (past: number) => 10 + 0.5 * past;
+
+  function run(): { seen: StepProgress[]; elapsed: number } {
+    let clock = 1000;
+    const eta = new GenerationEta(windows, 250, () => clock);
+    const seen: StepProgress[] = [];
+    windows.forEach((win, w) => {
+      clock += 3; // setting up a window is not a step
+      eta.startWindow(w);
+      for (let done = 1; done <= win.calls; done++) {
+        clock += done === 1 ? 40 : cost(win.promptFrames + done - 1);
+        seen.push(eta.step(done));
+      }
+    });
+    return { seen, elapsed: eta.elapsedMs() };
+  }
+
+  it("counts steps across windows and ends at the whole request", () => {
+    const { seen, elapsed } = run();
+    expect(seen.map((p) => p.step)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+    expect(seen.every((p) => p.totalSteps === 32)).toBe(true);
+    expect(seen[31].fraction).toBe(1);
+    expect(elapsed).toBe(seen[31].elapsedMs);
+  });
+
+  it("extrapolates the first call, then sums the fitted cost over the calls to come, plus EnCodec", () => {
+    const { seen } = run();
+    // first call of the first window: elapsed ÷ steps × steps left
+    expect(seen[0].etaMs).toBeCloseTo((43 / 1) * 31 + 250, 9);
+    // once the fit has enough calls it recovers the cost exactly: the ETA is the true remaining time
+    const wrong: string[] = [];
+    for (let i = 10; i < 31; i++) {
+      const inFirst = i < 20;
+      const done = inFirst ? i + 1 : i - 19;
+      const P = inFirst ? 0 : 8;
+      const calls = inFirst ? 20 : 12;
+      let left = 0;
+      for (let c = done + 1; c <= calls; c++) left += cost(P + c - 1);
+      if (inFirst) for (let c = 1; c <= 12; c++) left += cost(8 + c - 1);
+      // the second window's first call is fitted like the rest (its prompt step is cheaper here than the fit says)
+      if (Math.abs(seen[i].etaMs - 250 - left) > 1e-6 * left + 1e-9) wrong.push(`step ${i + 1}: ${seen[i].etaMs}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(seen[31].etaMs).toBeCloseTo(250, 9);
   });
 });

@@ -12,7 +12,7 @@ import { FakeTickTime, type FakeCompoundAction, type FakeProjectItem } from "../
 import { HostError, isHostError, type HostErrorCode, type ImportedItem } from "../../plugin/host/host";
 import { findFreeAudioTrack, planAudioTracks } from "../../plugin/host/occupancy";
 import { PremiereHost } from "../../plugin/host/premiere-host";
-import { secondsToTicks, snapTicksToFrame } from "../../plugin/host/ticks";
+import { secondsToTicks, snapTicksToFrame } from "../../shared/time";
 
 const TPF_2997 = "8475667200";
 const t = (seconds: number) => secondsToTicks(seconds).toString();

@@ -24,7 +24,7 @@ describe("helper settings", () => {
     fs.writeFileSync(path.join(h, "config.json"), JSON.stringify({ prot: 1 }));
     expect(() => loadSettings({}, { CUESMITH_HOME: h })).toThrow(/unknown setting "prot"/);
     fs.writeFileSync(path.join(h, "config.json"), JSON.stringify({ port: "8001" }));
-    expect(() => loadSettings({}, { CUESMITH_HOME: h })).toThrow(/"port" must be number/);
+    expect(() => loadSettings({}, { CUESMITH_HOME: h })).toThrow(/port must be a whole number from 0 to 65535/);
     fs.writeFileSync(path.join(h, "config.json"), "{");
     expect(() => loadSettings({}, { CUESMITH_HOME: h })).toThrow(/not valid JSON/);
   });

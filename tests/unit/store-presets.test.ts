@@ -111,7 +111,7 @@ describe("PresetStore: validation", () => {
     await reject("ok", { prompt: "   " }, "prompt");
     await reject("ok", { prompt: 42 }, "prompt");
     await reject("ok", {}, "prompt");
-    expect((await reject("ok", { prompt: "x".repeat(501) }, "prompt")).message).toMatch(/1 to 500/);
+    expect((await reject("ok", { prompt: "x".repeat(501) }, "prompt")).message).toMatch(/at most 500 characters/);
     await reject("ok", { prompt: "p", seed: -1 }, "seed");
     await reject("ok", { prompt: "p", seed: 1.5 }, "seed");
     await reject("ok", { prompt: "p", seed: 2 ** 31 }, "seed");
@@ -319,6 +319,6 @@ describe("PresetStore: tags that are also names on the object prototype", () => 
     expect(store.get("constructor")).toEqual({ prompt: "p constructor" });
     expect(store.get("tostring")).toEqual({ prompt: "p toString" });
     expect(({} as Record<string, unknown>).prompt).toBeUndefined(); // no prototype pollution
-    expect(store.readOnly).toMatch(/"__proto__" is not a tag/);
+    expect(store.readOnly).toMatch(/"__proto__" is not a usable tag/);
   });
 });

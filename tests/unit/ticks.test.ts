@@ -16,7 +16,7 @@ import {
   ticksToString,
   ticksToTimecode,
   toTicks,
-} from "../../plugin/host/ticks";
+} from "../../shared/time";
 
 const TPF_2997 = 8475667200n;
 const TPF_25 = 10160640000n;

@@ -1,5 +1,5 @@
-// Time left in a generation. A decoder step's cost grows with the past it attends to (docs/engine.md: about 2×
-// from past 50 to 1500 on 2 vCPUs), so "elapsed / steps done × steps left" promises too early an end. Steps are
+// Time left in a generation. A decoder step's cost grows with the past it attends to (figures: docs/engine.md), so
+// "elapsed / steps done × steps left" promises too early an end. Steps are
 // fitted as a + b·past (least squares over the steps seen so far) and the fit is summed over the steps still to
 // come, whose past lengths are known from the window plan.
 
@@ -48,5 +48,89 @@ export class StepCostModel {
       ms += count * a + (b * (from + to) * count) / 2;
     }
     return Math.max(0, ms);
+  }
+}
+
+/** One window of a request: the prompt frames it re-feeds and the decoder calls it takes. */
+export interface WindowCalls {
+  promptFrames: number;
+  calls: number;
+}
+
+/** Where a generation stands after a decoder call. */
+export interface StepProgress {
+  step: number;
+  totalSteps: number;
+  fraction: number;
+  elapsedMs: number;
+  etaMs: number;
+}
+
+/**
+ * The progress bookkeeping of one generation across its windows: counts steps, feeds each call's time to the
+ * StepCostModel and turns it into an ETA. Decoder calls first, then EnCodec at `encodecEtaMs` (its warm-up rate).
+ * Before the fit has two calls to go on (the first call of the first window) the ETA is elapsed ÷ steps × steps left.
+ */
+export class GenerationEta {
+  readonly totalSteps: number;
+  private readonly stepCost = new StepCostModel();
+  private readonly started: number;
+  private window = 0;
+  private doneBefore = 0;
+  private lastStamp: number;
+
+  constructor(
+    private readonly windows: readonly WindowCalls[],
+    private readonly encodecEtaMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.totalSteps = windows.reduce((sum, win) => sum + win.calls, 0);
+    this.started = now();
+    this.lastStamp = this.started;
+  }
+
+  /** Window `w` is about to run (windows run in order). */
+  startWindow(w: number): void {
+    if (w > this.window) this.doneBefore += this.windows.slice(this.window, w).reduce((s, win) => s + win.calls, 0);
+    this.window = w;
+    this.lastStamp = this.now();
+  }
+
+  /** Call `done` (1-based) of the current window has finished. Call c attends to P + c - 1 positions. */
+  step(done: number): StepProgress {
+    const now = this.now();
+    const P = this.windows[this.window].promptFrames;
+    // call 1 feeds the prompt itself: a different cost, so it is not fitted
+    if (done > 1) this.stepCost.observe(P + done - 1, now - this.lastStamp);
+    this.lastStamp = now;
+    const step = this.doneBefore + done;
+    const elapsedMs = now - this.started;
+    const decodeEtaMs =
+      done > 1 || this.doneBefore > 0
+        ? this.stepCost.remainingMs(this.pastRuns(done))
+        : (elapsedMs / step) * (this.totalSteps - step);
+    return {
+      step,
+      totalSteps: this.totalSteps,
+      fraction: step / this.totalSteps,
+      elapsedMs,
+      etaMs: decodeEtaMs + this.encodecEtaMs,
+    };
+  }
+
+  /** Milliseconds since the bookkeeping began (the decode's wall time once every window has run). */
+  elapsedMs(): number {
+    return this.now() - this.started;
+  }
+
+  /** The calls still to come after call `done` of the current window, as runs of past lengths. */
+  private pastRuns(done: number): PastRun[] {
+    const { promptFrames: P, calls } = this.windows[this.window];
+    return [
+      { from: P + done, to: P + calls - 1 },
+      ...this.windows
+        .slice(this.window + 1)
+        .map((win) => ({ from: win.promptFrames, to: win.promptFrames + win.calls - 1 })),
+    ];
   }
 }

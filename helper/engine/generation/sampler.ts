@@ -20,7 +20,8 @@ export function sampleCategorical(row: Float32Array, rng: Rng): number {
 }
 
 /**
- * The same draw as `sampleCategorical(topK(k)(row), rng)`, token for token (the same survivors, the same sums in the
+ * The same draw as masking the row to its k largest logits and calling `sampleCategorical` (the reference
+ * `topK(k)` in tests/helpers/logits-reference.ts), token for token (the same survivors, the same sums in the
  * same order, one uniform number), without masking the row: only the k survivors are exponentiated and walked. At 8
  * guided prompts the sampler runs for 32 rows of 2048 every step. `row` is left as is.
  */

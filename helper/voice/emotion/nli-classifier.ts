@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import type { Tokenizer as TokenizerClass } from "@huggingface/tokenizers" with { "resolution-mode": "import" };
 import { contrastIndex, detectLanguage, type Evidence, type Scores, type TextEmotion } from "./analyze-text";
+import { CuesmithError } from "../../../shared/errors";
 import { padBatch } from "../../engine/tokenizer";
 import type { EmotionClassifier } from "./classifier";
 import { EMOTIONS, type Emotion } from "./lexicon";
@@ -33,10 +34,12 @@ const ZH_LABEL: Record<Emotion, string> = {
 /** Model files, best first: the 8-bit export is the one a CPU wants. */
 export const NLI_MODEL_FILES = ["onnx/model_quantized.onnx", "onnx/model.onnx"];
 
-export class NliModelError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NliModelError";
+/** "emotion_missing": a file of the folder is not there; "emotion_corrupt": it is there but not an NLI model. */
+export type NliModelErrorCode = "emotion_missing" | "emotion_corrupt";
+
+export class NliModelError extends CuesmithError<NliModelErrorCode> {
+  constructor(code: NliModelErrorCode, message: string) {
+    super(code, message);
   }
 }
 
@@ -55,6 +58,7 @@ export class NliEmotionClassifier implements EmotionClassifier {
       const p = path.join(dir, file);
       if (!fs.existsSync(p))
         throw new NliModelError(
+          "emotion_missing",
           `the emotion model folder ${dir} has no ${file}: fetch it with "npx cuesmith models fetch emotion-nli"`,
         );
       return p;
@@ -63,6 +67,7 @@ export class NliEmotionClassifier implements EmotionClassifier {
     const entry = Object.entries(config.id2label ?? {}).find(([, label]) => label.toLowerCase().startsWith("entail"));
     if (!entry)
       throw new NliModelError(
+        "emotion_corrupt",
         `${path.join(dir, "config.json")}: id2label has no "entailment" label, so this is not an NLI model`,
       );
     const tokenizerConfig = fs.existsSync(path.join(dir, "tokenizer_config.json"))
@@ -72,13 +77,15 @@ export class NliEmotionClassifier implements EmotionClassifier {
     const modelFile = NLI_MODEL_FILES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
     if (!modelFile)
       throw new NliModelError(
+        "emotion_missing",
         `the emotion model folder ${dir} has no ${NLI_MODEL_FILES.join(" or ")}: fetch it with "npx cuesmith models fetch emotion-nli"`,
       );
     const session = await ort.InferenceSession.create(modelFile, {
       executionProviders: ["cpu"],
       graphOptimizationLevel: "all",
     });
-    if (!session.outputNames.includes("logits")) throw new NliModelError(`${modelFile} has no "logits" output`);
+    if (!session.outputNames.includes("logits"))
+      throw new NliModelError("emotion_corrupt", `${modelFile} has no "logits" output`);
     const padId = tokenizer.token_to_id(String(tokenizerConfig.pad_token ?? "[PAD]")) ?? 0;
     const maxLength =
       typeof tokenizerConfig.model_max_length === "number" && tokenizerConfig.model_max_length < 1e6

@@ -1,7 +1,7 @@
 /**
  * A fake project's plain description turned into FakePpro's internal state.
  */
-import { ticksPerFrameForFps, toTicks } from "../ticks";
+import { ticksPerFrameForFps, toTicks } from "../../../shared/time";
 import {
   basename,
   DEFAULT_CLIP_DURATION,

@@ -32,7 +32,7 @@
  */
 
 import type { premierepro } from "@adobe/premierepro";
-import { isTickString, secondsToTicks, toTicks, type TickString } from "../ticks";
+import { isTickString, secondsToTicks, toTicks, type TickString } from "../../../shared/time";
 import { buildState } from "./build-state";
 import { FakeMarkers } from "./markers";
 import { FakeProject } from "./project";

@@ -5,7 +5,7 @@
 import type { FakePpro } from "./fake-ppro";
 import type { FakeProjectItem } from "./project-items";
 import { FakeSequence } from "./timeline";
-import { ticksPerFrameForFps } from "../ticks";
+import { ticksPerFrameForFps } from "../../../shared/time";
 import { FakePproRuleError, ROOT_ID } from "./types";
 import { FakeCompoundAction, FakeGuid } from "./values";
 

@@ -3,7 +3,7 @@
  * rules it enforces (FakePproRuleError), and the internal state every API object reads through FakePpro.
  * No DOM and no Node APIs (the browser harness bundles this folder).
  */
-import { isTickString, secondsToTicks, toTicks, type TickString } from "../ticks";
+import { TICKS_PER_SECOND, isTickString, secondsToTicks, toTicks, type TickString } from "../../../shared/time";
 
 // ------------------------------------------------------------------ descriptions (plain data in)
 
@@ -235,8 +235,8 @@ export interface ProjectState {
 export const ROOT_ID = "root";
 export const AUDIO_MEDIA_TYPE = "80b8e3d5-6dca-4195-aefb-cb5f407ab009";
 export const VIDEO_MEDIA_TYPE = "228cda18-3625-4d2d-951e-348879e4ed93";
-export const DEFAULT_CLIP_DURATION = 5n * 254016000000n;
-export const DEFAULT_MEDIA_DURATION = 10n * 254016000000n;
+export const DEFAULT_CLIP_DURATION = 5n * TICKS_PER_SECOND;
+export const DEFAULT_MEDIA_DURATION = 10n * TICKS_PER_SECOND;
 
 /** Premiere's MARKER_TYPE_* strings as the fake reports them. */
 export const FAKE_MARKER_TYPES = {

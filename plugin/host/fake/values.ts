@@ -2,7 +2,7 @@
  * FakePpro's small value objects: Guid, TickTime (which remembers whether it was made from float seconds), and
  * the Action / CompoundAction pair that executeTransaction commits.
  */
-import { ticksToSeconds } from "../ticks";
+import { ticksToSeconds } from "../../../shared/time";
 import type { FakePpro } from "./fake-ppro";
 import { FakePproRuleError, type FakeEdit, type FakeFaultPoint, type ProjectState } from "./types";
 
