@@ -1,7 +1,7 @@
 // The Cuesmith panel: Score Markers, a bed under the selected clips, presets, settings; a status line for the
 // helper connection and a feedback form for any placed take. The same component runs in Premiere (PremiereHost)
 // and in the browser harness (FakeHost): it only talks to the Host interface and the helper connection.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { Host } from "../host/host";
 import { HelperConnection, helperSocketUrl, type ConnectionStatus } from "../core/connection";
 import type { SocketLike } from "../core/helper-client";
@@ -13,6 +13,7 @@ import { MarkersTab } from "./markers-tab";
 import { PresetsTab } from "./presets-tab";
 import { SettingsTab } from "./settings-tab";
 import type { FeedbackTarget, Subscribe } from "./shared";
+import { shortcutAction, type ShortcutAction, type ShortcutSubscribe } from "./shortcuts";
 import { StatusBar } from "./status-bar";
 
 export interface AppProps {
@@ -62,6 +63,35 @@ export function App({
   const history = useRef(new TakeHistory()).current;
   const [checkRequest, setCheckRequest] = useState(0);
   const panelShown = useCallback<Subscribe>((cb) => onPanelShown(cb), [onPanelShown]);
+  // Enter / Esc go to the tab that is shown (the flow tabs stay mounted while hidden)
+  const shortcutListeners = useRef(new Map<TabId, Set<(a: ShortcutAction) => void>>()).current;
+  const shortcutsOf = useMemo(() => {
+    const of =
+      (id: TabId): ShortcutSubscribe =>
+      (cb) => {
+        const set = shortcutListeners.get(id) ?? new Set();
+        shortcutListeners.set(id, set);
+        set.add(cb);
+        return () => set.delete(cb);
+      };
+    return { markers: of("markers"), clip: of("clip") };
+  }, [shortcutListeners]);
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const action = shortcutAction({
+      key: e.key,
+      targetTag: (e.target as HTMLElement).tagName,
+      shiftKey: e.shiftKey,
+      ctrlKey: e.ctrlKey,
+      altKey: e.altKey,
+      metaKey: e.metaKey,
+      isComposing: (e.nativeEvent as { isComposing?: boolean }).isComposing,
+      repeat: e.repeat,
+    });
+    const listeners = action ? shortcutListeners.get(tab) : undefined;
+    if (!action || !listeners || listeners.size === 0) return;
+    e.preventDefault();
+    listeners.forEach((cb) => cb(action));
+  };
 
   useEffect(
     () =>
@@ -88,7 +118,8 @@ export function App({
   };
 
   return (
-    <div className="panel">
+    // tabIndex: a click anywhere in the panel gives it the focus, so Enter and Esc reach it
+    <div className="panel" tabIndex={-1} onKeyDown={onKeyDown} data-testid="panel">
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
           <button
@@ -120,6 +151,7 @@ export function App({
             history={history}
             onFeedback={setFeedbackFor}
             onPanelShown={panelShown}
+            onShortcut={shortcutsOf.markers}
           />
         </div>
         <div style={{ display: tab === "clip" ? "block" : "none" }}>
@@ -131,6 +163,7 @@ export function App({
             history={history}
             onFeedback={setFeedbackFor}
             onPanelShown={panelShown}
+            onShortcut={shortcutsOf.clip}
           />
         </div>
         {tab === "presets" && <PresetsTab connection={connection} online={status.state === "online"} />}
