@@ -44,7 +44,9 @@ export function FeedbackForm({
 
   // the form opens above the rows: a click on a row far down the list must still see it
   const card = useRef<HTMLDivElement>(null);
-  useEffect(() => card.current?.scrollIntoView?.(true), [target]);
+  useEffect(() => {
+    card.current?.scrollIntoView?.(true);
+  }, [target]);
 
   const line = takeLine(target);
   return (

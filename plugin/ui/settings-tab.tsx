@@ -37,7 +37,7 @@ const FIELDS: Field[] = [
     key: "avoidTracksPattern",
     label: "Never put beds on tracks named",
     kind: "words",
-    hint: "words, separated by commas, in any case: “dialog” keeps beds off Dialogue 1 and Dialog B; a word of one or two letters counts only whole (“vo” matches “VO 2”, not “Vox pops”)",
+    hint: "words, with commas between, any case: “dialog” also matches Dialogue 1; a word of two letters only whole: “vo” matches VO 2, not Vox pops",
   },
   {
     key: "bedLevelDb",

@@ -112,6 +112,8 @@ describeBrowser("the panel at 320 px (harness)", () => {
     expect(await page.inputValue('[data-testid="setting-avoidTracksPattern"]')).toBe("dialog, voice, vo, narrat");
     expect(await page.inputValue('[data-testid="setting-bedLevelDb"]')).toBe("\u221212");
     expect(await page.textContent('[data-testid="marker-rule"]')).toMatch(/#unboxing.*prompt: calm piano/s);
+    await page.locator('[data-testid="setting-duckDb"]').scrollIntoViewIfNeeded();
+    await shot("tab-settings-levels");
     await page.click('[data-testid="tab-markers"]');
   });
 
@@ -195,13 +197,13 @@ describeBrowser("the panel at 320 px (harness)", () => {
       page.waitForSelector('[data-testid="feedback-error"]').then((el) => el.textContent()),
     ]);
     await shot("feedback-good-fit");
+    await form.locator('button[aria-label="close"]').click();
     if (answer !== "saved")
       throw new Error(
         `the helper did not store the positive reason good_fit (its feedback reasons lack it): ${answer ?? ""}`,
       );
     const report = await (await fetch(`${helper.url}/report?since=1d`)).json();
     expect(JSON.stringify(report)).toContain("good_fit");
-    await form.locator('button[aria-label="close"]').click();
   });
 
   it("removes a team preset only after a confirmation, and shows a refusal next to its control, in view", async () => {
