@@ -2,6 +2,11 @@
 // runs past the next marker, the feedback body that names its take, the BPM field, the track words of Settings,
 // and which keys score or cancel.
 import { parseBpm } from "../../plugin/core/bpm";
+import { bedsUnderClips, clipKey } from "../../plugin/core/clip-bed";
+import type { HelperClient, JobOutcome } from "../../plugin/core/helper-client";
+import { scoreMarkers, takeOf } from "../../plugin/core/score-markers";
+import { FakeHost } from "../../plugin/host/fake-host";
+import type { JobResult, JobSpec } from "../../shared/protocol";
 import { feedbackBody, GOOD_FIT, PANEL_FEEDBACK_REASONS, takeLine, takeRef } from "../../plugin/core/feedback";
 import { findOverruns, overrunText } from "../../plugin/core/overrun";
 import { overallProgress, timeLeftText } from "../../plugin/core/run-progress";
@@ -142,6 +147,65 @@ describe("the BPM field", () => {
     expect(parseBpm("300")).toBe(300);
     expect(parseBpm("92.44")).toBe(92.4);
     for (const bad of ["29", "301", "fast", "1e9"]) expect(() => parseBpm(bad)).toThrow(/30 to 300 BPM/);
+  });
+});
+
+describe("the BPM sent with a bed", () => {
+  /** A helper that records the jobs it is given and refuses them all (nothing to place). */
+  function recordingHelper() {
+    const jobs: JobSpec[] = [];
+    const refuse = (job_id: string): JobOutcome => ({ job_id, error: { code: "model_missing", message: "no model" } });
+    const helper = {
+      generate: async (batch: JobSpec[]) => {
+        jobs.push(...batch);
+        return batch.map((j) => refuse(j.job_id ?? "?"));
+      },
+      bed: async () => refuse("bed"),
+    } as unknown as HelperClient;
+    return { jobs, helper };
+  }
+  const host = () =>
+    new FakeHost({
+      sequence: {
+        name: "cut",
+        fps: 25,
+        audioTracks: [
+          { name: "Dialogue", clips: [{ name: "VO", mediaPath: "/media/vo.wav", start: at(0), end: at(6) }] },
+          { name: "Music" },
+        ],
+        markers: [
+          { id: "m-a", name: "#unboxing", start: at(2), duration: at(3) },
+          { id: "m-b", name: "#tutorial", start: at(6), duration: at(2) },
+        ],
+      },
+    });
+
+  it("goes with the marker it was typed for as target_bpm, and nowhere else", async () => {
+    const { jobs, helper } = recordingHelper();
+    await scoreMarkers(host(), helper, { bpm: { "m-b": 96 } });
+    expect(jobs.map((j) => [j.scene_tag, j.target_bpm])).toEqual([
+      ["unboxing", undefined],
+      ["tutorial", 96],
+    ]);
+  });
+
+  it("goes with a typed prompt under a clip; under a voice-over (no tempo in a bed message) it is refused in words", async () => {
+    const h = host();
+    h.setSelection([{ trackType: "audio", trackIndex: 0, name: "VO" }]);
+    const clips = await h.getSelectedClips();
+    const key = clipKey(clips[0]);
+    const withPrompt = recordingHelper();
+    await bedsUnderClips(h, withPrompt.helper, clips, { prompt: "calm piano", bpm: { [key]: 80 } });
+    expect(withPrompt.jobs.map((j) => j.target_bpm)).toEqual([80]);
+    const voice = recordingHelper();
+    const outcome = await bedsUnderClips(h, voice.helper, clips, { bpm: { [key]: 80 } });
+    expect(voice.jobs).toEqual([]);
+    expect(outcome.failed[0].message).toMatch(/a tempo goes with a typed prompt/);
+  });
+
+  it("keeps the prompt of each take, for the feedback line", () => {
+    const result = { path: "/w/a.wav", seed: 7, sha256: SHA, job_id: "j", prompt: "warm pads" } as JobResult;
+    expect(takeOf(result, 1, "now")).toMatchObject({ seed: 7, prompt: "warm pads", sha256: SHA });
   });
 });
 
