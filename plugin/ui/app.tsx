@@ -12,8 +12,8 @@ import { FeedbackForm } from "./feedback-form";
 import { MarkersTab } from "./markers-tab";
 import { PresetsTab } from "./presets-tab";
 import { SettingsTab } from "./settings-tab";
-import type { FeedbackTarget, Subscribe } from "./shared";
-import { shortcutAction, type ShortcutAction, type ShortcutSubscribe } from "./shortcuts";
+import type { FeedbackTarget, Subscribe, TabProps } from "./shared";
+import { ShortcutContext, shortcutAction, type ShortcutAction, type ShortcutSubscribe } from "./shortcuts";
 import { StatusBar } from "./status-bar";
 
 export interface AppProps {
@@ -117,6 +117,17 @@ export function App({
     if (moved) connection.retarget(helperSocketUrl(next.helperAddress, next.token));
   };
 
+  // what both flow tabs get
+  const flowProps: TabProps = {
+    host,
+    connection,
+    online: status.state === "online",
+    settings,
+    history,
+    onFeedback: setFeedbackFor,
+    onPanelShown: panelShown,
+  };
+
   return (
     // tabIndex: a click anywhere in the panel gives it the focus, so Enter and Esc reach it
     <div className="panel" tabIndex={-1} onKeyDown={onKeyDown} data-testid="panel">
@@ -143,28 +154,14 @@ export function App({
         )}
         {/* kept mounted (display:none, which UXP honours) so a running batch keeps its progress across tabs */}
         <div style={{ display: tab === "markers" ? "block" : "none" }}>
-          <MarkersTab
-            host={host}
-            connection={connection}
-            online={status.state === "online"}
-            settings={settings}
-            history={history}
-            onFeedback={setFeedbackFor}
-            onPanelShown={panelShown}
-            onShortcut={shortcutsOf.markers}
-          />
+          <ShortcutContext.Provider value={shortcutsOf.markers}>
+            <MarkersTab {...flowProps} />
+          </ShortcutContext.Provider>
         </div>
         <div style={{ display: tab === "clip" ? "block" : "none" }}>
-          <ClipTab
-            host={host}
-            connection={connection}
-            online={status.state === "online"}
-            settings={settings}
-            history={history}
-            onFeedback={setFeedbackFor}
-            onPanelShown={panelShown}
-            onShortcut={shortcutsOf.clip}
-          />
+          <ShortcutContext.Provider value={shortcutsOf.clip}>
+            <ClipTab {...flowProps} />
+          </ShortcutContext.Provider>
         </div>
         {tab === "presets" && <PresetsTab connection={connection} online={status.state === "online"} />}
         {tab === "settings" && (

@@ -17,16 +17,7 @@ import { useShortcuts } from "./shortcuts";
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
-export function ClipTab({
-  host,
-  connection,
-  online,
-  settings,
-  history,
-  onFeedback,
-  onPanelShown,
-  onShortcut = () => () => undefined,
-}: TabProps) {
+export function ClipTab({ host, connection, online, settings, history, onFeedback, onPanelShown }: TabProps) {
   const [clips, setClips] = useState<ClipInfo[]>([]);
   const [statuses, setStatuses] = useState<Record<string, RowStatus>>({});
   const [transcript, setTranscript] = useState("");
@@ -165,7 +156,7 @@ export function ClipTab({
   };
 
   const canGenerate = online && !busy && targets.length > 0;
-  useShortcuts(onShortcut, {
+  useShortcuts({
     score: canGenerate ? () => void generate() : undefined,
     cancel: busy ? () => void batch.cancel() : undefined,
   });

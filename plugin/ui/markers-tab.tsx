@@ -58,16 +58,7 @@ function mergeRows(old: Row[], items: ScoreItem[]): Row[] {
   });
 }
 
-export function MarkersTab({
-  host,
-  connection,
-  online,
-  settings,
-  history,
-  onFeedback,
-  onPanelShown,
-  onShortcut = () => () => undefined,
-}: TabProps) {
+export function MarkersTab({ host, connection, online, settings, history, onFeedback, onPanelShown }: TabProps) {
   const [sequence, setSequence] = useState<SequenceInfo | null>(null);
   const [rows, setRows] = useState<Row[]>([]);
   // Every row ever shown, by marker GUID: switching sequences (or a Premiere check's scratch one) and back keeps
@@ -194,7 +185,7 @@ export function MarkersTab({
 
   const included = rows.filter((r) => r.include).map((r) => r.item.key);
   const canScore = online && !busy && included.length > 0;
-  useShortcuts(onShortcut, {
+  useShortcuts({
     score: canScore ? () => void run(included) : undefined,
     cancel: busy ? () => void batch.cancel() : undefined,
   });

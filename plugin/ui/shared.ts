@@ -5,7 +5,6 @@ import type { TakeRef } from "../core/feedback";
 import type { TakeHistory } from "../core/score-markers";
 import type { PanelSettings } from "../core/settings";
 import type { Host } from "../host/host";
-import type { ShortcutSubscribe } from "./shortcuts";
 
 /** A placed take the editor gives feedback on: which take (number, seed, prompt) and whose. */
 export interface FeedbackTarget extends TakeRef {
@@ -25,8 +24,6 @@ export interface TabProps {
   onFeedback: (target: FeedbackTarget) => void;
   /** The panel became visible again (UXP's panel show, the page's visibility): time to re-read Premiere. */
   onPanelShown: Subscribe;
-  /** The panel's Enter (score) and Esc (cancel) while this tab is the one shown. */
-  onShortcut?: ShortcutSubscribe;
 }
 
 /** What one Edit > Undo covers, said where the editor acts. */

@@ -1,6 +1,6 @@
 // The panel's keys: Enter scores (Score Markers / Generate bed), Esc cancels the running batch — while the panel
 // has focus, never while the editor types a line break in a multi-line field or presses Enter on another control.
-import { useEffect, useRef } from "react";
+import { createContext, useContext, useEffect, useRef } from "react";
 
 export type ShortcutAction = "score" | "cancel";
 
@@ -27,14 +27,15 @@ export function shortcutAction(e: {
 /** A tab's subscription to the panel's keys; the tab runs what it can, when it can. */
 export type ShortcutSubscribe = (cb: (action: ShortcutAction) => void) => () => void;
 
+/** The keys of the tab around it: the App gives each flow tab its own (only the shown tab's fire). */
+export const ShortcutContext = createContext<ShortcutSubscribe>(() => () => undefined);
+
 /**
  * Runs `handlers[action]` when the panel's key arrives; a handler left out (or undefined because the action is
  * not possible now) ignores the key. The latest handlers are used without re-subscribing on every render.
  */
-export function useShortcuts(
-  subscribe: ShortcutSubscribe,
-  handlers: Partial<Record<ShortcutAction, (() => void) | undefined>>,
-): void {
+export function useShortcuts(handlers: Partial<Record<ShortcutAction, (() => void) | undefined>>): void {
+  const subscribe = useContext(ShortcutContext);
   const latest = useRef(handlers);
   latest.current = handlers;
   useEffect(() => subscribe((action) => latest.current[action]?.()), [subscribe]);
