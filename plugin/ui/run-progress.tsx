@@ -33,16 +33,23 @@ export function useBedRun(connection: HelperConnection): BedRun {
     startedAt.current = Date.now();
     setJobs({});
   }, []);
-  const track = useCallback((e: JobEvent) => {
-    if (!ids.current.includes(e.job_id)) ids.current.push(e.job_id);
-    setJobs((j) => ({
-      ...j,
-      [e.job_id]:
-        e.kind === "queued"
-          ? { fraction: 0, etaMs: null }
-          : { fraction: e.fraction ?? 0, etaMs: e.etaMs ?? j[e.job_id]?.etaMs ?? null },
-    }));
-  }, []);
+  const track = useCallback(
+    (e: JobEvent) => {
+      if (!ids.current.includes(e.job_id)) {
+        ids.current.push(e.job_id);
+        // a job the helper only now reports, after Esc: it is part of the cancelled run
+        if (cancelAsked.current) void connection.helper.cancel(e.job_id).catch(() => undefined);
+      }
+      setJobs((j) => ({
+        ...j,
+        [e.job_id]:
+          e.kind === "queued"
+            ? { fraction: 0, etaMs: null }
+            : { fraction: e.fraction ?? 0, etaMs: e.etaMs ?? j[e.job_id]?.etaMs ?? null },
+      }));
+    },
+    [connection],
+  );
   const finish = useCallback(() => setJobs({}), []);
   const cancel = useCallback(async () => {
     cancelAsked.current = true;
