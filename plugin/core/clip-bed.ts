@@ -17,6 +17,8 @@ export interface ClipBedOptions {
   prompt?: string;
   /** How far the bed dips under speech, dB (helper default 8). */
   duckDb?: number;
+  /** Target tempo by clip key (30–300 BPM; absent: the helper picks it from the prompt). */
+  bpm?: Record<string, number>;
   outputDir?: string;
   excludeTrack?: (name: string, index: number) => boolean;
   history?: TakeHistory;
@@ -115,6 +117,7 @@ export async function bedsUnderClips(
         message: "no audio track is free under this clip: add an audio track and try again",
       });
     const onEvent = (e: JobEvent) => options.onJob?.(clip, e);
+    const bpm = options.bpm?.[clipKey(clip)];
     const common = { duration_sec: length, ...(options.outputDir ? { output_dir: options.outputDir } : {}) };
     if (prompt || !clip.mediaPath) {
       if (!prompt)
@@ -122,10 +125,22 @@ export async function bedsUnderClips(
           clip,
           message: "this clip has no media file to listen to: type a prompt for its bed",
         });
-      const job = { job_id: `cb${i}-${Date.now().toString(36)}`, prompt, label: clip.name, ...common };
+      const job = {
+        job_id: `cb${i}-${Date.now().toString(36)}`,
+        prompt,
+        label: clip.name,
+        ...(bpm !== undefined ? { target_bpm: bpm } : {}),
+        ...common,
+      };
       pending.push({ clip, trackIndex, mode: "prompt", outcome: helper.generate([job], onEvent).then((o) => o[0]) });
       return;
     }
+    // the voice-over flow takes its tempo from the voice (the bed message has no target_bpm)
+    if (bpm !== undefined)
+      return outcome.failed.push({
+        clip,
+        message: "a tempo goes with a typed prompt: type one, or clear the BPM to let the voice set the pace",
+      });
     pending.push({
       clip,
       trackIndex,

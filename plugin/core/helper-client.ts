@@ -31,6 +31,8 @@ export interface JobEvent {
   job_id: string;
   kind: "queued" | "progress";
   fraction?: number;
+  /** The helper's estimate of the milliseconds left (progress events). */
+  etaMs?: number;
   position?: number;
 }
 
@@ -190,7 +192,8 @@ export class HelperClient {
     ) {
       const job = this.jobs.get(msg.job_id)!;
       if (msg.type === "queued") job.onEvent?.({ job_id: msg.job_id, kind: "queued", position: msg.position });
-      else if (msg.type === "progress") job.onEvent?.({ job_id: msg.job_id, kind: "progress", fraction: msg.fraction });
+      else if (msg.type === "progress")
+        job.onEvent?.({ job_id: msg.job_id, kind: "progress", fraction: msg.fraction, etaMs: msg.eta_ms });
       else {
         this.jobs.delete(msg.job_id);
         job.resolve(

@@ -12,6 +12,8 @@ import { applyTweak, ScoreItem, scoreItemsFromMarkers, type ItemTweak } from "./
 export interface Take {
   path: string;
   seed: number;
+  /** The prompt the helper used (a tag's preset, or the typed prompt). */
+  prompt?: string;
   sha256: string;
   jobId: string;
   trackIndex: number;
@@ -43,6 +45,8 @@ export interface ScoreOptions {
   only?: string[];
   /** The editor's tweaks by key, applied to the markers as they read at the click (never to a stale copy). */
   tweaks?: Record<string, ItemTweak>;
+  /** Target tempo by key (30–300 BPM; absent: the helper picks it from the prompt). */
+  bpm?: Record<string, number>;
   /** Loudness settings sent with every job (default: the helper's). */
   levels?: { loudness_lufs?: number; bed_level_db?: number };
   onJob?: (item: ScoreItem, event: JobEvent) => void;
@@ -115,6 +119,7 @@ export async function scoreMarkers(
       ...(item.prompt !== undefined ? { prompt: item.prompt } : { scene_tag: item.tag! }),
       duration_sec: item.seconds,
       label: item.name,
+      ...(options.bpm?.[item.key] !== undefined ? { target_bpm: options.bpm[item.key] } : {}),
       ...options.levels,
       ...(options.outputDir ? { output_dir: options.outputDir } : {}),
     };
@@ -218,5 +223,13 @@ export async function placeBeds(
 }
 
 export function takeOf(result: JobResult, trackIndex: number, at: string): Take {
-  return { path: result.path, seed: result.seed, sha256: result.sha256, jobId: result.job_id, trackIndex, at };
+  return {
+    path: result.path,
+    seed: result.seed,
+    prompt: result.prompt,
+    sha256: result.sha256,
+    jobId: result.job_id,
+    trackIndex,
+    at,
+  };
 }

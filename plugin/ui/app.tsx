@@ -1,7 +1,7 @@
 // The Cuesmith panel: Score Markers, a bed under the selected clips, presets, settings; a status line for the
 // helper connection and a feedback form for any placed take. The same component runs in Premiere (PremiereHost)
 // and in the browser harness (FakeHost): it only talks to the Host interface and the helper connection.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { Host } from "../host/host";
 import { HelperConnection, helperSocketUrl, type ConnectionStatus } from "../core/connection";
 import type { SocketLike } from "../core/helper-client";
@@ -12,7 +12,8 @@ import { FeedbackForm } from "./feedback-form";
 import { MarkersTab } from "./markers-tab";
 import { PresetsTab } from "./presets-tab";
 import { SettingsTab } from "./settings-tab";
-import type { FeedbackTarget, Subscribe } from "./shared";
+import type { FeedbackTarget, Subscribe, TabProps } from "./shared";
+import { ShortcutContext, shortcutAction, type ShortcutAction, type ShortcutSubscribe } from "./shortcuts";
 import { StatusBar } from "./status-bar";
 
 export interface AppProps {
@@ -62,6 +63,35 @@ export function App({
   const history = useRef(new TakeHistory()).current;
   const [checkRequest, setCheckRequest] = useState(0);
   const panelShown = useCallback<Subscribe>((cb) => onPanelShown(cb), [onPanelShown]);
+  // Enter / Esc go to the tab that is shown (the flow tabs stay mounted while hidden)
+  const shortcutListeners = useRef(new Map<TabId, Set<(a: ShortcutAction) => void>>()).current;
+  const shortcutsOf = useMemo(() => {
+    const of =
+      (id: TabId): ShortcutSubscribe =>
+      (cb) => {
+        const set = shortcutListeners.get(id) ?? new Set();
+        shortcutListeners.set(id, set);
+        set.add(cb);
+        return () => set.delete(cb);
+      };
+    return { markers: of("markers"), clip: of("clip") };
+  }, [shortcutListeners]);
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const action = shortcutAction({
+      key: e.key,
+      targetTag: (e.target as HTMLElement).tagName,
+      shiftKey: e.shiftKey,
+      ctrlKey: e.ctrlKey,
+      altKey: e.altKey,
+      metaKey: e.metaKey,
+      isComposing: (e.nativeEvent as { isComposing?: boolean }).isComposing,
+      repeat: e.repeat,
+    });
+    const listeners = action ? shortcutListeners.get(tab) : undefined;
+    if (!action || !listeners || listeners.size === 0) return;
+    e.preventDefault();
+    listeners.forEach((cb) => cb(action));
+  };
 
   useEffect(
     () =>
@@ -87,8 +117,20 @@ export function App({
     if (moved) connection.retarget(helperSocketUrl(next.helperAddress, next.token));
   };
 
+  // what both flow tabs get
+  const flowProps: TabProps = {
+    host,
+    connection,
+    online: status.state === "online",
+    settings,
+    history,
+    onFeedback: setFeedbackFor,
+    onPanelShown: panelShown,
+  };
+
   return (
-    <div className="panel">
+    // tabIndex: a click anywhere in the panel gives it the focus, so Enter and Esc reach it
+    <div className="panel" tabIndex={-1} onKeyDown={onKeyDown} data-testid="panel">
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
           <button
@@ -112,26 +154,14 @@ export function App({
         )}
         {/* kept mounted (display:none, which UXP honours) so a running batch keeps its progress across tabs */}
         <div style={{ display: tab === "markers" ? "block" : "none" }}>
-          <MarkersTab
-            host={host}
-            connection={connection}
-            online={status.state === "online"}
-            settings={settings}
-            history={history}
-            onFeedback={setFeedbackFor}
-            onPanelShown={panelShown}
-          />
+          <ShortcutContext.Provider value={shortcutsOf.markers}>
+            <MarkersTab {...flowProps} />
+          </ShortcutContext.Provider>
         </div>
         <div style={{ display: tab === "clip" ? "block" : "none" }}>
-          <ClipTab
-            host={host}
-            connection={connection}
-            online={status.state === "online"}
-            settings={settings}
-            history={history}
-            onFeedback={setFeedbackFor}
-            onPanelShown={panelShown}
-          />
+          <ShortcutContext.Provider value={shortcutsOf.clip}>
+            <ClipTab {...flowProps} />
+          </ShortcutContext.Provider>
         </div>
         {tab === "presets" && <PresetsTab connection={connection} online={status.state === "online"} />}
         {tab === "settings" && (

@@ -1,14 +1,19 @@
 // Clip bed: the clips selected on the timeline, a bed of each clip's exact length under it. The helper listens to
 // the voice-over (speech regions, transcript, emotion → prompt) and ducks the bed under the voice; a typed
 // transcript helps where Whisper is not installed, a typed prompt skips the analysis.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { AnalyzeResult } from "../../shared/protocol";
 import { ticksToSeconds, toTicks } from "../../shared/time";
 import type { ClipInfo } from "../host/host";
+import { parseBpm } from "../core/bpm";
 import { bedsUnderClips, bedTargets, clipKey } from "../core/clip-bed";
+import { takeRef } from "../core/feedback";
 import { trackPolicy } from "../core/settings";
-import { BedRow, type RowStatus } from "./row-status";
+import { BpmField } from "./row-extras";
+import { BedRow, cancelledStatus, type RowStatus } from "./row-status";
+import { isCancellation, RunProgressLine, useBedRun } from "./run-progress";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
+import { useShortcuts } from "./shortcuts";
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
@@ -20,10 +25,20 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [analysis, setAnalysis] = useState<AnalyzeResult | null>(null);
+  const [bpm, setBpm] = useState<Record<string, string>>({});
+  const batch = useBedRun(connection);
+  // the analysis is of the clips it was made for: another selection drops it
+  const selectionKey = useRef("");
 
   const reload = useCallback(async () => {
     try {
-      setClips(await host.getSelectedClips());
+      const selected = await host.getSelectedClips();
+      const key = selected.map(clipKey).join("|");
+      if (key !== selectionKey.current) {
+        selectionKey.current = key;
+        setAnalysis(null);
+      }
+      setClips(selected);
     } catch (err) {
       setNote(plainMessage(err));
     }
@@ -71,24 +86,41 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
 
   /** Beds under `targets` (default: every selected clip; "New take" passes its own clip). */
   const generate = async (chosen: ClipInfo[] = clips) => {
+    const tempos: Record<string, number> = {};
+    const ready: ClipInfo[] = [];
+    for (const c of chosen) {
+      try {
+        const tempo = parseBpm(bpm[clipKey(c)] ?? "");
+        if (tempo !== undefined) tempos[clipKey(c)] = tempo;
+        ready.push(c);
+      } catch (err) {
+        setStatus(c, { kind: "failed", message: plainMessage(err) });
+      }
+    }
+    if (ready.length === 0) return;
+    chosen = ready;
     setBusy(true);
     setNote(null);
+    batch.start();
     for (const c of bedTargets(chosen, Boolean(prompt.trim())).targets) setStatus(c, { kind: "queued" });
     try {
       const outcome = await bedsUnderClips(host, connection.helper, chosen, {
         transcript,
         prompt,
+        bpm: tempos,
         duckDb: settings.duckDb,
         history,
         excludeTrack: trackPolicy(settings).excludeTrack,
         ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
-        onJob: (clip, e) =>
+        onJob: (clip, e) => {
+          batch.track(e);
           setStatus(
             clip,
             e.kind === "queued"
               ? { kind: "queued", position: e.position }
               : { kind: "running", fraction: e.fraction ?? 0 },
-          ),
+          );
+        },
       });
       for (const p of outcome.placed) {
         setStatus(p.clip, {
@@ -100,8 +132,15 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
           trackIndex: p.trackIndex,
         });
       }
-      for (const f of outcome.failed) setStatus(f.clip, { kind: "failed", message: f.message });
-      if (outcome.placed.length > 0) {
+      const cancelled = outcome.failed.filter((f) => isCancellation(batch, f.message));
+      for (const f of outcome.failed)
+        setStatus(
+          f.clip,
+          cancelled.includes(f) ? cancelledStatus(history.of(clipKey(f.clip))) : { kind: "failed", message: f.message },
+        );
+      if (cancelled.length > 0 && outcome.placed.length === 0)
+        setNote("Cancelled. Nothing new was placed; the beds already on the timeline stay.");
+      else if (outcome.placed.length > 0) {
         const prompts = [...new Set(outcome.placed.map((p) => p.result.prompt))];
         setNote(
           `Placed under ${outcome.placed.length} clip${outcome.placed.length === 1 ? "" : "s"} in one undo step. Prompt: ${prompts.join(" | ")}`,
@@ -112,16 +151,24 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
       for (const c of chosen) setStatus(c, { kind: "failed", message: plainMessage(err) });
     } finally {
       setBusy(false);
+      batch.finish();
     }
   };
+
+  const canGenerate = online && !busy && targets.length > 0;
+  useShortcuts({
+    score: canGenerate ? () => void generate() : undefined,
+    cancel: busy ? () => void batch.cancel() : undefined,
+  });
 
   return (
     <section data-testid="clip-tab">
       <div className="toolbar">
         <button
-          className={buttonClass("cta", !online || busy || targets.length === 0)}
+          className={buttonClass("cta", !canGenerate)}
           data-testid="generate-bed"
-          disabled={!online || busy || targets.length === 0}
+          title="Enter"
+          disabled={!canGenerate}
           onClick={() => void generate()}
         >
           Generate bed{targets.length > 1 ? `s (${targets.length})` : ""}
@@ -134,10 +181,17 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
         >
           Analyse
         </button>
-        <button className="quiet" onClick={() => void reload()}>
-          Refresh
-        </button>
+        {busy ? (
+          <button className="quiet" data-testid="clip-cancel" title="Esc" onClick={() => void batch.cancel()}>
+            Cancel
+          </button>
+        ) : (
+          <button className="quiet" onClick={() => void reload()}>
+            Refresh
+          </button>
+        )}
       </div>
+      <RunProgressLine run={batch} busy={busy && Object.keys(batch.jobs).length > 0} what="making" />
       <p className="hint">
         {clips.length === 0
           ? "Select a voice-over clip (or several) on the timeline. The bed gets the clip's exact length and dips under the voice."
@@ -201,8 +255,21 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
               time={`${c.trackType === "audio" ? "A" : "V"}${c.trackIndex + 1} · ${ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks)).toFixed(2)} s`}
               takes={history.of(key).length}
               onRescore={busy || !online || refusedWhy ? undefined : () => void generate([c])}
-              onFeedback={(t) => onFeedback({ ...t, label: c.name })}
-            />
+              onFeedback={(t) => onFeedback({ ...takeRef(history.of(key), t), label: c.name })}
+            >
+              <div className="row-fields">
+                <BpmField
+                  value={bpm[key] ?? ""}
+                  onChange={(v) => setBpm((b) => ({ ...b, [key]: v }))}
+                  disabled={!prompt.trim()}
+                  title={
+                    prompt.trim()
+                      ? "Tempo of the bed, 30–300 BPM; empty: the prompt decides"
+                      : "With a typed prompt only: under a voice-over the voice sets the pace"
+                  }
+                />
+              </div>
+            </BedRow>
           );
         })}
       </ul>

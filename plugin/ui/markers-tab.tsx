@@ -5,17 +5,25 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ticksToTimecode } from "../../shared/time";
 import type { SequenceInfo } from "../host/host";
+import { parseBpm } from "../core/bpm";
+import { takeRef } from "../core/feedback";
 import { applyTweak, editTextOf, scoreItemsFromMarkers, type ItemTweak, type ScoreItem } from "../core/markers";
+import { findOverruns } from "../core/overrun";
 import { scoreMarkers } from "../core/score-markers";
 import { trackPolicy } from "../core/settings";
-import { BedRow, type RowStatus } from "./row-status";
+import { BpmField, OverrunWarning } from "./row-extras";
+import { BedRow, cancelledStatus, type RowStatus } from "./row-status";
+import { isCancellation, RunProgressLine, useBedRun } from "./run-progress";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
+import { useShortcuts } from "./shortcuts";
 
 interface Row {
   item: ScoreItem;
   include: boolean;
   text: string;
   seconds: string;
+  /** Typed tempo ("" = the prompt decides). */
+  bpm: string;
   status: RowStatus;
 }
 
@@ -32,7 +40,14 @@ function mergeRows(old: Row[], items: ScoreItem[]): Row[] {
   return items.map((item) => {
     const kept = old.find((r) => r.item.key === item.key);
     if (!kept)
-      return { item, include: true, text: editTextOf(item), seconds: String(item.seconds), status: { kind: "idle" } };
+      return {
+        item,
+        include: true,
+        text: editTextOf(item),
+        seconds: String(item.seconds),
+        bpm: "",
+        status: { kind: "idle" },
+      };
     const tweak = tweakOf(kept);
     return {
       ...kept,
@@ -50,7 +65,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
   // the editor's typed changes.
   const remembered = useRef(new Map<string, Row>()).current;
   const [busy, setBusy] = useState(false);
-  const [jobIds, setJobIds] = useState<string[]>([]);
+  const batch = useBedRun(connection);
   const [note, setNote] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
@@ -93,11 +108,14 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
   const run = async (keys: string[]) => {
     const chosen = rows.filter((r) => keys.includes(r.item.key));
     const tweaks: Record<string, ItemTweak> = {};
+    const bpm: Record<string, number> = {};
     const only: string[] = [];
     for (const r of chosen) {
       try {
         applyTweak(r.item, tweakOf(r)); // refuse a bad length or an empty tag here, next to its row
         tweaks[r.item.key] = tweakOf(r);
+        const tempo = parseBpm(r.bpm);
+        if (tempo !== undefined) bpm[r.item.key] = tempo;
         only.push(r.item.key);
         update(r.item.key, { status: { kind: "queued" } });
       } catch (err) {
@@ -107,11 +125,13 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
     if (only.length === 0) return;
     setBusy(true);
     setNote(null);
+    batch.start();
     try {
       const policy = trackPolicy(settings);
       const outcome = await scoreMarkers(host, connection.helper, {
         only,
         tweaks,
+        bpm,
         defaultSeconds: settings.defaultMarkerSeconds,
         history,
         excludeTrack: policy.excludeTrack,
@@ -119,7 +139,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
         levels: { loudness_lufs: settings.loudnessLufs, bed_level_db: settings.bedLevelDb },
         ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         onJob: (item, e) => {
-          if (e.kind === "queued") setJobIds((ids) => [...ids, e.job_id]);
+          batch.track(e);
           update(item.key, {
             status:
               e.kind === "queued"
@@ -140,8 +160,16 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
           },
         });
       }
-      for (const f of outcome.failed) update(f.item.key, { status: { kind: "failed", message: f.message } });
-      if (outcome.placed.length > 0)
+      const cancelled = outcome.failed.filter((f) => isCancellation(batch, f.message));
+      for (const f of outcome.failed)
+        update(f.item.key, {
+          status: cancelled.includes(f)
+            ? cancelledStatus(history.of(f.item.key))
+            : { kind: "failed", message: f.message },
+        });
+      if (cancelled.length > 0 && outcome.placed.length === 0)
+        setNote("Cancelled. Nothing new was placed; the takes already on the timeline stay.");
+      else if (outcome.placed.length > 0)
         setNote(
           `${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step (Edit > Undo removes them).`,
         );
@@ -150,29 +178,39 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
       for (const key of only) update(key, { status: { kind: "failed", message: plainMessage(err) } });
     } finally {
       setBusy(false);
-      setJobIds([]);
+      batch.finish();
       void reload();
     }
   };
 
-  const cancel = async () => {
-    for (const id of jobIds) await connection.helper.cancel(id).catch(() => undefined);
-  };
-
   const included = rows.filter((r) => r.include).map((r) => r.item.key);
+  const canScore = online && !busy && included.length > 0;
+  useShortcuts({
+    score: canScore ? () => void run(included) : undefined,
+    cancel: busy ? () => void batch.cancel() : undefined,
+  });
+  const overruns = findOverruns(
+    rows.map((r) => ({
+      key: r.item.key,
+      name: r.item.name,
+      startTicks: r.item.startTicks,
+      seconds: r.seconds.trim() === "" ? r.item.seconds : Number(r.seconds),
+    })),
+  );
   return (
     <section data-testid="markers-tab">
       <div className="toolbar">
         <button
-          className={buttonClass("cta", !online || busy || included.length === 0)}
+          className={buttonClass("cta", !canScore)}
           data-testid="score-markers"
-          disabled={!online || busy || included.length === 0}
+          title="Enter"
+          disabled={!canScore}
           onClick={() => void run(included)}
         >
           Score Markers{included.length > 0 ? ` (${included.length})` : ""}
         </button>
         {busy ? (
-          <button className="quiet" data-testid="cancel" onClick={() => void cancel()}>
+          <button className="quiet" data-testid="cancel" title="Esc" onClick={() => void batch.cancel()}>
             Cancel
           </button>
         ) : (
@@ -186,6 +224,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
           ? `${sequence.name} · ${sequence.fps.toFixed(2)} fps · ${rows.length} tagged marker${rows.length === 1 ? "" : "s"}`
           : "Open a sequence. Markers with a #tag (or a “prompt: …” line in their comments) get a bed."}
       </p>
+      <RunProgressLine run={batch} busy={busy} what="scoring" />
       {note && (
         <p className="note" data-testid="markers-note">
           {note}
@@ -213,7 +252,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
             }
             takes={history.of(r.item.key).length}
             onRescore={busy || !online ? undefined : () => void run([r.item.key])}
-            onFeedback={(t) => onFeedback({ ...t, label: r.item.name })}
+            onFeedback={(t) => onFeedback({ ...takeRef(history.of(r.item.key), t), label: r.item.name })}
           >
             <div className="row-fields">
               <input
@@ -231,7 +270,9 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
                 onChange={(e) => update(r.item.key, { seconds: e.target.value })}
               />
               <span className="unit">s</span>
+              <BpmField value={r.bpm} onChange={(bpm) => update(r.item.key, { bpm })} />
             </div>
+            <OverrunWarning overrun={overruns.get(r.item.key)} />
           </BedRow>
         ))}
       </ul>

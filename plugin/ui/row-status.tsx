@@ -1,14 +1,44 @@
 // One marker's or clip's row: its head (name, time), its fields, and its state under them — queued, progress,
 // placed (with its take number), or the error. Shared by the Markers and Clip bed tabs.
 import type { ReactElement, ReactNode } from "react";
+import type { Take } from "../core/score-markers";
 import type { FeedbackTarget } from "./shared";
+
+export type PlacedStatus = {
+  kind: "placed";
+  take: number;
+  path: string;
+  jobId: string;
+  sha256: string;
+  trackIndex: number;
+};
 
 export type RowStatus =
   | { kind: "idle" }
   | { kind: "queued"; position?: number }
   | { kind: "running"; fraction: number }
-  | { kind: "placed"; take: number; path: string; jobId: string; sha256: string; trackIndex: number }
+  | PlacedStatus
+  /** The editor cancelled the new take; the take placed before (if any) is still on the timeline. */
+  | { kind: "cancelled"; placed?: PlacedStatus }
   | { kind: "failed"; message: string };
+
+/** A row's state after its new take was cancelled: the last placed take (from the history) stays its line. */
+export function cancelledStatus(takes: Take[]): RowStatus {
+  const last = takes[takes.length - 1];
+  return last
+    ? {
+        kind: "cancelled",
+        placed: {
+          kind: "placed",
+          take: takes.length,
+          path: last.path,
+          jobId: last.jobId,
+          sha256: last.sha256,
+          trackIndex: last.trackIndex,
+        },
+      }
+    : { kind: "cancelled" };
+}
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
@@ -35,11 +65,25 @@ export function StatusCell({
         {Math.round(status.fraction * 100)}%
       </span>
     );
-  if (status.kind === "placed")
+  const placed = status.kind === "placed" ? status : status.kind === "cancelled" ? status.placed : undefined;
+  if (placed)
     body = (
-      <span className="ok" title={status.path}>
-        Placed on A{status.trackIndex + 1} · take {status.take}
-        <span className="file">{baseName(status.path)}</span>
+      <span className="ok" title={placed.path}>
+        <span className="placed-line">
+          Placed on A{placed.trackIndex + 1} · take {placed.take}
+        </span>
+        <span className="file">{baseName(placed.path)}</span>
+        {status.kind === "cancelled" && (
+          <span className="cancelled" data-testid="row-cancelled">
+            New take cancelled: take {placed.take} stays.
+          </span>
+        )}
+      </span>
+    );
+  else if (status.kind === "cancelled")
+    body = (
+      <span className="cancelled" data-testid="row-cancelled">
+        Cancelled: nothing was placed.
       </span>
     );
   if (status.kind === "failed")
@@ -52,16 +96,16 @@ export function StatusCell({
     <div className="row-status">
       {body}
       <span className="row-actions">
-        {status.kind === "placed" && (
+        {placed && (
           <button
             className="quiet"
             data-testid="feedback"
-            onClick={() => onFeedback({ jobId: status.jobId, sha256: status.sha256 })}
+            onClick={() => onFeedback({ jobId: placed.jobId, sha256: placed.sha256 })}
           >
             Feedback
           </button>
         )}
-        {onRescore && (status.kind === "placed" || status.kind === "failed" || takes > 0) && (
+        {onRescore && (placed || status.kind === "failed" || status.kind === "cancelled" || takes > 0) && (
           <button className="quiet" data-testid="rescore" onClick={onRescore}>
             {takes > 0 ? "New take" : "Retry"}
           </button>

@@ -1,14 +1,13 @@
 // What the panel's screens share: the props every flow tab gets, the panel's events, and how an error is shown.
 // Its own module so that no tab imports the App (nor another tab) for them.
 import type { HelperConnection } from "../core/connection";
+import type { TakeRef } from "../core/feedback";
 import type { TakeHistory } from "../core/score-markers";
 import type { PanelSettings } from "../core/settings";
 import type { Host } from "../host/host";
 
-/** A placed take the editor gives feedback on. */
-export interface FeedbackTarget {
-  jobId: string;
-  sha256: string;
+/** A placed take the editor gives feedback on: which take (number, seed, prompt) and whose. */
+export interface FeedbackTarget extends TakeRef {
   /** The marker's or clip's name, for the heading. */
   label: string;
 }
