@@ -4,13 +4,13 @@ import { FEEDBACK_REASONS, MAX_NOTE_CHARS, type FeedbackBody, type FeedbackReaso
 import type { Take } from "./score-markers";
 
 /** The positive answer: the helper's report counts these as keeps. */
-export const GOOD_FIT = "good_fit";
+export const GOOD_FIT: FeedbackReason = "good_fit";
 
 /** What the form offers: the positive answer first, then the helper's complaint reasons. */
-export type PanelFeedbackReason = FeedbackReason | typeof GOOD_FIT;
-export const PANEL_FEEDBACK_REASONS: readonly PanelFeedbackReason[] = [
+export type PanelFeedbackReason = FeedbackReason;
+export const PANEL_FEEDBACK_REASONS: readonly FeedbackReason[] = [
   GOOD_FIT,
-  ...FEEDBACK_REASONS.filter((r: string) => r !== GOOD_FIT),
+  ...FEEDBACK_REASONS.filter((r) => r !== GOOD_FIT),
 ];
 
 /** The take the editor gives feedback on, as the form names it. */
@@ -47,11 +47,10 @@ export function feedbackBody(ref: TakeRef, reason: PanelFeedbackReason | "", not
   if (!reason) throw new Error("choose what you thought of this take");
   if (!/^[0-9a-f]{64}$/i.test(ref.sha256)) throw new Error("this take has no sha256 to name it by");
   const text = note.trim().slice(0, MAX_NOTE_CHARS);
-  // good_fit belongs to the take-loop protocol's reasons; the cast keeps this compiling against either list
   return {
     job_id: ref.jobId,
     sha256: ref.sha256.toLowerCase(),
-    reason: reason as FeedbackReason,
+    reason,
     ...(text ? { note: text } : {}),
   };
 }
