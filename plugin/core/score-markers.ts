@@ -1,30 +1,62 @@
 // Score Markers: every tagged marker of the active sequence -> one batch to the helper -> the finished WAVs imported
 // and placed at their markers' in-points, on audio tracks free over each range, as ONE undo step. A marker whose bed
 // failed is reported next to it; nothing is ever half-placed (the placement is one transaction or nothing).
-import type { JobResult, JobSpec } from "../../shared/protocol";
+import type { JobResult } from "../../shared/protocol";
 import { snapTicksToFrame } from "../../shared/time";
 import type { Host, SequenceInfo } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent } from "./helper-client";
 import { applyTweak, ScoreItem, scoreItemsFromMarkers, type ItemTweak } from "./markers";
+import type { LevelsField, TakeJobSpec, TakeResult } from "./take-protocol";
+import { applyLevels } from "./take-levels";
 
 export interface Take {
   path: string;
   seed: number;
   sha256: string;
   jobId: string;
+  /** The audio track it was placed on (-1: in the bin only). */
   trackIndex: number;
+  /** When it was made (ISO time). */
   at: string;
+  /** The prompt MusicGen was given (a new take asks again with it). */
+  prompt?: string;
+  durationSec?: number;
+  /** Where it starts on the timeline while placed. */
+  startTicks?: string;
+  /** The take it continues (Extend). */
+  extendedFrom?: string;
 }
 
-/** Every take placed for a marker, oldest first: re-scoring adds a take and keeps the earlier ones. */
+/**
+ * Every take of a marker (or clip bed), oldest first, and which one is on the timeline: new takes join the list
+ * (and the bin), Use this take swaps the placed one.
+ */
 export class TakeHistory {
   private readonly takes = new Map<string, Take[]>();
+  private readonly placedSha = new Map<string, string>();
+  /** Adds a take; a take with a track index ≥ 0 is the placed one. */
   add(key: string, take: Take): void {
-    this.takes.set(key, [...(this.takes.get(key) ?? []), take]);
+    this.takes.set(key, [...(this.takes.get(key) ?? []).filter((t) => t.sha256 !== take.sha256), take]);
+    if (take.trackIndex >= 0) this.placedSha.set(key, take.sha256);
   }
   of(key: string): Take[] {
     return this.takes.get(key) ?? [];
+  }
+  /** The take on the timeline, if any. */
+  placed(key: string): Take | undefined {
+    const sha = this.placedSha.get(key);
+    return sha === undefined ? undefined : this.of(key).find((t) => t.sha256 === sha);
+  }
+  /** `take` is now on the timeline at `trackIndex` / `startTicks` (the one before it goes back to the bin). */
+  markPlaced(key: string, sha256: string, trackIndex: number, startTicks: string): void {
+    this.takes.set(
+      key,
+      this.of(key).map((t) =>
+        t.sha256 === sha256 ? { ...t, trackIndex, startTicks } : { ...t, trackIndex: -1, startTicks: undefined },
+      ),
+    );
+    this.placedSha.set(key, sha256);
   }
 }
 
@@ -44,12 +76,16 @@ export interface ScoreOptions {
   tweaks?: Record<string, ItemTweak>;
   /** Loudness settings sent with every job (default: the helper's). */
   levels?: { loudness_lufs?: number; bed_level_db?: number };
+  /** "keyframes": the helper leaves the bed level out of the WAV and the panel writes it as Volume keyframes. */
+  levelsMode?: LevelsField;
   onJob?: (item: ScoreItem, event: JobEvent) => void;
 }
 
 export interface ScoreOutcome {
   placed: { item: ScoreItem; result: JobResult; trackIndex: number }[];
   failed: { item: ScoreItem; message: string }[];
+  /** Beds placed whose editable levels could not be written (they play at their finished loudness). */
+  levelWarnings?: string[];
 }
 
 /** Track names that hold speech: beds never go there unless the editor says otherwise. */
@@ -96,7 +132,7 @@ export async function scoreMarkers(
     { exclude, prefer },
   );
 
-  const runnable: { item: ScoreItem; trackIndex: number; job: JobSpec }[] = [];
+  const runnable: { item: ScoreItem; trackIndex: number; job: TakeJobSpec }[] = [];
   items.forEach((item, i) => {
     if (item.seconds < 0.5 || item.seconds > 300)
       return outcome.failed.push({
@@ -109,12 +145,13 @@ export async function scoreMarkers(
         item,
         message: "no audio track is free over this marker: add an audio track (Sequence > Add Tracks) and score again",
       });
-    const job: JobSpec = {
+    const job: TakeJobSpec = {
       job_id: `mk${i}-${Date.now().toString(36)}`,
       ...(item.prompt !== undefined ? { prompt: item.prompt } : { scene_tag: item.tag! }),
       duration_sec: item.seconds,
       label: item.name,
       ...options.levels,
+      ...(options.levelsMode === "keyframes" ? { levels: "keyframes" as const } : {}),
       ...(options.outputDir ? { output_dir: options.outputDir } : {}),
     };
     runnable.push({ item, trackIndex, job });
@@ -175,7 +212,27 @@ export async function scoreMarkers(
   }
   for (const d of done) {
     outcome.placed.push(d);
-    options.history?.add(d.item.key, takeOf(d.result, d.trackIndex, placement.at));
+    options.history?.add(
+      d.item.key,
+      takeOf(
+        d.result,
+        d.trackIndex,
+        placement.at,
+        snapTicksToFrame(d.item.startTicks, sequence.ticksPerFrame).toString(),
+      ),
+    );
+  }
+  // Editable levels: the bed level as Volume keyframes on each placed clip (its own transaction: the clip must
+  // exist before its component chain can be read).
+  for (const d of done) {
+    const start = snapTicksToFrame(d.item.startTicks, sequence.ticksPerFrame).toString();
+    const problem = await applyLevels(
+      host,
+      { trackIndex: d.trackIndex, startTicks: start, mediaPath: d.result.path },
+      d.result,
+      d.item.name,
+    );
+    if (problem) outcome.levelWarnings = [...(outcome.levelWarnings ?? []), `${d.item.name}: ${problem}`];
   }
   return outcome;
 }
@@ -216,6 +273,17 @@ export async function placeBeds(
   return { at: new Date().toISOString() };
 }
 
-export function takeOf(result: JobResult, trackIndex: number, at: string): Take {
-  return { path: result.path, seed: result.seed, sha256: result.sha256, jobId: result.job_id, trackIndex, at };
+export function takeOf(result: JobResult, trackIndex: number, at: string, startTicks?: string): Take {
+  return {
+    path: result.path,
+    seed: result.seed,
+    sha256: result.sha256,
+    jobId: result.job_id,
+    trackIndex,
+    at,
+    prompt: result.prompt,
+    durationSec: result.duration_sec,
+    ...(startTicks !== undefined ? { startTicks } : {}),
+    ...((result as TakeResult).extended_from ? { extendedFrom: (result as TakeResult).extended_from } : {}),
+  };
 }
