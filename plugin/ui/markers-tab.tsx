@@ -7,9 +7,11 @@ import { ticksToTimecode } from "../../shared/time";
 import type { SequenceInfo } from "../host/host";
 import { applyTweak, editTextOf, scoreItemsFromMarkers, type ItemTweak, type ScoreItem } from "../core/markers";
 import { scoreMarkers } from "../core/score-markers";
-import { trackPolicy } from "../core/settings";
+import { levelsToRequest, trackPolicy } from "../core/settings";
 import { BedRow, type RowStatus } from "./row-status";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
+import { TakeList } from "./take-list";
+import { useTakes } from "./use-takes";
 
 interface Row {
   item: ScoreItem;
@@ -52,6 +54,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
   const [busy, setBusy] = useState(false);
   const [jobIds, setJobIds] = useState<string[]>([]);
   const [note, setNote] = useState<string | null>(null);
+  const takes = useTakes({ host, connection, history, settings });
 
   const reload = useCallback(async () => {
     try {
@@ -117,6 +120,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
         excludeTrack: policy.excludeTrack,
         preferTrack: policy.preferTrack,
         levels: { loudness_lufs: settings.loudnessLufs, bed_level_db: settings.bedLevelDb },
+        levelsMode: levelsToRequest(settings, host.getCapabilities().levelKeyframes),
         ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         onJob: (item, e) => {
           if (e.kind === "queued") setJobIds((ids) => [...ids, e.job_id]);
@@ -141,6 +145,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
         });
       }
       for (const f of outcome.failed) update(f.item.key, { status: { kind: "failed", message: f.message } });
+      if (outcome.levelWarnings?.length) setNote(outcome.levelWarnings.join(" "));
       if (outcome.placed.length > 0)
         setNote(
           `${outcome.placed.length} bed${outcome.placed.length === 1 ? "" : "s"} placed in one undo step (Edit > Undo removes them).`,
@@ -212,7 +217,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
               />
             }
             takes={history.of(r.item.key).length}
-            onRescore={busy || !online ? undefined : () => void run([r.item.key])}
+            onRescore={busy || !online || history.placed(r.item.key) ? undefined : () => void run([r.item.key])}
             onFeedback={(t) => onFeedback({ ...t, label: r.item.name })}
           >
             <div className="row-fields">
@@ -232,6 +237,19 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
               />
               <span className="unit">s</span>
             </div>
+            <TakeList
+              takes={history.of(r.item.key)}
+              placedSha={history.placed(r.item.key)?.sha256}
+              capabilities={takes.capabilities}
+              busy={busy || !online || takes.busyKey !== null}
+              targetSeconds={Number(r.seconds) || r.item.seconds}
+              message={takes.messageOf(r.item.key)}
+              onListen={(t) => void takes.listen(r.item.key, t)}
+              onUse={(t) => void takes.use(r.item.key, t, r.item.name)}
+              onReveal={(t) => void takes.reveal(r.item.key, t)}
+              onNewTakes={(n) => void takes.newTakes(r.item.key, n, r.item.name)}
+              onExtend={(seconds) => void takes.extend(r.item.key, seconds, r.item.name)}
+            />
           </BedRow>
         ))}
       </ul>

@@ -44,6 +44,7 @@ export function SettingsTab({ settings, storage, onSaved, host, checkRequest }: 
   const parsed = (): PanelSettings => {
     const out = { ...settings } as Record<string, unknown>;
     for (const f of FIELDS) out[f.key] = f.kind === "number" ? Number(draft[f.key]) : draft[f.key].trim();
+    out.levelsMode = draft.levelsMode === "baked" ? "baked" : "keyframes";
     return out as unknown as PanelSettings;
   };
   const problems = settingsProblems(parsed());
@@ -84,6 +85,22 @@ export function SettingsTab({ settings, storage, onSaved, host, checkRequest }: 
           )}
         </label>
       ))}
+      <label className="field">
+        <span>Bed level and dip</span>
+        <select
+          value={draft.levelsMode}
+          data-testid="setting-levelsMode"
+          onChange={(e) => setDraft((d) => ({ ...d, levelsMode: e.target.value }))}
+        >
+          <option value="keyframes">Editable keyframes (when Premiere allows)</option>
+          <option value="baked">Always baked into the WAV</option>
+        </select>
+        <span className="muted">
+          {host.getCapabilities().levelKeyframes
+            ? "This Premiere can write Volume keyframes."
+            : "This Premiere cannot write Volume keyframes: levels are baked."}
+        </span>
+      </label>
       {message && <p className={message.error ? "error" : "ok"}>{message.text}</p>}
       <button
         className={buttonClass("cta", Object.keys(problems).length > 0)}

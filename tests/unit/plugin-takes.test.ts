@@ -44,7 +44,10 @@ function fakeHost(options: { componentChains?: boolean } = {}) {
       sequence: {
         name: "Unboxing",
         fps: 25,
-        audioTracks: [{ name: "Dialogue", clips: [{ name: "VO", start: "0", end: { seconds: 40 } }] }, { name: "Music" }],
+        audioTracks: [
+          { name: "Dialogue", clips: [{ name: "VO", start: "0", end: { seconds: 40 } }] },
+          { name: "Music" },
+        ],
         markers: [{ name: "#unboxing", start: { seconds: 3 }, duration: { seconds: 15 } }],
       },
     },
@@ -91,7 +94,9 @@ describe("take loop on FakePpro", () => {
     const tracksBefore = (await host.getActiveSequence())!.audioTrackCount;
     const editsBefore = host.edits.length;
 
-    const takes = [2, 3, 4].map((n, i) => result(`/beds/take${n}.wav`, 15, { sha256: SHA(String(n)), seed: 8 + i, take_index: i }));
+    const takes = [2, 3, 4].map((n, i) =>
+      result(`/beds/take${n}.wav`, 15, { sha256: SHA(String(n)), seed: 8 + i, take_index: i }),
+    );
     const { helper, sent } = stubHelper({ generate: { job_id: "nt", result: takes[0], takes } });
     const added = await newTakes(host, helper, history, "m1", { variations: 3, label: "#unboxing" });
 
@@ -110,7 +115,12 @@ describe("take loop on FakePpro", () => {
     expect(host.edits.at(-1)!.label).toBe("Cuesmith: use take of #unboxing");
     const [swapped] = host.audioTrackItems(1);
     expect(host.audioTrackItems(1)).toHaveLength(1);
-    expect(swapped).toMatchObject({ mediaPath: "/beds/take2.wav", startTicks: t(3), endTicks: t(18), inPointTicks: "0" });
+    expect(swapped).toMatchObject({
+      mediaPath: "/beds/take2.wav",
+      startTicks: t(3),
+      endTicks: t(18),
+      inPointTicks: "0",
+    });
     expect(history.placed("m1")!.path).toBe("/beds/take2.wav");
 
     host.undo(); // one Edit > Undo brings take 1 back
@@ -185,11 +195,19 @@ describe("take loop on FakePpro", () => {
     const parsed = takesOfDone(raw).result!;
     expect(envelopeOf(parsed)!.gainDb).toBe(-12);
     expect(host.getCapabilities().levelKeyframes).toBe(true);
-    const problem = await applyLevels(host, { trackIndex: 1, startTicks: t(3), mediaPath: "/beds/take1.wav" }, parsed, "#unboxing");
+    const problem = await applyLevels(
+      host,
+      { trackIndex: 1, startTicks: t(3), mediaPath: "/beds/take1.wav" },
+      parsed,
+      "#unboxing",
+    );
     expect(problem).toBeNull();
     const [clip] = host.audioTrackItems(1);
     expect(clip.volume.timeVarying).toBe(true);
-    const kfs = clip.volume.keyframes.map((k) => [Number(k.positionTicks) / Number(secondsToTicks(1)), Math.round(k.levelDb * 10) / 10]);
+    const kfs = clip.volume.keyframes.map((k) => [
+      Number(k.positionTicks) / Number(secondsToTicks(1)),
+      Math.round(k.levelDb * 10) / 10,
+    ]);
     expect(kfs).toEqual([
       [0, -12],
       [2, -12],
@@ -217,7 +235,11 @@ describe("take loop on FakePpro", () => {
     expect(levelsToRequest({ levelsMode: "baked" }, true)).toBe("baked");
     expect(levelsToRequest({ levelsMode: "keyframes" }, true)).toBe("keyframes");
     const failure = await host
-      .setClipLevels({ trackIndex: 1, startTicks: t(3), mediaPath: "/beds/take1.wav" }, { gainDb: -12, points: [] }, "x")
+      .setClipLevels(
+        { trackIndex: 1, startTicks: t(3), mediaPath: "/beds/take1.wav" },
+        { gainDb: -12, points: [] },
+        "x",
+      )
       .catch((e) => e);
     expect(isHostError(failure, "LEVELS_UNSUPPORTED")).toBe(true);
   });
