@@ -3,12 +3,12 @@
 // failed is reported next to it; nothing is ever half-placed (the placement is one transaction or nothing).
 import type { JobResult } from "../../shared/protocol";
 import { snapTicksToFrame } from "../../shared/time";
-import type { Host, SequenceInfo } from "../host/host";
+import type { Host, LevelEnvelope, SequenceInfo } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent } from "./helper-client";
 import { applyTweak, ScoreItem, scoreItemsFromMarkers, type ItemTweak } from "./markers";
 import type { LevelsField, TakeJobSpec, TakeResult } from "./take-protocol";
-import { applyLevels } from "./take-levels";
+import { applyLevels, envelopeOf } from "./take-levels";
 
 export interface Take {
   path: string;
@@ -26,6 +26,8 @@ export interface Take {
   startTicks?: string;
   /** The take it continues (Extend). */
   extendedFrom?: string;
+  /** Its bed level and dip when it came with editable levels (written as Volume keyframes when placed). */
+  levels?: LevelEnvelope;
 }
 
 /**
@@ -285,5 +287,6 @@ export function takeOf(result: JobResult, trackIndex: number, at: string, startT
     durationSec: result.duration_sec,
     ...(startTicks !== undefined ? { startTicks } : {}),
     ...((result as TakeResult).extended_from ? { extendedFrom: (result as TakeResult).extended_from } : {}),
+    ...(envelopeOf(result as TakeResult) ? { levels: envelopeOf(result as TakeResult)! } : {}),
   };
 }

@@ -4,8 +4,8 @@
 import type { Host, PlacedClipRef } from "../host/host";
 import type { HelperClient, JobEvent } from "./helper-client";
 import { takeOf, type Take, type TakeHistory } from "./score-markers";
-import { applyLevels } from "./take-levels";
-import { checkVariations, type LevelsField, type TakeResult } from "./take-protocol";
+import { levelsForSwap, writeLevels } from "./take-levels";
+import { checkVariations, type LevelsField } from "./take-protocol";
 
 export interface NewTakeOptions {
   /** How many takes to ask for in one batched decode (1..4). */
@@ -63,14 +63,16 @@ export async function newTakes(
   return takes;
 }
 
-/** Swaps the placed take of `key` for `take`, in place, as one undo step; writes its levels when it has them. */
+/**
+ * Swaps the placed take of `key` for `take`, in place, as one undo step; then writes its editable levels (its
+ * own, or the dip the previous take had). Returns a level problem in words, or null.
+ */
 export async function useTake(
   host: Host,
   history: TakeHistory,
   key: string,
   take: Take,
   name: string,
-  result?: TakeResult,
 ): Promise<string | null> {
   const placed = history.placed(key);
   if (!placed) throw new Error("no take of this marker is on the timeline: score it first");
@@ -79,7 +81,7 @@ export async function useTake(
   const [item] = await host.importFiles([take.path]);
   await host.swapClip(ref, item, `Cuesmith: use take of ${name}`);
   history.markPlaced(key, take.sha256, ref.trackIndex, ref.startTicks);
-  return result ? applyLevels(host, { ...ref, mediaPath: take.path }, result, name) : null;
+  return writeLevels(host, { ...ref, mediaPath: take.path }, levelsForSwap(take.levels, placed.levels), name);
 }
 
 /**
@@ -117,6 +119,11 @@ export async function extendTake(
   const take = takeOf(outcome.result, ref.trackIndex, new Date().toISOString(), ref.startTicks);
   history.add(key, take);
   history.markPlaced(key, take.sha256, ref.trackIndex, ref.startTicks);
-  const levelProblem = await applyLevels(host, { ...ref, mediaPath: take.path }, outcome.result, options.name);
+  const levelProblem = await writeLevels(
+    host,
+    { ...ref, mediaPath: take.path },
+    levelsForSwap(take.levels, placed.levels),
+    options.name,
+  );
   return { take, levelProblem };
 }

@@ -6,9 +6,11 @@ import type { AnalyzeResult } from "../../shared/protocol";
 import { ticksToSeconds, toTicks } from "../../shared/time";
 import type { ClipInfo } from "../host/host";
 import { bedsUnderClips, bedTargets, clipKey } from "../core/clip-bed";
-import { trackPolicy } from "../core/settings";
+import { levelsToRequest, trackPolicy } from "../core/settings";
 import { BedRow, type RowStatus } from "./row-status";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
+import { TakeList } from "./take-list";
+import { useTakes } from "./use-takes";
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
@@ -20,6 +22,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [analysis, setAnalysis] = useState<AnalyzeResult | null>(null);
+  const takes = useTakes({ host, connection, history, settings });
 
   const reload = useCallback(async () => {
     try {
@@ -80,6 +83,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
         prompt,
         duckDb: settings.duckDb,
         history,
+        levelsMode: levelsToRequest(settings, host.getCapabilities().levelKeyframes),
         excludeTrack: trackPolicy(settings).excludeTrack,
         ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         onJob: (clip, e) =>
@@ -101,7 +105,8 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
         });
       }
       for (const f of outcome.failed) setStatus(f.clip, { kind: "failed", message: f.message });
-      if (outcome.placed.length > 0) {
+      if (outcome.levelWarnings?.length) setNote(outcome.levelWarnings.join(" "));
+      if (outcome.placed.length > 0 && !outcome.levelWarnings?.length) {
         const prompts = [...new Set(outcome.placed.map((p) => p.result.prompt))];
         setNote(
           `Placed under ${outcome.placed.length} clip${outcome.placed.length === 1 ? "" : "s"} in one undo step. Prompt: ${prompts.join(" | ")}`,
@@ -200,9 +205,21 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
               title={c.mediaPath}
               time={`${c.trackType === "audio" ? "A" : "V"}${c.trackIndex + 1} · ${ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks)).toFixed(2)} s`}
               takes={history.of(key).length}
-              onRescore={busy || !online || refusedWhy ? undefined : () => void generate([c])}
+              onRescore={busy || !online || refusedWhy || history.placed(key) ? undefined : () => void generate([c])}
               onFeedback={(t) => onFeedback({ ...t, label: c.name })}
-            />
+            >
+              <TakeList
+                takes={history.of(key)}
+                placedSha={history.placed(key)?.sha256}
+                capabilities={takes.capabilities}
+                busy={busy || !online || takes.busyKey !== null}
+                message={takes.messageOf(key)}
+                onListen={(t) => void takes.listen(key, t)}
+                onUse={(t) => void takes.use(key, t, c.name)}
+                onReveal={(t) => void takes.reveal(key, t)}
+                onNewTakes={(n) => void takes.newTakes(key, n, c.name)}
+              />
+            </BedRow>
           );
         })}
       </ul>

@@ -8,6 +8,7 @@ import { levelsToRequest } from "../../plugin/core/settings";
 import { applyLevels, envelopeOf } from "../../plugin/core/take-levels";
 import { takesOfDone, type ExtendSpec, type TakeJobSpec, type TakeResult } from "../../plugin/core/take-protocol";
 import { extendTake, newTakes, useTake } from "../../plugin/core/takes";
+import { bedsUnderClips, clipKey } from "../../plugin/core/clip-bed";
 import { FakeHost } from "../../plugin/host/fake-host";
 import { isHostError } from "../../plugin/host/host";
 import { dbFromLevel, levelFromDb } from "../../plugin/host/levels";
@@ -45,7 +46,7 @@ function fakeHost(options: { componentChains?: boolean } = {}) {
         name: "Unboxing",
         fps: 25,
         audioTracks: [
-          { name: "Dialogue", clips: [{ name: "VO", start: "0", end: { seconds: 40 } }] },
+          { name: "Dialogue", clips: [{ name: "VO", mediaPath: "/media/vo.wav", start: "0", end: { seconds: 40 } }] },
           { name: "Music" },
         ],
         markers: [{ name: "#unboxing", start: { seconds: 3 }, duration: { seconds: 15 } }],
@@ -253,5 +254,65 @@ describe("take loop on FakePpro", () => {
     const noMonitor = new FakeHost({}, { sourceMonitor: false });
     expect(noMonitor.getCapabilities().sourceMonitor).toBe(false);
     await expect(noMonitor.auditionFile("/beds/take1.wav")).rejects.toThrow(/Source Monitor/);
+  });
+
+  test("a clip bed under the voice gets its level and dip as keyframes; Use this take keeps the dip", async () => {
+    const host = fakeHost();
+    host.setSelection([{ trackType: "audio", trackIndex: 0 }]);
+    const [vo] = await host.getSelectedClips();
+    const duck = [
+      { time_sec: 4, gain_db: 0 },
+      { time_sec: 4.25, gain_db: -8 },
+      { time_sec: 10, gain_db: -8 },
+      { time_sec: 10.5, gain_db: 0 },
+    ];
+    durations.set("/beds/vo-bed.wav", 40);
+    const bedResult = result("/beds/vo-bed.wav", 40, {
+      sha256: SHA("b"),
+      levels: "keyframes",
+      bed_gain_db: -12,
+      duck_keyframes: duck,
+    });
+    const sentBeds: unknown[] = [];
+    const helper = {
+      bed: async (spec: unknown) => {
+        sentBeds.push(spec);
+        return { job_id: "vo", result: bedResult };
+      },
+      generate: async () => [
+        {
+          job_id: "nt",
+          result: result("/beds/vo-bed-2.wav", 40, { sha256: SHA("c"), levels: "keyframes", bed_gain_db: -12 }),
+        },
+      ],
+    } as unknown as HelperClient;
+    const history = new TakeHistory();
+    const outcome = await bedsUnderClips(host, helper, [vo], { history, levelsMode: "keyframes" });
+    expect(outcome.failed).toEqual([]);
+    expect(sentBeds[0]).toMatchObject({ levels: "keyframes" });
+    const track = outcome.placed[0].trackIndex;
+    const dbAt = () =>
+      host
+        .audioTrackItems(track)[0]
+        .volume.keyframes.map((k) => [
+          Number(k.positionTicks) / Number(secondsToTicks(1)),
+          Math.round(k.levelDb * 10) / 10,
+        ]);
+    const expected = [
+      [0, -12],
+      [4, -12],
+      [4.25, -20],
+      [10, -20],
+      [10.5, -12],
+      [40, -12],
+    ];
+    expect(dbAt()).toEqual(expected);
+
+    durations.set("/beds/vo-bed-2.wav", 40);
+    const key = clipKey(vo);
+    const [second] = await newTakes(host, helper, history, key, { levels: "keyframes" });
+    expect(await useTake(host, history, key, second, "VO")).toBeNull();
+    expect(host.audioTrackItems(track)[0].mediaPath).toBe("/beds/vo-bed-2.wav");
+    expect(dbAt()).toEqual(expected); // the dip follows the voice, not the music
   });
 });
