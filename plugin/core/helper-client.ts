@@ -57,6 +57,13 @@ export class HelperClient {
   private readonly jobs = new Map<string, { resolve: (o: JobOutcome) => void; onEvent?: (e: JobEvent) => void }>();
   /** The jobs each job-carrying message started, by message id: a refusal of the whole message fails them all. */
   private readonly messageJobs = new Map<string, string[]>();
+  /** Each job-carrying message as sent, by id: resent without `levels` when an older helper refuses the field. */
+  private readonly messageBodies = new Map<string, Record<string, unknown>>();
+  /**
+   * True once this helper refused `levels` (a helper older than the take loop): later jobs go without it and
+   * their beds come back baked, as before.
+   */
+  levelsUnsupported = false;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
   /** The helper's `hello`: its version and protocol (null until it arrives). */
@@ -111,11 +118,13 @@ export class HelperClient {
         this.jobs.set(jobId, { resolve, onEvent });
       });
     });
-    this.messageJobs.set(
+    // Every job carries its id, so a resent message (see levelsUnsupported) keeps it.
+    const withIds = jobs.map((job, i) => ({ ...job, job_id: job.job_id ?? `${id}.${i}` }));
+    this.sendJobs(
       id,
-      jobs.map((job, i) => job.job_id ?? `${id}.${i}`),
+      { type: "generate", jobs: withIds },
+      withIds.map((job) => job.job_id),
     );
-    if (!this.closed) this.socket.send(JSON.stringify({ type: "generate", id, jobs }));
     return Promise.all(outcomes);
   }
 
@@ -136,9 +145,15 @@ export class HelperClient {
       if (this.closed) return resolve({ job_id: jobId, error: HELPER_GONE });
       this.jobs.set(jobId, { resolve, onEvent });
     });
-    this.messageJobs.set(id, [jobId]);
-    if (!this.closed) this.socket.send(JSON.stringify({ type, id, ...body, job_id: jobId }));
+    this.sendJobs(id, { type, ...body, job_id: jobId }, [jobId]);
     return outcome;
+  }
+
+  private sendJobs(id: string, body: Record<string, unknown>, jobIds: string[]): void {
+    const message = this.levelsUnsupported ? withoutLevels(body) : body;
+    this.messageJobs.set(id, jobIds);
+    this.messageBodies.set(id, message);
+    if (!this.closed) this.socket.send(JSON.stringify({ ...message, id }));
   }
 
   /** Resolves once the helper has stored the feedback; rejects with its error otherwise. */
@@ -230,7 +245,15 @@ export class HelperClient {
       // The helper refused the whole message (a field it does not know, a bad value): every job of it fails
       // with the helper's words, naming the field, instead of waiting forever.
       const ids = this.messageJobs.get(msg.id)!;
+      const body = this.messageBodies.get(msg.id)!;
       this.messageJobs.delete(msg.id);
+      this.messageBodies.delete(msg.id);
+      if (msg.error.field !== undefined && /(^|\.)levels$/.test(msg.error.field) && !this.levelsUnsupported) {
+        // A helper from before editable levels: the same jobs again without `levels` (their beds come back baked).
+        this.levelsUnsupported = true;
+        this.sendJobs(this.nextId(), body, ids);
+        return;
+      }
       const error = {
         code: msg.error.code,
         message: msg.error.field ? `${msg.error.message} (field ${msg.error.field})` : msg.error.message,
@@ -260,6 +283,17 @@ export class HelperClient {
     this.waiting.clear();
     for (const listener of this.closeListeners.splice(0)) listener();
   }
+}
+
+/** A job message without the `levels` field, on the message and on each job. */
+function withoutLevels(body: Record<string, unknown>): Record<string, unknown> {
+  const { levels: _levels, ...rest } = body;
+  if (Array.isArray(rest.jobs))
+    rest.jobs = rest.jobs.map((job: Record<string, unknown>) => {
+      const { levels: _jobLevels, ...kept } = job;
+      return kept;
+    });
+  return rest;
 }
 
 function rawJson(data: unknown): unknown {
