@@ -10,7 +10,7 @@ import { levelsToRequest, trackPolicy } from "../core/settings";
 import { BedRow, type RowStatus } from "./row-status";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
 import { TakeList } from "./take-list";
-import { useTakes } from "./use-takes";
+import { useTakes, withPlacedTake } from "./use-takes";
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
@@ -195,7 +195,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
           const refusedWhy = refusal(c);
           const status: RowStatus = refusedWhy
             ? { kind: "failed", message: refusedWhy }
-            : (statuses[key] ?? { kind: "idle" });
+            : withPlacedTake(statuses[key] ?? { kind: "idle" }, history, key);
           return (
             <BedRow
               key={key}

@@ -11,7 +11,7 @@ import { levelsToRequest, trackPolicy } from "../core/settings";
 import { BedRow, type RowStatus } from "./row-status";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
 import { TakeList } from "./take-list";
-import { useTakes } from "./use-takes";
+import { useTakes, withPlacedTake } from "./use-takes";
 
 interface Row {
   item: ScoreItem;
@@ -204,7 +204,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
           <BedRow
             key={r.item.key}
             testId="marker-row"
-            status={r.status}
+            status={withPlacedTake(r.status, history, r.item.key)}
             name={r.item.name}
             title={r.item.name}
             time={sequence ? ticksToTimecode(r.item.startTicks, sequence.ticksPerFrame) : ""}

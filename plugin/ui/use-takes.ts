@@ -1,9 +1,10 @@
 // The take loop's actions for a tab: Listen, Use this take, Reveal, New take(s), Extend — each with its message
 // next to the row it concerns, and a version counter that re-renders the lists when the history changes.
 import { useCallback, useState } from "react";
-import type { Take } from "../core/score-markers";
+import type { Take, TakeHistory } from "../core/score-markers";
 import { levelsToRequest } from "../core/settings";
 import { extendTake, newTakes, useTake } from "../core/takes";
+import type { RowStatus } from "./row-status";
 import { plainMessage, type TabProps } from "./shared";
 
 export function useTakes({
@@ -67,5 +68,20 @@ export function useTakes({
         });
         return levelProblem ?? `Extended to ${seconds} s in place: Edit > Undo brings the shorter take back.`;
       }),
+  };
+}
+
+/** A row's "placed" state names the take on the timeline now (after Use this take or Extend), for Feedback too. */
+export function withPlacedTake(status: RowStatus, history: TakeHistory, key: string): RowStatus {
+  const placed = history.placed(key);
+  if (status.kind !== "placed" || !placed) return status;
+  const index = history.of(key).findIndex((t) => t.sha256 === placed.sha256);
+  return {
+    kind: "placed",
+    take: index + 1,
+    path: placed.path,
+    jobId: placed.jobId,
+    sha256: placed.sha256,
+    trackIndex: placed.trackIndex,
   };
 }

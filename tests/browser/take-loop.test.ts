@@ -145,6 +145,10 @@ describeBrowser("the take loop in the panel (harness, 320×640)", () => {
     expect(after).toHaveLength(1);
     expect(after[0].mediaPath).not.toBe(firstTake);
     expect([after[0].startTicks, after[0].endTicks]).toEqual([before.startTicks, before.endTicks]);
+    // the row's state (and its Feedback) names the take on the timeline now
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="marker-row"]')?.textContent?.includes("take 2"),
+    );
     await shot("04-use-take-2");
   });
 
