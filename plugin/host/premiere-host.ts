@@ -21,6 +21,7 @@
  * very code against FakePpro.
  */
 import type {
+  Action,
   AudioClipTrackItem,
   FolderItem,
   Marker,
@@ -663,30 +664,16 @@ export class PremiereHost implements Host {
     const editor = this.ppro.SequenceEditor.getEditor(sequence);
 
     // 2. One synchronous block: actions created inside the lock, one transaction, no await.
-    let committed = false;
-    try {
-      project.lockedAccess(() => {
-        const actions = placements.map((p, i) =>
-          editor.createOverwriteItemAction(
-            items[i],
-            this.ppro.TickTime.createWithTicks(p.startTicks),
-            VIDEO_TRACK_FOR_AUDIO_ONLY,
-            p.audioTrackIndex,
-          ),
-        );
-        committed = project.executeTransaction((compound) => {
-          for (const action of actions) compound.addAction(action);
-        }, undoLabel);
-      });
-    } catch (error) {
-      if (error instanceof HostError) throw error;
-      throw new HostError(
-        "TRANSACTION_FAILED",
-        `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`,
-        error,
-      );
-    }
-    if (!committed) throw new HostError("TRANSACTION_FAILED", `Premiere did not apply the edit "${undoLabel}".`);
+    this.commitEdit(project, undoLabel, () =>
+      placements.map((p, i) =>
+        editor.createOverwriteItemAction(
+          items[i],
+          this.ppro.TickTime.createWithTicks(p.startTicks),
+          VIDEO_TRACK_FOR_AUDIO_ONLY,
+          p.audioTrackIndex,
+        ),
+      ),
+    );
 
     // 3. Trust but verify: an overwrite can silently do nothing. (Premiere may snap a start to the frame grid.)
     if (options.verify ?? true) {
@@ -750,6 +737,30 @@ export class PremiereHost implements Host {
       this.listenIfAvailable(name, cb),
     );
     return () => offs.forEach((off) => off());
+  }
+
+  /**
+   * One undo step: `makeActions` runs inside project.lockedAccess (26.3 wants actions created there), its actions
+   * go into ONE executeTransaction named `undoLabel`. Nothing may be awaited in either callback.
+   */
+  private commitEdit(project: Project, undoLabel: string, makeActions: () => Action[]): void {
+    let committed = false;
+    try {
+      project.lockedAccess(() => {
+        const actions = makeActions();
+        committed = project.executeTransaction((compound) => {
+          for (const action of actions) compound.addAction(action);
+        }, undoLabel);
+      });
+    } catch (error) {
+      if (error instanceof HostError) throw error;
+      throw new HostError(
+        "TRANSACTION_FAILED",
+        `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`,
+        error,
+      );
+    }
+    if (!committed) throw new HostError("TRANSACTION_FAILED", `Premiere did not apply the edit "${undoLabel}".`);
   }
 
   // ---------------------------------------------------------------- the take loop
@@ -856,42 +867,26 @@ export class PremiereHost implements Host {
     }
     const editor = this.ppro.SequenceEditor.getEditor(sequence);
     const startTicks = start.toString();
-    let committed = false;
-    try {
-      project.lockedAccess(() => {
-        // One transaction, two actions (as Adobe's samples build compound edits): out with the old take, the new
-        // one overwritten at the same start on the same track. One Edit > Undo brings the old take back.
-        let selection: Parameters<typeof editor.createRemoveItemsAction>[0] | null = null;
-        this.ppro.TrackItemSelection.createEmptySelection((s) => {
-          selection = s;
-        });
-        if (!selection) throw new HostError("TRANSACTION_FAILED", "Premiere gave no track item selection.");
-        (selection as Parameters<typeof editor.createRemoveItemsAction>[0]).addItem(current, false);
-        const remove = editor.createRemoveItemsAction(
-          selection as Parameters<typeof editor.createRemoveItemsAction>[0],
-          false,
-          this.ppro.Constants.MediaType.AUDIO,
-        );
-        const place = editor.createOverwriteItemAction(
+    type Selection = Parameters<typeof editor.createRemoveItemsAction>[0];
+    // One transaction, two actions (as Adobe's samples build compound edits): out with the old take, the new one
+    // overwritten at the same start on the same track. One Edit > Undo brings the old take back.
+    this.commitEdit(project, undoLabel, () => {
+      let selection: Selection | null = null;
+      this.ppro.TrackItemSelection.createEmptySelection((s) => {
+        selection = s;
+      });
+      if (!selection) throw new HostError("TRANSACTION_FAILED", "Premiere gave no track item selection.");
+      (selection as Selection).addItem(current, false);
+      return [
+        editor.createRemoveItemsAction(selection as Selection, false, this.ppro.Constants.MediaType.AUDIO),
+        editor.createOverwriteItemAction(
           item,
           this.ppro.TickTime.createWithTicks(startTicks),
           VIDEO_TRACK_FOR_AUDIO_ONLY,
           old.trackIndex,
-        );
-        committed = project.executeTransaction((compound) => {
-          compound.addAction(remove);
-          compound.addAction(place);
-        }, undoLabel);
-      });
-    } catch (error) {
-      if (error instanceof HostError) throw error;
-      throw new HostError(
-        "TRANSACTION_FAILED",
-        `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`,
-        error,
-      );
-    }
-    if (!committed) throw new HostError("TRANSACTION_FAILED", `Premiere did not apply the edit "${undoLabel}".`);
+        ),
+      ];
+    });
     try {
       await this.findPlaced(sequence, { trackIndex: old.trackIndex, startTicks, mediaPath: handle.mediaPath });
     } catch {
@@ -948,26 +943,10 @@ export class PremiereHost implements Host {
       kf.position = this.ppro.TickTime.createWithTicks((inPoint + t).toString());
       return kf;
     });
-    let committed = false;
-    try {
-      project.lockedAccess(() => {
-        const actions = [
-          level.createSetTimeVaryingAction(true),
-          ...keyframes.map((kf) => level.createAddKeyframeAction(kf)),
-        ];
-        committed = project.executeTransaction((compound) => {
-          for (const action of actions) compound.addAction(action);
-        }, undoLabel);
-      });
-    } catch (error) {
-      if (error instanceof HostError) throw error;
-      throw new HostError(
-        "TRANSACTION_FAILED",
-        `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`,
-        error,
-      );
-    }
-    if (!committed) throw new HostError("TRANSACTION_FAILED", `Premiere did not apply the edit "${undoLabel}".`);
+    this.commitEdit(project, undoLabel, () => [
+      level.createSetTimeVaryingAction(true),
+      ...keyframes.map((kf) => level.createAddKeyframeAction(kf)),
+    ]);
   }
 
   // ---------------------------------------------------------------- the Premiere check

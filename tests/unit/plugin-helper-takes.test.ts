@@ -2,6 +2,7 @@
 // fields read although the shared parser drops them, a refused message failing its jobs with the field named,
 // and a helper from before editable levels getting the same jobs again without `levels`.
 import { HelperClient, type SocketLike } from "../../plugin/core/helper-client";
+import { fakeJobResult, fakeSha } from "../helpers/take-results";
 
 class ScriptedSocket implements SocketLike {
   readyState = 1;
@@ -26,23 +27,9 @@ class ScriptedSocket implements SocketLike {
   }
 }
 
-const SHA = (c: string) => c.repeat(64);
+const SHA = fakeSha;
 const result = (jobId: string, n: number, extra: Record<string, unknown> = {}) => ({
-  job_id: jobId,
-  path: `/beds/take${n}.wav`,
-  duration_sec: 15,
-  sample_rate: 32000,
-  samples: 480000,
-  prompt: "warm synth pop",
-  seed: 100 + n,
-  sha256: SHA(String(n)),
-  loudness_lufs: -14,
-  true_peak_dbtp: -1,
-  bpm_estimate: null,
-  cached: false,
-  model: "contract",
-  contract_model: true,
-  wall_ms: 5,
+  ...fakeJobResult(`/beds/take${n}.wav`, 15, { job_id: jobId, seed: 100 + n, sha256: SHA(String(n)) }),
   ...extra,
 });
 

@@ -1,7 +1,6 @@
 // The take loop on FakePpro: new takes never add a track, Use this take swaps in place as one undo step, Extend
 // swaps the longer bed in, levels land as Volume keyframes, Listen plays in the Source Monitor, Reveal opens the
 // folder. The helper is stubbed at its client interface with the take-loop protocol's answer shapes.
-import type { JobResult } from "../../shared/protocol";
 import type { HelperClient, JobOutcome } from "../../plugin/core/helper-client";
 import { TakeHistory, takeOf } from "../../plugin/core/score-markers";
 import { levelsToRequest } from "../../plugin/core/settings";
@@ -13,29 +12,13 @@ import { FakeHost } from "../../plugin/host/fake-host";
 import { isHostError } from "../../plugin/host/host";
 import { dbFromLevel, levelFromDb } from "../../plugin/host/levels";
 import { secondsToTicks } from "../../plugin/host/ticks";
+import { fakeJobResult, fakeSha } from "../helpers/take-results";
 
 const t = (s: number) => secondsToTicks(s).toString();
-const SHA = (c: string) => c.repeat(64);
+const SHA = fakeSha;
 
 function result(path: string, seconds: number, extra: Partial<TakeResult> = {}): TakeResult {
-  const r: JobResult = {
-    job_id: "j",
-    path,
-    duration_sec: seconds,
-    sample_rate: 32000,
-    samples: seconds * 32000,
-    prompt: "warm synth pop",
-    seed: 7,
-    sha256: SHA(path.length.toString(16).slice(-1)),
-    loudness_lufs: -14,
-    true_peak_dbtp: -1,
-    bpm_estimate: null,
-    cached: false,
-    model: "contract",
-    contract_model: true,
-    wall_ms: 1,
-  };
-  return { ...r, ...extra };
+  return { ...fakeJobResult(path, seconds), ...extra };
 }
 
 const durations = new Map<string, number>();
