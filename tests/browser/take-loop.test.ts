@@ -80,6 +80,9 @@ describeBrowser("the take loop in the panel (harness, 320×640)", () => {
   let voiceOver: string | undefined;
   let firstTake = "";
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `take-${name}.png`) });
+  // the fake timeline (and Source Monitor) sits under the 320 px panel: its own picture
+  const shotTimeline = (name: string) =>
+    page.locator('[data-testid="timeline"]').screenshot({ path: path.join(SHOTS, `take-${name}-timeline.png`) });
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -120,6 +123,7 @@ describeBrowser("the take loop in the panel (harness, 320×640)", () => {
     firstTake = monitor!.opened!;
     expect(fs.existsSync(firstTake)).toBe(true);
     await shot("02-listen");
+    await shotTimeline("02-listen");
 
     const tracks = (await harness(page, (h) => h.getActiveSequence())).audioTrackCount;
     const edits = (await harness(page, (h) => h.edits)).length;
@@ -150,6 +154,7 @@ describeBrowser("the take loop in the panel (harness, 320×640)", () => {
       document.querySelector('[data-testid="marker-row"]')?.textContent?.includes("take 2"),
     );
     await shot("04-use-take-2");
+    await shotTimeline("04-use-take-2");
   });
 
   (HELPER_TAKE_LOOP ? it : it.skip)(
@@ -181,6 +186,7 @@ describeBrowser("the take loop in the panel (harness, 320×640)", () => {
       const clip = (await harness(page, (h) => h.audioTrackItems(1))).filter((c) => c.startTicks === t(2));
       expect(clip.map((c) => c.endTicks)).toEqual([t(5.5)]);
       await shot("06-extended");
+      await shotTimeline("06-extended");
     },
   );
 
@@ -209,5 +215,6 @@ describeBrowser("the take loop in the panel (harness, 320×640)", () => {
     expect(bed.volume.keyframes.length).toBeGreaterThanOrEqual(2);
     expect(Math.max(...bed.volume.keyframes.map((k) => k.levelDb))).toBeLessThan(0); // the bed level, e.g. -12 dB
     await shot("07-clip-bed-keyframes");
+    await shotTimeline("07-clip-bed-keyframes");
   });
 });
