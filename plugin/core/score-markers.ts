@@ -88,7 +88,12 @@ export interface ScoreOutcome {
   failed: { item: ScoreItem; message: string }[];
   /** Beds placed whose editable levels could not be written (they play at their finished loudness). */
   levelWarnings?: string[];
+  /** Markers whose bed was already on the timeline: their new take went to the bin and the list. */
+  newTakes?: { item: ScoreItem; result: JobResult }[];
 }
+
+/** The "track" of a marker whose bed is already placed: its new take goes to the bin only. */
+const NEW_TAKE_ONLY = -1;
 
 /** Track names that hold speech: beds never go there unless the editor says otherwise. */
 export const DIALOGUE = /dialog|voice|\bvo\b|narrat/i;
@@ -128,11 +133,26 @@ export async function scoreMarkers(
   const prefer = options.preferTrack
     ? occupancy.filter((t) => options.preferTrack!(t.name, t.trackIndex)).map((t) => t.trackIndex)
     : [];
-  const tracks = planAudioTracks(
+  // A marker whose placed take is still on the timeline where the marker starts gets a NEW TAKE (to the bin and
+  // its list), never a second bed on another track: Use this take swaps it in when the editor prefers it.
+  const stillPlaced = (item: ScoreItem): boolean => {
+    const take = options.history?.placed(item.key);
+    if (!take || take.startTicks === undefined) return false;
+    if (take.startTicks !== snapTicksToFrame(item.startTicks, sequence.ticksPerFrame).toString()) return false;
+    const track = occupancy.find((t) => t.trackIndex === take.trackIndex);
+    const norm = (path: string) => path.replace(/\\/g, "/").toLowerCase();
+    return Boolean(
+      track?.items.some((it) => it.startTicks === take.startTicks && norm(it.mediaPath) === norm(take.path)),
+    );
+  };
+  const again = new Set(items.filter(stillPlaced).map((i) => i.key));
+  const toPlace = items.filter((i) => !again.has(i.key));
+  const planned = planAudioTracks(
     occupancy,
-    items.map((i) => ({ startTicks: i.startTicks, endTicks: i.endTicks })),
+    toPlace.map((i) => ({ startTicks: i.startTicks, endTicks: i.endTicks })),
     { exclude, prefer },
   );
+  const tracks = items.map((item) => (again.has(item.key) ? NEW_TAKE_ONLY : planned[toPlace.indexOf(item)]));
 
   const runnable: { item: ScoreItem; trackIndex: number; job: TakeJobSpec }[] = [];
   items.forEach((item, i) => {
@@ -172,6 +192,22 @@ export async function scoreMarkers(
     if ("result" in o) done.push({ ...runnable[i], result: o.result });
     else outcome.failed.push({ item: runnable[i].item, message: o.error.message });
   });
+  // New takes of markers whose bed is already there: into the bin and the list, not onto the timeline.
+  const fresh = done.filter((d) => d.trackIndex === NEW_TAKE_ONLY);
+  if (fresh.length > 0) {
+    try {
+      await host.importFiles(fresh.map((d) => d.result.path));
+      const at = new Date().toISOString();
+      for (const d of fresh) {
+        options.history?.add(d.item.key, takeOf(d.result, -1, at));
+        (outcome.newTakes ??= []).push({ item: d.item, result: d.result });
+      }
+    } catch (err) {
+      for (const d of fresh)
+        outcome.failed.push({ item: d.item, message: `the new take could not be imported: ${(err as Error).message}` });
+    }
+  }
+  done.splice(0, done.length, ...done.filter((d) => d.trackIndex !== NEW_TAKE_ONLY));
   if (done.length === 0) return outcome;
 
   // The editor kept working while the beds were made: read the markers again and place each bed at its marker's

@@ -145,6 +145,24 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
         });
       }
       for (const f of outcome.failed) update(f.item.key, { status: { kind: "failed", message: f.message } });
+      for (const n of outcome.newTakes ?? []) {
+        const placed = history.placed(n.item.key);
+        if (placed)
+          update(n.item.key, {
+            status: {
+              kind: "placed",
+              take: history.of(n.item.key).indexOf(placed) + 1,
+              path: placed.path,
+              jobId: placed.jobId,
+              sha256: placed.sha256,
+              trackIndex: placed.trackIndex,
+            },
+          });
+      }
+      if (outcome.newTakes?.length)
+        setNote(
+          `${outcome.newTakes.length} marker${outcome.newTakes.length === 1 ? "" : "s"} already had a bed: the new take is in the Cuesmith bin and under the marker (Use this take swaps it in).`,
+        );
       if (outcome.levelWarnings?.length) setNote(outcome.levelWarnings.join(" "));
       if (outcome.placed.length > 0)
         setNote(

@@ -2,7 +2,7 @@
 // swaps the longer bed in, levels land as Volume keyframes, Listen plays in the Source Monitor, Reveal opens the
 // folder. The helper is stubbed at its client interface with the take-loop protocol's answer shapes.
 import type { HelperClient, JobOutcome } from "../../plugin/core/helper-client";
-import { TakeHistory, takeOf } from "../../plugin/core/score-markers";
+import { scoreMarkers, TakeHistory, takeOf } from "../../plugin/core/score-markers";
 import { levelsToRequest } from "../../plugin/core/settings";
 import { applyLevels, envelopeOf } from "../../plugin/core/take-levels";
 import { takesOfDone, type ExtendSpec, type TakeJobSpec, type TakeResult } from "../../plugin/core/take-protocol";
@@ -297,5 +297,34 @@ describe("take loop on FakePpro", () => {
     expect(await useTake(host, history, key, second, "VO")).toBeNull();
     expect(host.audioTrackItems(track)[0].mediaPath).toBe("/beds/vo-bed-2.wav");
     expect(dbAt()).toEqual(expected); // the dip follows the voice, not the music
+  });
+
+  test("Score Markers again: a marker whose bed is still there gets a new take in the bin, not a second bed", async () => {
+    const host = fakeHost();
+    const history = new TakeHistory();
+    let n = 0;
+    const helper = {
+      generate: async (jobs: TakeJobSpec[]) =>
+        jobs.map((job) => {
+          n += 1;
+          durations.set(`/beds/score${n}.wav`, 15);
+          return { job_id: job.job_id!, result: result(`/beds/score${n}.wav`, 15, { sha256: SHA(String(n)) }) };
+        }),
+    } as unknown as HelperClient;
+    const first = await scoreMarkers(host, helper, { history });
+    expect(first.placed).toHaveLength(1);
+    const edits = host.edits.length;
+    const again = await scoreMarkers(host, helper, { history });
+    expect(again.placed).toEqual([]);
+    expect(again.newTakes?.map((t) => t.result.path)).toEqual(["/beds/score2.wav"]);
+    expect(host.edits).toHaveLength(edits);
+    expect(host.audioTrackItems(1).map((c) => c.mediaPath)).toEqual(["/beds/score1.wav"]);
+    const key = first.placed[0].item.key;
+    expect(history.of(key).map((t) => t.path)).toEqual(["/beds/score1.wav", "/beds/score2.wav"]);
+    expect(history.placed(key)!.path).toBe("/beds/score1.wav");
+
+    host.undo(); // the bed is gone: scoring again places one
+    const third = await scoreMarkers(host, helper, { history });
+    expect(third.placed).toHaveLength(1);
   });
 });
