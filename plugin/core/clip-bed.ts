@@ -4,11 +4,13 @@
 // an audio track free over its clip (never the clip's own track, never dialogue); nothing is half-placed.
 import type { JobResult } from "../../shared/protocol";
 import { MAX_DURATION_SEC, MIN_DURATION_SEC } from "../../shared/protocol";
-import { ticksToSeconds, toTicks } from "../../shared/time";
+import { snapTicksToFrame, ticksToSeconds, toTicks } from "../../shared/time";
 import type { ClipInfo, Host } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent, JobOutcome } from "./helper-client";
 import { DIALOGUE, placeBeds, takeOf, type TakeHistory } from "./score-markers";
+import { applyLevels } from "./take-levels";
+import type { LevelsField } from "./take-protocol";
 
 export interface ClipBedOptions {
   /** A transcript the editor typed or pasted (used instead of, or besides, Whisper). */
@@ -22,12 +24,16 @@ export interface ClipBedOptions {
   outputDir?: string;
   excludeTrack?: (name: string, index: number) => boolean;
   history?: TakeHistory;
+  /** "keyframes": the bed level and the dip come back as numbers and are written as Volume keyframes. */
+  levelsMode?: LevelsField;
   onJob?: (clip: ClipInfo, event: JobEvent) => void;
 }
 
 export interface ClipBedOutcome {
   placed: { clip: ClipInfo; result: JobResult; trackIndex: number; mode: "voice-over" | "prompt" }[];
   failed: { clip: ClipInfo; message: string }[];
+  /** Beds placed whose editable levels could not be written (they play at their finished loudness). */
+  levelWarnings?: string[];
 }
 
 /** Key of a clip in the take history: its track and timeline start. */
@@ -118,7 +124,11 @@ export async function bedsUnderClips(
       });
     const onEvent = (e: JobEvent) => options.onJob?.(clip, e);
     const bpm = options.bpm?.[clipKey(clip)];
-    const common = { duration_sec: length, ...(options.outputDir ? { output_dir: options.outputDir } : {}) };
+    const common = {
+      duration_sec: length,
+      ...(options.outputDir ? { output_dir: options.outputDir } : {}),
+      ...(options.levelsMode === "keyframes" ? { levels: "keyframes" as const } : {}),
+    };
     if (prompt || !clip.mediaPath) {
       if (!prompt)
         return outcome.failed.push({
@@ -180,7 +190,12 @@ export async function bedsUnderClips(
   }
   for (const d of done) {
     outcome.placed.push(d);
-    options.history?.add(clipKey(d.clip), takeOf(d.result, d.trackIndex, placement.at));
+    const start = snapTicksToFrame(d.clip.startTicks, sequence.ticksPerFrame).toString();
+    options.history?.add(clipKey(d.clip), takeOf(d.result, d.trackIndex, placement.at, start));
+    // Editable levels: bed level + dip as Volume keyframes (its own transaction: the clip exists only now).
+    const ref = { trackIndex: d.trackIndex, startTicks: start, mediaPath: d.result.path };
+    const problem = await applyLevels(host, ref, d.result, d.clip.name);
+    if (problem) outcome.levelWarnings = [...(outcome.levelWarnings ?? []), `${d.clip.name}: ${problem}`];
   }
   return outcome;
 }

@@ -8,10 +8,9 @@ import {
   type BedSpec,
   type FeedbackBody,
   type HealthInfo,
-  type JobResult,
-  type JobSpec,
   type ServerMessage,
 } from "../../shared/protocol";
+import { takesOfDone, type ExtendSpec, type TakeJobSpec, type TakeResult } from "./take-protocol";
 
 /** The part of the WebSocket API this client uses (UXP, browsers and `ws` all have it). */
 export interface SocketLike {
@@ -24,8 +23,10 @@ export interface SocketLike {
   onerror: ((ev: unknown) => void) | null;
 }
 
+/** A finished job: its result (take 0) and, when it asked for several variations, every take in order. */
 export type JobOutcome =
-  { job_id: string; result: JobResult } | { job_id: string; error: { code: string; message: string } };
+  | { job_id: string; result: TakeResult; takes?: TakeResult[] }
+  | { job_id: string; error: { code: string; message: string } };
 
 export interface JobEvent {
   job_id: string;
@@ -56,6 +57,15 @@ export class HelperClient {
   private counter = 0;
   private readonly waiting = new Map<string, { resolve: (m: ServerMessage) => void; reject: (e: Error) => void }>();
   private readonly jobs = new Map<string, { resolve: (o: JobOutcome) => void; onEvent?: (e: JobEvent) => void }>();
+  /** The jobs each job-carrying message started, by message id: a refusal of the whole message fails them all. */
+  private readonly messageJobs = new Map<string, string[]>();
+  /** Each job-carrying message as sent, by id: resent without `levels` when an older helper refuses the field. */
+  private readonly messageBodies = new Map<string, Record<string, unknown>>();
+  /**
+   * True once this helper refused `levels` (a helper older than the take loop): later jobs go without it and
+   * their beds come back baked, as before.
+   */
+  levelsUnsupported = false;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
   /** The helper's `hello`: its version and protocol (null until it arrives). */
@@ -101,7 +111,7 @@ export class HelperClient {
   }
 
   /** Sends one batch; resolves with one outcome per job, in order, when every job is done or failed. */
-  generate(jobs: JobSpec[], onEvent?: (e: JobEvent) => void): Promise<JobOutcome[]> {
+  generate(jobs: TakeJobSpec[], onEvent?: (e: JobEvent) => void): Promise<JobOutcome[]> {
     const id = this.nextId();
     const outcomes = jobs.map((job, i) => {
       const jobId = job.job_id ?? `${id}.${i}`;
@@ -110,8 +120,42 @@ export class HelperClient {
         this.jobs.set(jobId, { resolve, onEvent });
       });
     });
-    if (!this.closed) this.socket.send(JSON.stringify({ type: "generate", id, jobs }));
+    // Every job carries its id, so a resent message (see levelsUnsupported) keeps it.
+    const withIds = jobs.map((job, i) => ({ ...job, job_id: job.job_id ?? `${id}.${i}` }));
+    this.sendJobs(
+      id,
+      { type: "generate", jobs: withIds },
+      withIds.map((job) => job.job_id),
+    );
     return Promise.all(outcomes);
+  }
+
+  /** Continues a take this helper rendered (by sha256) to a longer length; replies like one generate job. */
+  extend(spec: ExtendSpec, onEvent?: (e: JobEvent) => void): Promise<JobOutcome> {
+    return this.oneJob("extend", { ...spec }, spec.job_id, onEvent);
+  }
+
+  private oneJob(
+    type: string,
+    body: Record<string, unknown>,
+    wantedJobId: string | undefined,
+    onEvent?: (e: JobEvent) => void,
+  ): Promise<JobOutcome> {
+    const id = this.nextId();
+    const jobId = wantedJobId ?? `${id}.${type}`;
+    const outcome = new Promise<JobOutcome>((resolve) => {
+      if (this.closed) return resolve({ job_id: jobId, error: HELPER_GONE });
+      this.jobs.set(jobId, { resolve, onEvent });
+    });
+    this.sendJobs(id, { type, ...body, job_id: jobId }, [jobId]);
+    return outcome;
+  }
+
+  private sendJobs(id: string, body: Record<string, unknown>, jobIds: string[]): void {
+    const message = this.levelsUnsupported ? withoutLevels(body) : body;
+    this.messageJobs.set(id, jobIds);
+    this.messageBodies.set(id, message);
+    if (!this.closed) this.socket.send(JSON.stringify({ ...message, id }));
   }
 
   /** Resolves once the helper has stored the feedback; rejects with its error otherwise. */
@@ -120,15 +164,8 @@ export class HelperClient {
   }
 
   /** A bed under a voice-over clip (analyse, generate, duck); one job, like generate's. */
-  bed(spec: BedSpec, onEvent?: (e: JobEvent) => void): Promise<JobOutcome> {
-    const id = this.nextId();
-    const jobId = spec.job_id ?? `${id}.bed`;
-    const outcome = new Promise<JobOutcome>((resolve) => {
-      if (this.closed) return resolve({ job_id: jobId, error: HELPER_GONE });
-      this.jobs.set(jobId, { resolve, onEvent });
-    });
-    if (!this.closed) this.socket.send(JSON.stringify({ type: "bed", id, ...spec, job_id: jobId }));
-    return outcome;
+  bed(spec: BedSpec & { levels?: TakeJobSpec["levels"] }, onEvent?: (e: JobEvent) => void): Promise<JobOutcome> {
+    return this.oneJob("bed", { ...spec }, spec.job_id, onEvent);
   }
 
   /** Transcript/emotion/prompt of a voice-over, without generating. */
@@ -196,9 +233,39 @@ export class HelperClient {
         job.onEvent?.({ job_id: msg.job_id, kind: "progress", fraction: msg.fraction, etaMs: msg.eta_ms });
       else {
         this.jobs.delete(msg.job_id);
-        job.resolve(
-          msg.type === "done" ? { job_id: msg.job_id, result: msg.result } : { job_id: msg.job_id, error: msg.error },
-        );
+        if (msg.type === "done") {
+          // The take-loop fields (takes, levels, duck keyframes, …) are read from the raw message.
+          const extra = takesOfDone(rawJson(data));
+          const result = extra.result ?? msg.result;
+          job.resolve(
+            extra.takes ? { job_id: msg.job_id, result, takes: extra.takes } : { job_id: msg.job_id, result },
+          );
+        } else job.resolve({ job_id: msg.job_id, error: msg.error });
+      }
+      return;
+    }
+    if (msg.type === "error" && msg.id && this.messageJobs.has(msg.id)) {
+      // The helper refused the whole message (a field it does not know, a bad value): every job of it fails
+      // with the helper's words, naming the field, instead of waiting forever.
+      const ids = this.messageJobs.get(msg.id)!;
+      const body = this.messageBodies.get(msg.id)!;
+      this.messageJobs.delete(msg.id);
+      this.messageBodies.delete(msg.id);
+      if (msg.error.field !== undefined && /(^|\.)levels$/.test(msg.error.field) && !this.levelsUnsupported) {
+        // A helper from before editable levels: the same jobs again without `levels` (their beds come back baked).
+        this.levelsUnsupported = true;
+        this.sendJobs(this.nextId(), body, ids);
+        return;
+      }
+      const error = {
+        code: msg.error.code,
+        message: msg.error.field ? `${msg.error.message} (field ${msg.error.field})` : msg.error.message,
+      };
+      for (const jobId of ids) {
+        const job = this.jobs.get(jobId);
+        if (!job) continue;
+        this.jobs.delete(jobId);
+        job.resolve({ job_id: jobId, error });
       }
       return;
     }
@@ -218,6 +285,25 @@ export class HelperClient {
     for (const waiter of this.waiting.values()) waiter.reject(new HelperError(HELPER_GONE.code, HELPER_GONE.message));
     this.waiting.clear();
     for (const listener of this.closeListeners.splice(0)) listener();
+  }
+}
+
+/** A job message without the `levels` field, on the message and on each job. */
+function withoutLevels(body: Record<string, unknown>): Record<string, unknown> {
+  const { levels: _levels, ...rest } = body;
+  if (Array.isArray(rest.jobs))
+    rest.jobs = rest.jobs.map((job: Record<string, unknown>) => {
+      const { levels: _jobLevels, ...kept } = job;
+      return kept;
+    });
+  return rest;
+}
+
+function rawJson(data: unknown): unknown {
+  try {
+    return JSON.parse(typeof data === "string" ? data : String(data));
+  } catch {
+    return null;
   }
 }
 

@@ -1,33 +1,65 @@
 // Score Markers: every tagged marker of the active sequence -> one batch to the helper -> the finished WAVs imported
 // and placed at their markers' in-points, on audio tracks free over each range, as ONE undo step. A marker whose bed
 // failed is reported next to it; nothing is ever half-placed (the placement is one transaction or nothing).
-import type { JobResult, JobSpec } from "../../shared/protocol";
+import type { JobResult } from "../../shared/protocol";
 import { MAX_DURATION_SEC, MIN_DURATION_SEC } from "../../shared/protocol";
 import { snapTicksToFrame } from "../../shared/time";
-import type { Host, SequenceInfo } from "../host/host";
+import type { Host, LevelEnvelope, SequenceInfo } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent } from "./helper-client";
 import { applyTweak, ScoreItem, scoreItemsFromMarkers, type ItemTweak } from "./markers";
+import type { LevelsField, TakeJobSpec, TakeResult } from "./take-protocol";
+import { applyLevels, envelopeOf } from "./take-levels";
 
 export interface Take {
   path: string;
   seed: number;
-  /** The prompt the helper used (a tag's preset, or the typed prompt). */
-  prompt?: string;
   sha256: string;
   jobId: string;
+  /** The audio track it was placed on (-1: in the bin only). */
   trackIndex: number;
+  /** When it was made (ISO time). */
   at: string;
+  /** The prompt MusicGen was given (a new take asks again with it). */
+  prompt?: string;
+  durationSec?: number;
+  /** Where it starts on the timeline while placed. */
+  startTicks?: string;
+  /** The take it continues (Extend). */
+  extendedFrom?: string;
+  /** Its bed level and dip when it came with editable levels (written as Volume keyframes when placed). */
+  levels?: LevelEnvelope;
 }
 
-/** Every take placed for a marker, oldest first: re-scoring adds a take and keeps the earlier ones. */
+/**
+ * Every take of a marker (or clip bed), oldest first, and which one is on the timeline: new takes join the list
+ * (and the bin), Use this take swaps the placed one.
+ */
 export class TakeHistory {
   private readonly takes = new Map<string, Take[]>();
+  private readonly placedSha = new Map<string, string>();
+  /** Adds a take; a take with a track index ≥ 0 is the placed one. */
   add(key: string, take: Take): void {
-    this.takes.set(key, [...(this.takes.get(key) ?? []), take]);
+    this.takes.set(key, [...(this.takes.get(key) ?? []).filter((t) => t.sha256 !== take.sha256), take]);
+    if (take.trackIndex >= 0) this.placedSha.set(key, take.sha256);
   }
   of(key: string): Take[] {
     return this.takes.get(key) ?? [];
+  }
+  /** The take on the timeline, if any. */
+  placed(key: string): Take | undefined {
+    const sha = this.placedSha.get(key);
+    return sha === undefined ? undefined : this.of(key).find((t) => t.sha256 === sha);
+  }
+  /** `take` is now on the timeline at `trackIndex` / `startTicks` (the one before it goes back to the bin). */
+  markPlaced(key: string, sha256: string, trackIndex: number, startTicks: string): void {
+    this.takes.set(
+      key,
+      this.of(key).map((t) =>
+        t.sha256 === sha256 ? { ...t, trackIndex, startTicks } : { ...t, trackIndex: -1, startTicks: undefined },
+      ),
+    );
+    this.placedSha.set(key, sha256);
   }
 }
 
@@ -49,13 +81,22 @@ export interface ScoreOptions {
   bpm?: Record<string, number>;
   /** Loudness settings sent with every job (default: the helper's). */
   levels?: { loudness_lufs?: number; bed_level_db?: number };
+  /** "keyframes": the helper leaves the bed level out of the WAV and the panel writes it as Volume keyframes. */
+  levelsMode?: LevelsField;
   onJob?: (item: ScoreItem, event: JobEvent) => void;
 }
 
 export interface ScoreOutcome {
   placed: { item: ScoreItem; result: JobResult; trackIndex: number }[];
   failed: { item: ScoreItem; message: string }[];
+  /** Beds placed whose editable levels could not be written (they play at their finished loudness). */
+  levelWarnings?: string[];
+  /** Markers whose bed was already on the timeline: their new take went to the bin and the list. */
+  newTakes?: { item: ScoreItem; result: JobResult }[];
 }
+
+/** The "track" of a marker whose bed is already placed: its new take goes to the bin only. */
+const NEW_TAKE_ONLY = -1;
 
 /** Track names that hold speech: beds never go there unless the editor says otherwise. */
 export const DIALOGUE = /dialog|voice|\bvo\b|narrat/i;
@@ -95,13 +136,28 @@ export async function scoreMarkers(
   const prefer = options.preferTrack
     ? occupancy.filter((t) => options.preferTrack!(t.name, t.trackIndex)).map((t) => t.trackIndex)
     : [];
-  const tracks = planAudioTracks(
+  // A marker whose placed take is still on the timeline where the marker starts gets a NEW TAKE (to the bin and
+  // its list), never a second bed on another track: Use this take swaps it in when the editor prefers it.
+  const stillPlaced = (item: ScoreItem): boolean => {
+    const take = options.history?.placed(item.key);
+    if (!take || take.startTicks === undefined) return false;
+    if (take.startTicks !== snapTicksToFrame(item.startTicks, sequence.ticksPerFrame).toString()) return false;
+    const track = occupancy.find((t) => t.trackIndex === take.trackIndex);
+    const norm = (path: string) => path.replace(/\\/g, "/").toLowerCase();
+    return Boolean(
+      track?.items.some((it) => it.startTicks === take.startTicks && norm(it.mediaPath) === norm(take.path)),
+    );
+  };
+  const again = new Set(items.filter(stillPlaced).map((i) => i.key));
+  const toPlace = items.filter((i) => !again.has(i.key));
+  const planned = planAudioTracks(
     occupancy,
-    items.map((i) => ({ startTicks: i.startTicks, endTicks: i.endTicks })),
+    toPlace.map((i) => ({ startTicks: i.startTicks, endTicks: i.endTicks })),
     { exclude, prefer },
   );
+  const tracks = items.map((item) => (again.has(item.key) ? NEW_TAKE_ONLY : planned[toPlace.indexOf(item)]));
 
-  const runnable: { item: ScoreItem; trackIndex: number; job: JobSpec }[] = [];
+  const runnable: { item: ScoreItem; trackIndex: number; job: TakeJobSpec }[] = [];
   items.forEach((item, i) => {
     if (item.seconds < MIN_DURATION_SEC || item.seconds > MAX_DURATION_SEC)
       return outcome.failed.push({
@@ -114,13 +170,14 @@ export async function scoreMarkers(
         item,
         message: "no audio track is free over this marker: add an audio track (Sequence > Add Tracks) and score again",
       });
-    const job: JobSpec = {
+    const job: TakeJobSpec = {
       job_id: `mk${i}-${Date.now().toString(36)}`,
       ...(item.prompt !== undefined ? { prompt: item.prompt } : { scene_tag: item.tag! }),
       duration_sec: item.seconds,
       label: item.name,
       ...(options.bpm?.[item.key] !== undefined ? { target_bpm: options.bpm[item.key] } : {}),
       ...options.levels,
+      ...(options.levelsMode === "keyframes" ? { levels: "keyframes" as const } : {}),
       ...(options.outputDir ? { output_dir: options.outputDir } : {}),
     };
     runnable.push({ item, trackIndex, job });
@@ -139,6 +196,22 @@ export async function scoreMarkers(
     if ("result" in o) done.push({ ...runnable[i], result: o.result });
     else outcome.failed.push({ item: runnable[i].item, message: o.error.message });
   });
+  // New takes of markers whose bed is already there: into the bin and the list, not onto the timeline.
+  const fresh = done.filter((d) => d.trackIndex === NEW_TAKE_ONLY);
+  if (fresh.length > 0) {
+    try {
+      await host.importFiles(fresh.map((d) => d.result.path));
+      const at = new Date().toISOString();
+      for (const d of fresh) {
+        options.history?.add(d.item.key, takeOf(d.result, -1, at));
+        (outcome.newTakes ??= []).push({ item: d.item, result: d.result });
+      }
+    } catch (err) {
+      for (const d of fresh)
+        outcome.failed.push({ item: d.item, message: `the new take could not be imported: ${(err as Error).message}` });
+    }
+  }
+  done.splice(0, done.length, ...done.filter((d) => d.trackIndex !== NEW_TAKE_ONLY));
   if (done.length === 0) return outcome;
 
   // The editor kept working while the beds were made: read the markers again and place each bed at its marker's
@@ -181,7 +254,27 @@ export async function scoreMarkers(
   }
   for (const d of done) {
     outcome.placed.push(d);
-    options.history?.add(d.item.key, takeOf(d.result, d.trackIndex, placement.at));
+    options.history?.add(
+      d.item.key,
+      takeOf(
+        d.result,
+        d.trackIndex,
+        placement.at,
+        snapTicksToFrame(d.item.startTicks, sequence.ticksPerFrame).toString(),
+      ),
+    );
+  }
+  // Editable levels: the bed level as Volume keyframes on each placed clip (its own transaction: the clip must
+  // exist before its component chain can be read).
+  for (const d of done) {
+    const start = snapTicksToFrame(d.item.startTicks, sequence.ticksPerFrame).toString();
+    const problem = await applyLevels(
+      host,
+      { trackIndex: d.trackIndex, startTicks: start, mediaPath: d.result.path },
+      d.result,
+      d.item.name,
+    );
+    if (problem) outcome.levelWarnings = [...(outcome.levelWarnings ?? []), `${d.item.name}: ${problem}`];
   }
   return outcome;
 }
@@ -222,14 +315,18 @@ export async function placeBeds(
   return { at: new Date().toISOString() };
 }
 
-export function takeOf(result: JobResult, trackIndex: number, at: string): Take {
+export function takeOf(result: JobResult, trackIndex: number, at: string, startTicks?: string): Take {
   return {
     path: result.path,
     seed: result.seed,
-    prompt: result.prompt,
     sha256: result.sha256,
     jobId: result.job_id,
     trackIndex,
     at,
+    prompt: result.prompt,
+    durationSec: result.duration_sec,
+    ...(startTicks !== undefined ? { startTicks } : {}),
+    ...((result as TakeResult).extended_from ? { extendedFrom: (result as TakeResult).extended_from } : {}),
+    ...(envelopeOf(result as TakeResult) ? { levels: envelopeOf(result as TakeResult)! } : {}),
   };
 }

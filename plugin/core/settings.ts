@@ -34,6 +34,22 @@ export interface PanelSettings {
   duckDb: number;
   /** Folder for the WAVs ("" = the helper's default, inside its output roots). */
   outputDir: string;
+  /**
+   * Bed level and duck: "keyframes" writes them as editable Volume keyframes where Premiere offers the calls
+   * (else baked), "baked" always bakes them into the WAV.
+   */
+  levelsMode: LevelsMode;
+}
+
+/** Where the bed level and the duck live: editable keyframes when Premiere allows, or baked into the WAV. */
+export type LevelsMode = "keyframes" | "baked";
+
+/** The `levels` to ask the helper for: keyframes only when the setting wants them and the host can write them. */
+export function levelsToRequest(
+  settings: Pick<PanelSettings, "levelsMode">,
+  hostCanWriteKeyframes: boolean,
+): LevelsMode {
+  return settings.levelsMode === "keyframes" && hostCanWriteKeyframes ? "keyframes" : "baked";
 }
 
 export const DEFAULT_SETTINGS: Readonly<PanelSettings> = Object.freeze({
@@ -46,6 +62,7 @@ export const DEFAULT_SETTINGS: Readonly<PanelSettings> = Object.freeze({
   defaultMarkerSeconds: 10,
   duckDb: DEFAULT_DUCK_DB,
   outputDir: "",
+  levelsMode: "keyframes",
 });
 
 const STORAGE_KEY = "cuesmith.settings.v1";
@@ -75,6 +92,7 @@ const CHECKS: Record<keyof PanelSettings, Check> = {
   defaultMarkerSeconds: range(MIN_DURATION_SEC, MAX_DURATION_SEC),
   duckDb: range(MIN_DUCK_DB, MAX_DUCK_DB),
   outputDir: text(1000),
+  levelsMode: (v) => v === "keyframes" || v === "baked",
 };
 
 function compiles(pattern: string): boolean {

@@ -6,6 +6,7 @@ import { secondsToTicks } from "../../shared/time";
 import { parseServerMessage } from "../../shared/protocol";
 import { FakeHost } from "../host/fake-host";
 import type { SocketLike } from "../core/helper-client";
+import { takesOfDone } from "../core/take-protocol";
 import { App } from "../ui/app";
 import css from "../ui/panel.css";
 import harnessCss from "./harness.css";
@@ -30,9 +31,13 @@ function openSocket(url: string): SocketLike {
   // the DOM's WebSocket (UXP's typings, also in scope, declare another)
   const ws = new (WebSocket as unknown as new (url: string) => SocketLike & EventTarget)(url);
   ws.addEventListener("message", (ev: Event) => {
-    const parsed = parseServerMessage(String((ev as MessageEvent).data));
-    if (parsed.ok && parsed.value.type === "done")
+    const data = String((ev as MessageEvent).data);
+    const parsed = parseServerMessage(data);
+    if (parsed.ok && parsed.value.type === "done") {
       written.set(parsed.value.result.path, parsed.value.result.duration_sec);
+      // every take of a job that asked for variations is on disk too
+      for (const take of takesOfDone(JSON.parse(data)).takes ?? []) written.set(take.path, take.duration_sec);
+    }
   });
   return ws;
 }

@@ -5,6 +5,15 @@ import { ticksToSeconds } from "../../shared/time";
 import type { AudioTrackOccupancy, MarkerInfo } from "../host/host";
 import type { FakeHost } from "../host/fake-host";
 
+/** A clip's Volume > Level as the fake holds it: "−12 dB" or "6 keyframes −20…−12 dB". */
+function volumeLabel(host: FakeHost, trackIndex: number, startTicks: string): string | null {
+  const clip = host.audioTrackItems(trackIndex).find((c) => c.startTicks === startTicks);
+  if (!clip || (!clip.volume.timeVarying && Math.abs(clip.volume.levelDb) < 0.05)) return null;
+  if (!clip.volume.timeVarying) return `${clip.volume.levelDb.toFixed(1)} dB`;
+  const dbs = clip.volume.keyframes.map((k) => k.levelDb);
+  return `${dbs.length} keyframes ${Math.min(...dbs).toFixed(1)}…${Math.max(...dbs).toFixed(1)} dB`;
+}
+
 export function TimelineView({ host }: { host: FakeHost }) {
   const [tracks, setTracks] = useState<AudioTrackOccupancy[]>([]);
   const [markers, setMarkers] = useState<MarkerInfo[]>([]);
@@ -36,6 +45,11 @@ export function TimelineView({ host }: { host: FakeHost }) {
           Undo
         </button>
       </div>
+      {host.sourceMonitor?.opened && (
+        <div className="source-monitor" data-testid="source-monitor" title={host.sourceMonitor.opened}>
+          Source Monitor: {host.sourceMonitor.playing ? "▶ playing" : "open"} {host.sourceMonitor.opened}
+        </div>
+      )}
       <div className="lane markers">
         {markers.map((m) => (
           <span
@@ -69,6 +83,12 @@ export function TimelineView({ host }: { host: FakeHost }) {
               onClick={() => host.setSelection([{ trackType: "audio", trackIndex: t.trackIndex, name: i.name }])}
             >
               {i.name}
+              {volumeLabel(host, t.trackIndex, i.startTicks) && (
+                <span className="volume" data-testid="clip-volume">
+                  {" "}
+                  · {volumeLabel(host, t.trackIndex, i.startTicks)}
+                </span>
+              )}
             </span>
           ))}
         </div>

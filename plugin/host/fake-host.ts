@@ -19,8 +19,11 @@ import {
   type AudioTrackOccupancy,
   type ClipInfo,
   type Host,
+  type HostCapabilities,
   type HostInfo,
   type ImportedItem,
+  type LevelEnvelope,
+  type PlacedClipRef,
   type MarkerInfo,
   type PlaceAudioOptions,
   type PremiereCheckReport,
@@ -71,6 +74,10 @@ export interface FakeHostOptions {
   syncTrackItems?: boolean;
   /** PremiereHost's wait for imported items, ms (default 2000 here). */
   importWaitMs?: number;
+  /** The 26.x component chain and keyframes exist (default true). */
+  componentChains?: boolean;
+  /** SourceMonitor exists (default true). */
+  sourceMonitor?: boolean;
 }
 
 export interface FakeSelectionRef {
@@ -144,6 +151,8 @@ export class FakeHost implements Host {
   readonly premiere: PremiereHost;
   private readonly present = new Set<string>();
   private readonly absent = new Set<string>();
+  /** Folders shown through the host's openPath ("Finder / Explorer"), oldest first. */
+  readonly revealed: string[] = [];
 
   constructor(description: FakeProjectDescription = {}, options: FakeHostOptions = {}) {
     for (const path of options.files ?? []) this.present.add(path);
@@ -168,12 +177,18 @@ export class FakeHost implements Host {
       version: options.version,
       importDelayMs: options.importDelayMs,
       syncTrackItems: options.syncTrackItems,
+      componentChains: options.componentChains,
+      sourceMonitor: options.sourceMonitor,
     });
     this.premiere = new PremiereHost(this.ppro.asModule(), {
       hostVersion: options.version ?? "25.6.0 (fake)",
       os: options.os ?? "fake",
       uxpVersion: options.uxpVersion ?? "8.1.0 (fake)",
       importWaitMs: options.importWaitMs ?? 2000,
+      openPath: async (path) => {
+        this.revealed.push(path);
+        return "";
+      },
       checkWavPath: async () => {
         if (!this.absent.has(FAKE_CHECK_WAV)) this.present.add(FAKE_CHECK_WAV);
         return FAKE_CHECK_WAV;
@@ -215,6 +230,27 @@ export class FakeHost implements Host {
   }
   checkPremiere(): Promise<PremiereCheckReport> {
     return this.premiere.checkPremiere();
+  }
+  getCapabilities(): HostCapabilities {
+    return this.premiere.getCapabilities();
+  }
+  auditionFile(path: string): Promise<void> {
+    return this.premiere.auditionFile(path);
+  }
+  revealFile(path: string): Promise<void> {
+    return this.premiere.revealFile(path);
+  }
+  swapClip(old: PlacedClipRef, item: ImportedItem, undoLabel: string): Promise<void> {
+    return this.premiere.swapClip(old, item, undoLabel);
+  }
+  setClipLevels(clip: PlacedClipRef, envelope: LevelEnvelope, undoLabel: string): Promise<void> {
+    return this.premiere.setClipLevels(clip, envelope, undoLabel);
+  }
+
+  /** What the Source Monitor has open and whether it plays (null when this fake has no Source Monitor). */
+  get sourceMonitor(): { opened: string | null; playing: boolean } | null {
+    const monitor = this.ppro.SourceMonitor;
+    return monitor ? { opened: monitor.opened, playing: monitor.playing } : null;
   }
 
   // ---------------------------------------------------------------- test controls

@@ -157,6 +157,41 @@ export interface PremiereCheckReport {
 
 export type Unsubscribe = () => void;
 
+/** What this Premiere offers beyond placement; the panel asks before offering the matching buttons. */
+export interface HostCapabilities {
+  /** SourceMonitor.openFilePath + play: Listen opens a take in the Source Monitor. */
+  sourceMonitor: boolean;
+  /** AudioClipTrackItem.getComponentChain + ComponentParam keyframes: editable bed level and duck. */
+  levelKeyframes: boolean;
+  /** UXP shell.openPath: reveal a take's folder in Finder / Explorer. */
+  reveal: boolean;
+}
+
+/** A clip the panel placed, found again by where it sits and what it plays. */
+export interface PlacedClipRef {
+  /** 0-based audio track index. */
+  trackIndex: number;
+  /** Its timeline start (within one frame). */
+  startTicks: TickString;
+  /** Its media path (compared case-insensitively, slashes unified). */
+  mediaPath: string;
+}
+
+/** One point of a level envelope: `offsetTicks` from the clip's first frame, the gain in dB there. */
+export interface LevelPoint {
+  offsetTicks: TickString;
+  gainDb: number;
+}
+
+/**
+ * A clip's volume as editable keyframes: `gainDb` everywhere plus the duck points (linear in dB between them,
+ * 0 dB outside), exactly the helper's `bed_gain_db` + `duck_keyframes`.
+ */
+export interface LevelEnvelope {
+  gainDb: number;
+  points: LevelPoint[];
+}
+
 /** Everything the panel asks of Premiere. */
 export interface Host {
   getHostInfo(): HostInfo;
@@ -206,6 +241,32 @@ export interface Host {
    * afterwards, and reports one line per call. Never throws: a failure is a line.
    */
   checkPremiere(): Promise<PremiereCheckReport>;
+
+  /** What this Premiere offers for the take loop (Source Monitor, level keyframes, reveal). */
+  getCapabilities(): HostCapabilities;
+
+  /**
+   * Opens a WAV in the Source Monitor and plays it (SourceMonitor.openFilePath + play). Nothing lands on the
+   * timeline. Throws HostError MONITOR_FAILED when Premiere says no.
+   */
+  auditionFile(path: string): Promise<void>;
+
+  /** Shows the folder holding `path` in Finder / Explorer. Throws HostError REVEAL_FAILED when it cannot. */
+  revealFile(path: string): Promise<void>;
+
+  /**
+   * Swaps a placed clip for another item IN PLACE: same track, same start, as ONE undoable transaction
+   * (remove + overwrite). The new item may be longer (an extended take) when the track is free over the extra
+   * length. Throws CLIP_NOT_FOUND when the old clip is no longer there, TRACK_OCCUPIED when the longer item would
+   * overwrite a neighbour.
+   */
+  swapClip(old: PlacedClipRef, item: ImportedItem, undoLabel: string): Promise<void>;
+
+  /**
+   * Writes a level envelope as keyframes on the clip's Volume > Level (one transaction). Throws
+   * LEVELS_UNSUPPORTED when this Premiere has no component chain or the Volume component is not found.
+   */
+  setClipLevels(clip: PlacedClipRef, envelope: LevelEnvelope, undoLabel: string): Promise<void>;
 }
 
 export type HostErrorCode =
@@ -220,7 +281,11 @@ export type HostErrorCode =
   | "TRACK_OUT_OF_RANGE"
   | "TRACK_OCCUPIED"
   | "TRANSACTION_FAILED"
-  | "PLACEMENT_NOT_VERIFIED";
+  | "PLACEMENT_NOT_VERIFIED"
+  | "MONITOR_FAILED"
+  | "REVEAL_FAILED"
+  | "CLIP_NOT_FOUND"
+  | "LEVELS_UNSUPPORTED";
 
 /** An error the panel can show as is; `code` says what went wrong, `cause` carries Premiere's own error. */
 export class HostError extends Error {

@@ -257,6 +257,34 @@ export async function runPremiereCheck(
       "needs the sequence, a free track, the marker and the imported WAV",
     );
 
+  // ---- the take loop's calls on the placed scratch clip: Volume keyframes, then the Source Monitor
+  if (placed && imported && freeTrack !== undefined && markerStart !== undefined) {
+    const clip = { trackIndex: freeTrack, startTicks: markerStart as string, mediaPath: imported.mediaPath };
+    if (host.getCapabilities().levelKeyframes) {
+      await step("Write Volume keyframes (editable levels)", async () => {
+        await host.setClipLevels(
+          clip,
+          {
+            gainDb: -12,
+            points: [
+              { offsetTicks: "0", gainDb: 0 },
+              { offsetTicks: "127008000000", gainDb: -8 },
+            ],
+          },
+          "Cuesmith check: levels",
+        );
+        return { value: true, detail: "Level keyframes on the Volume component (−12 dB, a −8 dB dip at 0.5 s)" };
+      });
+    } else
+      skip("Write Volume keyframes (editable levels)", "this Premiere has no component chain: beds keep baked levels");
+    if (host.getCapabilities().sourceMonitor) {
+      await step("Open the WAV in the Source Monitor (Listen)", async () => {
+        await host.auditionFile(imported.mediaPath);
+        return { value: true, detail: `${imported.mediaPath} open and playing in the Source Monitor` };
+      });
+    } else skip("Open the WAV in the Source Monitor (Listen)", "this Premiere has no SourceMonitor call for plugins");
+  }
+
   if (placed && sequence && freeTrack !== undefined) {
     await step("Take the placement back", async () => {
       // Plugins have no Edit > Undo call: a remove edit of the placed clip stands in for it.

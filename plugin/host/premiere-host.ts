@@ -22,6 +22,7 @@
  * very code against FakePpro.
  */
 import type {
+  Action,
   AudioClipTrackItem,
   FolderItem,
   Marker,
@@ -39,8 +40,11 @@ import {
   type AudioTrackOccupancy,
   type ClipInfo,
   type Host,
+  type HostCapabilities,
   type HostInfo,
   type ImportedItem,
+  type LevelEnvelope,
+  type PlacedClipRef,
   type MarkerInfo,
   type MarkerKind,
   type PlaceAudioOptions,
@@ -49,6 +53,7 @@ import {
   type TrackItemSpan,
   type Unsubscribe,
 } from "./host";
+import { LEVEL_PARAM_INDEX, levelFromDb, VOLUME_DISPLAY_NAME, VOLUME_MATCH_NAME_PREFIX } from "./levels";
 import { runPremiereCheck, writeCheckWav } from "./premiere-check";
 import { fpsFromTicksPerFrame, isTickString, rangesOverlap, toTicks } from "../../shared/time";
 
@@ -74,6 +79,8 @@ export interface PremiereHostEnv {
   importWaitMs?: number;
   /** A short WAV on disk for the Premiere check to import (default: written to UXP's temporary folder). */
   checkWavPath?: () => Promise<string>;
+  /** Opens a file or folder in the system's own app (UXP `shell.openPath`); resolves "" on success, else the error. */
+  openPath?: (path: string) => Promise<string>;
 }
 
 function readUxpEnv(): PremiereHostEnv {
@@ -82,6 +89,14 @@ function readUxpEnv(): PremiereHostEnv {
     const uxp = require("uxp") as { host?: { version?: unknown }; versions?: { uxp?: unknown } };
     if (uxp.host?.version !== undefined) env.hostVersion = String(uxp.host.version);
     if (uxp.versions?.uxp !== undefined) env.uxpVersion = String(uxp.versions.uxp);
+  } catch {
+    /* not in UXP */
+  }
+  try {
+    const uxp = require("uxp") as { shell?: { openPath?: (path: string, why: string) => Promise<string> } };
+    const shell = uxp.shell;
+    if (shell && typeof shell.openPath === "function")
+      env.openPath = (path) => shell.openPath!(path, "Cuesmith shows the folder that holds this take.");
   } catch {
     /* not in UXP */
   }
@@ -650,30 +665,16 @@ export class PremiereHost implements Host {
     const editor = this.ppro.SequenceEditor.getEditor(sequence);
 
     // 2. One synchronous block: actions created inside the lock, one transaction, no await.
-    let committed = false;
-    try {
-      project.lockedAccess(() => {
-        const actions = placements.map((p, i) =>
-          editor.createOverwriteItemAction(
-            items[i],
-            this.ppro.TickTime.createWithTicks(p.startTicks),
-            VIDEO_TRACK_FOR_AUDIO_ONLY,
-            p.audioTrackIndex,
-          ),
-        );
-        committed = project.executeTransaction((compound) => {
-          for (const action of actions) compound.addAction(action);
-        }, undoLabel);
-      });
-    } catch (error) {
-      if (error instanceof HostError) throw error;
-      throw new HostError(
-        "TRANSACTION_FAILED",
-        `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`,
-        error,
-      );
-    }
-    if (!committed) throw new HostError("TRANSACTION_FAILED", `Premiere did not apply the edit "${undoLabel}".`);
+    this.commitEdit(project, undoLabel, () =>
+      placements.map((p, i) =>
+        editor.createOverwriteItemAction(
+          items[i],
+          this.ppro.TickTime.createWithTicks(p.startTicks),
+          VIDEO_TRACK_FOR_AUDIO_ONLY,
+          p.audioTrackIndex,
+        ),
+      ),
+    );
 
     // 3. Trust but verify: an overwrite can silently do nothing. (Premiere may snap a start to the frame grid.)
     if (options.verify ?? true) {
@@ -739,9 +740,233 @@ export class PremiereHost implements Host {
     return () => offs.forEach((off) => off());
   }
 
+  /**
+   * One undo step: `makeActions` runs inside project.lockedAccess (26.3 wants actions created there), its actions
+   * go into ONE executeTransaction named `undoLabel`. Nothing may be awaited in either callback.
+   */
+  private commitEdit(project: Project, undoLabel: string, makeActions: () => Action[]): void {
+    let committed = false;
+    try {
+      project.lockedAccess(() => {
+        const actions = makeActions();
+        committed = project.executeTransaction((compound) => {
+          for (const action of actions) compound.addAction(action);
+        }, undoLabel);
+      });
+    } catch (error) {
+      if (error instanceof HostError) throw error;
+      throw new HostError(
+        "TRANSACTION_FAILED",
+        `Premiere rejected the edit "${undoLabel}": ${errorMessage(error)}`,
+        error,
+      );
+    }
+    if (!committed) throw new HostError("TRANSACTION_FAILED", `Premiere did not apply the edit "${undoLabel}".`);
+  }
+
+  // ---------------------------------------------------------------- the take loop
+
+  getCapabilities(): HostCapabilities {
+    const module = this.ppro as unknown as Record<string, unknown>;
+    const monitor = module.SourceMonitor as { openFilePath?: unknown; play?: unknown } | undefined;
+    return {
+      sourceMonitor: typeof monitor?.openFilePath === "function" && typeof monitor?.play === "function",
+      // Present on the module object from the release that has AudioClipTrackItem.getComponentChain on.
+      levelKeyframes: module.AudioComponentChain !== undefined && module.ComponentParam !== undefined,
+      reveal: typeof this.env.openPath === "function",
+    };
+  }
+
+  async auditionFile(path: string): Promise<void> {
+    if (typeof path !== "string" || !ABSOLUTE_PATH.test(path))
+      throw new HostError("INVALID_ARGUMENT", `Listen needs an absolute file path, got ${JSON.stringify(path)}.`);
+    if (!this.getCapabilities().sourceMonitor)
+      throw new HostError(
+        "MONITOR_FAILED",
+        "This Premiere has no Source Monitor call for plugins (Premiere 26 or later has).",
+      );
+    const monitor = this.ppro.SourceMonitor;
+    let opened: boolean;
+    try {
+      opened = await monitor.openFilePath(path);
+    } catch (error) {
+      throw new HostError(
+        "MONITOR_FAILED",
+        `Premiere could not open ${path} in the Source Monitor: ${errorMessage(error)}`,
+        error,
+      );
+    }
+    if (!opened)
+      throw new HostError(
+        "MONITOR_FAILED",
+        `Premiere could not open ${path} in the Source Monitor (is the file there?).`,
+      );
+    if (!(await monitor.play(1.0)))
+      throw new HostError(
+        "MONITOR_FAILED",
+        "The take is open in the Source Monitor but Premiere did not start playing it: press Space there.",
+      );
+  }
+
+  async revealFile(path: string): Promise<void> {
+    if (typeof path !== "string" || !ABSOLUTE_PATH.test(path))
+      throw new HostError("INVALID_ARGUMENT", `Reveal needs an absolute file path, got ${JSON.stringify(path)}.`);
+    const openPath = this.env.openPath;
+    if (!openPath) throw new HostError("REVEAL_FAILED", `This panel cannot open folders here; the file is at ${path}`);
+    // shell.openPath opens a file in its own app; its folder opens in Finder / Explorer, which is the reveal.
+    const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+    const folder = cut > 0 ? path.slice(0, cut) : path;
+    const answer = await openPath(folder).catch((error: unknown) => errorMessage(error));
+    if (answer) throw new HostError("REVEAL_FAILED", `Could not open ${folder}: ${answer}. The file is at ${path}`);
+  }
+
+  /** The track item a PlacedClipRef names: on its track, starting within one frame, playing its media. */
+  private async findPlaced(sequence: Sequence, ref: PlacedClipRef): Promise<AudioClipTrackItem> {
+    const count = await sequence.getAudioTrackCount();
+    if (!Number.isInteger(ref.trackIndex) || ref.trackIndex < 0 || ref.trackIndex >= count)
+      throw new HostError("CLIP_NOT_FOUND", `Audio track A${ref.trackIndex + 1} is no longer in "${sequence.name}".`);
+    if (!isTickString(ref.startTicks))
+      throw new HostError("INVALID_ARGUMENT", "The placed clip's start must be a tick string.");
+    const timebase = String(await sequence.getTimebase());
+    const frame = isTickString(timebase) && toTicks(timebase) > 0n ? toTicks(timebase) : 1n;
+    const track = await sequence.getAudioTrack(ref.trackIndex);
+    const items = (await track.getTrackItems(this.ppro.Constants.TrackItemType.CLIP, false)) as AudioClipTrackItem[];
+    for (const item of items) {
+      const delta = toTicks(ticksOf(await item.getStartTime(), "a clip start")) - toTicks(ref.startTicks);
+      if ((delta < 0n ? -delta : delta) >= frame) continue;
+      const path = await this.mediaPathOfTrackItem(item);
+      if (!ref.mediaPath || samePath(path, ref.mediaPath)) return item;
+    }
+    throw new HostError(
+      "CLIP_NOT_FOUND",
+      `The placed take is no longer on A${ref.trackIndex + 1} where Cuesmith put it (moved or deleted in the timeline); place the take again.`,
+    );
+  }
+
+  async swapClip(old: PlacedClipRef, handle: ImportedItem, undoLabel: string): Promise<void> {
+    if (typeof undoLabel !== "string" || undoLabel.trim() === "")
+      throw new HostError("INVALID_ARGUMENT", "swapClip needs an undo label.");
+    const project = await this.requireProject();
+    const sequence = await this.requireSequence(project);
+    const current = await this.findPlaced(sequence, old);
+    const item = await this.resolveItem(project, handle);
+    const start = toTicks(ticksOf(await current.getStartTime(), "the placed clip start"));
+    const end = toTicks(ticksOf(await current.getEndTime(), "the placed clip end"));
+    const newEnd =
+      handle.durationTicks !== null && isTickString(handle.durationTicks) ? start + toTicks(handle.durationTicks) : end;
+    if (newEnd > end) {
+      // A longer take (extended) must not overwrite the neighbour that follows the old one.
+      const [track] = await this.readAudioTracks(sequence, new Set([old.trackIndex]));
+      const clash = track?.items.find(
+        (it) => toTicks(it.startTicks) >= end && rangesOverlap(it.startTicks, it.endTicks, end, newEnd),
+      );
+      if (clash)
+        throw new HostError(
+          "TRACK_OCCUPIED",
+          `"${handle.name}" is longer than the placed take and would overwrite "${clash.name}" on A${old.trackIndex + 1}; move that clip first.`,
+        );
+    }
+    const editor = this.ppro.SequenceEditor.getEditor(sequence);
+    const startTicks = start.toString();
+    type Selection = Parameters<typeof editor.createRemoveItemsAction>[0];
+    // One transaction, two actions (as Adobe's samples build compound edits): out with the old take, the new one
+    // overwritten at the same start on the same track. One Edit > Undo brings the old take back.
+    this.commitEdit(project, undoLabel, () => {
+      let selection: Selection | null = null;
+      this.ppro.TrackItemSelection.createEmptySelection((s) => {
+        selection = s;
+      });
+      if (!selection) throw new HostError("TRANSACTION_FAILED", "Premiere gave no track item selection.");
+      (selection as Selection).addItem(current, false);
+      return [
+        editor.createRemoveItemsAction(selection as Selection, false, this.ppro.Constants.MediaType.AUDIO),
+        editor.createOverwriteItemAction(
+          item,
+          this.ppro.TickTime.createWithTicks(startTicks),
+          VIDEO_TRACK_FOR_AUDIO_ONLY,
+          old.trackIndex,
+        ),
+      ];
+    });
+    try {
+      await this.findPlaced(sequence, { trackIndex: old.trackIndex, startTicks, mediaPath: handle.mediaPath });
+    } catch {
+      throw new HostError(
+        "PLACEMENT_NOT_VERIFIED",
+        `Premiere accepted "${undoLabel}" but the new take is not on A${old.trackIndex + 1}. Check the timeline (Edit > Undo reverts the swap).`,
+      );
+    }
+  }
+
+  async setClipLevels(clip: PlacedClipRef, envelope: LevelEnvelope, undoLabel: string): Promise<void> {
+    if (!Number.isFinite(envelope?.gainDb) || !Array.isArray(envelope.points))
+      throw new HostError("INVALID_ARGUMENT", "setClipLevels needs a gain in dB and a list of points.");
+    if (!this.getCapabilities().levelKeyframes)
+      throw new HostError(
+        "LEVELS_UNSUPPORTED",
+        "This Premiere has no component chain for plugins: levels stay baked into the WAV.",
+      );
+    const project = await this.requireProject();
+    const sequence = await this.requireSequence(project);
+    const item = await this.findPlaced(sequence, clip);
+    if (typeof item.getComponentChain !== "function")
+      throw new HostError("LEVELS_UNSUPPORTED", "This Premiere's audio clips have no component chain for plugins.");
+    const chain = await item.getComponentChain();
+    // The Volume component by match name (language-independent); its display name, then the first slot, as fallbacks.
+    let volume = null;
+    const count = chain.getComponentCount();
+    for (let i = 0; i < count && !volume; i++) {
+      const component = chain.getComponentAtIndex(i);
+      if (String(await component.getMatchName()).startsWith(VOLUME_MATCH_NAME_PREFIX)) volume = component;
+    }
+    for (let i = 0; i < count && !volume; i++) {
+      const component = chain.getComponentAtIndex(i);
+      if ((await component.getDisplayName()) === VOLUME_DISPLAY_NAME) volume = component;
+    }
+    if (!volume) throw new HostError("LEVELS_UNSUPPORTED", "The clip has no Volume component to write its level on.");
+    const level = volume.getParam(LEVEL_PARAM_INDEX);
+    if (!(await level.areKeyframesSupported()))
+      throw new HostError("LEVELS_UNSUPPORTED", "Premiere does not offer keyframes on this clip's Volume level.");
+
+    const inPoint = toTicks(ticksOf(await item.getInPoint(), "the clip in point"));
+    const length =
+      toTicks(ticksOf(await item.getEndTime(), "the clip end")) -
+      toTicks(ticksOf(await item.getStartTime(), "the clip start"));
+    // Keyframe positions are media time (in point + offset). The envelope's corners, plus the clip's two ends,
+    // carry the total gain bed + duck at that point.
+    const offsets = [0n, length, ...envelope.points.map((p) => toTicks(p.offsetTicks))]
+      .filter((t) => t >= 0n && t <= length)
+      .filter((t, i, all) => all.indexOf(t) === i)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const values = offsets.map((t) => levelFromDb(envelope.gainDb + duckDbAt(envelope, t)));
+    const keyframes = offsets.map((t, i) => {
+      const kf = level.createKeyframe(values[i]);
+      kf.position = this.ppro.TickTime.createWithTicks((inPoint + t).toString());
+      return kf;
+    });
+    this.commitEdit(project, undoLabel, () => [
+      level.createSetTimeVaryingAction(true),
+      ...keyframes.map((kf) => level.createAddKeyframeAction(kf)),
+    ]);
+  }
+
   // ---------------------------------------------------------------- the Premiere check
 
   checkPremiere(): Promise<PremiereCheckReport> {
     return runPremiereCheck(this.ppro, this, this.env.checkWavPath ?? writeCheckWav);
   }
+}
+
+/** The duck part of an envelope at `offset` ticks: linear in dB between its points, 0 outside them. */
+export function duckDbAt(envelope: LevelEnvelope, offset: bigint): number {
+  const points = envelope.points
+    .map((p) => ({ t: toTicks(p.offsetTicks), db: p.gainDb }))
+    .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+  if (points.length === 0 || offset < points[0].t || offset > points[points.length - 1].t) return 0;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1];
+    const b = points[i];
+    if (offset <= b.t) return b.t === a.t ? b.db : a.db + ((b.db - a.db) * Number(offset - a.t)) / Number(b.t - a.t);
+  }
+  return points[points.length - 1].db;
 }

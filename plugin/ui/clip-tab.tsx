@@ -8,12 +8,14 @@ import type { ClipInfo } from "../host/host";
 import { parseBpm } from "../core/bpm";
 import { bedsUnderClips, bedTargets, clipKey } from "../core/clip-bed";
 import { takeRef } from "../core/feedback";
-import { trackPolicy } from "../core/settings";
+import { levelsToRequest, trackPolicy } from "../core/settings";
 import { BpmField } from "./row-extras";
 import { BedRow, cancelledStatus, type RowStatus } from "./row-status";
 import { isCancellation, RunProgressLine, useBedRun } from "./run-progress";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
 import { useShortcuts } from "./shortcuts";
+import { TakeList } from "./take-list";
+import { useTakes, withPlacedTake } from "./use-takes";
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
@@ -29,6 +31,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
   const batch = useBedRun(connection);
   // the analysis is of the clips it was made for: another selection drops it
   const selectionKey = useRef("");
+  const takes = useTakes({ host, connection, history, settings });
 
   const reload = useCallback(async () => {
     try {
@@ -110,6 +113,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
         bpm: tempos,
         duckDb: settings.duckDb,
         history,
+        levelsMode: levelsToRequest(settings, host.getCapabilities().levelKeyframes),
         excludeTrack: trackPolicy(settings).excludeTrack,
         ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         onJob: (clip, e) => {
@@ -138,9 +142,10 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
           f.clip,
           cancelled.includes(f) ? cancelledStatus(history.of(clipKey(f.clip))) : { kind: "failed", message: f.message },
         );
+      if (outcome.levelWarnings?.length) setNote(outcome.levelWarnings.join(" "));
       if (cancelled.length > 0 && outcome.placed.length === 0)
         setNote("Cancelled. Nothing new was placed; the beds already on the timeline stay.");
-      else if (outcome.placed.length > 0) {
+      else if (outcome.placed.length > 0 && !outcome.levelWarnings?.length) {
         const prompts = [...new Set(outcome.placed.map((p) => p.result.prompt))];
         setNote(
           `Placed under ${outcome.placed.length} clip${outcome.placed.length === 1 ? "" : "s"} in one undo step. Prompt: ${prompts.join(" | ")}`,
@@ -244,7 +249,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
           const refusedWhy = refusal(c);
           const status: RowStatus = refusedWhy
             ? { kind: "failed", message: refusedWhy }
-            : (statuses[key] ?? { kind: "idle" });
+            : withPlacedTake(statuses[key] ?? { kind: "idle" }, history, key);
           return (
             <BedRow
               key={key}
@@ -254,7 +259,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
               title={c.mediaPath}
               time={`${c.trackType === "audio" ? "A" : "V"}${c.trackIndex + 1} · ${ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks)).toFixed(2)} s`}
               takes={history.of(key).length}
-              onRescore={busy || !online || refusedWhy ? undefined : () => void generate([c])}
+              onRescore={busy || !online || refusedWhy || history.placed(key) ? undefined : () => void generate([c])}
               onFeedback={(t) => onFeedback({ ...takeRef(history.of(key), t), label: c.name })}
             >
               <div className="row-fields">
@@ -269,6 +274,17 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
                   }
                 />
               </div>
+              <TakeList
+                takes={history.of(key)}
+                placedSha={history.placed(key)?.sha256}
+                capabilities={takes.capabilities}
+                busy={busy || !online || takes.busyKey !== null}
+                message={takes.messageOf(key)}
+                onListen={(t) => void takes.listen(key, t)}
+                onUse={(t) => void takes.use(key, t, c.name)}
+                onReveal={(t) => void takes.reveal(key, t)}
+                onNewTakes={(n) => void takes.newTakes(key, n, c.name)}
+              />
             </BedRow>
           );
         })}

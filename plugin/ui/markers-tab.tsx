@@ -10,12 +10,14 @@ import { takeRef } from "../core/feedback";
 import { applyTweak, editTextOf, scoreItemsFromMarkers, type ItemTweak, type ScoreItem } from "../core/markers";
 import { findOverruns } from "../core/overrun";
 import { scoreMarkers } from "../core/score-markers";
-import { trackPolicy } from "../core/settings";
+import { levelsToRequest, trackPolicy } from "../core/settings";
 import { BpmField, OverrunWarning } from "./row-extras";
 import { BedRow, cancelledStatus, type RowStatus } from "./row-status";
 import { isCancellation, RunProgressLine, useBedRun } from "./run-progress";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
 import { useShortcuts } from "./shortcuts";
+import { TakeList } from "./take-list";
+import { useTakes, withPlacedTake } from "./use-takes";
 
 interface Row {
   item: ScoreItem;
@@ -67,6 +69,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
   const [busy, setBusy] = useState(false);
   const batch = useBedRun(connection);
   const [note, setNote] = useState<string | null>(null);
+  const takes = useTakes({ host, connection, history, settings });
 
   const reload = useCallback(async () => {
     try {
@@ -137,6 +140,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
         excludeTrack: policy.excludeTrack,
         preferTrack: policy.preferTrack,
         levels: { loudness_lufs: settings.loudnessLufs, bed_level_db: settings.bedLevelDb },
+        levelsMode: levelsToRequest(settings, host.getCapabilities().levelKeyframes),
         ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         onJob: (item, e) => {
           batch.track(e);
@@ -167,6 +171,25 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
             ? cancelledStatus(history.of(f.item.key))
             : { kind: "failed", message: f.message },
         });
+      for (const n of outcome.newTakes ?? []) {
+        const placed = history.placed(n.item.key);
+        if (placed)
+          update(n.item.key, {
+            status: {
+              kind: "placed",
+              take: history.of(n.item.key).indexOf(placed) + 1,
+              path: placed.path,
+              jobId: placed.jobId,
+              sha256: placed.sha256,
+              trackIndex: placed.trackIndex,
+            },
+          });
+      }
+      if (outcome.newTakes?.length)
+        setNote(
+          `${outcome.newTakes.length} marker${outcome.newTakes.length === 1 ? "" : "s"} already had a bed: the new take is in the Cuesmith bin and under the marker (Use this take swaps it in).`,
+        );
+      if (outcome.levelWarnings?.length) setNote(outcome.levelWarnings.join(" "));
       if (cancelled.length > 0 && outcome.placed.length === 0)
         setNote("Cancelled. Nothing new was placed; the takes already on the timeline stay.");
       else if (outcome.placed.length > 0)
@@ -238,7 +261,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
           <BedRow
             key={r.item.key}
             testId="marker-row"
-            status={r.status}
+            status={withPlacedTake(r.status, history, r.item.key)}
             name={r.item.name}
             title={r.item.name}
             time={sequence ? ticksToTimecode(r.item.startTicks, sequence.ticksPerFrame) : ""}
@@ -251,7 +274,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
               />
             }
             takes={history.of(r.item.key).length}
-            onRescore={busy || !online ? undefined : () => void run([r.item.key])}
+            onRescore={busy || !online || history.placed(r.item.key) ? undefined : () => void run([r.item.key])}
             onFeedback={(t) => onFeedback({ ...takeRef(history.of(r.item.key), t), label: r.item.name })}
           >
             <div className="row-fields">
@@ -273,6 +296,19 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
               <BpmField value={r.bpm} onChange={(bpm) => update(r.item.key, { bpm })} />
             </div>
             <OverrunWarning overrun={overruns.get(r.item.key)} />
+            <TakeList
+              takes={history.of(r.item.key)}
+              placedSha={history.placed(r.item.key)?.sha256}
+              capabilities={takes.capabilities}
+              busy={busy || !online || takes.busyKey !== null}
+              targetSeconds={Number(r.seconds) || r.item.seconds}
+              message={takes.messageOf(r.item.key)}
+              onListen={(t) => void takes.listen(r.item.key, t)}
+              onUse={(t) => void takes.use(r.item.key, t, r.item.name)}
+              onReveal={(t) => void takes.reveal(r.item.key, t)}
+              onNewTakes={(n) => void takes.newTakes(r.item.key, n, r.item.name)}
+              onExtend={(seconds) => void takes.extend(r.item.key, seconds, r.item.name)}
+            />
           </BedRow>
         ))}
       </ul>

@@ -92,7 +92,10 @@ function shown(f: Field, value: PanelSettings[keyof PanelSettings]): string {
 export function SettingsTab({ settings, storage, onSaved, host, checkRequest }: SettingsTabProps) {
   const [draft, setDraft] = useState<Record<keyof PanelSettings, string>>(
     () =>
-      Object.fromEntries(FIELDS.map((f) => [f.key, shown(f, settings[f.key])])) as Record<keyof PanelSettings, string>,
+      ({
+        ...Object.fromEntries(FIELDS.map((f) => [f.key, shown(f, settings[f.key])])),
+        levelsMode: settings.levelsMode,
+      }) as Record<keyof PanelSettings, string>,
   );
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   // a hand-written expression (not words) stays as it is until the editor types words over it
@@ -107,6 +110,7 @@ export function SettingsTab({ settings, storage, onSaved, host, checkRequest }: 
         out[f.key] = customRule && text === settings.avoidTracksPattern ? text : wordsToPattern(text);
       else out[f.key] = text.trim();
     }
+    out.levelsMode = draft.levelsMode === "baked" ? "baked" : "keyframes";
     return out as unknown as PanelSettings;
   };
   const problems = settingsProblems(parsed());
@@ -177,6 +181,22 @@ export function SettingsTab({ settings, storage, onSaved, host, checkRequest }: 
           )}
         </label>
       ))}
+      <label className="field">
+        <span>Bed level and dip</span>
+        <select
+          value={draft.levelsMode}
+          data-testid="setting-levelsMode"
+          onChange={(e) => setDraft((d) => ({ ...d, levelsMode: e.target.value }))}
+        >
+          <option value="keyframes">Editable keyframes (when Premiere allows)</option>
+          <option value="baked">Always baked into the WAV</option>
+        </select>
+        <span className="muted">
+          {host.getCapabilities().levelKeyframes
+            ? "This Premiere can write Volume keyframes."
+            : "This Premiere cannot write Volume keyframes: levels are baked."}
+        </span>
+      </label>
       {message && <p className={message.error ? "error" : "ok"}>{message.text}</p>}
       <button
         className={buttonClass("cta", Object.keys(problems).length > 0)}

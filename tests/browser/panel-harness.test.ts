@@ -114,17 +114,16 @@ describeBrowser("the panel in a browser (harness)", () => {
     expect(await page.textContent('[data-testid="markers-note"]')).toMatch(/5 beds placed in one undo step/);
   });
 
-  it("keeps the take history when a marker is scored again", async () => {
-    await page.locator('[data-testid="rescore"]').first().click();
+  it("keeps the take history: a new take goes to the bin and the list, never onto another track", async () => {
+    const row = page.locator('[data-testid="marker-row"]').first();
+    await row.locator('[data-testid="new-take"]').click();
     await page.waitForFunction(
-      () => document.querySelector('[data-testid="marker-row"]')?.textContent?.includes("take 2"),
+      () => document.querySelector('[data-testid="marker-row"]')?.querySelectorAll('[data-testid="take"]').length === 2,
       null,
       { timeout: 60000 },
     );
     const edits = await placementsIn(page);
-    expect(edits).toHaveLength(2);
-    expect(edits[1]).toHaveLength(1);
-    expect(edits[1][0].audioTrackIndex).not.toBe(edits[0][0].audioTrackIndex); // the first take is still there
+    expect(edits).toHaveLength(1); // nothing new on the timeline: the first take is still the one placed
   });
 
   it("sends feedback on a placed take and confirms only after the helper stored it", async () => {
@@ -165,7 +164,7 @@ describeBrowser("the panel in a browser (harness)", () => {
       await shot("04a-analysis");
       await page.click('[data-testid="generate-bed"]');
       await page.waitForSelector('[data-testid="clip-row"][data-status="placed"]', { timeout: 60000 });
-      await page.waitForFunction(() => document.querySelectorAll(".clip.bed").length === 7);
+      await page.waitForFunction(() => document.querySelectorAll(".clip.bed").length === 6); // 5 beds + this one
       await shot("04-clip-bed");
       const edits = await placementsIn(page);
       const last = edits[edits.length - 1];
@@ -243,7 +242,11 @@ describeBrowser("the panel in a browser (harness)", () => {
         .inputValue(),
     ).toBe("2.5");
     const editsBefore = (await placementsIn(page)).length;
-    await row.locator('[data-testid="rescore"]').click();
+    // Score Markers with only #unboxing ticked: a bed at the marker as it is now (its earlier take stays at 2 s)
+    const boxes = page.locator('[data-testid="marker-row"] input[type="checkbox"]');
+    for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).setChecked(false);
+    await row.locator('input[type="checkbox"]').setChecked(true);
+    await page.click('[data-testid="score-markers"]');
     await page.waitForFunction(
       (n) =>
         (

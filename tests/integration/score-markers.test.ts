@@ -14,6 +14,8 @@ import { spawnSync } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startTestHelper } from "../helpers/daemon";
+import * as limits from "../../shared/protocol/limits";
+import { extendTake, newTakes, useTake } from "../../plugin/core/takes";
 
 const t = (s: number) => secondsToTicks(s).toString();
 const openWs = (url: string) => new WebSocket(url) as unknown as SocketLike;
@@ -350,4 +352,75 @@ describe("Generate bed under selected clips, against a real helper", () => {
     await expect(bedsUnderClips(host, client, [])).rejects.toThrow(/select one or more clips/);
     client.close();
   });
+});
+
+// HELPER TAKE LOOP: the parts marked below need the helper's `variations`, `extend` and `levels`; they run once
+// shared/protocol exports MAX_VARIATIONS (or with CUESMITH_TAKE_LOOP=1).
+const HELPER_TAKE_LOOP = "MAX_VARIATIONS" in limits || process.env.CUESMITH_TAKE_LOOP === "1";
+
+describe("the take loop against a real helper", () => {
+  let helper: RunningHelper;
+  beforeAll(async () => {
+    helper = await startTestHelper();
+  });
+  afterAll(() => helper.close());
+
+  /** #unboxing scored alone: its first take placed at 2 s. */
+  async function scored(levelsMode?: "keyframes") {
+    const host = new FakeHost(project());
+    const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
+    const history = new TakeHistory();
+    const key = scoreItemsFromMarkers(await host.getMarkers(), (await host.getActiveSequence())!)[0].key;
+    const first = await scoreMarkers(host, client, { history, only: [key], ...(levelsMode ? { levelsMode } : {}) });
+    expect(first.failed).toEqual([]);
+    return { host, client, history, key, placed: first.placed[0] };
+  }
+
+  it("a new take goes to the bin; Use this take swaps it in place in one undo step", async () => {
+    const { host, client, history, key, placed } = await scored("keyframes");
+    const edits = host.edits.length;
+    const [second] = await newTakes(host, client, history, key);
+    expect(host.edits.length).toBe(edits);
+    expect(second.seed).not.toBe(placed.result.seed);
+    expect(fs.existsSync(second.path)).toBe(true);
+    await useTake(host, history, key, second, "#unboxing");
+    const onTrack = host.audioTrackItems(placed.trackIndex).filter((c) => c.startTicks === t(2));
+    expect(onTrack.map((c) => [c.mediaPath, c.endTicks])).toEqual([[second.path, t(5)]]);
+    expect(host.edits.length).toBe(edits + 1 + (history.placed(key)?.levels ? 1 : 0));
+    client.close();
+  });
+
+  (HELPER_TAKE_LOOP ? it : it.skip)("variations: 3 takes from one request, seeds seed+i, each on disk", async () => {
+    const { host, client, history, key } = await scored();
+    const takes = await newTakes(host, client, history, key, { variations: 3 });
+    expect(takes).toHaveLength(3);
+    expect(takes.map((x) => x.seed - takes[0].seed)).toEqual([0, 1, 2]);
+    for (const take of takes) expect(fs.existsSync(take.path)).toBe(true);
+    client.close();
+  });
+
+  (HELPER_TAKE_LOOP ? it : it.skip)(
+    "extend: the marker grows, the take is continued and swapped in place",
+    async () => {
+      const { host, client, history, key, placed } = await scored();
+      host.moveMarker("#unboxing", { duration: { seconds: 3.5 } });
+      const { take } = await extendTake(host, client, history, key, 3.5, { name: "#unboxing" });
+      expect(take.extendedFrom).toBe(placed.result.sha256);
+      const onTrack = host.audioTrackItems(placed.trackIndex).filter((c) => c.startTicks === t(2));
+      expect(onTrack.map((c) => [c.mediaPath, c.endTicks])).toEqual([[take.path, t(5.5)]]);
+      client.close();
+    },
+  );
+
+  (HELPER_TAKE_LOOP ? it : it.skip)(
+    'levels: "keyframes" puts the bed level on the clip as Volume keyframes',
+    async () => {
+      const { host, client, placed } = await scored("keyframes");
+      expect(client.levelsUnsupported).toBe(false);
+      const [clip] = host.audioTrackItems(placed.trackIndex).filter((c) => c.startTicks === t(2));
+      expect(clip.volume.timeVarying).toBe(true);
+      expect(clip.volume.keyframes.length).toBeGreaterThanOrEqual(2);
+      client.close();
+    },
+  );
 });

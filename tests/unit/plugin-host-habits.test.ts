@@ -128,6 +128,8 @@ describe("Check Premiere", () => {
       "Read the audio tracks",
       "Import a short WAV",
       "Place it on a free track (one transaction)",
+      "Write Volume keyframes (editable levels)",
+      "Open the WAV in the Source Monitor (Listen)",
       "Take the placement back",
       "Restore your active sequence",
       "Delete the scratch sequence",

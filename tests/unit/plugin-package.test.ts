@@ -30,7 +30,11 @@ interface Manifest {
   host: { app: string; minVersion: string };
   entrypoints: { type: string; id: string; label: { default: string }; icons?: ManifestIcon[] }[];
   icons?: ManifestIcon[];
-  requiredPermissions: { network: { domains: string[] | "all" }; localFileSystem: string };
+  requiredPermissions: {
+    network: { domains: string[] | "all" };
+    localFileSystem: string;
+    launchProcess?: { schemes: string[]; extensions: string[] };
+  };
 }
 
 interface ManifestIcon {
@@ -97,6 +101,8 @@ describe("plugin package (.ccx)", () => {
     });
     // importFiles takes paths and Premiere reads them; the check's WAV goes to UXP's own temporary folder.
     expect(manifest.requiredPermissions.localFileSystem).toBe("request");
+    // Reveal opens a take's folder (shell.openPath on a path without an extension), nothing else.
+    expect(manifest.requiredPermissions.launchProcess).toEqual({ schemes: [], extensions: [""] });
     // Exactly what Settings checks addresses against.
     expect(manifest.requiredPermissions.network.domains).toEqual([...MANIFEST_NETWORK_DOMAINS]);
     expect(zip[manifest.main]).toBeDefined();

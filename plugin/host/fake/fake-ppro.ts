@@ -33,7 +33,11 @@
 
 import type { premierepro } from "@adobe/premierepro";
 import { isTickString, secondsToTicks, toTicks, type TickString } from "../../../shared/time";
+import { dbFromLevel, levelFromDb } from "../levels";
 import { buildState } from "./build-state";
+
+const FAKE_UNITY_LEVEL_VALUE = levelFromDb(0);
+import { FakeAudioComponentChain, FakeSourceMonitor, valueAt } from "./components";
 import { FakeMarkers } from "./markers";
 import { FakeProject } from "./project";
 import { FakeProjectItem } from "./project-items";
@@ -71,6 +75,12 @@ export interface FakePproOptions {
   importDelayMs?: number;
   /** getTrackItems returns a plain array, as the types declare, instead of a Promise. */
   syncTrackItems?: boolean;
+  /**
+   * The 26.x calls for editable levels (AudioClipTrackItem.getComponentChain, ComponentParam keyframes) and
+   * the Source Monitor exist (default true); false models a Premiere without them.
+   */
+  componentChains?: boolean;
+  sourceMonitor?: boolean;
 }
 
 /** Default delay before imported items appear in their bin. */
@@ -197,6 +207,12 @@ export class FakePpro {
     MediaType: { ANY: 0, DATA: 1, VIDEO: 2, AUDIO: 3 },
   };
   readonly Application: { version: string };
+  /** SourceMonitor (absent when FakePproOptions.sourceMonitor is false). */
+  readonly SourceMonitor?: FakeSourceMonitor;
+  /** Present as in the 26.3 module object when component chains are modelled. */
+  readonly AudioComponentChain?: object;
+  readonly ComponentParam?: object;
+  readonly componentChains: boolean;
 
   constructor(description: FakeProjectDescription = {}, options: FakePproOptions = {}) {
     this.state = description.project === false ? null : buildState(description);
@@ -205,6 +221,17 @@ export class FakePpro {
     this.Application = { version: options.version ?? "25.6.0 (fake)" };
     this.importDelayMs = options.importDelayMs ?? FAKE_IMPORT_DELAY_MS;
     this.syncTrackItems = options.syncTrackItems ?? false;
+    this.componentChains = options.componentChains ?? true;
+    if (this.componentChains) {
+      this.AudioComponentChain = {};
+      this.ComponentParam = {};
+    }
+    if (options.sourceMonitor ?? true) this.SourceMonitor = new FakeSourceMonitor(this);
+  }
+
+  /** @internal AudioClipTrackItem.getComponentChain's answer (the timeline reaches the components through here). */
+  componentChain(sequenceGuid: string, itemId: string): FakeAudioComponentChain {
+    return new FakeAudioComponentChain(this, sequenceGuid, itemId);
   }
 
   /** This object as the `premierepro` module type, for `new PremiereHost(fake.asModule())`. */
@@ -516,6 +543,14 @@ export class FakePpro {
         startTicks: it.start.toString(),
         endTicks: it.end.toString(),
         inPointTicks: it.inPoint.toString(),
+        volume: {
+          timeVarying: it.volume?.timeVarying ?? false,
+          levelDb: dbFromLevel(it.volume ? valueAt(it.volume, it.inPoint) : FAKE_UNITY_LEVEL_VALUE),
+          keyframes: (it.volume?.timeVarying ? it.volume.keyframes : []).map((k) => ({
+            positionTicks: k.position.toString(),
+            levelDb: dbFromLevel(k.value),
+          })),
+        },
       }));
   }
 

@@ -10,3 +10,4 @@ export * from "./markers";
 export * from "./sequence-editor";
 export * from "./project";
 export * from "./fake-ppro";
+export * from "./components";

@@ -72,6 +72,15 @@ export class FakeTrackItem {
   async isDisabled(): Promise<boolean> {
     return false;
   }
+  /** AudioClipTrackItem.getComponentChain (26.x); absent from a Premiere without it, refused on video items. */
+  get getComponentChain(): (() => Promise<unknown>) | undefined {
+    if (!this.fake.componentChains) return undefined;
+    return async () => {
+      if (this.locate().type !== "audio")
+        throw new FakePproRuleError("BAD_ARGUMENT", "This fake models the audio component chain only.");
+      return this.fake.componentChain(this.sequenceGuid, this.itemId);
+    };
+  }
 }
 
 export class FakeTrack {

@@ -109,6 +109,8 @@ export interface FakeTrackItemSnapshot {
   startTicks: TickString;
   endTicks: TickString;
   inPointTicks: TickString;
+  /** Volume > Level as the Effect Controls would show it, in dB (keyframe positions in media ticks). */
+  volume: { timeVarying: boolean; levelDb: number; keyframes: { positionTicks: TickString; levelDb: number }[] };
 }
 
 export interface FakeBinItemSnapshot {
@@ -153,7 +155,10 @@ export type FakeRule =
   | "NOT_A_SEQUENCE"
   | "STALE_ITEM"
   | "NO_PROJECT"
-  | "BAD_ARGUMENT";
+  | "BAD_ARGUMENT"
+  | "BAD_VALUE"
+  | "NOT_TIME_VARYING"
+  | "KEYFRAME_OUTSIDE_CLIP";
 
 /** Thrown where the fake refuses a call Premiere would reject (or silently get wrong). */
 export class FakePproRuleError extends Error {
@@ -190,6 +195,15 @@ export interface TrackItemState {
   /** Link group (see FakeClipDescription.link). */
   link: string | null;
   speed: number;
+  /** The Volume component's Level parameter (audio items; absent = untouched, the default level). */
+  volume?: VolumeState;
+}
+
+/** @internal Volume > Level: Premiere's normalised value (1.0 = +15 dB), static or keyframed in media time. */
+export interface VolumeState {
+  timeVarying: boolean;
+  value: number;
+  keyframes: { position: bigint; value: number }[];
 }
 
 /** @internal */

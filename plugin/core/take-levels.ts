@@ -1,0 +1,62 @@
+// Editable levels: a result asked with `levels: "keyframes"` carries the bed level (`bed_gain_db`) and the duck's
+// corners (`duck_keyframes`) instead of having them baked in; the panel writes them as keyframes on the placed
+// clip's Volume > Level, where the editor can move them.
+import { secondsToTicks } from "../../shared/time";
+import type { Host, LevelEnvelope, PlacedClipRef } from "../host/host";
+import type { TakeResult } from "./take-protocol";
+
+/** The envelope a keyframes result asks for; null for a baked one (nothing to write). */
+export function envelopeOf(result: TakeResult): LevelEnvelope | null {
+  if (result.levels !== "keyframes" || result.bed_gain_db === undefined) return null;
+  return {
+    gainDb: result.bed_gain_db,
+    points: (result.duck_keyframes ?? []).map((k) => ({
+      offsetTicks: secondsToTicks(k.time_sec).toString(),
+      gainDb: k.gain_db,
+    })),
+  };
+}
+
+/**
+ * The levels a take gets when it replaces `previous` on the timeline: its own, with the previous take's dip when
+ * it has none (the dip follows the voice, not the music: a new take or an extension of a bed under a voice-over
+ * keeps ducking where the voice is). Null when neither has editable levels.
+ */
+export function levelsForSwap(
+  next: LevelEnvelope | undefined,
+  previous: LevelEnvelope | undefined,
+): LevelEnvelope | null {
+  if (!next && !previous) return null;
+  if (!next) return previous!;
+  return next.points.length === 0 && previous ? { gainDb: next.gainDb, points: previous.points } : next;
+}
+
+/** Writes an envelope on a placed clip; null when done, else the problem in words (see applyLevels). */
+export async function writeLevels(
+  host: Host,
+  clip: PlacedClipRef,
+  envelope: LevelEnvelope | null,
+  name: string,
+): Promise<string | null> {
+  if (!envelope) return null;
+  try {
+    await host.setClipLevels(clip, envelope, `Cuesmith: levels of ${name}`);
+    return null;
+  } catch (err) {
+    return `its level could not be written as keyframes (${(err as Error).message}); set the clip's volume to ${envelope.gainDb} dB by hand`;
+  }
+}
+
+/**
+ * Writes a keyframes result's levels on its placed clip. Returns null when done (or nothing to write), else the
+ * problem in words: the bed is then on the timeline at its finished loudness, and the editor is told the level
+ * to set by hand.
+ */
+export async function applyLevels(
+  host: Host,
+  clip: PlacedClipRef,
+  result: TakeResult,
+  name: string,
+): Promise<string | null> {
+  return writeLevels(host, clip, envelopeOf(result), name);
+}

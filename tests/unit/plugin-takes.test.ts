@@ -1,0 +1,330 @@
+// The take loop on FakePpro: new takes never add a track, Use this take swaps in place as one undo step, Extend
+// swaps the longer bed in, levels land as Volume keyframes, Listen plays in the Source Monitor, Reveal opens the
+// folder. The helper is stubbed at its client interface with the take-loop protocol's answer shapes.
+import type { HelperClient, JobOutcome } from "../../plugin/core/helper-client";
+import { scoreMarkers, TakeHistory, takeOf } from "../../plugin/core/score-markers";
+import { levelsToRequest } from "../../plugin/core/settings";
+import { applyLevels, envelopeOf } from "../../plugin/core/take-levels";
+import { takesOfDone, type ExtendSpec, type TakeJobSpec, type TakeResult } from "../../plugin/core/take-protocol";
+import { extendTake, newTakes, useTake } from "../../plugin/core/takes";
+import { bedsUnderClips, clipKey } from "../../plugin/core/clip-bed";
+import { FakeHost } from "../../plugin/host/fake-host";
+import { isHostError } from "../../plugin/host/host";
+import { dbFromLevel, levelFromDb } from "../../plugin/host/levels";
+import { secondsToTicks } from "../../shared/time";
+import { fakeJobResult, fakeSha } from "../helpers/take-results";
+
+const t = (s: number) => secondsToTicks(s).toString();
+const SHA = fakeSha;
+
+function result(path: string, seconds: number, extra: Partial<TakeResult> = {}): TakeResult {
+  return { ...fakeJobResult(path, seconds), ...extra };
+}
+
+const durations = new Map<string, number>();
+function fakeHost(options: { componentChains?: boolean } = {}) {
+  return new FakeHost(
+    {
+      sequence: {
+        name: "Unboxing",
+        fps: 25,
+        audioTracks: [
+          { name: "Dialogue", clips: [{ name: "VO", mediaPath: "/media/vo.wav", start: "0", end: { seconds: 40 } }] },
+          { name: "Music" },
+        ],
+        markers: [{ name: "#unboxing", start: { seconds: 3 }, duration: { seconds: 15 } }],
+      },
+    },
+    {
+      fileExists: () => true,
+      mediaDurationTicks: (p) => secondsToTicks(durations.get(p) ?? 15),
+      importDelayMs: 0,
+      ...options,
+    },
+  );
+}
+
+/** A helper client stub answering with the protocol's shapes; records what it was sent. */
+function stubHelper(answers: { generate?: JobOutcome; extend?: JobOutcome }) {
+  const sent: { generate: TakeJobSpec[][]; extend: ExtendSpec[] } = { generate: [], extend: [] };
+  const helper = {
+    generate: async (jobs: TakeJobSpec[]) => {
+      sent.generate.push(jobs);
+      return [answers.generate!];
+    },
+    extend: async (spec: ExtendSpec) => {
+      sent.extend.push(spec);
+      return answers.extend!;
+    },
+  } as unknown as HelperClient;
+  return { helper, sent };
+}
+
+/** Places take 1 at the marker (as Score Markers does) and records it in the history. */
+async function placeFirstTake(host: FakeHost, history: TakeHistory) {
+  const first = result("/beds/take1.wav", 15, { sha256: SHA("1") });
+  durations.set(first.path, 15);
+  const [item] = await host.importFiles([first.path]);
+  await host.placeAudio([{ item, startTicks: t(3), audioTrackIndex: 1 }], "Cuesmith: score #unboxing");
+  history.add("m1", takeOf(first, 1, "now", t(3)));
+  return first;
+}
+
+describe("take loop on FakePpro", () => {
+  test("new takes go to the bin and the list, never onto a track; Use this take swaps in place as one undo step", async () => {
+    const host = fakeHost();
+    const history = new TakeHistory();
+    await placeFirstTake(host, history);
+    const tracksBefore = (await host.getActiveSequence())!.audioTrackCount;
+    const editsBefore = host.edits.length;
+
+    const takes = [2, 3, 4].map((n, i) =>
+      result(`/beds/take${n}.wav`, 15, { sha256: SHA(String(n)), seed: 8 + i, take_index: i }),
+    );
+    const { helper, sent } = stubHelper({ generate: { job_id: "nt", result: takes[0], takes } });
+    const added = await newTakes(host, helper, history, "m1", { variations: 3, label: "#unboxing" });
+
+    expect(sent.generate[0][0]).toMatchObject({ prompt: "warm synth pop", duration_sec: 15, variations: 3 });
+    expect(added.map((a) => a.path)).toEqual(takes.map((x) => x.path));
+    expect(history.of("m1")).toHaveLength(4);
+    expect((await host.getActiveSequence())!.audioTrackCount).toBe(tracksBefore);
+    expect(host.edits).toHaveLength(editsBefore); // nothing placed
+    expect(host.audioTrackItems(1).map((c) => c.mediaPath)).toEqual(["/beds/take1.wav"]);
+    expect(host.binItems("Cuesmith").map((i) => i.mediaPath)).toEqual(
+      expect.arrayContaining(["/beds/take1.wav", "/beds/take2.wav", "/beds/take3.wav", "/beds/take4.wav"]),
+    );
+
+    await useTake(host, history, "m1", history.of("m1")[1], "#unboxing");
+    expect(host.edits).toHaveLength(editsBefore + 1);
+    expect(host.edits.at(-1)!.label).toBe("Cuesmith: use take of #unboxing");
+    const [swapped] = host.audioTrackItems(1);
+    expect(host.audioTrackItems(1)).toHaveLength(1);
+    expect(swapped).toMatchObject({
+      mediaPath: "/beds/take2.wav",
+      startTicks: t(3),
+      endTicks: t(18),
+      inPointTicks: "0",
+    });
+    expect(history.placed("m1")!.path).toBe("/beds/take2.wav");
+
+    host.undo(); // one Edit > Undo brings take 1 back
+    expect(host.audioTrackItems(1).map((c) => [c.mediaPath, c.startTicks, c.endTicks])).toEqual([
+      ["/beds/take1.wav", t(3), t(18)],
+    ]);
+  });
+
+  test("asking for 3 takes from a helper that answers one says what is missing", async () => {
+    const host = fakeHost();
+    const history = new TakeHistory();
+    await placeFirstTake(host, history);
+    const { helper } = stubHelper({ generate: { job_id: "nt", result: result("/beds/x.wav", 15) } });
+    await expect(newTakes(host, helper, history, "m1", { variations: 3 })).rejects.toThrow(/variations/);
+  });
+
+  test("Extend continues the placed take and swaps the longer bed in place, one undo step", async () => {
+    const host = fakeHost();
+    const history = new TakeHistory();
+    const first = await placeFirstTake(host, history);
+    host.moveMarker("#unboxing", { duration: { seconds: 20 } });
+    durations.set("/beds/take1-ext.wav", 20);
+    const extended = result("/beds/take1-ext.wav", 20, { sha256: SHA("e"), extended_from: first.sha256 });
+    const { helper, sent } = stubHelper({ extend: { job_id: "ex", result: extended } });
+    const editsBefore = host.edits.length;
+
+    const { take } = await extendTake(host, helper, history, "m1", 20, { name: "#unboxing" });
+    expect(sent.extend[0]).toMatchObject({ sha256: first.sha256, duration_sec: 20 });
+    expect(take.extendedFrom).toBe(first.sha256);
+    expect(host.edits).toHaveLength(editsBefore + 1);
+    expect(host.audioTrackItems(1).map((c) => [c.mediaPath, c.startTicks, c.endTicks])).toEqual([
+      ["/beds/take1-ext.wav", t(3), t(23)],
+    ]);
+    host.undo();
+    expect(host.audioTrackItems(1).map((c) => c.mediaPath)).toEqual(["/beds/take1.wav"]);
+  });
+
+  test("Extend refuses to overwrite the clip after the take", async () => {
+    const host = fakeHost();
+    const history = new TakeHistory();
+    await placeFirstTake(host, history);
+    durations.set("/beds/next.wav", 5);
+    const [next] = await host.importFiles(["/beds/next.wav"]);
+    await host.placeAudio([{ item: next, startTicks: t(19), audioTrackIndex: 1 }], "next");
+    durations.set("/beds/long.wav", 20);
+    const { helper } = stubHelper({ extend: { job_id: "ex", result: result("/beds/long.wav", 20) } });
+    const failure = await extendTake(host, helper, history, "m1", 20, { name: "#unboxing" }).catch((e) => e);
+    expect(isHostError(failure, "TRACK_OCCUPIED")).toBe(true);
+    expect(host.audioTrackItems(1).map((c) => c.mediaPath)).toEqual(["/beds/take1.wav", "/beds/next.wav"]);
+  });
+
+  test("keyframes results land as Volume > Level keyframes (dB on Premiere's scale), the fake shows them", async () => {
+    const host = fakeHost();
+    const history = new TakeHistory();
+    await placeFirstTake(host, history);
+    const raw = {
+      type: "done",
+      id: "x",
+      job_id: "j",
+      result: {
+        ...result("/beds/take1.wav", 15),
+        levels: "keyframes",
+        bed_gain_db: -12,
+        duck_keyframes: [
+          { time_sec: 2, gain_db: 0 },
+          { time_sec: 2.5, gain_db: -8 },
+          { time_sec: 6, gain_db: -8 },
+          { time_sec: 6.5, gain_db: 0 },
+        ],
+      },
+    };
+    const parsed = takesOfDone(raw).result!;
+    expect(envelopeOf(parsed)!.gainDb).toBe(-12);
+    expect(host.getCapabilities().levelKeyframes).toBe(true);
+    const problem = await applyLevels(
+      host,
+      { trackIndex: 1, startTicks: t(3), mediaPath: "/beds/take1.wav" },
+      parsed,
+      "#unboxing",
+    );
+    expect(problem).toBeNull();
+    const [clip] = host.audioTrackItems(1);
+    expect(clip.volume.timeVarying).toBe(true);
+    const kfs = clip.volume.keyframes.map((k) => [
+      Number(k.positionTicks) / Number(secondsToTicks(1)),
+      Math.round(k.levelDb * 10) / 10,
+    ]);
+    expect(kfs).toEqual([
+      [0, -12],
+      [2, -12],
+      [2.5, -20],
+      [6, -20],
+      [6.5, -12],
+      [15, -12],
+    ]);
+    expect(host.edits.at(-1)!.label).toBe("Cuesmith: levels of #unboxing");
+  });
+
+  test("dB to Premiere's Level value: 0 dB = 0.1778, +15 dB = 1", () => {
+    expect(levelFromDb(0)).toBeCloseTo(0.17782794, 7);
+    expect(levelFromDb(15)).toBe(1);
+    expect(levelFromDb(40)).toBe(1);
+    expect(dbFromLevel(levelFromDb(-12))).toBeCloseTo(-12, 9);
+  });
+
+  test("without a component chain the panel asks for baked levels and the host says so", async () => {
+    const host = fakeHost({ componentChains: false });
+    const history = new TakeHistory();
+    await placeFirstTake(host, history);
+    expect(host.getCapabilities().levelKeyframes).toBe(false);
+    expect(levelsToRequest({ levelsMode: "keyframes" }, false)).toBe("baked");
+    expect(levelsToRequest({ levelsMode: "baked" }, true)).toBe("baked");
+    expect(levelsToRequest({ levelsMode: "keyframes" }, true)).toBe("keyframes");
+    const failure = await host
+      .setClipLevels(
+        { trackIndex: 1, startTicks: t(3), mediaPath: "/beds/take1.wav" },
+        { gainDb: -12, points: [] },
+        "x",
+      )
+      .catch((e) => e);
+    expect(isHostError(failure, "LEVELS_UNSUPPORTED")).toBe(true);
+  });
+
+  test("Listen opens the take in the Source Monitor and plays it; Reveal opens its folder", async () => {
+    const host = fakeHost();
+    await host.auditionFile("/beds/take1.wav");
+    expect(host.sourceMonitor).toEqual({ opened: "/beds/take1.wav", playing: true });
+    await host.revealFile("/beds/takes/take1.wav");
+    expect(host.revealed).toEqual(["/beds/takes"]);
+    const noMonitor = new FakeHost({}, { sourceMonitor: false });
+    expect(noMonitor.getCapabilities().sourceMonitor).toBe(false);
+    await expect(noMonitor.auditionFile("/beds/take1.wav")).rejects.toThrow(/Source Monitor/);
+  });
+
+  test("a clip bed under the voice gets its level and dip as keyframes; Use this take keeps the dip", async () => {
+    const host = fakeHost();
+    host.setSelection([{ trackType: "audio", trackIndex: 0 }]);
+    const [vo] = await host.getSelectedClips();
+    const duck = [
+      { time_sec: 4, gain_db: 0 },
+      { time_sec: 4.25, gain_db: -8 },
+      { time_sec: 10, gain_db: -8 },
+      { time_sec: 10.5, gain_db: 0 },
+    ];
+    durations.set("/beds/vo-bed.wav", 40);
+    const bedResult = result("/beds/vo-bed.wav", 40, {
+      sha256: SHA("b"),
+      levels: "keyframes",
+      bed_gain_db: -12,
+      duck_keyframes: duck,
+    });
+    const sentBeds: unknown[] = [];
+    const helper = {
+      bed: async (spec: unknown) => {
+        sentBeds.push(spec);
+        return { job_id: "vo", result: bedResult };
+      },
+      generate: async () => [
+        {
+          job_id: "nt",
+          result: result("/beds/vo-bed-2.wav", 40, { sha256: SHA("c"), levels: "keyframes", bed_gain_db: -12 }),
+        },
+      ],
+    } as unknown as HelperClient;
+    const history = new TakeHistory();
+    const outcome = await bedsUnderClips(host, helper, [vo], { history, levelsMode: "keyframes" });
+    expect(outcome.failed).toEqual([]);
+    expect(sentBeds[0]).toMatchObject({ levels: "keyframes" });
+    const track = outcome.placed[0].trackIndex;
+    const dbAt = () =>
+      host
+        .audioTrackItems(track)[0]
+        .volume.keyframes.map((k) => [
+          Number(k.positionTicks) / Number(secondsToTicks(1)),
+          Math.round(k.levelDb * 10) / 10,
+        ]);
+    const expected = [
+      [0, -12],
+      [4, -12],
+      [4.25, -20],
+      [10, -20],
+      [10.5, -12],
+      [40, -12],
+    ];
+    expect(dbAt()).toEqual(expected);
+
+    durations.set("/beds/vo-bed-2.wav", 40);
+    const key = clipKey(vo);
+    const [second] = await newTakes(host, helper, history, key, { levels: "keyframes" });
+    expect(await useTake(host, history, key, second, "VO")).toBeNull();
+    expect(host.audioTrackItems(track)[0].mediaPath).toBe("/beds/vo-bed-2.wav");
+    expect(dbAt()).toEqual(expected); // the dip follows the voice, not the music
+  });
+
+  test("Score Markers again: a marker whose bed is still there gets a new take in the bin, not a second bed", async () => {
+    const host = fakeHost();
+    const history = new TakeHistory();
+    let n = 0;
+    const helper = {
+      generate: async (jobs: TakeJobSpec[]) =>
+        jobs.map((job) => {
+          n += 1;
+          durations.set(`/beds/score${n}.wav`, 15);
+          return { job_id: job.job_id!, result: result(`/beds/score${n}.wav`, 15, { sha256: SHA(String(n)) }) };
+        }),
+    } as unknown as HelperClient;
+    const first = await scoreMarkers(host, helper, { history });
+    expect(first.placed).toHaveLength(1);
+    const edits = host.edits.length;
+    const again = await scoreMarkers(host, helper, { history });
+    expect(again.placed).toEqual([]);
+    expect(again.newTakes?.map((t) => t.result.path)).toEqual(["/beds/score2.wav"]);
+    expect(host.edits).toHaveLength(edits);
+    expect(host.audioTrackItems(1).map((c) => c.mediaPath)).toEqual(["/beds/score1.wav"]);
+    const key = first.placed[0].item.key;
+    expect(history.of(key).map((t) => t.path)).toEqual(["/beds/score1.wav", "/beds/score2.wav"]);
+    expect(history.placed(key)!.path).toBe("/beds/score1.wav");
+
+    host.undo(); // the bed is gone: scoring again places one
+    const third = await scoreMarkers(host, helper, { history });
+    expect(third.placed).toHaveLength(1);
+  });
+});
