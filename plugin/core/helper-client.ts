@@ -10,7 +10,7 @@ import {
   type HealthInfo,
   type ServerMessage,
 } from "../../shared/protocol";
-import { takesOfDone, type ExtendSpec, type TakeJobSpec, type TakeResult } from "./take-protocol";
+import type { ExtendSpec, TakeJobSpec, TakeResult } from "./take-protocol";
 
 /** The part of the WebSocket API this client uses (UXP, browsers and `ws` all have it). */
 export interface SocketLike {
@@ -234,11 +234,10 @@ export class HelperClient {
       else {
         this.jobs.delete(msg.job_id);
         if (msg.type === "done") {
-          // The take-loop fields (takes, levels, duck keyframes, …) are read from the raw message.
-          const extra = takesOfDone(rawJson(data));
-          const result = extra.result ?? msg.result;
           job.resolve(
-            extra.takes ? { job_id: msg.job_id, result, takes: extra.takes } : { job_id: msg.job_id, result },
+            msg.takes
+              ? { job_id: msg.job_id, result: msg.result, takes: msg.takes }
+              : { job_id: msg.job_id, result: msg.result },
           );
         } else job.resolve({ job_id: msg.job_id, error: msg.error });
       }
@@ -297,14 +296,6 @@ function withoutLevels(body: Record<string, unknown>): Record<string, unknown> {
       return kept;
     });
   return rest;
-}
-
-function rawJson(data: unknown): unknown {
-  try {
-    return JSON.parse(typeof data === "string" ? data : String(data));
-  } catch {
-    return null;
-  }
 }
 
 /** The reply must be of `type`; an `error` reply becomes a HelperError with the helper's own words. */

@@ -20,14 +20,17 @@ export function envelopeOf(result: TakeResult): LevelEnvelope | null {
 /**
  * The levels a take gets when it replaces `previous` on the timeline: its own, with the previous take's dip when
  * it has none (the dip follows the voice, not the music: a new take or an extension of a bed under a voice-over
- * keeps ducking where the voice is). Null when neither has editable levels.
+ * keeps ducking where the voice is). A baked take (no envelope of its own) gets only that dip, never the previous
+ * take's bed level, which its WAV already holds. Null when there is nothing to write.
  */
 export function levelsForSwap(
   next: LevelEnvelope | undefined,
   previous: LevelEnvelope | undefined,
 ): LevelEnvelope | null {
-  if (!next && !previous) return null;
-  if (!next) return previous!;
+  if (!next) {
+    // a baked take already holds its bed level: only the dip under the voice carries over, at unity gain
+    return previous && previous.points.length > 0 ? { gainDb: 0, points: previous.points } : null;
+  }
   return next.points.length === 0 && previous ? { gainDb: next.gainDb, points: previous.points } : next;
 }
 

@@ -259,6 +259,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
               title={c.mediaPath}
               time={`${c.trackType === "audio" ? "A" : "V"}${c.trackIndex + 1} · ${ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks)).toFixed(2)} s`}
               takes={history.of(key).length}
+              // a placed bed gets more takes from its take list (to the bin), never a second bed under the clip
               onRescore={busy || !online || refusedWhy || history.placed(key) ? undefined : () => void generate([c])}
               onFeedback={(t) => onFeedback({ ...takeRef(history.of(key), t), label: c.name })}
             >

@@ -274,7 +274,7 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
               />
             }
             takes={history.of(r.item.key).length}
-            onRescore={busy || !online || history.placed(r.item.key) ? undefined : () => void run([r.item.key])}
+            onRescore={busy || !online ? undefined : () => void run([r.item.key])}
             onFeedback={(t) => onFeedback({ ...takeRef(history.of(r.item.key), t), label: r.item.name })}
           >
             <div className="row-fields">

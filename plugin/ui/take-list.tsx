@@ -100,8 +100,9 @@ export function TakeList(props: TakeListProps) {
           data-testid="new-take"
           disabled={busy}
           onClick={() => props.onNewTakes(variations)}
+          title="Make more takes of this bed: they go to the Cuesmith bin and this list, never onto a track"
         >
-          New take
+          More takes
         </button>
         {longer && props.onExtend && (
           <button

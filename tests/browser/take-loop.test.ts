@@ -143,8 +143,12 @@ describeBrowser("the take loop in the panel (harness, 320×640)", () => {
     await row.locator('[data-testid="take-use"]').first().click();
     await page.waitForFunction((n) => (window as unknown as Harness).cuesmith.host.edits.length > n, editsBefore);
     const edits = await harness(page, (h) => h.edits);
-    expect(edits).toHaveLength(editsBefore + 1); // one undo step: remove + overwrite in one transaction
-    expect(edits[edits.length - 1].label).toBe("Cuesmith: use take of #unboxing");
+    // the swap is one undo step (remove + overwrite in one transaction); editable levels, when the take has them,
+    // follow as a step of their own (the new clip's component chain can only be read once it is placed)
+    const added = edits.slice(editsBefore);
+    expect(added[0].label).toBe("Cuesmith: use take of #unboxing");
+    expect(added[0].changes).toHaveLength(2);
+    expect(added.slice(1).map((e) => e.label)).toEqual(added.length > 1 ? ["Cuesmith: levels of #unboxing"] : []);
     const after = (await harness(page, (h) => h.audioTrackItems(1))).filter((c) => c.startTicks === t(2));
     expect(after).toHaveLength(1);
     expect(after[0].mediaPath).not.toBe(firstTake);

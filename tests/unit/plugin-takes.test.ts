@@ -4,7 +4,7 @@
 import type { HelperClient, JobOutcome } from "../../plugin/core/helper-client";
 import { scoreMarkers, TakeHistory, takeOf } from "../../plugin/core/score-markers";
 import { levelsToRequest } from "../../plugin/core/settings";
-import { applyLevels, envelopeOf } from "../../plugin/core/take-levels";
+import { applyLevels, envelopeOf, levelsForSwap } from "../../plugin/core/take-levels";
 import { takesOfDone, type ExtendSpec, type TakeJobSpec, type TakeResult } from "../../plugin/core/take-protocol";
 import { extendTake, newTakes, useTake } from "../../plugin/core/takes";
 import { bedsUnderClips, clipKey } from "../../plugin/core/clip-bed";
@@ -326,5 +326,24 @@ describe("take loop on FakePpro", () => {
     host.undo(); // the bed is gone: scoring again places one
     const third = await scoreMarkers(host, helper, { history });
     expect(third.placed).toHaveLength(1);
+  });
+});
+
+describe("levels a swapped-in take gets", () => {
+  const dip = [
+    { offsetTicks: secondsToTicks(1).toString(), gainDb: 0 },
+    { offsetTicks: secondsToTicks(1.5).toString(), gainDb: -8 },
+  ];
+  it("its own envelope, with the previous take's dip when it brings none", () => {
+    expect(levelsForSwap({ gainDb: -12, points: dip }, undefined)).toEqual({ gainDb: -12, points: dip });
+    expect(levelsForSwap({ gainDb: -11, points: [] }, { gainDb: -12, points: dip })).toEqual({
+      gainDb: -11,
+      points: dip,
+    });
+  });
+  it("a baked take gets only the dip at unity gain (its WAV already holds the bed level), or nothing", () => {
+    expect(levelsForSwap(undefined, { gainDb: -12, points: dip })).toEqual({ gainDb: 0, points: dip });
+    expect(levelsForSwap(undefined, { gainDb: -12, points: [] })).toBeNull();
+    expect(levelsForSwap(undefined, undefined)).toBeNull();
   });
 });
