@@ -2,27 +2,14 @@
 // The panel as a person sees it: the browser harness (the real React panel on FakeHost), served by a real helper
 // with the tiny contract model, driven in headless Chromium (Debian's /usr/bin/chromium through playwright-core).
 // Screenshots go to test-artifacts/browser/.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { RunningHelper } from "../../helper/server/app";
-import { harnessDir } from "../../helper/server/static-ui";
 import { secondsToTicks } from "../../shared/time";
+import { describeBrowser, launchChromium, SHOTS, speakVoiceOver, VOICE_TOOLS } from "../helpers/browser";
 import { startTestHelper } from "../helpers/daemon";
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (p) => p && fs.existsSync(p),
-);
-const BUILT = fs.existsSync(path.join(harnessDir() ?? "", "index.html"));
-const SHOTS = path.resolve(__dirname, "../../test-artifacts/browser");
-const have = (tool: string, flag = "--version") => spawnSync(tool, [flag]).status === 0;
-const VOICE_TOOLS = have("espeak-ng") && have("ffmpeg", "-version");
-
-if (!CHROMIUM) console.warn("chromium missing: the browser harness test is skipped (scripts/setup.sh installs it)");
-if (!BUILT) console.warn("plugin/dist-harness is not built: run npm run build (npm test does)");
-const describeBrowser = CHROMIUM && BUILT ? describe : describe.skip;
 const t = (s: number) => secondsToTicks(s).toString();
 
 interface Placement {
@@ -45,7 +32,7 @@ const placementsIn = (page: Page) =>
       ),
   );
 
-describeBrowser("the panel in a browser (harness)", () => {
+describeBrowser("the browser harness test")("the panel in a browser (harness)", () => {
   let helper: RunningHelper;
   let browser: Browser;
   let page: Page;
@@ -55,23 +42,11 @@ describeBrowser("the panel in a browser (harness)", () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     helper = await startTestHelper();
-    if (VOICE_TOOLS) {
-      voiceOver = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "voice-over.wav");
-      const text = 'This new feature is really great! <break time="900ms"/> We spent three months on the details.';
-      const r = spawnSync("espeak-ng", ["-v", "en", "-m", "-w", voiceOver, `<speak>${text}</speak>`]);
-      if (r.status !== 0) throw new Error(`espeak-ng failed: ${r.stderr}`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--no-default-browser-check",
-      ],
-    });
+    voiceOver = speakVoiceOver(
+      `<speak>${'This new feature is really great! <break time="900ms"/> We spent three months on the details.'}</speak>`,
+      true,
+    );
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));

@@ -5,28 +5,15 @@
 // preset is removed only after a confirmation, and the Clip bed forgets the last clip's analysis when the
 // selection changes. The real helper (tiny contract model) serves the harness; screenshots go to
 // test-artifacts/browser/ (320-*.png).
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { RunningHelper } from "../../helper/server/app";
-import { harnessDir } from "../../helper/server/static-ui";
+import { describeBrowser, launchChromium, SHOTS, speakVoiceOver, VOICE_TOOLS } from "../helpers/browser";
 import { startTestHelper } from "../helpers/daemon";
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (p) => p && fs.existsSync(p),
-);
-const BUILT = fs.existsSync(path.join(harnessDir() ?? "", "index.html"));
-const SHOTS = path.resolve(__dirname, "../../test-artifacts/browser");
-const have = (tool: string, flag = "--version") => spawnSync(tool, [flag]).status === 0;
-const VOICE_TOOLS = have("espeak-ng") && have("ffmpeg", "-version");
 const WIDTH = 320;
 const HEIGHT = 640;
-
-if (!CHROMIUM) console.warn("chromium missing: the 320 px panel test is skipped (scripts/setup.sh installs it)");
-if (!BUILT) console.warn("plugin/dist-harness is not built: run npm run build (npm test does)");
-const describeBrowser = CHROMIUM && BUILT ? describe : describe.skip;
 
 type Harness = {
   cuesmith: {
@@ -39,7 +26,7 @@ type Harness = {
 const placedEdits = (page: Page) =>
   page.evaluate(() => (window as unknown as Harness).cuesmith.host.edits.filter((e) => e.placements.length > 0).length);
 
-describeBrowser("the panel at 320 px (harness)", () => {
+describeBrowser("the 320 px panel test")("the panel at 320 px (harness)", () => {
   let helper: RunningHelper;
   let browser: Browser;
   let page: Page;
@@ -53,16 +40,8 @@ describeBrowser("the panel at 320 px (harness)", () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     helper = await startTestHelper();
-    if (VOICE_TOOLS) {
-      voiceOver = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "voice-over.wav");
-      const r = spawnSync("espeak-ng", ["-v", "en", "-w", voiceOver, "This new feature is really great."]);
-      if (r.status !== 0) throw new Error(`espeak-ng failed: ${r.stderr}`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-    });
+    voiceOver = speakVoiceOver("This new feature is really great.");
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${helper.url}/ui/${voiceOver ? `?vo=${encodeURIComponent(voiceOver)}` : ""}`);

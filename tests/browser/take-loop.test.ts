@@ -8,28 +8,14 @@
 // HELPER TAKE LOOP: the second part needs the helper's `variations`, `extend` and `levels: "keyframes"`. It runs
 // once shared/protocol exports MAX_VARIATIONS (the helper side of the take loop), or with CUESMITH_TAKE_LOOP=1;
 // then a helper that refuses one of them fails the test with the field it refused.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { RunningHelper } from "../../helper/server/app";
-import { harnessDir } from "../../helper/server/static-ui";
-import * as limits from "../../shared/protocol/limits";
 import { secondsToTicks } from "../../shared/time";
+import { describeBrowser, launchChromium, SHOTS, speakVoiceOver } from "../helpers/browser";
 import { startTestHelper } from "../helpers/daemon";
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (p) => p && fs.existsSync(p),
-);
-const BUILT = fs.existsSync(path.join(harnessDir() ?? "", "index.html"));
-const SHOTS = path.resolve(__dirname, "../../test-artifacts/browser");
-const HELPER_TAKE_LOOP = "MAX_VARIATIONS" in limits || process.env.CUESMITH_TAKE_LOOP === "1";
-const have = (tool: string, flag = "--version") => spawnSync(tool, [flag]).status === 0;
-const VOICE_TOOLS = have("espeak-ng") && have("ffmpeg", "-version");
-const describeBrowser = CHROMIUM && BUILT ? describe : describe.skip;
-if (!HELPER_TAKE_LOOP)
-  console.warn("take loop: the helper's variations/extend/levels are not in shared/protocol yet; that part is skipped");
 const t = (s: number) => secondsToTicks(s).toString();
 
 interface Clip {
@@ -73,7 +59,7 @@ async function takesReach(page: Page, n: number, what: string): Promise<void> {
   }
 }
 
-describeBrowser("the take loop in the panel (harness, 320×640)", () => {
+describeBrowser("the take loop browser test")("the take loop in the panel (harness, 320×640)", () => {
   let helper: RunningHelper;
   let browser: Browser;
   let page: Page;
@@ -87,16 +73,8 @@ describeBrowser("the take loop in the panel (harness, 320×640)", () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     helper = await startTestHelper();
-    if (VOICE_TOOLS) {
-      voiceOver = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-vo-")), "voice-over.wav");
-      const r = spawnSync("espeak-ng", ["-v", "en", "-w", voiceOver, "This new feature is really great."]);
-      if (r.status !== 0) throw new Error(`espeak-ng failed: ${r.stderr}`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-    });
+    voiceOver = speakVoiceOver("This new feature is really great.");
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 320, height: 640 } });
     await page.goto(`${helper.url}/ui/${voiceOver ? `?vo=${encodeURIComponent(voiceOver)}` : ""}`);
     await page.waitForSelector('[data-testid="status"][data-state="online"]', { timeout: 30000 });
@@ -161,40 +139,37 @@ describeBrowser("the take loop in the panel (harness, 320×640)", () => {
     await shotTimeline("04-use-take-2");
   });
 
-  (HELPER_TAKE_LOOP ? it : it.skip)(
-    "asks for 3 takes at once, then extends the placed take when the marker grows",
-    async () => {
-      const row = page.locator('[data-testid="marker-row"]').first();
-      await row.locator('[data-testid="take-variations"]').selectOption("3");
-      await row.locator('[data-testid="new-take"]').click();
-      await takesReach(page, 5, "New take with variations: 3");
-      await shot("05-three-takes");
+  it("asks for 3 takes at once, then extends the placed take when the marker grows", async () => {
+    const row = page.locator('[data-testid="marker-row"]').first();
+    await row.locator('[data-testid="take-variations"]').selectOption("3");
+    await row.locator('[data-testid="new-take"]').click();
+    await takesReach(page, 5, "New take with variations: 3");
+    await shot("05-three-takes");
 
-      await harness(page, (h) => h.moveMarker("#unboxing", { duration: { seconds: 3.5 } }));
-      await row.locator('[data-testid="take-extend"]').waitFor({ timeout: 10000 });
-      const editsBefore = (await harness(page, (h) => h.edits)).length;
-      await row.locator('[data-testid="take-extend"]').click();
-      await page.waitForFunction(
-        (n) =>
-          (window as unknown as Harness).cuesmith.host.edits.length > n ||
-          Boolean(document.querySelector('[data-testid="take-message"]')?.textContent?.match(/field|unknown|not/)),
-        editsBefore,
-        { timeout: 90000 },
+    await harness(page, (h) => h.moveMarker("#unboxing", { duration: { seconds: 3.5 } }));
+    await row.locator('[data-testid="take-extend"]').waitFor({ timeout: 10000 });
+    const editsBefore = (await harness(page, (h) => h.edits)).length;
+    await row.locator('[data-testid="take-extend"]').click();
+    await page.waitForFunction(
+      (n) =>
+        (window as unknown as Harness).cuesmith.host.edits.length > n ||
+        Boolean(document.querySelector('[data-testid="take-message"]')?.textContent?.match(/field|unknown|not/)),
+      editsBefore,
+      { timeout: 90000 },
+    );
+    const edits = await harness(page, (h) => h.edits);
+    if (edits.length === editsBefore)
+      throw new Error(
+        `Extend: the helper refused it — ${await row.locator('[data-testid="take-message"]').textContent()}`,
       );
-      const edits = await harness(page, (h) => h.edits);
-      if (edits.length === editsBefore)
-        throw new Error(
-          `Extend: the helper refused it — ${await row.locator('[data-testid="take-message"]').textContent()}`,
-        );
-      expect(edits[editsBefore].label).toBe("Cuesmith: extend #unboxing");
-      const clip = (await harness(page, (h) => h.audioTrackItems(1))).filter((c) => c.startTicks === t(2));
-      expect(clip.map((c) => c.endTicks)).toEqual([t(5.5)]);
-      await shot("06-extended");
-      await shotTimeline("06-extended");
-    },
-  );
+    expect(edits[editsBefore].label).toBe("Cuesmith: extend #unboxing");
+    const clip = (await harness(page, (h) => h.audioTrackItems(1))).filter((c) => c.startTicks === t(2));
+    expect(clip.map((c) => c.endTicks)).toEqual([t(5.5)]);
+    await shot("06-extended");
+    await shotTimeline("06-extended");
+  });
 
-  (HELPER_TAKE_LOOP ? it : it.skip)("a clip bed lands with its level (and dip) as editable keyframes", async () => {
+  it("a clip bed lands with its level (and dip) as editable keyframes", async () => {
     await page.click('[data-testid="tab-clip"]');
     await page.locator('[data-testid="timeline-clip"]', { hasText: "Voice-over" }).click();
     await page.waitForSelector('[data-testid="clip-row"]');

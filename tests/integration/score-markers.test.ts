@@ -14,7 +14,6 @@ import { spawnSync } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startTestHelper } from "../helpers/daemon";
-import * as limits from "../../shared/protocol/limits";
 import { extendTake, newTakes, useTake } from "../../plugin/core/takes";
 
 const t = (s: number) => secondsToTicks(s).toString();
@@ -354,10 +353,6 @@ describe("Generate bed under selected clips, against a real helper", () => {
   });
 });
 
-// HELPER TAKE LOOP: the parts marked below need the helper's `variations`, `extend` and `levels`; they run once
-// shared/protocol exports MAX_VARIATIONS (or with CUESMITH_TAKE_LOOP=1).
-const HELPER_TAKE_LOOP = "MAX_VARIATIONS" in limits || process.env.CUESMITH_TAKE_LOOP === "1";
-
 describe("the take loop against a real helper", () => {
   let helper: RunningHelper;
   beforeAll(async () => {
@@ -390,7 +385,7 @@ describe("the take loop against a real helper", () => {
     client.close();
   });
 
-  (HELPER_TAKE_LOOP ? it : it.skip)("variations: 3 takes from one request, seeds seed+i, each on disk", async () => {
+  it("variations: 3 takes from one request, seeds seed+i, each on disk", async () => {
     const { host, client, history, key } = await scored();
     const takes = await newTakes(host, client, history, key, { variations: 3 });
     expect(takes).toHaveLength(3);
@@ -399,28 +394,22 @@ describe("the take loop against a real helper", () => {
     client.close();
   });
 
-  (HELPER_TAKE_LOOP ? it : it.skip)(
-    "extend: the marker grows, the take is continued and swapped in place",
-    async () => {
-      const { host, client, history, key, placed } = await scored();
-      host.moveMarker("#unboxing", { duration: { seconds: 3.5 } });
-      const { take } = await extendTake(host, client, history, key, 3.5, { name: "#unboxing" });
-      expect(take.extendedFrom).toBe(placed.result.sha256);
-      const onTrack = host.audioTrackItems(placed.trackIndex).filter((c) => c.startTicks === t(2));
-      expect(onTrack.map((c) => [c.mediaPath, c.endTicks])).toEqual([[take.path, t(5.5)]]);
-      client.close();
-    },
-  );
+  it("extend: the marker grows, the take is continued and swapped in place", async () => {
+    const { host, client, history, key, placed } = await scored();
+    host.moveMarker("#unboxing", { duration: { seconds: 3.5 } });
+    const { take } = await extendTake(host, client, history, key, 3.5, { name: "#unboxing" });
+    expect(take.extendedFrom).toBe(placed.result.sha256);
+    const onTrack = host.audioTrackItems(placed.trackIndex).filter((c) => c.startTicks === t(2));
+    expect(onTrack.map((c) => [c.mediaPath, c.endTicks])).toEqual([[take.path, t(5.5)]]);
+    client.close();
+  });
 
-  (HELPER_TAKE_LOOP ? it : it.skip)(
-    'levels: "keyframes" puts the bed level on the clip as Volume keyframes',
-    async () => {
-      const { host, client, placed } = await scored("keyframes");
-      expect(client.levelsUnsupported).toBe(false);
-      const [clip] = host.audioTrackItems(placed.trackIndex).filter((c) => c.startTicks === t(2));
-      expect(clip.volume.timeVarying).toBe(true);
-      expect(clip.volume.keyframes.length).toBeGreaterThanOrEqual(2);
-      client.close();
-    },
-  );
+  it('levels: "keyframes" puts the bed level on the clip as Volume keyframes', async () => {
+    const { host, client, placed } = await scored("keyframes");
+    expect(client.levelsUnsupported).toBe(false);
+    const [clip] = host.audioTrackItems(placed.trackIndex).filter((c) => c.startTicks === t(2));
+    expect(clip.volume.timeVarying).toBe(true);
+    expect(clip.volume.keyframes.length).toBeGreaterThanOrEqual(2);
+    client.close();
+  });
 });
