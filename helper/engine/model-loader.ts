@@ -137,40 +137,54 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
     }
   };
   const textEncoder = await open(paths.textEncoder);
+  // the decoder: on webgpu the published graph with its cache on the device, else the self-checked flat rewrite
+  // (or the published graph) through onnxruntime-node
+  let decoderPart: Pick<
+    LoadedModel,
+    | "decoder"
+    | "decoderGraph"
+    | "decoderLayout"
+    | "decoderLayoutReason"
+    | "selfCheck"
+    | "provider"
+    | "adapter"
+    | "createKvCache"
+  >;
+  let decoderFallbacks: LoadedModel["fallbacks"] = [];
   if (gpu) {
-    const encodec = await open(paths.encodec);
-    return {
-      dir,
-      variant,
-      config,
-      tokenizer,
-      textEncoder: textEncoder.session,
+    decoderPart = {
       decoder: gpu.session,
       decoderGraph: { kind: "plain" },
       decoderLayout: "published",
       decoderLayoutReason: "webgpu runs the published graph with its K/V cache kept on the device",
       selfCheck: { status: "not-run", reason: "no flat rewrite is used on webgpu" },
-      encodec: encodec.session,
       provider: "webgpu",
-      fallbacks: [...textEncoder.fallbacks, ...encodec.fallbacks],
       adapter: gpu.adapter,
       createKvCache: (shape) => new DeviceKvCache(shape),
     };
+  } else {
+    const { verified, selfCheck } = await chooseDecoder(dir, variant, paths.decoderFlat, options);
+    const useFlat = verified.layout !== "published";
+    if (options.decoderGraph === "flat" && !useFlat) {
+      const rel = path.relative(dir, paths.decoderFlat);
+      throw new EngineError(
+        "model_missing",
+        `${rel} cannot be used in ${dir}: ${verified.reason}`,
+        rel,
+        "`npx cuesmith models fetch` writes it after a fetch",
+      );
+    }
+    const decoder = await open(useFlat ? paths.decoderFlat : paths.decoder);
+    decoderPart = {
+      decoder: decoder.session,
+      decoderGraph: verified.layout === "published" ? { kind: "plain" } : { kind: "flat", layout: verified.layout },
+      decoderLayout: verified.layout,
+      decoderLayoutReason: verified.reason,
+      selfCheck,
+      provider: decoder.provider,
+    };
+    decoderFallbacks = decoder.fallbacks;
   }
-  const { verified, selfCheck } = await chooseDecoder(dir, variant, paths.decoderFlat, options);
-  const useFlat = verified.layout !== "published";
-  if (options.decoderGraph === "flat" && !useFlat) {
-    const rel = path.relative(dir, paths.decoderFlat);
-    throw new EngineError(
-      "model_missing",
-      `${rel} cannot be used in ${dir}: ${verified.reason}`,
-      rel,
-      "`npx cuesmith models fetch` writes it after a fetch",
-    );
-  }
-  const decoder = await open(useFlat ? paths.decoderFlat : paths.decoder);
-  const decoderGraph: DecoderGraph =
-    verified.layout === "published" ? { kind: "plain" } : { kind: "flat", layout: verified.layout };
   const encodec = await open(paths.encodec);
   return {
     dir,
@@ -178,14 +192,9 @@ export async function loadModel(dir: string, options: LoadOptions): Promise<Load
     config,
     tokenizer,
     textEncoder: textEncoder.session,
-    decoder: decoder.session,
-    decoderGraph,
-    decoderLayout: verified.layout,
-    decoderLayoutReason: verified.reason,
-    selfCheck,
+    ...decoderPart,
     encodec: encodec.session,
-    provider: decoder.provider,
-    fallbacks: [...webgpuFallbacks, ...textEncoder.fallbacks, ...decoder.fallbacks, ...encodec.fallbacks],
+    fallbacks: [...webgpuFallbacks, ...textEncoder.fallbacks, ...decoderFallbacks, ...encodec.fallbacks],
   };
 }
 

@@ -1,6 +1,7 @@
 // Counts the bytes that cross between host and device: uploads through GPUQueue.writeBuffer and read-backs
 // through GPUBuffer.mapAsync(READ) (how onnxruntime-web downloads a tensor). The engine's tests and the bench
 // use it to show that a decoder step reads back only its logits while the KV cache stays on the device.
+import type { WriteBufferTarget } from "./write-buffer-shim";
 
 export interface TransferTotals {
   /** Host → device bytes (writeBuffer). */
@@ -11,15 +12,7 @@ export interface TransferTotals {
   reads: number;
 }
 
-interface QueueLike {
-  writeBuffer(
-    buffer: unknown,
-    bufferOffset: number,
-    data: ArrayBufferView | ArrayBuffer,
-    dataOffset?: number,
-    size?: number,
-  ): unknown;
-}
+type QueueLike = WriteBufferTarget;
 interface BufferLike {
   readonly size: number;
   mapAsync(mode: number, offset?: number, size?: number): Promise<void>;
