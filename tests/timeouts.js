@@ -6,7 +6,6 @@ const path = require("node:path");
 
 const LONGER_MS = {
   "unit/audio-tempo.test.ts": 60000, // a 30 s bed at 48 kHz: 12 s
-  "integration/cli.test.ts": 150000, // `generate` of 45 s through the 30 s windows: 34 s
   "integration/duck-depth.test.ts": 60000, // helper start with warm-up: 18 s
   "integration/engine.test.ts": 90000, // 30 s windows with a re-fed prompt: 25 s
   "integration/flat-decoder.test.ts": 150000, // greedy codes across windows: 40 s

@@ -84,26 +84,6 @@ describe("cuesmith generate", () => {
     expect(fs.readFileSync(a).equals(fs.readFileSync(b))).toBe(true);
   });
 
-  it("generates 45 s through the 30 s windows", () => {
-    const out = path.join(tmp, "long.wav");
-    const r = cuesmith([
-      "generate",
-      "--model-dir",
-      model,
-      "--prompt",
-      "upbeat synth",
-      "--duration",
-      "45",
-      "--seed",
-      "7",
-      "--out",
-      out,
-    ]);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.out).samples).toBe(2160000);
-    expect(decodeWav(fs.readFileSync(out)).channels[0].length).toBe(2160000);
-  });
-
   it("uses the preset table for --tag and adds --bpm to the prompt", () => {
     const r = cuesmith([
       "generate",
@@ -187,13 +167,13 @@ describe("cuesmith analyze", () => {
 });
 
 describe("cuesmith models fetch, offline", () => {
-  it("fails within seconds with a clear message", () => {
-    const started = Date.now();
+  // "Fails fast" (no retry, no back-off after a refused connection) is checked with an injected clock in
+  // tests/unit/models-fetch.test.ts; here the user's side: a plain message, no stack trace.
+  it("fails with a clear message", () => {
     const r = cuesmith(["models", "fetch", "musicgen-small", "--dest", path.join(tmp, "fetched")], {
       HF_ENDPOINT: "http://127.0.0.1:9",
     });
     expect(r.code).not.toBe(0);
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.err).toMatch(/127\.0\.0\.1|network|reach/i);
     expect(r.err).not.toMatch(/\n\s+at /);
   });

@@ -109,7 +109,7 @@ describe("flat decoder graph", () => {
       const ip = await load(other, "flat");
       await expectSameCodes(plain, ip, { prompts: ["a", "b", "c"], durationSec: [2, 1.1, 0.5], seed: 5, topK: 1 });
       await expectSameCodes(plain, ip, { prompts: ["a"], durationSec: 1.5, seed: 6, topK: 250 });
-      await expectSameCodes(plain, ip, { prompts: ["a"], durationSec: 31, seed: 8, topK: 1 });
+      // across windows: the default flat file is this same in-place layout, checked past 30 s above
     });
 
     it("the q8 flat decoder gives the published q8 graph's codes", async () => {
