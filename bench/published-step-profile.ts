@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
+import { parseMusicgenConfig } from "../helper/engine/config";
 import { DecoderVariant, ONNX_DIR, ONNX_FILES } from "../models/layout";
 
 const USAGE = `usage: node dist/bench/published-step-profile.js [--model-dir DIR] [--variant q8|fp32] [--past N] [--reps N]
@@ -40,12 +41,10 @@ async function main(): Promise<void> {
   const variant = values.variant as DecoderVariant;
   const past = Number(values.past);
   const reps = Number(values.reps);
-  const config = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
-  const layers: number = config.decoder.num_hidden_layers;
-  const heads: number = config.decoder.num_attention_heads;
-  const headDim = config.decoder.hidden_size / heads;
-  const textDim: number = config.text_encoder.d_model;
-  const codebooks: number = config.decoder.num_codebooks;
+  const raw = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
+  const { layers, heads, headDim, codebooks } = parseMusicgenConfig(raw);
+  // the text encoder's width is not an engine setting: read it where the config keeps it
+  const textDim: number = raw.text_encoder.d_model;
 
   const prefix = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-profile-")), "run");
   const session = await ort.InferenceSession.create(path.join(dir, ONNX_DIR, ONNX_FILES.decoder[variant]), {
