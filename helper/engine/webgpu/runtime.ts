@@ -3,6 +3,7 @@
 // WebGPU build runs the sessions on the adapter found here. Nothing is loaded until a webgpu session is asked for
 // (or `auto` probes for an adapter).
 import * as path from "node:path";
+import * as v8 from "node:v8";
 import type * as OrtWeb from "onnxruntime-web/webgpu";
 import { installTransferCounter, type TransferTotals } from "./transfer-counter";
 import { installWriteBufferShim } from "./write-buffer-shim";
@@ -63,6 +64,25 @@ export function isSoftwareAdapter(info: Omit<AdapterInfo, "software">, isFallbac
   return /llvmpipe|lavapipe|swiftshader|microsoft basic render|\bwarp\b/i.test(
     `${info.vendor} ${info.device} ${info.description}`,
   );
+}
+
+/**
+ * Runs `work` with V8 compiling WebAssembly by its baseline compiler (Liftoff) only, then restores the default.
+ * Wrapped around opening a session, it covers the one moment onnxruntime-web instantiates its wasm (~27 MB):
+ * V8's optimising tier (TurboFan) would otherwise recompile that module's hot functions in the background, about a
+ * minute of CPU on two cores, competing with the text encoder and EnCodec of the first jobs and holding up process
+ * exit (V8 finishes its compile jobs before a process ends: `generate --provider webgpu` sat ~35 s after writing its
+ * WAV). The wasm only walks the graph and runs shape ops while the kernels run on the device, so the optimised code
+ * buys no measurable step time (docs/engine.md). The choice is made when a module is compiled, so restoring the
+ * flag afterwards leaves the rest of the process's wasm (the resampler) on V8's default tiering.
+ */
+export async function withBaselineWasm<T>(work: () => Promise<T>): Promise<T> {
+  v8.setFlagsFromString("--liftoff-only");
+  try {
+    return await work();
+  } finally {
+    v8.setFlagsFromString("--no-liftoff-only");
+  }
 }
 
 let pending: Promise<WebGpuRuntime> | undefined;

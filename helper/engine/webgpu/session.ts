@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import type { DecoderVariant } from "../../../models/layout";
 import { modelPaths } from "../../../models/layout";
-import { webGpuRuntime, type AdapterInfo } from "./runtime";
+import { webGpuRuntime, withBaselineWasm, type AdapterInfo } from "./runtime";
 
 export interface WebGpuDecoder {
   session: InferenceSession;
@@ -56,14 +56,16 @@ export async function openWebGpuDecoder(
   const { ort, adapter } = await webGpuRuntime();
   const preferredOutputLocation: Record<string, "gpu-buffer" | "cpu"> = { logits: "cpu" };
   for (const name of presentNames(layers)) preferredOutputLocation[name] = "gpu-buffer";
-  const session = await ort.InferenceSession.create(fs.readFileSync(file), {
-    executionProviders: ["webgpu"],
-    graphOptimizationLevel: "all",
-    preferredOutputLocation,
-    externalData: externalData(file),
-    // errors only: onnxruntime warns on every load that shape-related nodes stay on the CPU, which is by design
-    logSeverityLevel: 3,
-  });
+  const session = await withBaselineWasm(() =>
+    ort.InferenceSession.create(fs.readFileSync(file), {
+      executionProviders: ["webgpu"],
+      graphOptimizationLevel: "all",
+      preferredOutputLocation,
+      externalData: externalData(file),
+      // errors only: onnxruntime warns on every load that shape-related nodes stay on the CPU, which is by design
+      logSeverityLevel: 3,
+    }),
+  );
   // onnxruntime-web and -node share onnxruntime-common's session interface
   return { session: session as unknown as InferenceSession, variant: "fp32", adapter };
 }
