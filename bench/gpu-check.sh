@@ -34,5 +34,5 @@ case "$adapter" in
 esac
 [ -n "$providers" ] || { echo "gpu-check: nothing to run on" >&2; exit 1; }
 
-node dist/bench/run.js --provider "cpu,$providers" --seconds 15,30 --variant fp32 --graph flat --no-reference --append "$@"
+node dist/bench/run.js --provider "cpu,$providers" --seconds 15,30 --variant fp32 --layout in-place --no-reference --append "$@"
 echo "gpu-check: results in bench/results.json and bench/RESULTS.md" >&2

@@ -234,7 +234,7 @@ function markdown(results: CaseResult[], machine: object): string {
   const caseOf = (r: CaseResult) => `${r.decoder ?? "contract"} decoder, ${graphOf(r)}`;
   const rows = results.map(
     (r) =>
-      `| ${r.impl} | ${r.decoder ?? "contract"} | ${graphOf(r)} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`,
+      `| ${r.impl}${r.provider && r.provider !== "cpu" ? ` on ${r.provider}` : ""} | ${r.decoder ?? "contract"} | ${graphOf(r)} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`,
   );
   // each of our rows against the row it is compared with that is nearest to it in the list, within the same run
   const nearest = (i: number, match: (r: CaseResult) => boolean) =>
@@ -454,12 +454,22 @@ async function main(): Promise<void> {
     node: process.version,
     platform: `${os.platform()} ${os.arch()}`,
   };
+  const stored = fs.existsSync(path.join(OUT_DIR, "results.json"))
+    ? (JSON.parse(fs.readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as {
+        machine: object;
+        results: CaseResult[];
+      })
+    : null;
+  if (values["report-only"]) {
+    // the tables from the stored rows, on the machine they were measured on; results.json stays as it is
+    if (!stored) throw new Error(`no ${path.join(OUT_DIR, "results.json")} to report`);
+    writeReport(stored.results, stored.machine);
+    console.log(markdown(stored.results, stored.machine));
+    return;
+  }
   // --append: add to bench/results.json (several short runs instead of one long one)
-  const results: CaseResult[] =
-    values.append && fs.existsSync(path.join(OUT_DIR, "results.json"))
-      ? (JSON.parse(fs.readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as { results: CaseResult[] }).results
-      : [];
-  for (const variant of values["report-only"] ? [] : variants) {
+  const results: CaseResult[] = values.append && stored ? stored.results : [];
+  for (const variant of variants) {
     for (const s of seconds) {
       for (const provider of providers) {
         // webgpu runs the fp32 published graph only (helper/engine/webgpu/session.ts)
@@ -512,7 +522,11 @@ async function main(): Promise<void> {
 function writeResults(results: CaseResult[], machine: object, dir: string): void {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   fs.writeFileSync(path.join(OUT_DIR, "results.json"), JSON.stringify({ machine, model: dir, results }, null, 2));
-  // the hand-written analysis below NOTES_MARKER (step-time tables, notes, targets) survives a re-run
+  writeReport(results, machine);
+}
+
+/** RESULTS.md's tables; the hand-written analysis below NOTES_MARKER (step-time tables, notes) survives a re-run. */
+function writeReport(results: CaseResult[], machine: object): void {
   const mdFile = path.join(OUT_DIR, "RESULTS.md");
   const previous = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, "utf8") : "";
   const notes = previous.includes(NOTES_MARKER) ? previous.slice(previous.indexOf(NOTES_MARKER)) : "";
