@@ -74,6 +74,8 @@ export interface FakeHostOptions {
   syncTrackItems?: boolean;
   /** PremiereHost's wait for imported items, ms (default 2000 here). */
   importWaitMs?: number;
+  /** PremiereHost's grace after an import completes, ms (default: PremiereHost's own). */
+  importGraceMs?: number;
   /** The 26.x component chain and keyframes exist (default true). */
   componentChains?: boolean;
   /** SourceMonitor exists (default true). */
@@ -185,6 +187,7 @@ export class FakeHost implements Host {
       os: options.os ?? "fake",
       uxpVersion: options.uxpVersion ?? "8.1.0 (fake)",
       importWaitMs: options.importWaitMs ?? 2000,
+      importGraceMs: options.importGraceMs,
       openPath: async (path) => {
         this.revealed.push(path);
         return "";

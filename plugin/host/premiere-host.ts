@@ -77,6 +77,8 @@ export interface PremiereHostEnv {
   app?: string;
   /** Longest wait for imported items to appear in their bin, ms (default 5000). */
   importWaitMs?: number;
+  /** How long to keep looking after Premiere says an import completed, ms (default IMPORT_GRACE_MS). */
+  importGraceMs?: number;
   /** A short WAV on disk for the Premiere check to import (default: written to UXP's temporary folder). */
   checkWavPath?: () => Promise<string>;
   /** Opens a file or folder in the system's own app (UXP `shell.openPath`); resolves "" on success, else the error. */
@@ -502,6 +504,7 @@ export class PremiereHost implements Host {
     const existing: { item: ProjectItem; path: string }[] = [];
     const started = Date.now();
     const waitMs = this.env.importWaitMs ?? 5000;
+    const graceMs = this.env.importGraceMs ?? IMPORT_GRACE_MS;
     try {
       for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
         fresh.length = 0;
@@ -520,7 +523,7 @@ export class PremiereHost implements Host {
           fresh.some((c) => samePath(c.path, path)) || existing.some((c) => samePath(c.path, path));
         if (unique.every(found)) break;
         const now = Date.now();
-        if (now - started >= waitMs || (completedAt !== null && now - completedAt >= IMPORT_GRACE_MS)) break;
+        if (now - started >= waitMs || (completedAt !== null && now - completedAt >= graceMs)) break;
         await sleep(delay);
       }
     } finally {

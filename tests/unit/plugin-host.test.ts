@@ -283,7 +283,8 @@ describe("host: import", () => {
   });
 
   it("fails clearly when Premiere 'imports' a missing file", async () => {
-    const host = new FakeHost(description());
+    // a short grace after the import completes: the wait for an item that never comes is not what is tested here
+    const host = new FakeHost(description(), { importGraceMs: 50 });
     const missing = join(dir, "never-rendered.wav");
     const error = await expectHostError(host.importFiles([bedA, missing]), "IMPORT_ITEM_NOT_FOUND");
     expect(error.message).toContain(missing);
