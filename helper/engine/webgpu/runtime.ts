@@ -74,7 +74,8 @@ export function isSoftwareAdapter(info: Omit<AdapterInfo, "software">, isFallbac
  * exit (V8 finishes its compile jobs before a process ends: `generate --provider webgpu` sat ~35 s after writing its
  * WAV). The wasm only walks the graph and runs shape ops while the kernels run on the device, so the optimised code
  * buys no measurable step time (docs/engine.md). The choice is made when a module is compiled, so restoring the
- * flag afterwards leaves the rest of the process's wasm (the resampler) on V8's default tiering.
+ * flag afterwards leaves the rest of the process's wasm (the resampler) on V8's default tiering. (Node keeps V8's
+ * flags writable after start-up for `v8.setFlagsFromString`; a V8 without the flag ignores it and tiers as usual.)
  */
 export async function withBaselineWasm<T>(work: () => Promise<T>): Promise<T> {
   v8.setFlagsFromString("--liftoff-only");
