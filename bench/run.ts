@@ -15,6 +15,7 @@ import { FLAT_LAYOUT_KEY, FlatLayout, prepareDecoders, verifyFlatDecoder, writeF
 import { readMetadata } from "../models/transform/onnx-file";
 import { modelPaths, ONNX_DIR, ONNX_FILES } from "../models/layout";
 import { framesFor } from "../helper/engine/generation/duration";
+import { parseMusicgenConfig } from "../helper/engine/config";
 import { webGpuRuntime } from "../helper/engine/webgpu/runtime";
 import { snapshot, transferSince } from "../helper/engine/webgpu/transfer-counter";
 import { publishedMeanBytes, type StepBytes } from "./transfer-bytes";
@@ -54,6 +55,8 @@ interface CaseResult {
   layout?: string;
   /** Whose decoder graph: "exported" (torch.onnx.export, models/export) or "contract" (hand-built); absent in older rows: contract. */
   decoder?: "exported" | "contract";
+  /** The decoder's shape when it is not musicgen-small's 24 layers × 16 heads × 64 (a `--model-dir` such as the tiny contract model). */
+  shape?: string;
   prompts: number;
   seconds: number;
   variant: "fp32" | "q8";
@@ -231,10 +234,11 @@ function markdown(results: CaseResult[], machine: object): string {
   const f1 = (x: number | null) => (x === null ? "—" : x.toFixed(1));
   // the decoder graph a row ran: a flat layout, or the published graph (ours on "plain", and transformers.js)
   const graphOf = (r: CaseResult) => (r.graph === "flat" ? `flat (${r.layout ?? "?"})` : "published");
-  const caseOf = (r: CaseResult) => `${r.decoder ?? "contract"} decoder, ${graphOf(r)}`;
+  const decoderOf = (r: CaseResult) => `${r.decoder ?? "contract"}${r.shape ? ` (${r.shape})` : ""}`;
+  const caseOf = (r: CaseResult) => `${decoderOf(r)} decoder, ${graphOf(r)}`;
   const rows = results.map(
     (r) =>
-      `| ${r.impl}${r.provider && r.provider !== "cpu" ? ` on ${r.provider}` : ""} | ${r.decoder ?? "contract"} | ${graphOf(r)} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`,
+      `| ${r.impl}${r.provider && r.provider !== "cpu" ? ` on ${r.provider}` : ""} | ${decoderOf(r)} | ${graphOf(r)} | ${r.variant} | ${r.prompts} × ${r.seconds}${(r.request ?? 1) > 1 ? ` (request ${r.request})` : ""} | ${(r.wallMs / 1000).toFixed(1)} | ${f1(r.at50Ms)} | ${f1(r.firstStepsMs)} | ${f1(r.lastStepsMs)} | ${(r.lastStepsMs / r.at50Ms).toFixed(2)} | ${r.engineOverhead === null ? "—" : (100 * r.engineOverhead).toFixed(1) + " %"} | ${r.encodecMs === null ? "—" : (r.encodecMs / 1000).toFixed(2)} | ${r.realTimeFactor.toFixed(3)} | ${r.peakRssMb} |`,
   );
   // each of our rows against the row it is compared with that is nearest to it in the list, within the same run
   const nearest = (i: number, match: (r: CaseResult) => boolean) =>
@@ -280,7 +284,7 @@ function markdown(results: CaseResult[], machine: object): string {
   const transfers = results.flatMap((r) =>
     r.transferPerStep
       ? [
-          `- ${r.provider} ${r.prompts} × ${r.seconds} s on ${r.adapter}: per step up ${kb(r.transferPerStep.resident.uploaded)}, back ${kb(r.transferPerStep.resident.readBack)} (K/V resident); ` +
+          `- ${r.provider} ${r.prompts} × ${r.seconds} s, ${decoderOf(r)} decoder, on ${r.adapter}: per step up ${kb(r.transferPerStep.resident.uploaded)}, back ${kb(r.transferPerStep.resident.readBack)} (K/V resident); ` +
             `the published graph without residency: up ${kb(r.transferPerStep.publishedNotResident.uploaded)}, back ${kb(r.transferPerStep.publishedNotResident.readBack)}`,
         ]
       : [],
@@ -298,7 +302,7 @@ function markdown(results: CaseResult[], machine: object): string {
     ...speedups,
     ...batched,
     "",
-    "Decoder: exported = the full-size decoder torch.onnx.export wrote (models/export, BART attention); contract = our hand-built one (4-D attention).",
+    "Decoder: exported = the full-size decoder torch.onnx.export wrote (models/export, BART attention); contract = our hand-built one (4-D attention). A shape in brackets is not musicgen-small's (the tiny contract model of the tests): its times compare only with rows of the same shape.",
     ...(transfers.length
       ? [
           "Host↔device bytes per decoder step (cpu: n/a). A software adapter's timings say nothing about a GPU:",
@@ -385,6 +389,14 @@ async function buildExportedModel(dir: string): Promise<void> {
 }
 
 /** "exported" when torch.onnx.export wrote the fp32 decoder (its producer is pytorch), else our hand-built contract one. */
+/** The decoder's shape as a row names it: undefined for musicgen-small's, which every full-size model has. */
+function decoderShape(dir: string): string | undefined {
+  const { layers, heads, headDim } = parseMusicgenConfig(
+    JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")),
+  );
+  return layers === 24 && heads === 16 && headDim === 64 ? undefined : `${layers} layers × ${heads} heads × ${headDim}`;
+}
+
 function decoderSource(dir: string): "exported" | "contract" {
   try {
     const head = fs
@@ -445,6 +457,7 @@ async function main(): Promise<void> {
   }
   const batches = values.batch!.split(",").map(Number);
   const decoder = decoderSource(dir);
+  const shape = decoderShape(dir);
   const providers = values.provider!.split(",");
   const run = new Date().toISOString().slice(0, 16) + "Z";
   const machine = {
@@ -500,7 +513,7 @@ async function main(): Promise<void> {
               console.error(`cuesmith ${provider}: ${(err as Error).message}`);
             }
             for (const row of rows) {
-              results.push({ ...row, run, decoder });
+              results.push({ ...row, run, decoder, ...(shape && { shape }) });
               console.error(JSON.stringify(row));
             }
             writeResults(results, machine, dir);
@@ -509,7 +522,12 @@ async function main(): Promise<void> {
       }
       if (!values["no-reference"]) {
         console.error(`transformers.js ${variant} ${s} s…`);
-        results.push({ ...inChild({ impl: "transformers.js", dir, seconds: s, variant })[0], run, decoder });
+        results.push({
+          ...inChild({ impl: "transformers.js", dir, seconds: s, variant })[0],
+          run,
+          decoder,
+          ...(shape && { shape }),
+        });
         console.error(JSON.stringify(results[results.length - 1]));
       }
       writeResults(results, machine, dir); // after every case: a cut-short run still leaves its numbers
