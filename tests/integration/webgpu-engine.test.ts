@@ -5,6 +5,8 @@
 // this file's time; its timeout is in tests/timeouts.js).
 // Skipped where no WebGPU adapter exists (scripts/setup.sh installs Mesa's software Vulkan).
 import { MusicGenEngine, GenerateRequest, GenerateProgress } from "../../helper/engine/musicgen";
+import { runInThisContext } from "node:vm";
+import { isDawnTick } from "../../helper/engine/webgpu/gpu-wait";
 import { webGpuRuntime } from "../../helper/engine/webgpu/runtime";
 import { snapshot, transferSince, type TransferTotals } from "../../helper/engine/webgpu/transfer-counter";
 import type { HealthInfo } from "../../shared/protocol/messages";
@@ -113,6 +115,26 @@ describeGpu(`webgpu provider on ${WEBGPU_ADAPTER?.device ?? "no adapter"}`, () =
       perStep.map((_, i) => (i === 1503 ? oneRow * 601 : oneRow)),
       new Map([[1503, 601]]),
     );
+  });
+
+  it("recognises Dawn's polls for the GPU and backs them off (a step: ~1,350 polls without, ~100 with)", async () => {
+    // dawn.node looks setImmediate up on Node's own global (not the test's sandbox): count its polls there
+    const host = runInThisContext("globalThis") as { setImmediate: (...a: unknown[]) => unknown };
+    const ours = host.setImmediate;
+    let polls = 0;
+    host.setImmediate = function (this: unknown, callback: unknown, ...args: unknown[]) {
+      if (isDawnTick(callback, args)) polls++;
+      return ours.call(this, callback, ...args);
+    };
+    let steps = 0;
+    try {
+      await gpu.generate({ prompts: ["x"], durationSec: 0.5, seed: 1 }, { onProgress: () => steps++ });
+    } finally {
+      host.setImmediate = ours;
+    }
+    console.log(`Dawn's GPU-wait polls: ${polls} over ${steps} steps`);
+    expect(polls).toBeGreaterThan(0);
+    expect(polls / steps).toBeLessThan(400);
   });
 
   it("/health of a helper on webgpu names the adapter", async () => {

@@ -1,9 +1,10 @@
 // The small pieces of the webgpu provider that need no GPU: the write-buffer shim for dawn.node, the host↔device
-// byte counter, software-adapter detection, the device-resident KV cache's bookkeeping (with fake tensors) and
+// byte counter, the back-off of Dawn's GPU-wait polling, software-adapter detection, the device-resident KV cache's bookkeeping (with fake tensors) and
 // where webgpu sits in the provider order.
 import * as ort from "onnxruntime-node";
 import { availableProviders, providerOrder, resolveProviders } from "../../helper/engine/providers";
 import { DeviceKvCache } from "../../helper/engine/webgpu/device-kv-cache";
+import { installGpuWaitBackoff, isDawnTick, SPIN_MS } from "../../helper/engine/webgpu/gpu-wait";
 import { isSoftwareAdapter } from "../../helper/engine/webgpu/runtime";
 import {
   installTransferCounter,
@@ -31,6 +32,58 @@ function fakeQueueClass() {
   }
   return { Queue, calls };
 }
+
+/** What an N-API `Function::New` callback looks like from JavaScript: anonymous, no parameters, native code. */
+function nativeLike(): () => void {
+  const anonymous = (() => () => {})();
+  return new Proxy(anonymous, {});
+}
+
+describe("GPU-wait back-off", () => {
+  it("recognises Dawn's poll (an anonymous native function, no arguments) and nothing else", () => {
+    expect(isDawnTick(nativeLike(), [])).toBe(true);
+    const js = () => {};
+    function named() {}
+    const wrong = [
+      isDawnTick(js, []), // JavaScript
+      isDawnTick(named, []),
+      isDawnTick(named.bind(null), []), // native, but named "bound named"
+      isDawnTick(nativeLike(), [1]), // arguments
+      isDawnTick(setTimeout, []), // a named builtin
+      isDawnTick(undefined, []),
+    ];
+    expect(wrong).toEqual([false, false, false, false, false, false]);
+  });
+
+  it("lets a wait spin for SPIN_MS, then polls every millisecond; a pause starts a new wait; other calls pass", () => {
+    let clock = 0;
+    const routed: string[] = [];
+    const host = {
+      setImmediate: (cb: (...a: unknown[]) => void, ...args: unknown[]) => {
+        routed.push(`immediate(${args.join(",")})`);
+        return cb;
+      },
+      setTimeout: (_cb: () => void, ms: number) => routed.push(`timeout ${ms}`),
+    };
+    installGpuWaitBackoff(host, () => clock);
+    const tick = nativeLike();
+    for (const t of [0, 0.2, SPIN_MS - 0.1, SPIN_MS, SPIN_MS + 1.1, 20, 20.5]) {
+      clock = t;
+      host.setImmediate(tick);
+    }
+    host.setImmediate(() => {}, "a", "b");
+    expect(routed).toEqual([
+      "immediate()", // a wait starts: spin
+      "immediate()",
+      "immediate()",
+      "timeout 1", // SPIN_MS into the wait: poll
+      "timeout 1",
+      "immediate()", // a pause, then a new wait
+      "immediate()",
+      "immediate(a,b)", // not Dawn's: untouched
+    ]);
+  });
+});
 
 describe("write-buffer shim", () => {
   it("copies views on a SharedArrayBuffer into an ordinary buffer, keeping type, bytes and element offsets", () => {

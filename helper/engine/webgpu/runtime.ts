@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import * as v8 from "node:v8";
 import type * as OrtWeb from "onnxruntime-web/webgpu";
+import { installGpuWaitBackoff } from "./gpu-wait";
 import { installTransferCounter, type TransferTotals } from "./transfer-counter";
 import { installWriteBufferShim } from "./write-buffer-shim";
 
@@ -39,10 +40,11 @@ interface DawnBinding {
   create(flags: string[]): GpuLike;
   globals: Record<string, unknown>;
 }
-type HostGlobal = Record<string, unknown> & {
-  GPUQueue: { prototype: Parameters<typeof installWriteBufferShim>[0] };
-  GPUBuffer: { prototype: Parameters<typeof installTransferCounter>[1] };
-};
+type HostGlobal = Record<string, unknown> &
+  Parameters<typeof installGpuWaitBackoff>[0] & {
+    GPUQueue: { prototype: Parameters<typeof installWriteBufferShim>[0] };
+    GPUBuffer: { prototype: Parameters<typeof installTransferCounter>[1] };
+  };
 
 /**
  * Node's own require and global object. dawn.node and onnxruntime-web must share one realm: onnxruntime-web
@@ -116,6 +118,7 @@ async function createRuntime(): Promise<WebGpuRuntime> {
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) throw new Error("no WebGPU adapter (no GPU driver with Vulkan, Metal or Direct3D 12 was found)");
   installWriteBufferShim(host.GPUQueue.prototype, host.SharedArrayBuffer);
+  installGpuWaitBackoff(host);
   const transfers = installTransferCounter(host.GPUQueue.prototype, host.GPUBuffer.prototype);
   Object.defineProperty(host, "navigator", {
     value: { ...(host.navigator as object | undefined), gpu },
