@@ -12,7 +12,7 @@ const LONGER_MS = {
   "integration/helper-server.test.ts": 60000, // a ducked voice-over bed: 13 s
   "integration/score-markers.test.ts": 60000, // five beds placed against a real helper: 19 s
   "browser/panel-harness.test.ts": 120000, // bundling the harness and starting Chromium (beforeAll): 38 s
-  "integration/webgpu-engine.test.ts": 300000, // a 31 s clip on llvmpipe (two windows): 89 s
+  "integration/webgpu-engine.test.ts": 300000, // a 31 s clip on llvmpipe (two windows): 67 s alone, 101 s in the suite
   "integration/webgpu-cli.test.ts": 90000, // a machine's first webgpu process, compiling its shaders: 13 s
 };
 

@@ -1,6 +1,7 @@
 // The small pieces of the webgpu provider that need no GPU: the write-buffer shim for dawn.node, the host↔device
 // byte counter, the back-off of Dawn's GPU-wait polling, software-adapter detection, the device-resident KV cache's bookkeeping (with fake tensors) and
 // where webgpu sits in the provider order.
+import { promisify } from "node:util";
 import * as ort from "onnxruntime-node";
 import { availableProviders, providerOrder, resolveProviders } from "../../helper/engine/providers";
 import { DeviceKvCache } from "../../helper/engine/webgpu/device-kv-cache";
@@ -82,6 +83,14 @@ describe("GPU-wait back-off", () => {
       "immediate()",
       "immediate(a,b)", // not Dawn's: untouched
     ]);
+  });
+
+  it("keeps what hangs off Node's setImmediate, such as util.promisify's custom form", async () => {
+    const host = { setImmediate, setTimeout };
+    installGpuWaitBackoff(host);
+    expect(host.setImmediate).not.toBe(setImmediate);
+    expect(host.setImmediate.name).toBe("setImmediate");
+    await expect(promisify(host.setImmediate)("value")).resolves.toBe("value");
   });
 });
 

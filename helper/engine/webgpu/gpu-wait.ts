@@ -40,7 +40,7 @@ export function installGpuWaitBackoff(
   const timer = host.setTimeout;
   let waitStart = -Infinity;
   let lastTick = -Infinity;
-  host.setImmediate = function (this: unknown, callback: (...args: unknown[]) => void, ...args: unknown[]) {
+  const wrapper = function (this: unknown, callback: (...args: unknown[]) => void, ...args: unknown[]) {
     if (!isDawnTick(callback, args)) return original.call(this, callback, ...args);
     const t = now();
     if (t - lastTick > NEW_WAIT_GAP_MS) waitStart = t;
@@ -48,4 +48,7 @@ export function installGpuWaitBackoff(
     // Dawn ignores what setImmediate returns, so a Timeout in place of an Immediate is fine
     return t - waitStart < SPIN_MS ? original.call(this, callback) : timer(() => callback(), 1);
   };
+  // keep what hangs off the original (its name, util.promisify's custom form) for everyone else
+  Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original));
+  host.setImmediate = wrapper;
 }
