@@ -1,5 +1,6 @@
 // The WebGPU runtime of the webgpu provider, set up once per process: Dawn's Node binding (npm `webgpu`) gives
-// `navigator.gpu`, the write-buffer shim and the transfer counter wrap its prototypes, and onnxruntime-web's
+// `navigator.gpu`, the write-buffer shim and the transfer counter wrap its prototypes, the GPU-wait back-off wraps
+// the global `setImmediate` it polls with, and onnxruntime-web's
 // WebGPU build runs the sessions on the adapter found here. Nothing is loaded until a webgpu session is asked for
 // (or `auto` probes for an adapter).
 import * as path from "node:path";
