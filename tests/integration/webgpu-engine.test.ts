@@ -4,8 +4,8 @@
 // machine's first webgpu session compiles its shaders, and llvmpipe runs them on the CPU (the 31 s test is most of
 // this file's time; its timeout is in tests/timeouts.js).
 // Skipped where no WebGPU adapter exists (scripts/setup.sh installs Mesa's software Vulkan).
-import { MusicGenEngine, GenerateRequest, GenerateProgress } from "../../helper/engine/musicgen";
 import { runInThisContext } from "node:vm";
+import { MusicGenEngine, GenerateRequest, GenerateProgress } from "../../helper/engine/musicgen";
 import { isDawnTick } from "../../helper/engine/webgpu/gpu-wait";
 import { webGpuRuntime } from "../../helper/engine/webgpu/runtime";
 import { snapshot, transferSince, type TransferTotals } from "../../helper/engine/webgpu/transfer-counter";

@@ -1,8 +1,7 @@
 // The WebGPU runtime of the webgpu provider, set up once per process: Dawn's Node binding (npm `webgpu`) gives
 // `navigator.gpu`, the write-buffer shim and the transfer counter wrap its prototypes, the GPU-wait back-off wraps
-// the global `setImmediate` it polls with, and onnxruntime-web's
-// WebGPU build runs the sessions on the adapter found here. Nothing is loaded until a webgpu session is asked for
-// (or `auto` probes for an adapter).
+// the global `setImmediate` it polls with, and onnxruntime-web's WebGPU build runs the sessions on the adapter found
+// here. Nothing is loaded until a webgpu session is asked for (or `auto` probes for an adapter).
 import * as path from "node:path";
 import * as v8 from "node:v8";
 import type * as OrtWeb from "onnxruntime-web/webgpu";
