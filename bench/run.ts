@@ -388,7 +388,6 @@ async function buildExportedModel(dir: string): Promise<void> {
   await prepareDecoders(dir, { quantizeFromFp32: true, onProgress: (m) => console.error(m) });
 }
 
-/** "exported" when torch.onnx.export wrote the fp32 decoder (its producer is pytorch), else our hand-built contract one. */
 /** The decoder's shape as a row names it: undefined for musicgen-small's, which every full-size model has. */
 function decoderShape(dir: string): string | undefined {
   const { layers, heads, headDim } = parseMusicgenConfig(
@@ -397,6 +396,7 @@ function decoderShape(dir: string): string | undefined {
   return layers === 24 && heads === 16 && headDim === 64 ? undefined : `${layers} layers × ${heads} heads × ${headDim}`;
 }
 
+/** "exported" when torch.onnx.export wrote the fp32 decoder (its producer is pytorch), else our hand-built contract one. */
 function decoderSource(dir: string): "exported" | "contract" {
   try {
     const head = fs
@@ -440,10 +440,24 @@ async function main(): Promise<void> {
   }
   const seconds = values.seconds!.split(",").map(Number);
   const variants = values.variant!.split(",").map((v) => (v === "int8" ? "q8" : v)) as ("fp32" | "q8")[];
+  const stored = fs.existsSync(path.join(OUT_DIR, "results.json"))
+    ? (JSON.parse(fs.readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as {
+        machine: object;
+        results: CaseResult[];
+      })
+    : null;
+  if (values["report-only"]) {
+    // no model folder needed: the tables from the stored rows, on the machine they were measured on; results.json
+    // stays as it is
+    if (!stored) throw new Error(`no ${path.join(OUT_DIR, "results.json")} to report`);
+    writeReport(stored.results, stored.machine);
+    console.log(markdown(stored.results, stored.machine));
+    return;
+  }
   const dir = path.resolve(
     values["model-dir"] ?? path.join(OUT_DIR, "models", values.model === "exported" ? "exported-small-s0" : "small-s0"),
   );
-  if (!values["report-only"] && !fs.existsSync(path.join(dir, "config.json"))) {
+  if (!fs.existsSync(path.join(dir, "config.json"))) {
     if (values.model === "exported") await buildExportedModel(dir);
     else {
       console.error(`building the full-size contract model in ${dir} (once; ~2.3 GB)…`);
@@ -467,19 +481,6 @@ async function main(): Promise<void> {
     node: process.version,
     platform: `${os.platform()} ${os.arch()}`,
   };
-  const stored = fs.existsSync(path.join(OUT_DIR, "results.json"))
-    ? (JSON.parse(fs.readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as {
-        machine: object;
-        results: CaseResult[];
-      })
-    : null;
-  if (values["report-only"]) {
-    // the tables from the stored rows, on the machine they were measured on; results.json stays as it is
-    if (!stored) throw new Error(`no ${path.join(OUT_DIR, "results.json")} to report`);
-    writeReport(stored.results, stored.machine);
-    console.log(markdown(stored.results, stored.machine));
-    return;
-  }
   // --append: add to bench/results.json (several short runs instead of one long one)
   const results: CaseResult[] = values.append && stored ? stored.results : [];
   for (const variant of variants) {
