@@ -18,6 +18,24 @@ const REASONS = ["too_loud", "tempo_slow", "tempo_fast", "wrong_instrument", "st
 const UNKNOWN_TAKE = "5e".repeat(32);
 const ARTICLE = "这个新功能真的太棒了！我们花了三个月打磨细节……（停顿）……当然，还有些小问题正在修复。";
 
+/**
+ * encodeURIComponent, except that a lone surrogate (which it refuses) becomes its three WTF-8 bytes: the invalid
+ * UTF-8 a careless client sends.
+ */
+function percentEncode(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const unit = ch.charCodeAt(0);
+    const lone = ch.length === 1 && unit >= 0xd800 && unit <= 0xdfff;
+    out += lone
+      ? [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+          .map((b) => `%${b.toString(16).toUpperCase()}`)
+          .join("")
+      : encodeURIComponent(ch);
+  }
+  return out;
+}
+
 /** Every client message type, valid, as docs/protocol.md shows them; jobs are 0.5 s with a fixed seed (cache hits). */
 export function validMessages(id: string): Record<string, unknown>[] {
   return [
@@ -383,7 +401,7 @@ export class FuzzCases {
           () => `${path}%`,
           () => `/presets/%${this.pick(["", "z", "zz", "E0%A4%A", "00", "2e%2e"])}`,
           () => `/presets/${this.pick(PROTO_KEYS)}`,
-          () => `/presets/${encodeURIComponent(this.pick(CONTROL))}`,
+          () => `/presets/${percentEncode(this.pick(CONTROL))}`,
           () =>
             `/ui/${this.pick(["..%2f..%2fpackage.json", "%2e%2e/%2e%2e/package.json", "../../package.json", "%", "index.html%00", "%c0%ae%c0%ae/"])}`,
           () =>

@@ -3,14 +3,14 @@
 // small batch the daemon must still answer; every reply must be a valid server message or a structured error with
 // a known code; no 5xx but the documented ones (model missing or loading, ffmpeg missing, queue full, timeout);
 // and a valid /generate must still work at the end. The seed is fixed: a failure names its case and replays.
-// FUZZ_WS_CASES / FUZZ_HTTP_CASES change the counts; FUZZ_TRACE=1 prints every HTTP case and the slow ones.
+// FUZZ_WS_CASES / FUZZ_HTTP_CASES change the counts, FUZZ_SEED the seed (a longer search for new cases); FUZZ_TRACE=1 prints every HTTP case and the slow ones.
 import { ERROR_CODES, parseServerMessage } from "../../shared/protocol";
 import type { RunningHelper } from "../../helper/server/app";
 import { startTestHelper } from "../helpers/daemon";
 import { FuzzCases } from "../helpers/fuzz-cases";
 import { rawHttp, rawWebSocket, RawWsSession, wsFrame, OP } from "../helpers/raw-client";
 
-const SEED = 0x5eed_12;
+const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_12);
 const WS_CASES = Number(process.env.FUZZ_WS_CASES ?? 3000);
 const HTTP_CASES = Number(process.env.FUZZ_HTTP_CASES ?? 1000);
 const BATCH = 25;
