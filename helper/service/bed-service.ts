@@ -5,7 +5,7 @@
 import { createHash, randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MAX_DURATION_SEC, OUTPUT_SAMPLE_RATE } from "../../shared/protocol";
+import { MAX_DURATION_SEC, OUTPUT_SAMPLE_RATE, takeId } from "../../shared/protocol";
 import type { ErrorCode, ExtendSpec, JobResult, JobSpec, LevelsMode, SpeechRegion } from "../../shared/protocol";
 import { CuesmithError } from "../../shared/errors";
 import { applyDucking, DUCK_DEFAULTS } from "../audio/duck";
@@ -150,7 +150,7 @@ export class BedService {
       const takes = Array.from({ length: count }, (_, i) =>
         this.render(
           { ...job, seed: (job.seed + i) % 2 ** 31, takeIndex: i },
-          i === 0 ? jobId : `${jobId}#${i}`,
+          takeId(jobId, i),
           // the takes share one decode: its progress is reported once, under the job's own id
           i === 0 ? events : {},
         ),

@@ -13,6 +13,7 @@ export type { ExtendSpec, PresetBody } from "./specs";
 export {
   PROTOCOL_VERSION,
   defaultJobId,
+  takeId,
   CLIENT_MESSAGE_TYPES,
   SERVER_MESSAGE_TYPES,
   FEEDBACK_REASONS,

@@ -16,6 +16,14 @@ export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,60}$/;
 export const MAX_JOB_ID_CHARS = 64;
 export const JOB_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+/**
+ * A take's id, as results carry it and feedback may name it: take 0 of a job is the job's own id, take i >= 1 of a
+ * job that asked for `variations` is "<job_id>#<i>" ('#' is outside the job-id alphabet, so a take's id never
+ * collides with a job's).
+ */
+export const TAKE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}(?:#[1-9][0-9]?)?$/;
+export const MAX_TAKE_ID_CHARS = MAX_JOB_ID_CHARS + "#99".length;
+
 /** A prompt, after trimming, in characters (Unicode code points). */
 export const MAX_PROMPT_CHARS = 500;
 

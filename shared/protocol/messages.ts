@@ -127,6 +127,11 @@ export type ClientMessage =
   | FeedbackMessage
   | HealthRequestMessage;
 
+/** The id of take `index` of a job that asked for `variations`: the job's id for take 0, else "<job_id>#<index>". */
+export function takeId(jobId: string, index: number): string {
+  return index === 0 ? jobId : `${jobId}#${index}`;
+}
+
 /** The job id the helper uses for `jobs[index]` of a `generate` whose job has no `job_id`: "<id>.<index>". */
 export function defaultJobId(messageId: string, index: number): string {
   return `${messageId}.${index}`;

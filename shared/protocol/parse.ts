@@ -8,6 +8,8 @@ import { LEVELS_MODES, type JobResult } from "./job";
 import type { AnalyzeSpec, BedSpec, ExtendSpec, FeedbackBody, JobSpec, PresetBody } from "./specs";
 import {
   JOB_ID_PATTERN,
+  MAX_TAKE_ID_CHARS,
+  TAKE_ID_PATTERN,
   MAX_BED_LEVEL_DB,
   MAX_BPM,
   MAX_DUCK_DB,
@@ -90,6 +92,13 @@ const jobId = str({
   max: MAX_JOB_ID_CHARS,
   pattern: JOB_ID_PATTERN,
   patternHint: `use only A-Z a-z 0-9 _ . : - (1 to ${MAX_JOB_ID_CHARS} characters)`,
+});
+
+/** A job's id or one of its takes' ("<job_id>#<i>"): what names a finished bed. */
+const takeIdField = str({
+  max: MAX_TAKE_ID_CHARS,
+  pattern: TAKE_ID_PATTERN,
+  patternHint: `a job id (A-Z a-z 0-9 _ . : - , 1 to ${MAX_JOB_ID_CHARS} characters), or a take's: "<job_id>#<take>"`,
 });
 
 const tag: Checker<string> = refine(str({ max: 200 }), (raw, path) => {
@@ -247,7 +256,8 @@ function voiceTarget<T extends AnalyzeSpec>(r: Result<T>, path: string): Result<
 
 /** "This music isn't right" about one bed (the type is `FeedbackBody`). */
 export const FEEDBACK_SHAPE = {
-  job_id: optional(jobId),
+  /** The bed's job id, or its take's ("<job_id>#1") when its job asked for variations. */
+  job_id: optional(takeIdField),
   /** Lowercase hex (upper case is accepted and lowered). */
   sha256: optional(sha256),
   reason: enumOf(FEEDBACK_REASONS),

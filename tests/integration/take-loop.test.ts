@@ -244,7 +244,10 @@ describe("the take loop", () => {
     });
     const [keep, other] = json.takes;
     expect((await post(helper, "/feedback", { sha256: keep.sha256, reason: "good_fit" })).status).toBe(201);
-    expect((await post(helper, "/feedback", { sha256: other.sha256, reason: "too_loud" })).status).toBe(201);
+    // the panel names a take by its sha256 and the job id its result carries ("<job_id>#1" for the second)
+    expect(other.job_id).toBe(`${keep.job_id}#1`);
+    const named = { job_id: other.job_id, sha256: other.sha256, reason: "too_loud" };
+    expect((await post(helper, "/feedback", named)).status).toBe(201);
     const report = await (await fetch(`${helper.url}/report?since=1d`)).json();
     expect(report.totals).toMatchObject({ keeps: 1, complaints: 1 });
     expect(report.byTag.find((t: any) => t.tag === "unboxing")).toMatchObject({ keeps: 1, complaints: 1, takes: 2 });

@@ -7,9 +7,11 @@ import {
   ERROR_CODES,
   FEEDBACK_REASONS,
   MAX_DURATION_SEC,
+  MAX_JOB_ID_CHARS,
   MAX_JOBS_PER_BATCH,
   MAX_MESSAGE_BYTES,
   MAX_SEED,
+  MAX_VARIATIONS,
   MIN_DURATION_SEC,
   PROTOCOL_VERSION,
   SERVER_MESSAGE_TYPES,
@@ -24,6 +26,7 @@ import {
   parsePreset,
   parseServerMessage,
   parseTag,
+  takeId,
   type ClientMessage,
   type ErrorCode,
   type JobResult,
@@ -332,6 +335,26 @@ describe("client messages", () => {
     for (const reason of FEEDBACK_REASONS)
       expect(client({ type: "feedback", id: "f", job_id: "a", reason }).ok).toBe(true);
     expect(client({ type: "feedback", id: "f", job_id: "a", sha256: "0".repeat(64), reason: "other" }).ok).toBe(true);
+  });
+
+  it("lets feedback name a take of a job with variations by the id its result carries", () => {
+    const longest = "j".repeat(MAX_JOB_ID_CHARS);
+    expect([takeId("mk-1", 0), takeId("mk-1", 2), takeId(longest, MAX_VARIATIONS - 1)]).toEqual([
+      "mk-1",
+      "mk-1#2",
+      `${longest}#${MAX_VARIATIONS - 1}`,
+    ]);
+    for (const job_id of ["mk-1#1", takeId(longest, MAX_VARIATIONS - 1)])
+      expect(client({ type: "feedback", id: "f", job_id, sha256: "0".repeat(64), reason: "good_fit" }).ok).toBe(true);
+    for (const job_id of ["mk-1#0", "mk-1#", "#1", "mk-1#100", "mk-1#1#2", "mk 1#1"])
+      expect(error(client({ type: "feedback", id: "f", job_id, reason: "other" }))).toMatchObject({
+        code: "invalid_field",
+        field: "job_id",
+      });
+    // a job itself cannot take a take's id: '#' is not in the job-id alphabet
+    expect(
+      error(client({ type: "generate", id: "g", jobs: [{ job_id: "mk-1#1", prompt: "x", duration_sec: 1 }] })),
+    ).toMatchObject({ field: "jobs[0].job_id" });
   });
 
   it("refuses text that is not JSON", () => {
