@@ -45,7 +45,7 @@ export async function handleHttp(
     if (route === "POST /bed") {
       const spec = await parsedBody(req, parseBedSpec);
       const { job, analysis } = await ctx.submitBed(spec, spec.job_id ?? ctx.newJobId(), {}, abortOnHangUp(res));
-      return await waitForJob(res, job, (result) => ({ ...result, analysis }));
+      return await waitForTakes(res, job, { analysis });
     }
     if (route === "POST /feedback") {
       const stored = await ctx.recordFeedback(await parsedBody(req, parseFeedback));
@@ -102,13 +102,24 @@ async function parsedBody<T>(req: IncomingMessage, parse: (value: unknown, path:
   return r.value;
 }
 
-/** POST /generate waits for the job; a client that hangs up cancels it. Several variations answer {"takes": […]}. */
+/** POST /generate waits for the job; a client that hangs up cancels it. */
 async function generate(ctx: HelperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const spec = await parsedBody(req, parseJobSpec);
-  const job = ctx.submit(spec, spec.job_id ?? ctx.newJobId());
+  await waitForTakes(res, ctx.submit(spec, spec.job_id ?? ctx.newJobId()));
+}
+
+/** One take answers its result, several variations {"takes": […]}; `extra` (a bed's analysis) joins either. */
+async function waitForTakes(
+  res: ServerResponse,
+  job: SubmittedJob,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const takes = job.takes;
-  if (takes === undefined) return waitForJob(res, job);
-  await waitForJob(res, { ...job, result: takes.then((all) => all[0]) }, async () => ({ takes: await takes }));
+  if (takes === undefined) return waitForJob(res, job, (result) => ({ ...result, ...extra }));
+  await waitForJob(res, { ...job, result: takes.then((all) => all[0]) }, async () => ({
+    takes: await takes,
+    ...extra,
+  }));
 }
 
 /** A signal that fires when the client hangs up before its answer is sent: its clip decode is stopped. */

@@ -143,6 +143,7 @@ export async function submitBed(
       output_dir: spec.output_dir,
       job_id: jobId,
       ...(spec.levels !== undefined ? { levels: spec.levels } : {}),
+      ...(spec.variations !== undefined ? { variations: spec.variations } : {}),
     },
     jobId,
     events,

@@ -10,7 +10,7 @@ import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent, JobOutcome } from "./helper-client";
 import { DIALOGUE, placeBeds, takeOf, type TakeHistory } from "./score-markers";
 import { applyLevels } from "./take-levels";
-import type { LevelsField } from "./take-protocol";
+import type { LevelsField, VoiceOverSource } from "./take-protocol";
 
 export interface ClipBedOptions {
   /** A transcript the editor typed or pasted (used instead of, or besides, Whisper). */
@@ -81,6 +81,15 @@ export function bedTargets(clips: ClipInfo[], hasPrompt = false): BedTargets {
   return result;
 }
 
+/** A bed asked for, before its answer: the clip, its track, and what it was made from. */
+interface PendingBed {
+  clip: ClipInfo;
+  trackIndex: number;
+  mode: "voice-over" | "prompt";
+  voiceOver?: VoiceOverSource;
+  outcome: Promise<JobOutcome>;
+}
+
 export async function bedsUnderClips(
   host: Host,
   helper: HelperClient,
@@ -107,8 +116,7 @@ export async function bedsUnderClips(
   );
 
   const prompt = options.prompt?.trim();
-  const pending: { clip: ClipInfo; trackIndex: number; mode: "voice-over" | "prompt"; outcome: Promise<JobOutcome> }[] =
-    [];
+  const pending: PendingBed[] = [];
   clips.forEach((clip, i) => {
     const length = seconds(toTicks(clip.endTicks) - toTicks(clip.startTicks));
     if (length < MIN_DURATION_SEC || length > MAX_DURATION_SEC)
@@ -151,28 +159,25 @@ export async function bedsUnderClips(
         clip,
         message: "a tempo goes with a typed prompt: type one, or clear the BPM to let the voice set the pace",
       });
+    const voiceOver: VoiceOverSource = {
+      media_path: clip.mediaPath,
+      in_sec: seconds(clip.inPointTicks),
+      out_sec: seconds(clip.outPointTicks),
+      ...(options.transcript?.trim() ? { text: options.transcript.trim() } : {}),
+      ...(options.duckDb !== undefined ? { duck_db: options.duckDb } : {}),
+    };
     pending.push({
       clip,
       trackIndex,
       mode: "voice-over",
-      outcome: helper.bed(
-        {
-          job_id: `vo${i}-${Date.now().toString(36)}`,
-          media_path: clip.mediaPath,
-          in_sec: seconds(clip.inPointTicks),
-          out_sec: seconds(clip.outPointTicks),
-          ...(options.transcript?.trim() ? { text: options.transcript.trim() } : {}),
-          ...(options.duckDb !== undefined ? { duck_db: options.duckDb } : {}),
-          ...common,
-        },
-        onEvent,
-      ),
+      voiceOver,
+      outcome: helper.bed({ job_id: `vo${i}-${Date.now().toString(36)}`, ...voiceOver, ...common }, onEvent),
     });
   });
 
-  const done: { clip: ClipInfo; trackIndex: number; mode: "voice-over" | "prompt"; result: JobResult }[] = [];
-  for (const p of pending) {
-    const o = await p.outcome;
+  const done: (Omit<PendingBed, "outcome"> & { result: JobResult })[] = [];
+  for (const { outcome: pendingOutcome, ...p } of pending) {
+    const o = await pendingOutcome;
     if ("result" in o) done.push({ ...p, result: o.result });
     else outcome.failed.push({ clip: p.clip, message: o.error.message });
   }
@@ -188,10 +193,11 @@ export async function bedsUnderClips(
     for (const d of done) outcome.failed.push({ clip: d.clip, message: placement.error });
     return outcome;
   }
-  for (const d of done) {
+  for (const { voiceOver, ...d } of done) {
     outcome.placed.push(d);
     const start = snapTicksToFrame(d.clip.startTicks, sequence.ticksPerFrame).toString();
-    options.history?.add(clipKey(d.clip), takeOf(d.result, d.trackIndex, placement.at, start));
+    const take = takeOf(d.result, d.trackIndex, placement.at, start);
+    options.history?.add(clipKey(d.clip), voiceOver ? { ...take, voiceOver } : take);
     // Editable levels: bed level + dip as Volume keyframes (its own transaction: the clip exists only now).
     const ref = { trackIndex: d.trackIndex, startTicks: start, mediaPath: d.result.path };
     const problem = await applyLevels(host, ref, d.result, d.clip.name);

@@ -8,7 +8,7 @@ import type { Host, LevelEnvelope, SequenceInfo } from "../host/host";
 import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent } from "./helper-client";
 import { applyTweak, ScoreItem, scoreItemsFromMarkers, type ItemTweak } from "./markers";
-import type { LevelsField, TakeJobSpec, TakeResult } from "./take-protocol";
+import type { LevelsField, TakeJobSpec, TakeResult, VoiceOverSource } from "./take-protocol";
 import { applyLevels, envelopeOf } from "./take-levels";
 
 export interface Take {
@@ -29,6 +29,8 @@ export interface Take {
   extendedFrom?: string;
   /** Its bed level and dip when it came with editable levels (written as Volume keyframes when placed). */
   levels?: LevelEnvelope;
+  /** A bed under a voice-over: the clip it was made from (a new take dips under the same speech). */
+  voiceOver?: VoiceOverSource;
 }
 
 /**

@@ -3,6 +3,7 @@
 import {
   MAX_VARIATIONS,
   parseServerMessage,
+  type BedSpec,
   type DuckKeyframe,
   type ExtendSpec,
   type JobResult,
@@ -23,6 +24,12 @@ export type TakeResult = JobResult;
 
 /** A generate job with the take-loop fields (variations, levels). */
 export type TakeJobSpec = JobSpec;
+
+/**
+ * What a bed under a voice-over was made from: the clip's media and source range, the typed transcript, the dip.
+ * A new take sends it again as a `bed`, so the helper ducks the new music under the same speech.
+ */
+export type VoiceOverSource = Pick<BedSpec, "media_path" | "in_sec" | "out_sec" | "text" | "duck_db">;
 
 /** From a raw `done` message (text or decoded): its result, and every take when there are several. */
 export function takesOfDone(raw: unknown): { result: TakeResult | null; takes: TakeResult[] | null } {

@@ -38,27 +38,31 @@ export async function newTakes(
   const durationSec = options.durationSec ?? base?.durationSec;
   if (!prompt || durationSec === undefined) throw new Error("score this marker first: a new take repeats its prompt");
   const variations = checkVariations(options.variations ?? 1);
-  const [outcome] = await helper.generate(
-    [
-      {
-        job_id: `nt-${Date.now().toString(36)}`,
-        prompt,
-        duration_sec: durationSec,
-        ...(options.label ? { label: options.label } : {}),
-        ...(variations > 1 ? { variations } : {}),
-        ...(options.levels ? { levels: options.levels } : {}),
-        ...(options.outputDir ? { output_dir: options.outputDir } : {}),
-      },
-    ],
-    options.onEvent,
-  );
+  const common = {
+    job_id: `nt-${Date.now().toString(36)}`,
+    duration_sec: durationSec,
+    ...(variations > 1 ? { variations } : {}),
+    ...(options.levels ? { levels: options.levels } : {}),
+    ...(options.outputDir ? { output_dir: options.outputDir } : {}),
+  };
+  // a bed under a voice-over is asked for again as a bed: the helper ducks the new music under the same speech
+  // (a plain generate would come back without the dip when levels are baked into the WAV)
+  const voiceOver = options.prompt === undefined ? base?.voiceOver : undefined;
+  const outcome = voiceOver
+    ? await helper.bed({ ...voiceOver, ...common }, options.onEvent)
+    : (
+        await helper.generate(
+          [{ ...common, prompt, ...(options.label ? { label: options.label } : {}) }],
+          options.onEvent,
+        )
+      )[0];
   if ("error" in outcome) throw new Error(outcome.error.message);
   const results = outcome.takes ?? [outcome.result];
   if (variations > 1 && !outcome.takes)
     throw new Error(`the helper answered one take where ${variations} were asked for: it does not know "variations"`);
   await host.importFiles(results.map((r) => r.path));
   const at = new Date().toISOString();
-  const takes = results.map((r) => takeOf(r, -1, at));
+  const takes = results.map((r) => ({ ...takeOf(r, -1, at), ...(voiceOver ? { voiceOver } : {}) }));
   for (const take of takes) history.add(key, take);
   return takes;
 }

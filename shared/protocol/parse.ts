@@ -228,6 +228,8 @@ export const BED_SHAPE = {
   output_dir: optional(outputDir),
   /** How far the bed dips under speech (default DEFAULT_DUCK_DB). */
   duck_db: optional(NUMERIC_FIELDS.duck_db),
+  /** Takes of one analysis, as for a job: one batched decode, seeds seed + i, every take ducked the same. */
+  variations: optional(NUMERIC_FIELDS.variations),
   /** "baked" (default): level and dip in the WAV; "keyframes": returned as `bed_gain_db` and `duck_keyframes`. */
   levels: optional(enumOf(LEVELS_MODES)),
 };

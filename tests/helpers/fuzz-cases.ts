@@ -85,9 +85,19 @@ export function validMessages(id: string): Record<string, unknown>[] {
         { job_id: `${id}-v`, prompt: "warm strings", duration_sec: 0.5, seed: 3, variations: 2, levels: "keyframes" },
       ],
     },
-    { type: "bed", id, text: "Welcome back.", duration_sec: 0.5, seed: 9, duck_db: 8, levels: "keyframes" },
+    {
+      type: "bed",
+      id,
+      text: "Welcome back.",
+      duration_sec: 0.5,
+      seed: 9,
+      duck_db: 8,
+      levels: "keyframes",
+      variations: 2,
+    },
     { type: "extend", id, sha256: UNKNOWN_TAKE, duration_sec: 1, job_id: `${id}-x`, levels: "baked" },
-    { type: "feedback", id, sha256: "3f7a".repeat(16), reason: "good_fit" },
+    // a take of a job with variations, named as the panel names it
+    { type: "feedback", id, job_id: "mk-1#1", sha256: "3f7a".repeat(16), reason: "good_fit" },
   ];
 }
 
@@ -360,7 +370,13 @@ export class FuzzCases {
       },
       "/feedback": { job_id: "mk-1", reason: this.pick(REASONS), note: "needs more drive" },
       "/analyze": { text: ARTICLE },
-      "/bed": { text: "Welcome back.", duration_sec: 0.5, seed: 9, levels: this.pick(["baked", "keyframes"]) },
+      "/bed": {
+        text: "Welcome back.",
+        duration_sec: 0.5,
+        seed: 9,
+        levels: this.pick(["baked", "keyframes"]),
+        variations: this.pick([1, 2]),
+      },
       "/extend": { sha256: UNKNOWN_TAKE, duration_sec: 1, levels: "keyframes" },
       "/presets/rainy_city": { prompt: "lo-fi beat, soft rain", seed: 7 },
     };

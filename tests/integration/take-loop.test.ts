@@ -256,11 +256,16 @@ describe("the take loop", () => {
     expect(md).toContain("| #unboxing | 1 | 1 | 2 |");
   });
 
-  itVoice("a keyframed bed under a real voice-over plays like the baked one", async () => {
+  /** Two spoken phrases two seconds apart (espeak-ng): a voice-over with a clear gap to dip out of. */
+  function twoPhrases(): { media_path: string; text: string } {
     const vo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cuesmith-kf-")), "vo.wav");
     const ssml = '<speak>The first phrase is here.<break time="2000ms"/>The second phrase follows it.</speak>';
     expect(spawnSync("espeak-ng", ["-v", "en", "-m", "-w", vo, ssml]).status).toBe(0);
-    const body = { media_path: vo, text: "The first phrase is here. The second phrase follows it.", seed: 12 };
+    return { media_path: vo, text: "The first phrase is here. The second phrase follows it." };
+  }
+
+  itVoice("a keyframed bed under a real voice-over plays like the baked one", async () => {
+    const body = { ...twoPhrases(), seed: 12 };
     const baked = (await post(helper, "/bed", body)).json;
     const kf = (await post(helper, "/bed", { ...body, levels: "keyframes" })).json;
     const regions = kf.analysis.speech_regions;
@@ -278,5 +283,23 @@ describe("the take loop", () => {
       const played = rmsDb(b, from, to) + kf.bed_gain_db + keyframeGainDb(kf.duck_keyframes, t);
       expect(Math.abs(rmsDb(a, from, to) - played)).toBeLessThan(0.5);
     }
+  });
+
+  itVoice("a bed with variations: the clip is analysed once and every take dips under the same speech", async () => {
+    const { status, json } = await post(helper, "/bed", {
+      ...twoPhrases(),
+      seed: 30,
+      levels: "keyframes",
+      variations: 2,
+    });
+    expect(status).toBe(200);
+    expect(Object.keys(json).sort()).toEqual(["analysis", "takes"]);
+    const [first, second] = json.takes;
+    expect([first.take_index, first.seed, second.take_index, second.seed]).toEqual([0, 30, 1, 31]);
+    expect(second.job_id).toBe(`${first.job_id}#1`);
+    expect(first.sha256).not.toBe(second.sha256);
+    expect(json.analysis.speech_regions.length).toBeGreaterThanOrEqual(2);
+    expect(second.duck_keyframes.some((k: any) => k.gain_db === -8)).toBe(true);
+    expect(second.duck_keyframes).toEqual(first.duck_keyframes);
   });
 });

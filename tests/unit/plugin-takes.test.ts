@@ -239,7 +239,7 @@ describe("take loop on FakePpro", () => {
     await expect(noMonitor.auditionFile("/beds/take1.wav")).rejects.toThrow(/Source Monitor/);
   });
 
-  test("a clip bed under the voice gets its level and dip as keyframes; Use this take keeps the dip", async () => {
+  test("a clip bed under the voice gets its level and dip as keyframes; its new take dips under the same speech", async () => {
     const host = fakeHost();
     host.setSelection([{ trackType: "audio", trackIndex: 0 }]);
     const [vo] = await host.getSelectedClips();
@@ -256,18 +256,21 @@ describe("take loop on FakePpro", () => {
       bed_gain_db: -12,
       duck_keyframes: duck,
     });
-    const sentBeds: unknown[] = [];
+    const secondResult = result("/beds/vo-bed-2.wav", 40, {
+      sha256: SHA("c"),
+      levels: "keyframes",
+      bed_gain_db: -12,
+      duck_keyframes: duck,
+    });
+    const sentBeds: Record<string, unknown>[] = [];
     const helper = {
-      bed: async (spec: unknown) => {
+      bed: async (spec: Record<string, unknown>) => {
         sentBeds.push(spec);
-        return { job_id: "vo", result: bedResult };
+        return { job_id: spec.job_id, result: sentBeds.length === 1 ? bedResult : secondResult };
       },
-      generate: async () => [
-        {
-          job_id: "nt",
-          result: result("/beds/vo-bed-2.wav", 40, { sha256: SHA("c"), levels: "keyframes", bed_gain_db: -12 }),
-        },
-      ],
+      generate: async () => {
+        throw new Error("a clip bed's new take is asked for as a bed, not a generate");
+      },
     } as unknown as HelperClient;
     const history = new TakeHistory();
     const outcome = await bedsUnderClips(host, helper, [vo], { history, levelsMode: "keyframes" });
@@ -294,9 +297,60 @@ describe("take loop on FakePpro", () => {
     durations.set("/beds/vo-bed-2.wav", 40);
     const key = clipKey(vo);
     const [second] = await newTakes(host, helper, history, key, { levels: "keyframes" });
+    // the same clip, range and dip as the first bed, so the helper ducks the new music under the same speech
+    const { job_id: _first, ...source } = sentBeds[0];
+    expect(sentBeds[1]).toEqual({ ...source, job_id: expect.stringMatching(/^nt-/) });
+    expect(source).toMatchObject({ media_path: "/media/vo.wav", in_sec: 0, out_sec: 40, duration_sec: 40 });
+    expect(second.voiceOver).toEqual(history.of(key)[0].voiceOver);
     expect(await useTake(host, history, key, second, "VO")).toBeNull();
     expect(host.audioTrackItems(track)[0].mediaPath).toBe("/beds/vo-bed-2.wav");
     expect(dbAt()).toEqual(expected); // the dip follows the voice, not the music
+  });
+
+  test("baked into the WAV: three new takes of a voice-over bed are one bed request; a typed-prompt bed's are a generate", async () => {
+    const host = fakeHost();
+    host.setSelection([{ trackType: "audio", trackIndex: 0 }]);
+    const [vo] = await host.getSelectedClips();
+    const sent: { type: string; spec: Record<string, unknown> }[] = [];
+    let n = 0;
+    const answer = (spec: Record<string, unknown>) => {
+      const count = Number(spec.variations ?? 1);
+      const takes = Array.from({ length: count }, () => {
+        n += 1;
+        durations.set(`/beds/baked${n}.wav`, 40);
+        return result(`/beds/baked${n}.wav`, 40, { sha256: SHA(`d${n}`) });
+      });
+      return { job_id: String(spec.job_id), result: takes[0], ...(count > 1 ? { takes } : {}) };
+    };
+    const helper = {
+      bed: async (spec: Record<string, unknown>) => (sent.push({ type: "bed", spec }), answer(spec)),
+      generate: async (jobs: Record<string, unknown>[]) => (
+        sent.push({ type: "generate", spec: jobs[0] }),
+        [answer(jobs[0])]
+      ),
+    } as unknown as HelperClient;
+    const history = new TakeHistory();
+    await bedsUnderClips(host, helper, [vo], { history, transcript: "Welcome back.", duckDb: 12 });
+    const made = await newTakes(host, helper, history, clipKey(vo), { variations: 3 });
+    expect(made).toHaveLength(3);
+    expect(sent.map((s) => s.type)).toEqual(["bed", "bed"]);
+    expect(sent[1].spec).toMatchObject({
+      media_path: "/media/vo.wav",
+      text: "Welcome back.",
+      duck_db: 12,
+      variations: 3,
+    });
+    expect(sent[1].spec).not.toHaveProperty("levels");
+    expect(sent[1].spec).not.toHaveProperty("prompt");
+    expect(history.of(clipKey(vo)).every((t) => t.voiceOver?.media_path === "/media/vo.wav")).toBe(true);
+
+    // a bed made from a typed prompt has no voice to dip under: its new take repeats the prompt
+    host.undo();
+    const typed = new TakeHistory();
+    await bedsUnderClips(host, helper, [vo], { history: typed, prompt: "soft piano" });
+    await newTakes(host, helper, typed, clipKey(vo));
+    expect(sent.slice(2).map((s) => s.type)).toEqual(["generate", "generate"]);
+    expect(typed.of(clipKey(vo)).some((t) => t.voiceOver)).toBe(false);
   });
 
   test("Score Markers again: a marker whose bed is still there gets a new take in the bin, not a second bed", async () => {

@@ -49,6 +49,7 @@ const bed: Required<BedSpec> = {
   output_dir: "C:\\Users\\me\\Music",
   duck_db: 12,
   levels: "baked",
+  variations: 2,
 };
 const extend: Required<ExtendSpec> = {
   sha256: "b".repeat(64),
