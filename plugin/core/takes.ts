@@ -16,6 +16,8 @@ export interface NewTakeOptions {
   label?: string;
   outputDir?: string;
   levels?: LevelsField;
+  /** How far a voice-over bed's new takes dip under the speech, dB (default: what its earlier take used). */
+  duckDb?: number;
   onEvent?: (e: JobEvent) => void;
 }
 
@@ -47,7 +49,8 @@ export async function newTakes(
   };
   // a bed under a voice-over is asked for again as a bed: the helper ducks the new music under the same speech
   // (a plain generate would come back without the dip when levels are baked into the WAV)
-  const voiceOver = options.prompt === undefined ? base?.voiceOver : undefined;
+  const earlier = options.prompt === undefined ? base?.voiceOver : undefined;
+  const voiceOver = earlier && options.duckDb !== undefined ? { ...earlier, duck_db: options.duckDb } : earlier;
   const outcome = voiceOver
     ? await helper.bed({ ...voiceOver, ...common }, options.onEvent)
     : (

@@ -55,6 +55,8 @@ export function useTakes({
           variations,
           label,
           levels,
+          // a voice-over bed's new take dips as deep as Settings say now
+          duckDb: settings.duckDb,
           ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         });
         return `${made.length} new take${made.length === 1 ? "" : "s"} in the Cuesmith bin: Listen, then Use this take.`;

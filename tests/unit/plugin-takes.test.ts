@@ -343,13 +343,17 @@ describe("take loop on FakePpro", () => {
     expect(sent[1].spec).not.toHaveProperty("levels");
     expect(sent[1].spec).not.toHaveProperty("prompt");
     expect(history.of(clipKey(vo)).every((t) => t.voiceOver?.media_path === "/media/vo.wav")).toBe(true);
+    // the editor changed the dip in Settings: the next new take dips that deep
+    await newTakes(host, helper, history, clipKey(vo), { duckDb: 20 });
+    expect(sent[2].spec).toMatchObject({ media_path: "/media/vo.wav", duck_db: 20 });
+    expect(history.of(clipKey(vo)).at(-1)!.voiceOver!.duck_db).toBe(20);
 
     // a bed made from a typed prompt has no voice to dip under: its new take repeats the prompt
     host.undo();
     const typed = new TakeHistory();
     await bedsUnderClips(host, helper, [vo], { history: typed, prompt: "soft piano" });
     await newTakes(host, helper, typed, clipKey(vo));
-    expect(sent.slice(2).map((s) => s.type)).toEqual(["generate", "generate"]);
+    expect(sent.slice(3).map((s) => s.type)).toEqual(["generate", "generate"]);
     expect(typed.of(clipKey(vo)).some((t) => t.voiceOver)).toBe(false);
   });
 
