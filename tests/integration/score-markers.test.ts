@@ -264,7 +264,7 @@ describe("Generate bed under selected clips, against a real helper", () => {
   });
 
   (voiceTools ? it : it.skip)(
-    "listens to a voice-over clip and places a ducked bed of its exact length under it; a clip without media asks for a prompt",
+    "listens to a voice-over clip and places a ducked bed of its exact length under it; its new takes dip too; a clip without media asks for a prompt",
     async () => {
       const host = new FakeHost(clipProject());
       const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
@@ -287,6 +287,17 @@ describe("Generate bed under selected clips, against a real helper", () => {
       ]);
       expect(decodeWav(fs.readFileSync(bed.result.path)).channels[0].length).toBe(4 * 48000);
       expect(history.of(clipKey(bed.clip))).toHaveLength(1);
+
+      // New take: asked for again as a bed of the same clip, so both takes dip under its speech (as keyframes here,
+      // where the dip is visible in the answer; baked, it is in the WAV)
+      const made = await newTakes(host, client, history, clipKey(bed.clip), {
+        variations: 2,
+        levels: "keyframes",
+        duckDb: 12,
+      });
+      expect(made.map((take) => take.voiceOver?.media_path)).toEqual([voiceOver, voiceOver]);
+      for (const take of made) expect(take.levels?.points.some((p) => p.gainDb === -12)).toBe(true);
+      expect(history.of(clipKey(bed.clip))).toHaveLength(3);
       client.close();
     },
   );
