@@ -53,6 +53,13 @@ export class TakeHistory {
     const sha = this.placedSha.get(key);
     return sha === undefined ? undefined : this.of(key).find((t) => t.sha256 === sha);
   }
+  /** Changes what is known of one take (its levels after the dip was tuned, say). */
+  update(key: string, sha256: string, change: Partial<Omit<Take, "sha256">>): void {
+    this.takes.set(
+      key,
+      this.of(key).map((t) => (t.sha256 === sha256 ? { ...t, ...change } : t)),
+    );
+  }
   /** `take` is now on the timeline at `trackIndex` / `startTicks` (the one before it goes back to the bin). */
   markPlaced(key: string, sha256: string, trackIndex: number, startTicks: string): void {
     this.takes.set(

@@ -34,6 +34,22 @@ export function levelsForSwap(
   return next.points.length === 0 && previous ? { gainDb: next.gainDb, points: previous.points } : next;
 }
 
+/**
+ * The same dip made `toDb` deep instead of `fromDb`: every corner is -depth × how far into the dip it is (the
+ * helper's duck keyframes are built that way), so scaling the gains keeps the ramps' shape and timing.
+ */
+export function redip(envelope: LevelEnvelope, fromDb: number, toDb: number): LevelEnvelope {
+  if (!(fromDb > 0)) throw new RangeError(`a dip ${fromDb} dB deep has no shape to scale`);
+  return {
+    gainDb: envelope.gainDb,
+    points: envelope.points.map((p) => ({
+      ...p,
+      // `|| 0`: a dip made 0 dB deep is 0, not -0
+      gainDb: Math.round(((p.gainDb * toDb) / fromDb) * 1e6) / 1e6 || 0,
+    })),
+  };
+}
+
 /** Writes an envelope on a placed clip; null when done, else the problem in words (see applyLevels). */
 export async function writeLevels(
   host: Host,

@@ -18,6 +18,8 @@ export interface NewTakeOptions {
   levels?: LevelsField;
   /** How far a voice-over bed's new takes dip under the speech, dB (default: what its earlier take used). */
   duckDb?: number;
+  /** The seed of the (first) new take: the placed take's seed makes the same music again. Default: random. */
+  seed?: number;
   onEvent?: (e: JobEvent) => void;
 }
 
@@ -43,6 +45,7 @@ export async function newTakes(
   const common = {
     job_id: `nt-${Date.now().toString(36)}`,
     duration_sec: durationSec,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(variations > 1 ? { variations } : {}),
     ...(options.levels ? { levels: options.levels } : {}),
     ...(options.outputDir ? { output_dir: options.outputDir } : {}),

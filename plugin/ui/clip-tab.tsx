@@ -9,7 +9,8 @@ import { parseBpm } from "../core/bpm";
 import { bedsUnderClips, bedTargets, clipKey } from "../core/clip-bed";
 import { takeRef } from "../core/feedback";
 import { levelsToRequest, trackPolicy } from "../core/settings";
-import { BpmField } from "./row-extras";
+import { dipOf } from "../core/dip";
+import { BpmField, DipField } from "./row-extras";
 import { BedRow, cancelledStatus, type RowStatus } from "./row-status";
 import { isCancellation, RunProgressLine, useBedRun } from "./run-progress";
 import { buttonClass, plainMessage, UNDO_NOTE, type TabProps } from "./shared";
@@ -246,6 +247,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
       <ul className="rows">
         {shown.map((c) => {
           const key = clipKey(c);
+          const placedTake = history.placed(key);
           const refusedWhy = refusal(c);
           const status: RowStatus = refusedWhy
             ? { kind: "failed", message: refusedWhy }
@@ -260,7 +262,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
               time={`${c.trackType === "audio" ? "A" : "V"}${c.trackIndex + 1} · ${ticksToSeconds(toTicks(c.endTicks) - toTicks(c.startTicks)).toFixed(2)} s`}
               takes={history.of(key).length}
               // a placed bed gets more takes from its take list (to the bin), never a second bed under the clip
-              onRescore={busy || !online || refusedWhy || history.placed(key) ? undefined : () => void generate([c])}
+              onRescore={busy || !online || refusedWhy || placedTake ? undefined : () => void generate([c])}
               onFeedback={(t) => onFeedback({ ...takeRef(history.of(key), t), label: c.name })}
             >
               <div className="row-fields">
@@ -274,6 +276,15 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
                       : "With a typed prompt only: under a voice-over the voice sets the pace"
                   }
                 />
+                {placedTake?.voiceOver && (
+                  <DipField
+                    // a new placed take (or its new dip) starts the field again from what is on the timeline
+                    key={`${placedTake.sha256}@${dipOf(placedTake)}`}
+                    depthDb={dipOf(placedTake)}
+                    busy={busy || !online || takes.busyKey !== null}
+                    onSet={(db) => void takes.setDip(key, db, c.name)}
+                  />
+                )}
               </div>
               <TakeList
                 takes={history.of(key)}

@@ -1,7 +1,10 @@
-// Small pieces of a marker's or clip's row: the optional BPM field and the warning that a bed runs past the next
-// marker. Their own module so the Markers and Clip bed tabs only place them.
+// Small pieces of a marker's or clip's row: the optional BPM field, the dip of a bed under a voice-over, and the
+// warning that a bed runs past the next marker. Their own module so the Markers and Clip bed tabs only place them.
+import { useState } from "react";
+import { MAX_DUCK_DB, MIN_DUCK_DB } from "../../shared/protocol";
 import type { Overrun } from "../core/overrun";
 import { overrunText } from "../core/overrun";
+import { buttonClass } from "./shared";
 
 /** Optional tempo for this row's bed: empty lets the prompt decide. */
 export function BpmField({
@@ -29,6 +32,45 @@ export function BpmField({
         onChange={(e) => onChange(e.target.value)}
       />
       <span className="unit">BPM</span>
+    </>
+  );
+}
+
+/** How far a placed bed dips under its voice-over, and Set to change it (keyframes rewritten, or the music remade). */
+export function DipField({
+  depthDb,
+  busy,
+  onSet,
+}: {
+  depthDb: number;
+  busy: boolean;
+  onSet: (depthDb: number) => void;
+}) {
+  const [value, setValue] = useState(String(depthDb));
+  const wanted = value.trim() === "" ? NaN : Number(value);
+  const valid = wanted >= MIN_DUCK_DB && wanted <= MAX_DUCK_DB;
+  const title = `How far the bed dips under the voice, ${MIN_DUCK_DB}–${MAX_DUCK_DB} dB (now ${depthDb} dB)`;
+  return (
+    <>
+      <input
+        className="bpm"
+        value={value}
+        inputMode="decimal"
+        aria-label="Dip under the voice, dB"
+        title={title}
+        data-testid="row-dip"
+        onChange={(e) => setValue(e.target.value)}
+      />
+      <span className="unit">dB dip</span>
+      <button
+        className={buttonClass("quiet", busy || !valid || wanted === depthDb)}
+        data-testid="row-dip-set"
+        disabled={busy || !valid || wanted === depthDb}
+        title={valid ? title : `A dip is ${MIN_DUCK_DB} to ${MAX_DUCK_DB} dB`}
+        onClick={() => onSet(wanted)}
+      >
+        Set dip
+      </button>
     </>
   );
 }

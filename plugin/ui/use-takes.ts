@@ -1,8 +1,10 @@
-// The take loop's actions for a tab: Listen, Use this take, Reveal, New take(s), Extend — each with its message
-// next to the row it concerns, and a version counter that re-renders the lists when the history changes.
+// The take loop's actions for a tab: Listen, Use this take, Reveal, New take(s), Extend, the dip under a voice —
+// each with its message next to the row it concerns, and a version counter that re-renders the lists when the
+// history changes.
 import { useCallback, useState } from "react";
 import type { Take, TakeHistory } from "../core/score-markers";
 import { levelsToRequest } from "../core/settings";
+import { setDip } from "../core/dip";
 import { extendTake, newTakes, useTake } from "../core/takes";
 import type { RowStatus } from "./row-status";
 import { plainMessage, type TabProps } from "./shared";
@@ -61,6 +63,14 @@ export function useTakes({
         });
         return `${made.length} new take${made.length === 1 ? "" : "s"} in the Cuesmith bin: Listen, then Use this take.`;
       }),
+    setDip: (key: string, depthDb: number, name: string) =>
+      act(key, () =>
+        setDip(host, connection.helper, history, key, depthDb, {
+          name,
+          levels,
+          ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
+        }),
+      ),
     extend: (key: string, seconds: number, name: string) =>
       act(key, async () => {
         const { levelProblem } = await extendTake(host, connection.helper, history, key, seconds, {

@@ -195,5 +195,22 @@ describeBrowser("the take loop browser test")("the take loop in the panel (harne
     expect(Math.max(...bed.volume.keyframes.map((k) => k.levelDb))).toBeLessThan(0); // the bed level, e.g. -12 dB
     await shot("07-clip-bed-keyframes");
     await shotTimeline("07-clip-bed-keyframes");
+    if (!voiceOver) return; // a typed-prompt bed has no voice to dip under (and no Set dip)
+
+    // the editor tunes the dip under the voice: 8 dB -> 14 dB, the same clip's keyframes rewritten
+    const row = page.locator('[data-testid="clip-row"]');
+    const deepest = (c: typeof bed) => Math.min(...c.volume.keyframes.map((k) => k.levelDb));
+    const before = deepest(bed);
+    await row.locator('[data-testid="row-dip"]').fill("14");
+    await row.locator('[data-testid="row-dip-set"]').click();
+    await row.locator('[data-testid="take-message"]').waitFor({ timeout: 30000 });
+    const message = await row.locator('[data-testid="take-message"]').textContent();
+    expect(message).toMatch(/Dips 14 dB under the voice now/);
+    const after = (await harness(page, (h) => [1, 2, 3].flatMap((i) => h.audioTrackItems(i)))).find(
+      (c) => c.startTicks === t(0) && c.volume.timeVarying,
+    )!;
+    expect(after.mediaPath).toBe(bed.mediaPath);
+    expect(deepest(after)).toBeCloseTo(before - 6, 1);
+    await shot("08-clip-bed-dip");
   });
 });

@@ -15,6 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startTestHelper } from "../helpers/daemon";
 import { extendTake, newTakes, useTake } from "../../plugin/core/takes";
+import { setDip } from "../../plugin/core/dip";
 
 const t = (s: number) => secondsToTicks(s).toString();
 const openWs = (url: string) => new WebSocket(url) as unknown as SocketLike;
@@ -229,6 +230,20 @@ describe("Score Markers when something goes wrong", () => {
   });
 });
 
+/** Correlation of two WAVs' first channels (1: the same signal up to a gain). */
+function correlation(fileA: string, fileB: string): number {
+  const [a, b] = [fileA, fileB].map((f) => decodeWav(fs.readFileSync(f)).channels[0]);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
 describe("Generate bed under selected clips, against a real helper", () => {
   let helper: RunningHelper;
   let voiceOver: string;
@@ -264,7 +279,7 @@ describe("Generate bed under selected clips, against a real helper", () => {
   });
 
   (voiceTools ? it : it.skip)(
-    "listens to a voice-over clip and places a ducked bed of its exact length under it; its new takes dip too; a clip without media asks for a prompt",
+    "listens to a voice-over clip and places a ducked bed of its exact length under it; its new takes dip too, and Set dip remakes it deeper; a clip without media asks for a prompt",
     async () => {
       const host = new FakeHost(clipProject());
       const client = await HelperClient.connect(helper.url.replace("http", "ws"), openWs);
@@ -298,6 +313,20 @@ describe("Generate bed under selected clips, against a real helper", () => {
       expect(made.map((take) => take.voiceOver?.media_path)).toEqual([voiceOver, voiceOver]);
       for (const take of made) expect(take.levels?.points.some((p) => p.gainDb === -12)).toBe(true);
       expect(history.of(clipKey(bed.clip))).toHaveLength(3);
+
+      // Set dip on the placed (baked) bed: the same seed remade with a 20 dB dip, swapped in place
+      const key = clipKey(bed.clip);
+      const edits = host.edits.length;
+      expect(await setDip(host, client, history, key, 20, { name: bed.clip.name })).toMatch(/Dips 20 dB/);
+      const remade = history.placed(key)!;
+      expect([remade.seed, remade.voiceOver?.duck_db]).toEqual([bed.result.seed, 20]);
+      expect(remade.sha256).not.toBe(bed.result.sha256);
+      expect(host.edits).toHaveLength(edits + 1);
+      expect(host.audioTrackItems(2).map((c) => c.mediaPath)).toEqual([remade.path]);
+      // the same music under another dip: the two beds' samples move together, far more than another seed's
+      const same = correlation(bed.result.path, remade.path);
+      expect(same).toBeGreaterThan(0.8);
+      expect(correlation(bed.result.path, made[0].path)).toBeLessThan(same - 0.2);
       client.close();
     },
   );

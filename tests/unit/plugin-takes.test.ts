@@ -4,7 +4,8 @@
 import type { HelperClient, JobOutcome } from "../../plugin/core/helper-client";
 import { scoreMarkers, TakeHistory, takeOf } from "../../plugin/core/score-markers";
 import { levelsToRequest } from "../../plugin/core/settings";
-import { applyLevels, envelopeOf, levelsForSwap } from "../../plugin/core/take-levels";
+import { applyLevels, envelopeOf, levelsForSwap, redip } from "../../plugin/core/take-levels";
+import { setDip } from "../../plugin/core/dip";
 import { takesOfDone, type ExtendSpec, type TakeJobSpec, type TakeResult } from "../../plugin/core/take-protocol";
 import { extendTake, newTakes, useTake } from "../../plugin/core/takes";
 import { bedsUnderClips, clipKey } from "../../plugin/core/clip-bed";
@@ -355,6 +356,93 @@ describe("take loop on FakePpro", () => {
     await newTakes(host, helper, typed, clipKey(vo));
     expect(sent.slice(3).map((s) => s.type)).toEqual(["generate", "generate"]);
     expect(typed.of(clipKey(vo)).some((t) => t.voiceOver)).toBe(false);
+  });
+
+  test("redip scales every corner of a dip by the new depth: ramps keep their shape and timing", () => {
+    const envelope = {
+      gainDb: -12,
+      points: [
+        { offsetTicks: t(4), gainDb: 0 },
+        { offsetTicks: t(4.25), gainDb: -8 },
+        { offsetTicks: t(6), gainDb: -2 }, // where a release crosses the next attack
+        { offsetTicks: t(10.5), gainDb: 0 },
+      ],
+    };
+    expect(redip(envelope, 8, 14)).toEqual({
+      gainDb: -12,
+      points: [
+        { offsetTicks: t(4), gainDb: 0 },
+        { offsetTicks: t(4.25), gainDb: -14 },
+        { offsetTicks: t(6), gainDb: -3.5 },
+        { offsetTicks: t(10.5), gainDb: 0 },
+      ],
+    });
+    expect(redip(envelope, 8, 0).points.map((p) => p.gainDb)).toEqual([0, 0, 0, 0]);
+    expect(() => redip(envelope, 0, 8)).toThrow(RangeError);
+  });
+
+  test("Set dip: with keyframes the placed bed's Volume keyframes are rewritten in one undo step; baked, the same seed is remade and swapped", async () => {
+    const host = fakeHost();
+    host.setSelection([{ trackType: "audio", trackIndex: 0 }]);
+    const [vo] = await host.getSelectedClips();
+    const duck = [
+      { time_sec: 4, gain_db: 0 },
+      { time_sec: 4.25, gain_db: -8 },
+      { time_sec: 10, gain_db: -8 },
+      { time_sec: 10.5, gain_db: 0 },
+    ];
+    durations.set("/beds/dip-kf.wav", 40);
+    durations.set("/beds/dip-baked.wav", 40);
+    durations.set("/beds/dip-remade.wav", 40);
+    const sent: Record<string, unknown>[] = [];
+    const answers = [
+      result("/beds/dip-kf.wav", 40, { sha256: SHA("k"), levels: "keyframes", bed_gain_db: -12, duck_keyframes: duck }),
+      result("/beds/dip-baked.wav", 40, { sha256: SHA("e"), seed: 4242 }),
+      result("/beds/dip-remade.wav", 40, { sha256: SHA("f"), seed: 4242 }),
+    ];
+    const helper = {
+      bed: async (spec: Record<string, unknown>) => {
+        sent.push(spec);
+        return { job_id: String(spec.job_id), result: answers[sent.length - 1] };
+      },
+    } as unknown as HelperClient;
+
+    // editable keyframes: no new audio, the dip's corners scaled from 8 to 14 dB, one edit that Undo takes back
+    const kf = new TakeHistory();
+    const { placed, failed } = await bedsUnderClips(host, helper, [vo], {
+      history: kf,
+      levelsMode: "keyframes",
+      duckDb: 8,
+    });
+    expect(failed).toEqual([]);
+    const track = placed[0].trackIndex;
+    const key = clipKey(vo);
+    const dbAt = () => host.audioTrackItems(track)[0].volume.keyframes.map((k) => Math.round(k.levelDb * 10) / 10);
+    expect(Math.min(...dbAt())).toBe(-20);
+    const edits = host.edits.length;
+    expect(await setDip(host, helper, kf, key, 14, { name: "VO" })).toMatch(/Dips 14 dB.*Undo brings 8 dB back/);
+    expect(sent).toHaveLength(1);
+    expect(host.edits).toHaveLength(edits + 1);
+    expect(host.edits.at(-1)!.label).toBe("Cuesmith: dip of VO");
+    expect(Math.min(...dbAt())).toBe(-26);
+    expect(kf.placed(key)!.voiceOver!.duck_db).toBe(14);
+    host.undo();
+    expect(Math.min(...dbAt())).toBe(-20);
+    host.undo(); // its first levels, then the bed itself, for the baked round
+    host.undo();
+    expect(host.audioTrackItems(track)).toEqual([]);
+
+    // baked into the WAV: the same seed, clip and transcript asked again with the new dip, swapped in place
+    const baked = new TakeHistory();
+    await bedsUnderClips(host, helper, [vo], { history: baked, duckDb: 8 });
+    expect(await setDip(host, helper, baked, key, 20, { name: "VO" })).toMatch(/Dips 20 dB.*same music/);
+    expect(sent[2]).toMatchObject({ media_path: "/media/vo.wav", seed: 4242, duck_db: 20 });
+    expect(sent[2]).not.toHaveProperty("levels");
+    expect(baked.placed(key)!.path).toBe("/beds/dip-remade.wav");
+    expect(host.audioTrackItems(track).map((c) => c.mediaPath)).toEqual(["/beds/dip-remade.wav"]);
+
+    await expect(setDip(host, helper, baked, key, 31, { name: "VO" })).rejects.toThrow(/0 to 30 dB/);
+    expect(await setDip(host, helper, baked, key, 20, { name: "VO" })).toMatch(/already dips 20 dB/);
   });
 
   test("Score Markers again: a marker whose bed is still there gets a new take in the bin, not a second bed", async () => {
