@@ -80,6 +80,8 @@ export interface FakeHostOptions {
   componentChains?: boolean;
   /** SourceMonitor exists (default true). */
   sourceMonitor?: boolean;
+  /** Fault injection: keyframes land on this tick grid (see FakePproOptions). */
+  keyframeGridTicks?: bigint;
 }
 
 export interface FakeSelectionRef {
@@ -181,6 +183,7 @@ export class FakeHost implements Host {
       syncTrackItems: options.syncTrackItems,
       componentChains: options.componentChains,
       sourceMonitor: options.sourceMonitor,
+      keyframeGridTicks: options.keyframeGridTicks,
     });
     this.premiere = new PremiereHost(this.ppro.asModule(), {
       hostVersion: options.version ?? "25.6.0 (fake)",

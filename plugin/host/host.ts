@@ -263,8 +263,9 @@ export interface Host {
   swapClip(old: PlacedClipRef, item: ImportedItem, undoLabel: string): Promise<void>;
 
   /**
-   * Writes a level envelope as keyframes on the clip's Volume > Level (one transaction). Throws
-   * LEVELS_UNSUPPORTED when this Premiere has no component chain or the Volume component is not found.
+   * Writes a level envelope as keyframes on the clip's Volume > Level (one transaction), replacing the keyframes
+   * there, and reads them back. Throws LEVELS_UNSUPPORTED when this Premiere has no component chain or the Volume
+   * component is not found, LEVELS_NOT_VERIFIED when the clip's keyframes are not the ones written.
    */
   setClipLevels(clip: PlacedClipRef, envelope: LevelEnvelope, undoLabel: string): Promise<void>;
 }
@@ -285,7 +286,8 @@ export type HostErrorCode =
   | "MONITOR_FAILED"
   | "REVEAL_FAILED"
   | "CLIP_NOT_FOUND"
-  | "LEVELS_UNSUPPORTED";
+  | "LEVELS_UNSUPPORTED"
+  | "LEVELS_NOT_VERIFIED";
 
 /** An error the panel can show as is; `code` says what went wrong, `cause` carries Premiere's own error. */
 export class HostError extends Error {

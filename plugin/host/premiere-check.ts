@@ -261,7 +261,7 @@ export async function runPremiereCheck(
   if (placed && imported && freeTrack !== undefined && markerStart !== undefined) {
     const clip = { trackIndex: freeTrack, startTicks: markerStart as string, mediaPath: imported.mediaPath };
     if (host.getCapabilities().levelKeyframes) {
-      await step("Write Volume keyframes (editable levels)", async () => {
+      const written = await step("Write Volume keyframes (editable levels)", async () => {
         await host.setClipLevels(
           clip,
           {
@@ -275,8 +275,29 @@ export async function runPremiereCheck(
         );
         return { value: true, detail: "Level keyframes on the Volume component (−12 dB, a −8 dB dip at 0.5 s)" };
       });
-    } else
+      if (written)
+        await step("Write them again (Set dip)", async () => {
+          await host.setClipLevels(
+            clip,
+            {
+              gainDb: -12,
+              points: [
+                { offsetTicks: "0", gainDb: 0 },
+                { offsetTicks: "63504000000", gainDb: -14 },
+              ],
+            },
+            "Cuesmith check: levels again",
+          );
+          return {
+            value: true,
+            detail: "the earlier keyframes replaced, read back as written (a −14 dB dip at 0.25 s)",
+          };
+        });
+      else skip("Write them again (Set dip)", "needs the first keyframes");
+    } else {
       skip("Write Volume keyframes (editable levels)", "this Premiere has no component chain: beds keep baked levels");
+      skip("Write them again (Set dip)", "this Premiere has no component chain");
+    }
     if (host.getCapabilities().sourceMonitor) {
       await step("Open the WAV in the Source Monitor (Listen)", async () => {
         await host.auditionFile(imported.mediaPath);

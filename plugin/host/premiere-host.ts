@@ -947,10 +947,25 @@ export class PremiereHost implements Host {
       kf.position = this.ppro.TickTime.createWithTicks((inPoint + t).toString());
       return kf;
     });
+    // Keyframes written again (Set dip) replace what is there, so no old corner (nor one an editor added) is left
+    // between the new ones. Cleared after the Level is time-varying: a parameter without keyframes has none.
+    const ticks = (t: bigint) => this.ppro.TickTime.createWithTicks(t.toString());
     this.commitEdit(project, undoLabel, () => [
       level.createSetTimeVaryingAction(true),
+      level.createRemoveKeyframeRangeAction(ticks(inPoint), ticks(inPoint + length), false),
       ...keyframes.map((kf) => level.createAddKeyframeAction(kf)),
     ]);
+    // Read back: the clip has the keyframes written, each within a frame of where it was asked for (Premiere may
+    // move a keyframe onto its own grid; a corner more or less would change the dip).
+    const timebase = String(await sequence.getTimebase());
+    const frame = isTickString(timebase) && toTicks(timebase) > 0n ? toTicks(timebase) : 1n;
+    const found = level.getKeyframeListAsTickTimes().map((t) => toTicks(ticksOf(t, "a keyframe")) - inPoint);
+    const off = (a: bigint, b: bigint) => (a > b ? a - b : b - a) >= frame;
+    if (found.length !== offsets.length || found.some((t, i) => off(t, offsets[i])))
+      throw new HostError(
+        "LEVELS_NOT_VERIFIED",
+        `Premiere accepted "${undoLabel}" but the clip's Volume keyframes are not the ones written (${found.length} there, ${offsets.length} written). Check the clip's Volume > Level (Edit > Undo reverts the change).`,
+      );
   }
 
   // ---------------------------------------------------------------- the Premiere check

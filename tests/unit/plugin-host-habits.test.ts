@@ -129,6 +129,7 @@ describe("Check Premiere", () => {
       "Import a short WAV",
       "Place it on a free track (one transaction)",
       "Write Volume keyframes (editable levels)",
+      "Write them again (Set dip)",
       "Open the WAV in the Source Monitor (Listen)",
       "Take the placement back",
       "Restore your active sequence",

@@ -23,7 +23,7 @@ function result(path: string, seconds: number, extra: Partial<TakeResult> = {}):
 }
 
 const durations = new Map<string, number>();
-function fakeHost(options: { componentChains?: boolean } = {}) {
+function fakeHost(options: { componentChains?: boolean; keyframeGridTicks?: bigint } = {}) {
   return new FakeHost(
     {
       sequence: {
@@ -202,6 +202,46 @@ describe("take loop on FakePpro", () => {
       [15, -12],
     ]);
     expect(host.edits.at(-1)!.label).toBe("Cuesmith: levels of #unboxing");
+  });
+
+  test("levels written again replace the clip's keyframes (no old corner left), and are read back", async () => {
+    const ref = { trackIndex: 1, startTicks: t(3), mediaPath: "/beds/take1.wav" };
+    const dip = (at: number, depth: number) => ({
+      gainDb: -12,
+      points: [at, at + 0.5, at + 4, at + 4.5].map((s, i) => ({
+        offsetTicks: t(s),
+        gainDb: i === 1 || i === 2 ? -depth : 0,
+      })),
+    });
+    const corners = (host: FakeHost) =>
+      host
+        .audioTrackItems(1)[0]
+        .volume.keyframes.map((k) => [
+          Number(k.positionTicks) / Number(secondsToTicks(1)),
+          Math.round(k.levelDb * 10) / 10,
+        ]);
+    const host = fakeHost();
+    await placeFirstTake(host, new TakeHistory());
+    await host.setClipLevels(ref, dip(2, 8), "first");
+    await host.setClipLevels(ref, dip(1, 14), "again");
+    expect(corners(host)).toEqual([
+      [0, -12],
+      [1, -12],
+      [1.5, -26],
+      [5, -26],
+      [5.5, -12],
+      [15, -12],
+    ]);
+
+    // a Premiere that moved keyframes onto its own grid: within a frame is the dip written; half a second is not
+    const onFrames = fakeHost({ keyframeGridTicks: secondsToTicks(1 / 25) });
+    await placeFirstTake(onFrames, new TakeHistory());
+    await onFrames.setClipLevels(ref, dip(2.01, 8), "frames");
+    const onSeconds = fakeHost({ keyframeGridTicks: secondsToTicks(1) });
+    await placeFirstTake(onSeconds, new TakeHistory());
+    const failure = await onSeconds.setClipLevels(ref, dip(2, 8), "seconds").catch((e) => e);
+    expect(isHostError(failure, "LEVELS_NOT_VERIFIED")).toBe(true);
+    expect(failure.message).toMatch(/not the ones written.*Edit > Undo/);
   });
 
   test("dB to Premiere's Level value: 0 dB = 0.1778, +15 dB = 1", () => {

@@ -2,7 +2,8 @@
  * FakePpro's audio component chain and keyframes, and its Source Monitor, as the 26.3 types describe them:
  * AudioClipTrackItem.getComponentChain() -> AudioComponentChain (getComponentCount, getComponentAtIndex) ->
  * Component (getMatchName, getDisplayName, getParamCount, getParam) -> ComponentParam (createKeyframe,
- * createSetTimeVaryingAction, createAddKeyframeAction, createSetValueAction, getKeyframeListAsTickTimes, …);
+ * createSetTimeVaryingAction, createAddKeyframeAction, createRemoveKeyframeRangeAction, createSetValueAction,
+ * getKeyframeListAsTickTimes, …);
  * SourceMonitor.openFilePath / play.
  *
  * Only the fixed Volume component is modelled (Bypass, Level). It is at least as strict as Premiere is known
@@ -141,7 +142,8 @@ export class FakeComponentParam {
 
   createAddKeyframeAction(inKeyFrame: unknown): FakeAction {
     const kf = this.keyframeArgument("createAddKeyframeAction", inKeyFrame);
-    const position = kf.position.value;
+    const grid = this.fake.keyframeGridTicks;
+    const position = grid ? ((kf.position.value + grid / 2n) / grid) * grid : kf.position.value;
     const value = Number(kf.value.value);
     return this.levelAction(
       "createAddKeyframeAction",
@@ -163,6 +165,22 @@ export class FakeComponentParam {
         );
       },
     );
+  }
+
+  /** Removes the keyframes from `inTime` to `outTime` (media time, both ends included). */
+  createRemoveKeyframeRangeAction(inTime: unknown, outTime: unknown, _updateUI?: boolean): FakeAction {
+    if (!(inTime instanceof FakeTickTime) || !(outTime instanceof FakeTickTime))
+      throw new FakePproRuleError("BAD_ARGUMENT", "createRemoveKeyframeRangeAction needs two TickTimes.");
+    const [from, to] = [inTime.value, outTime.value];
+    return this.levelAction("createRemoveKeyframeRangeAction", `Level keyframes removed ${from}..${to}`, (v) => {
+      // as strict as the docs are silent: a parameter without keyframes has none to remove
+      if (!v.timeVarying)
+        throw new FakePproRuleError(
+          "NOT_TIME_VARYING",
+          "createRemoveKeyframeRangeAction on a parameter that is not time-varying: it has no keyframes.",
+        );
+      v.keyframes = v.keyframes.filter((k) => k.position < from || k.position > to);
+    });
   }
 
   createSetValueAction(inKeyFrame: unknown, _inSafeForPlayback?: boolean): FakeAction {

@@ -81,6 +81,11 @@ export interface FakePproOptions {
    */
   componentChains?: boolean;
   sourceMonitor?: boolean;
+  /**
+   * A fault to inject: keyframes land on this grid of ticks instead of where they were asked for (no Premiere is
+   * known to do it; the host's read-back of written levels must notice when it would change the dip).
+   */
+  keyframeGridTicks?: bigint;
 }
 
 /** Default delay before imported items appear in their bin. */
@@ -213,6 +218,7 @@ export class FakePpro {
   readonly AudioComponentChain?: object;
   readonly ComponentParam?: object;
   readonly componentChains: boolean;
+  readonly keyframeGridTicks?: bigint;
 
   constructor(description: FakeProjectDescription = {}, options: FakePproOptions = {}) {
     this.state = description.project === false ? null : buildState(description);
@@ -222,6 +228,7 @@ export class FakePpro {
     this.importDelayMs = options.importDelayMs ?? FAKE_IMPORT_DELAY_MS;
     this.syncTrackItems = options.syncTrackItems ?? false;
     this.componentChains = options.componentChains ?? true;
+    this.keyframeGridTicks = options.keyframeGridTicks;
     if (this.componentChains) {
       this.AudioComponentChain = {};
       this.ComponentParam = {};
