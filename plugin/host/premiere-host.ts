@@ -147,6 +147,12 @@ function ticksOf(time: TickTime | null | undefined, what: string): string {
   return ticks;
 }
 
+/** One frame of the sequence in ticks, for "within a frame" read-backs (1 tick when Premiere gives no timebase). */
+async function frameTicks(sequence: Sequence): Promise<bigint> {
+  const timebase = String(await sequence.getTimebase());
+  return isTickString(timebase) && toTicks(timebase) > 0n ? toTicks(timebase) : 1n;
+}
+
 export class PremiereHost implements Host {
   private readonly ppro: premierepro;
   private readonly env: PremiereHostEnv;
@@ -613,8 +619,7 @@ export class PremiereHost implements Host {
     const project = await this.requireProject();
     const sequence = await this.requireSequence(project);
     const audioTrackCount = await sequence.getAudioTrackCount();
-    const timebase = String(await sequence.getTimebase());
-    const ticksPerFrame = isTickString(timebase) && toTicks(timebase) > 0n ? toTicks(timebase) : 1n;
+    const ticksPerFrame = await frameTicks(sequence);
     for (const p of placements) {
       if (p.audioTrackIndex >= audioTrackCount) {
         throw new HostError(
@@ -830,8 +835,7 @@ export class PremiereHost implements Host {
       throw new HostError("CLIP_NOT_FOUND", `Audio track A${ref.trackIndex + 1} is no longer in "${sequence.name}".`);
     if (!isTickString(ref.startTicks))
       throw new HostError("INVALID_ARGUMENT", "The placed clip's start must be a tick string.");
-    const timebase = String(await sequence.getTimebase());
-    const frame = isTickString(timebase) && toTicks(timebase) > 0n ? toTicks(timebase) : 1n;
+    const frame = await frameTicks(sequence);
     const track = await sequence.getAudioTrack(ref.trackIndex);
     const items = (await track.getTrackItems(this.ppro.Constants.TrackItemType.CLIP, false)) as AudioClipTrackItem[];
     for (const item of items) {
@@ -957,8 +961,7 @@ export class PremiereHost implements Host {
     ]);
     // Read back: the clip has the keyframes written, each within a frame of where it was asked for (Premiere may
     // move a keyframe onto its own grid; a corner more or less would change the dip).
-    const timebase = String(await sequence.getTimebase());
-    const frame = isTickString(timebase) && toTicks(timebase) > 0n ? toTicks(timebase) : 1n;
+    const frame = await frameTicks(sequence);
     const found = level.getKeyframeListAsTickTimes().map((t) => toTicks(ticksOf(t, "a keyframe")) - inPoint);
     const off = (a: bigint, b: bigint) => (a > b ? a - b : b - a) >= frame;
     if (found.length !== offsets.length || found.some((t, i) => off(t, offsets[i])))
