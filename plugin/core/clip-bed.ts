@@ -10,7 +10,7 @@ import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent, JobOutcome } from "./helper-client";
 import { DIALOGUE, placeBeds, takeOf, type TakeHistory } from "./score-markers";
 import { applyLevels } from "./take-levels";
-import type { LevelsField, VoiceOverSource } from "./take-protocol";
+import type { ClipNow, LevelsField, VoiceOverSource } from "./take-protocol";
 
 export interface ClipBedOptions {
   /** A transcript the editor typed or pasted (used instead of, or besides, Whisper). */
@@ -42,6 +42,22 @@ export function clipKey(clip: ClipInfo): string {
 }
 
 const seconds = (ticks: string | bigint) => Math.round(ticksToSeconds(toTicks(ticks)) * 1000) / 1000;
+
+/** The clip as a bed sees it now: its length in seconds and, with media, its voice-over (file and source range). */
+export function clipNow(clip: ClipInfo): ClipNow {
+  return {
+    durationSec: seconds(toTicks(clip.endTicks) - toTicks(clip.startTicks)),
+    ...(clip.mediaPath
+      ? {
+          voiceOver: {
+            media_path: clip.mediaPath,
+            in_sec: seconds(clip.inPointTicks),
+            out_sec: seconds(clip.outPointTicks),
+          },
+        }
+      : {}),
+  };
+}
 
 export interface BedTargets {
   /** One clip per bed: a linked clip's video and audio items count once (its audio item). */
@@ -118,7 +134,8 @@ export async function bedsUnderClips(
   const prompt = options.prompt?.trim();
   const pending: PendingBed[] = [];
   clips.forEach((clip, i) => {
-    const length = seconds(toTicks(clip.endTicks) - toTicks(clip.startTicks));
+    const now = clipNow(clip);
+    const length = now.durationSec;
     if (length < MIN_DURATION_SEC || length > MAX_DURATION_SEC)
       return outcome.failed.push({
         clip,
@@ -160,9 +177,7 @@ export async function bedsUnderClips(
         message: "a tempo goes with a typed prompt: type one, or clear the BPM to let the voice set the pace",
       });
     const voiceOver: VoiceOverSource = {
-      media_path: clip.mediaPath,
-      in_sec: seconds(clip.inPointTicks),
-      out_sec: seconds(clip.outPointTicks),
+      ...now.voiceOver!,
       ...(options.transcript?.trim() ? { text: options.transcript.trim() } : {}),
       ...(options.duckDb !== undefined ? { duck_db: options.duckDb } : {}),
     };

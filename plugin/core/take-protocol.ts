@@ -31,6 +31,12 @@ export type TakeJobSpec = JobSpec;
  */
 export type VoiceOverSource = Pick<BedSpec, "media_path" | "in_sec" | "out_sec" | "text" | "duck_db">;
 
+/** A clip as a bed sees it at the click: its length and, with media, its voice-over's file and source range. */
+export interface ClipNow {
+  durationSec: number;
+  voiceOver?: Pick<VoiceOverSource, "media_path" | "in_sec" | "out_sec">;
+}
+
 /** From a raw `done` message (text or decoded): its result, and every take when there are several. */
 export function takesOfDone(raw: unknown): { result: TakeResult | null; takes: TakeResult[] | null } {
   const parsed = parseServerMessage(raw);

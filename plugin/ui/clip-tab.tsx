@@ -6,7 +6,7 @@ import type { AnalyzeResult } from "../../shared/protocol";
 import { ticksToSeconds, toTicks } from "../../shared/time";
 import type { ClipInfo } from "../host/host";
 import { parseBpm } from "../core/bpm";
-import { bedsUnderClips, bedTargets, clipKey } from "../core/clip-bed";
+import { bedsUnderClips, bedTargets, clipKey, clipNow } from "../core/clip-bed";
 import { takeRef } from "../core/feedback";
 import { levelsToRequest, trackPolicy } from "../core/settings";
 import { dipOf } from "../core/dip";
@@ -295,7 +295,7 @@ export function ClipTab({ host, connection, online, settings, history, onFeedbac
                 onListen={(t) => void takes.listen(key, t)}
                 onUse={(t) => void takes.use(key, t, c.name)}
                 onReveal={(t) => void takes.reveal(key, t)}
-                onNewTakes={(n) => void takes.newTakes(key, n, c.name)}
+                onNewTakes={(n) => void takes.newTakes(key, n, c.name, clipNow(c))}
               />
             </BedRow>
           );

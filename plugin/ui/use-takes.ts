@@ -5,6 +5,7 @@ import { useCallback, useState } from "react";
 import type { Take, TakeHistory } from "../core/score-markers";
 import { levelsToRequest } from "../core/settings";
 import { setDip } from "../core/dip";
+import type { ClipNow } from "../core/take-protocol";
 import { extendTake, newTakes, useTake } from "../core/takes";
 import type { RowStatus } from "./row-status";
 import { plainMessage, type TabProps } from "./shared";
@@ -51,14 +52,16 @@ export function useTakes({
         const problem = await useTake(host, history, key, take, name);
         return problem ?? "Swapped in place: Edit > Undo brings the previous take back.";
       }),
-    newTakes: (key: string, variations: number, label: string) =>
+    /** `now`: a clip bed's clip as it is at the click (its length and voice-over range may have changed). */
+    newTakes: (key: string, variations: number, label: string, now?: ClipNow) =>
       act(key, async () => {
         const made = await newTakes(host, connection.helper, history, key, {
           variations,
           label,
           levels,
-          // a voice-over bed's new take dips as deep as Settings say now
+          // a voice-over bed's new take dips as deep as Settings say now, under the clip as it is now
           duckDb: settings.duckDb,
+          ...(now ? { clip: now } : {}),
           ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         });
         return `${made.length} new take${made.length === 1 ? "" : "s"} in the Cuesmith bin: Listen, then Use this take.`;

@@ -8,7 +8,7 @@ import { applyLevels, envelopeOf, levelsForSwap, redip } from "../../plugin/core
 import { setDip } from "../../plugin/core/dip";
 import { takesOfDone, type ExtendSpec, type TakeJobSpec, type TakeResult } from "../../plugin/core/take-protocol";
 import { extendTake, newTakes, useTake } from "../../plugin/core/takes";
-import { bedsUnderClips, clipKey } from "../../plugin/core/clip-bed";
+import { bedsUnderClips, clipKey, clipNow } from "../../plugin/core/clip-bed";
 import { FakeHost } from "../../plugin/host/fake-host";
 import { isHostError } from "../../plugin/host/host";
 import { dbFromLevel, levelFromDb } from "../../plugin/host/levels";
@@ -388,13 +388,23 @@ describe("take loop on FakePpro", () => {
     await newTakes(host, helper, history, clipKey(vo), { duckDb: 20 });
     expect(sent[2].spec).toMatchObject({ media_path: "/media/vo.wav", duck_db: 20 });
     expect(history.of(clipKey(vo)).at(-1)!.voiceOver!.duck_db).toBe(20);
+    // the editor trimmed the voice-over: new takes fit the clip as it is at the click (clipNow), same transcript
+    const trimmed = { ...vo, endTicks: t(30), outPointTicks: t(30) };
+    await newTakes(host, helper, history, clipKey(vo), { clip: clipNow(trimmed), duckDb: 20 });
+    expect(sent[3].spec).toMatchObject({
+      media_path: "/media/vo.wav",
+      in_sec: 0,
+      out_sec: 30,
+      duration_sec: 30,
+      text: "Welcome back.",
+    });
 
     // a bed made from a typed prompt has no voice to dip under: its new take repeats the prompt
     host.undo();
     const typed = new TakeHistory();
     await bedsUnderClips(host, helper, [vo], { history: typed, prompt: "soft piano" });
     await newTakes(host, helper, typed, clipKey(vo));
-    expect(sent.slice(3).map((s) => s.type)).toEqual(["generate", "generate"]);
+    expect(sent.slice(4).map((s) => s.type)).toEqual(["generate", "generate"]);
     expect(typed.of(clipKey(vo)).some((t) => t.voiceOver)).toBe(false);
   });
 
