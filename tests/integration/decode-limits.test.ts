@@ -42,13 +42,20 @@ async function until(cond: () => boolean, ms = 10_000): Promise<boolean> {
   return cond();
 }
 
-/** A fake ffmpeg that never finishes: records its pid and a grandchild's pid, then waits. */
+/**
+ * A fake ffmpeg that never finishes: records its pid and a grandchild's pid, then waits. `pids` gives the pids
+ * written so far: a file the shell has created but not yet written (or was killed while writing) is not a pid —
+ * read as 0 it would name the test's own process group, which never dies.
+ */
 function hangingFfmpeg(dir: string): { bin: string; pids: () => number[] } {
   const bin = script(dir, "ffmpeg-hangs", `echo $$ > "${dir}/pid"\nsleep 300 &\necho $! > "${dir}/child"\nwait`);
   const pids = () =>
     ["pid", "child"]
-      .filter((f) => fs.existsSync(path.join(dir, f)))
-      .map((f) => Number(fs.readFileSync(path.join(dir, f), "utf8")));
+      .map((f) => path.join(dir, f))
+      .filter((file) => fs.existsSync(file))
+      .map((file) => fs.readFileSync(file, "utf8"))
+      .filter((text) => /^\d+\s*$/.test(text))
+      .map(Number);
   return { bin, pids };
 }
 
@@ -95,9 +102,9 @@ describe("decodeAudio deadlines and cancellation kill the process and all it sta
     const controller = new AbortController();
     const decoding = decodeAudio(clip(dir), { ffmpeg: fake.bin, signal: controller.signal, timeoutMs: 120_000 });
     expect(await until(() => fake.pids().length === 2)).toBe(true);
+    const pids = fake.pids();
     controller.abort();
     await expect(decoding).rejects.toMatchObject({ code: "cancelled" });
-    const pids = fake.pids();
     expect(await until(() => pids.every((p) => !alive(p)))).toBe(true);
   });
 
@@ -113,9 +120,9 @@ describe("decodeAudio deadlines and cancellation kill the process and all it sta
         { signal: controller.signal, whisperDir: null, emotionDir: null },
       );
       expect(await until(() => fake.pids().length === 2)).toBe(true);
+      const pids = fake.pids();
       controller.abort();
       await expect(analysing).rejects.toMatchObject({ code: "cancelled" });
-      const pids = fake.pids();
       expect(await until(() => pids.every((p) => !alive(p)))).toBe(true);
     } finally {
       if (before === undefined) delete process.env.CUESMITH_FFMPEG;
