@@ -10,7 +10,7 @@ import { planAudioTracks } from "../host/occupancy";
 import type { HelperClient, JobEvent, JobOutcome } from "./helper-client";
 import { DIALOGUE, placeBeds, takeOf, type TakeHistory } from "./score-markers";
 import { applyLevels } from "./take-levels";
-import type { ClipNow, LevelsField, VoiceOverSource } from "./take-protocol";
+import type { BedTargetNow, LevelsField, VoiceOverSource } from "./take-protocol";
 
 export interface ClipBedOptions {
   /** A transcript the editor typed or pasted (used instead of, or besides, Whisper). */
@@ -44,7 +44,7 @@ export function clipKey(clip: ClipInfo): string {
 const seconds = (ticks: string | bigint) => Math.round(ticksToSeconds(toTicks(ticks)) * 1000) / 1000;
 
 /** The clip as a bed sees it now: its length in seconds and, with media, its voice-over (file and source range). */
-export function clipNow(clip: ClipInfo): ClipNow {
+export function clipNow(clip: ClipInfo): BedTargetNow {
   return {
     durationSec: seconds(toTicks(clip.endTicks) - toTicks(clip.startTicks)),
     ...(clip.mediaPath

@@ -31,8 +31,11 @@ export type TakeJobSpec = JobSpec;
  */
 export type VoiceOverSource = Pick<BedSpec, "media_path" | "in_sec" | "out_sec" | "text" | "duck_db">;
 
-/** A clip as a bed sees it at the click: its length and, with media, its voice-over's file and source range. */
-export interface ClipNow {
+/**
+ * A marker or clip as its bed sees it at the click: its length and, for a clip with media, its voice-over's file
+ * and source range.
+ */
+export interface BedTargetNow {
   durationSec: number;
   voiceOver?: Pick<VoiceOverSource, "media_path" | "in_sec" | "out_sec">;
 }

@@ -5,7 +5,7 @@ import type { Host, PlacedClipRef } from "../host/host";
 import type { HelperClient, JobEvent } from "./helper-client";
 import { takeOf, type Take, type TakeHistory } from "./score-markers";
 import { levelsForSwap, writeLevels } from "./take-levels";
-import { checkVariations, type ClipNow, type LevelsField, type VoiceOverSource } from "./take-protocol";
+import { checkVariations, type BedTargetNow, type LevelsField, type VoiceOverSource } from "./take-protocol";
 
 export interface NewTakeOptions {
   /** How many takes to ask for in one batched decode (1..4). */
@@ -21,10 +21,11 @@ export interface NewTakeOptions {
   /** The seed of the (first) new take: the placed take's seed makes the same music again. Default: random. */
   seed?: number;
   /**
-   * A clip bed's clip as it is at the click (clipNow): new takes fit its length now and, for a bed under a
-   * voice-over, its new range (a trimmed voice-over). Its voice-over is ignored for a bed made from a prompt.
+   * The marker or clip as it is at the click (a clip: clipNow): new takes fit its length now (the cut changed)
+   * and, for a bed under a voice-over, its new range (a trimmed voice-over). A voice-over is ignored for a bed
+   * made from a prompt.
    */
-  clip?: ClipNow;
+  now?: BedTargetNow;
   onEvent?: (e: JobEvent) => void;
 }
 
@@ -44,7 +45,7 @@ export async function newTakes(
 ): Promise<Take[]> {
   const base = history.placed(key) ?? history.of(key).at(-1);
   const prompt = options.prompt ?? base?.prompt;
-  const durationSec = options.durationSec ?? options.clip?.durationSec ?? base?.durationSec;
+  const durationSec = options.durationSec ?? options.now?.durationSec ?? base?.durationSec;
   if (!prompt || durationSec === undefined) throw new Error("score this marker first: a new take repeats its prompt");
   const variations = checkVariations(options.variations ?? 1);
   const common = {
@@ -60,7 +61,7 @@ export async function newTakes(
   const earlier = options.prompt === undefined ? base?.voiceOver : undefined;
   const voiceOver: VoiceOverSource | undefined = earlier && {
     ...earlier,
-    ...options.clip?.voiceOver,
+    ...options.now?.voiceOver,
     ...(options.duckDb !== undefined ? { duck_db: options.duckDb } : {}),
   };
   const outcome = voiceOver

@@ -306,7 +306,10 @@ export function MarkersTab({ host, connection, online, settings, history, onFeed
               onListen={(t) => void takes.listen(r.item.key, t)}
               onUse={(t) => void takes.use(r.item.key, t, r.item.name)}
               onReveal={(t) => void takes.reveal(r.item.key, t)}
-              onNewTakes={(n) => void takes.newTakes(r.item.key, n, r.item.name)}
+              // new takes fit the marker as it is now (a cut that changed its length)
+              onNewTakes={(n) =>
+                void takes.newTakes(r.item.key, n, r.item.name, { durationSec: Number(r.seconds) || r.item.seconds })
+              }
               onExtend={(seconds) => void takes.extend(r.item.key, seconds, r.item.name)}
             />
           </BedRow>

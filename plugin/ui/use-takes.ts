@@ -5,7 +5,7 @@ import { useCallback, useState } from "react";
 import type { Take, TakeHistory } from "../core/score-markers";
 import { levelsToRequest } from "../core/settings";
 import { setDip } from "../core/dip";
-import type { ClipNow } from "../core/take-protocol";
+import type { BedTargetNow } from "../core/take-protocol";
 import { extendTake, newTakes, useTake } from "../core/takes";
 import type { RowStatus } from "./row-status";
 import { plainMessage, type TabProps } from "./shared";
@@ -52,16 +52,16 @@ export function useTakes({
         const problem = await useTake(host, history, key, take, name);
         return problem ?? "Swapped in place: Edit > Undo brings the previous take back.";
       }),
-    /** `now`: a clip bed's clip as it is at the click (its length and voice-over range may have changed). */
-    newTakes: (key: string, variations: number, label: string, now?: ClipNow) =>
+    /** `now`: the marker or clip as it is at the click (its length, a clip's voice-over range, may have changed). */
+    newTakes: (key: string, variations: number, label: string, now?: BedTargetNow) =>
       act(key, async () => {
         const made = await newTakes(host, connection.helper, history, key, {
           variations,
           label,
           levels,
-          // a voice-over bed's new take dips as deep as Settings say now, under the clip as it is now
+          // a voice-over bed's new take dips as deep as Settings say now; every new take fits its marker or clip now
           duckDb: settings.duckDb,
-          ...(now ? { clip: now } : {}),
+          ...(now ? { now } : {}),
           ...(settings.outputDir ? { outputDir: settings.outputDir } : {}),
         });
         return `${made.length} new take${made.length === 1 ? "" : "s"} in the Cuesmith bin: Listen, then Use this take.`;

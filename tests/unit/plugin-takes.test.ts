@@ -122,6 +122,17 @@ describe("take loop on FakePpro", () => {
     await expect(newTakes(host, helper, history, "m1", { variations: 3 })).rejects.toThrow(/variations/);
   });
 
+  test("new takes fit the marker as it is now: a cut that shortened it gets takes of its new length", async () => {
+    const host = fakeHost();
+    const history = new TakeHistory();
+    await placeFirstTake(host, history);
+    durations.set("/beds/short.wav", 12);
+    const { helper, sent } = stubHelper({ generate: { job_id: "nt", result: result("/beds/short.wav", 12) } });
+    const [take] = await newTakes(host, helper, history, "m1", { now: { durationSec: 12 } });
+    expect(sent.generate[0][0]).toMatchObject({ prompt: "warm synth pop", duration_sec: 12 });
+    expect(take.durationSec).toBe(12);
+  });
+
   test("Extend continues the placed take and swaps the longer bed in place, one undo step", async () => {
     const host = fakeHost();
     const history = new TakeHistory();
@@ -390,7 +401,7 @@ describe("take loop on FakePpro", () => {
     expect(history.of(clipKey(vo)).at(-1)!.voiceOver!.duck_db).toBe(20);
     // the editor trimmed the voice-over: new takes fit the clip as it is at the click (clipNow), same transcript
     const trimmed = { ...vo, endTicks: t(30), outPointTicks: t(30) };
-    await newTakes(host, helper, history, clipKey(vo), { clip: clipNow(trimmed), duckDb: 20 });
+    await newTakes(host, helper, history, clipKey(vo), { now: clipNow(trimmed), duckDb: 20 });
     expect(sent[3].spec).toMatchObject({
       media_path: "/media/vo.wav",
       in_sec: 0,
