@@ -61,6 +61,21 @@ function stubHelper(answers: { generate?: JobOutcome; extend?: JobOutcome }) {
   return { helper, sent };
 }
 
+/** The 8 dB dip the helper finds under the fake project's voice-over (speech from 4.25 to 10 s). */
+const VO_DUCK = [
+  { time_sec: 4, gain_db: 0 },
+  { time_sec: 4.25, gain_db: -8 },
+  { time_sec: 10, gain_db: -8 },
+  { time_sec: 10.5, gain_db: 0 },
+];
+
+/** Selects the voice-over clip on Dialogue (A1) and returns it as the panel reads it. */
+async function selectedVoiceOver(host: FakeHost) {
+  host.setSelection([{ trackType: "audio", trackIndex: 0 }]);
+  const [vo] = await host.getSelectedClips();
+  return vo;
+}
+
 /** Places take 1 at the marker (as Score Markers does) and records it in the history. */
 async function placeFirstTake(host: FakeHost, history: TakeHistory) {
   const first = result("/beds/take1.wav", 15, { sha256: SHA("1") });
@@ -293,26 +308,19 @@ describe("take loop on FakePpro", () => {
 
   test("a clip bed under the voice gets its level and dip as keyframes; its new take dips under the same speech", async () => {
     const host = fakeHost();
-    host.setSelection([{ trackType: "audio", trackIndex: 0 }]);
-    const [vo] = await host.getSelectedClips();
-    const duck = [
-      { time_sec: 4, gain_db: 0 },
-      { time_sec: 4.25, gain_db: -8 },
-      { time_sec: 10, gain_db: -8 },
-      { time_sec: 10.5, gain_db: 0 },
-    ];
+    const vo = await selectedVoiceOver(host);
     durations.set("/beds/vo-bed.wav", 40);
     const bedResult = result("/beds/vo-bed.wav", 40, {
       sha256: SHA("b"),
       levels: "keyframes",
       bed_gain_db: -12,
-      duck_keyframes: duck,
+      duck_keyframes: VO_DUCK,
     });
     const secondResult = result("/beds/vo-bed-2.wav", 40, {
       sha256: SHA("c"),
       levels: "keyframes",
       bed_gain_db: -12,
-      duck_keyframes: duck,
+      duck_keyframes: VO_DUCK,
     });
     const sentBeds: Record<string, unknown>[] = [];
     const helper = {
@@ -361,8 +369,7 @@ describe("take loop on FakePpro", () => {
 
   test("baked into the WAV: three new takes of a voice-over bed are one bed request; a typed-prompt bed's are a generate", async () => {
     const host = fakeHost();
-    host.setSelection([{ trackType: "audio", trackIndex: 0 }]);
-    const [vo] = await host.getSelectedClips();
+    const vo = await selectedVoiceOver(host);
     const sent: { type: string; spec: Record<string, unknown> }[] = [];
     let n = 0;
     const answer = (spec: Record<string, unknown>) => {
@@ -444,20 +451,18 @@ describe("take loop on FakePpro", () => {
 
   test("Set dip: with keyframes the placed bed's Volume keyframes are rewritten in one undo step; baked, the same seed is remade and swapped", async () => {
     const host = fakeHost();
-    host.setSelection([{ trackType: "audio", trackIndex: 0 }]);
-    const [vo] = await host.getSelectedClips();
-    const duck = [
-      { time_sec: 4, gain_db: 0 },
-      { time_sec: 4.25, gain_db: -8 },
-      { time_sec: 10, gain_db: -8 },
-      { time_sec: 10.5, gain_db: 0 },
-    ];
+    const vo = await selectedVoiceOver(host);
     durations.set("/beds/dip-kf.wav", 40);
     durations.set("/beds/dip-baked.wav", 40);
     durations.set("/beds/dip-remade.wav", 40);
     const sent: Record<string, unknown>[] = [];
     const answers = [
-      result("/beds/dip-kf.wav", 40, { sha256: SHA("k"), levels: "keyframes", bed_gain_db: -12, duck_keyframes: duck }),
+      result("/beds/dip-kf.wav", 40, {
+        sha256: SHA("k"),
+        levels: "keyframes",
+        bed_gain_db: -12,
+        duck_keyframes: VO_DUCK,
+      }),
       result("/beds/dip-baked.wav", 40, { sha256: SHA("e"), seed: 4242 }),
       result("/beds/dip-remade.wav", 40, { sha256: SHA("f"), seed: 4242 }),
     ];
