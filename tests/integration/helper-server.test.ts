@@ -51,7 +51,10 @@ class Client {
     return new Promise((resolve, reject) => {
       ws.once("open", () => resolve(client));
       ws.once("error", reject);
-      ws.once("unexpected-response", (_req, res) => reject(new Error(`handshake refused: ${res.statusCode}`)));
+      ws.once("unexpected-response", (req, res) => {
+        reject(new Error(`handshake refused: ${res.statusCode}`));
+        req.destroy(); // with this listener ws leaves the refused request open: its socket would outlive the file
+      });
     });
   }
   send(msg: unknown) {

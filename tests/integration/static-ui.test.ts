@@ -17,7 +17,11 @@ const opens = (url: string, origin: string) =>
       ws.close();
       resolve(101);
     });
-    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    // with this listener ws leaves the refused request to us: destroy it, or its socket outlives the test file
+    ws.on("unexpected-response", (req, res) => {
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
     ws.on("error", () => resolve(0));
   });
 
