@@ -36,7 +36,7 @@ export function BpmField({
   );
 }
 
-/** How far a placed bed dips under its voice-over, and Set to change it (keyframes rewritten, or the music remade). */
+/** How far a placed bed dips under its voice-over, and Set dip to change it (keyframes rewritten, or music remade). */
 export function DipField({
   depthDb,
   busy,
