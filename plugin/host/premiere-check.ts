@@ -261,33 +261,26 @@ export async function runPremiereCheck(
   if (placed && imported && freeTrack !== undefined && markerStart !== undefined) {
     const clip = { trackIndex: freeTrack, startTicks: markerStart as string, mediaPath: imported.mediaPath };
     if (host.getCapabilities().levelKeyframes) {
-      const written = await step("Write Volume keyframes (editable levels)", async () => {
-        await host.setClipLevels(
+      // the bed level at -12 dB with one dip corner: written once, then again as Set dip does (replacing the first)
+      const dip = (label: string, offsetTicks: string, gainDb: number) =>
+        host.setClipLevels(
           clip,
           {
             gainDb: -12,
             points: [
               { offsetTicks: "0", gainDb: 0 },
-              { offsetTicks: "127008000000", gainDb: -8 },
+              { offsetTicks, gainDb },
             ],
           },
-          "Cuesmith check: levels",
+          label,
         );
+      const written = await step("Write Volume keyframes (editable levels)", async () => {
+        await dip("Cuesmith check: levels", "127008000000", -8); // 0.5 s
         return { value: true, detail: "Level keyframes on the Volume component (−12 dB, a −8 dB dip at 0.5 s)" };
       });
       if (written)
         await step("Write them again (Set dip)", async () => {
-          await host.setClipLevels(
-            clip,
-            {
-              gainDb: -12,
-              points: [
-                { offsetTicks: "0", gainDb: 0 },
-                { offsetTicks: "63504000000", gainDb: -14 },
-              ],
-            },
-            "Cuesmith check: levels again",
-          );
+          await dip("Cuesmith check: levels again", "63504000000", -14); // 0.25 s
           return {
             value: true,
             detail: "the earlier keyframes replaced, read back as written (a −14 dB dip at 0.25 s)",
